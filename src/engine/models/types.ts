@@ -1,0 +1,84 @@
+/**
+ * The two model interfaces every search strategy uses. Implementations: ONNX in-process
+ * (src/engine/models/onnx), OpenAI-compatible / vLLM servers (src/engine/models/server), and a
+ * scripted policy for unit tests only (test/helpers).
+ *
+ * Prompts are built by the model from its manifest (template, few-shot demos, stop strings);
+ * strategies only pass the question and the solution text written so far.
+ */
+
+/** Sampling settings for one generation call. */
+export interface GenerationParams {
+  /** 0 means greedy (argmax). */
+  temperature: number;
+  /** Nucleus sampling; 1 disables it. */
+  topP: number;
+  /** 0 disables top-k. */
+  topK?: number;
+  /** Hard cap on generated tokens per continuation. */
+  maxTokens: number;
+  /** Seed for reproducible sampling; the same seed + request gives the same text. */
+  seed?: number;
+  /** Stop strings; defaults to the manifest's (the rStar step stops). The matched stop is kept. */
+  stop?: string[];
+}
+
+/** One prompt to continue n times. */
+export interface SampleRequest {
+  question: string;
+  /** Solution text written so far (concatenated step texts, may be empty). */
+  partial: string;
+  /** Number of continuations to sample from this prompt (they share its prefill). */
+  n: number;
+  params: GenerationParams;
+}
+
+export interface Sample {
+  /** Generated text, including the matched stop string when one matched. */
+  text: string;
+  /** 'stop' when a stop string ended it, 'length' when maxTokens did, 'eos' on end-of-sequence. */
+  finish: 'stop' | 'length' | 'eos';
+  /** The stop string that matched, if any. */
+  stop?: string;
+  /** Token ids generated (when the backend exposes them). */
+  tokenIds?: number[];
+}
+
+export interface Policy {
+  readonly name: string;
+  /** Default stop strings from the manifest (the engine's step format stops). */
+  readonly stop: string[];
+  /** Returns, for each request, its n samples in order. */
+  sample(requests: SampleRequest[], signal?: AbortSignal): Promise<Sample[][]>;
+  close?(): Promise<void>;
+}
+
+/** A partial (or complete) solution to score. */
+export interface ScoreItem {
+  question: string;
+  /** Step texts in order, exactly as the policy wrote them (with spliced outputs). */
+  steps: string[];
+}
+
+/**
+ * Scores partial solutions. Scores are in [-1, 1], higher is better; the manifest's transform maps
+ * a PPM's raw value (tanh(raw/scale)) or a PRM's class probability (2p - 1) into that range.
+ */
+export interface StepScorer {
+  readonly name: string;
+  /** Score of the last step of each item (the value of the partial solution). */
+  score(items: ScoreItem[], signal?: AbortSignal): Promise<number[]>;
+  /**
+   * Scores of every step of one item, when the model gives them in one pass (PRMs with step
+   * separators). Use `scoreEachStep` to get per-step scores from any scorer.
+   */
+  scoreAllSteps?(item: ScoreItem, signal?: AbortSignal): Promise<number[]>;
+  close?(): Promise<void>;
+}
+
+/** Per-step scores of one solution from any scorer: one pass for PRMs, one batch of prefixes for PPMs. */
+export async function scoreEachStep(scorer: StepScorer, item: ScoreItem, signal?: AbortSignal): Promise<number[]> {
+  if (scorer.scoreAllSteps) return scorer.scoreAllSteps(item, signal);
+  const prefixes = item.steps.map((_, i) => ({ question: item.question, steps: item.steps.slice(0, i + 1) }));
+  return prefixes.length ? scorer.score(prefixes, signal) : [];
+}
