@@ -1,0 +1,100 @@
+/**
+ * The engine's entry point: search(question) with a strategy and a budget → SearchResult.
+ * Knows nothing of chat platforms; the bots and the CLI call this.
+ */
+import { NEEDS_SCORER, STRATEGIES } from '../strategies';
+import { tallyAnswers } from './answers';
+import type { SearchConfig, SearchHooks, SearchResult, StrategyName } from './types';
+import { StepWorld, type WorldDeps } from './world';
+
+export const MAX_QUESTION_CHARS = 4000;
+
+/** Defaults sized for the shipped tiny CPU models; real deployments raise candidates/rollouts. */
+export const DEFAULT_CONFIG: Omit<SearchConfig, 'strategy'> = {
+  candidates: 8,
+  rollouts: 16,
+  runs: 1,
+  topK: 4,
+  samples: 16,
+  beamWidth: 4,
+  maxDepth: 16,
+  exploration: 2,
+  backup: 'test',
+  temperature: 1.0,
+  topP: 1.0,
+  maxStepTokens: 256,
+  seed: 1,
+};
+
+export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
+
+/** A question the engine refuses, with a message fit to show the user. */
+export class QuestionError extends Error {}
+
+export function checkQuestion(question: string): string {
+  const q = question.trim();
+  if (q === '') throw new QuestionError('The question is empty. Ask a math problem, for example: "What is 15% of 80?"');
+  if (q.length > MAX_QUESTION_CHARS) {
+    throw new QuestionError(`The question is ${q.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Please shorten it to the problem itself.`);
+  }
+  return q;
+}
+
+export function resolveConfig(partial: Partial<SearchConfig> & { strategy?: StrategyName }): SearchConfig {
+  const config: SearchConfig = { ...DEFAULT_CONFIG, strategy: 'mcts', ...stripUndefined(partial) };
+  if (!(config.strategy in STRATEGIES)) {
+    throw new QuestionError(`Unknown strategy "${config.strategy}". Choose one of: ${STRATEGY_NAMES.join(', ')}.`);
+  }
+  for (const key of ['candidates', 'rollouts', 'runs', 'topK', 'samples', 'beamWidth', 'maxDepth', 'maxStepTokens'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 1) throw new QuestionError(`${key} must be a positive integer, got ${config[key]}`);
+  }
+  return config;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export async function search(
+  question: string,
+  deps: WorldDeps,
+  partial: Partial<SearchConfig> & { strategy?: StrategyName } = {},
+  hooks: SearchHooks = {},
+): Promise<SearchResult> {
+  const q = checkQuestion(question);
+  const config = resolveConfig(partial);
+  if (NEEDS_SCORER.has(config.strategy) && !deps.scorer && config.backup !== 'terminal-guided') {
+    throw new Error(`strategy "${config.strategy}" needs a step scorer (PPM or PRM); none is loaded`);
+  }
+  const started = Date.now();
+  const world = new StepWorld(q, deps, config, hooks.signal);
+  const outcome = await STRATEGIES[config.strategy](world, hooks);
+  world.stats.elapsedMs = Date.now() - started;
+  const alternatives = tallyAnswers(outcome.candidates, deps.sameAnswer);
+  const agreeing = outcome.answer === null ? 0 : outcome.candidates.filter((c) => deps.sameAnswer(outcome.answer as string, c.answer)).length;
+  const { isCorrect: _drop, ...plainConfig } = config;
+  return {
+    question: q,
+    strategy: config.strategy,
+    answer: outcome.answer,
+    trajectory: outcome.trajectory,
+    confidence: {
+      score: outcome.score,
+      voteShare: outcome.voteShare ?? (outcome.candidates.length ? agreeing / outcome.candidates.length : 0),
+    },
+    alternatives: winnerFirst(alternatives, outcome.answer, deps.sameAnswer),
+    ...(outcome.trees ? { trees: outcome.trees } : {}),
+    stats: world.stats,
+    cancelled: outcome.cancelled,
+    config: plainConfig,
+  };
+}
+
+function winnerFirst<T extends { answer: string }>(list: T[], answer: string | null, same: (a: string, b: string) => boolean): T[] {
+  if (answer === null) return list;
+  const i = list.findIndex((x) => same(x.answer, answer));
+  return i <= 0 ? list : [list[i], ...list.slice(0, i), ...list.slice(i + 1)];
+}
+
+export type { SearchConfig, SearchResult, SearchProgress, SearchHooks, Step, StrategyName } from './types';
+export type { WorldDeps } from './world';

@@ -1,0 +1,136 @@
+/**
+ * What a search takes and returns. Shared by every strategy, the CLI, the renderer and the bots.
+ */
+import type { Observation } from '../exec/types';
+import type { StepKind } from '../steps/format';
+
+/** One step of a trajectory after it was sampled and (for code) executed. */
+export interface Step {
+  /** Text as it goes into the next prompt: the policy's text, plus the spliced <output> block. */
+  text: string;
+  kind: StepKind;
+  /** false: the code raised, the step never finished, or an answer step had no \boxed{}. */
+  valid: boolean;
+  /** An answer step, or an invalid step (a dead end). */
+  terminal: boolean;
+  /** The extracted final answer of an answer step. */
+  answer?: string;
+  /** What running the program up to and including this step printed (code steps). */
+  observation?: Observation;
+  /** Why the step is invalid, in words a user can read. */
+  invalidReason?: string;
+}
+
+export type StrategyName = 'greedy' | 'best-of-n' | 'vote' | 'beam' | 'mcts';
+
+/** MCTS back-up rules (spec §4): test time, and the two data-synthesis modes. */
+export type BackupMode = 'test' | 'terminal-guided' | 'ppm-augmented';
+
+export interface SearchConfig {
+  strategy: StrategyName;
+  /** Candidates sampled per expansion (MCTS n, beam expansion per beam). */
+  candidates: number;
+  /** MCTS rollouts per run. */
+  rollouts: number;
+  /** Independent MCTS runs whose best answers enter the top-K PPM-ranked vote (1 = a single run). */
+  runs: number;
+  /** K of the cross-run top-K vote. */
+  topK: number;
+  /** Samples for best-of-n and vote. */
+  samples: number;
+  /** Beam width of step-level beam search. */
+  beamWidth: number;
+  /** Maximum number of steps in a trajectory. */
+  maxDepth: number;
+  /** UCT exploration constant c. */
+  exploration: number;
+  backup: BackupMode;
+  temperature: number;
+  topP: number;
+  topK_sampling?: number;
+  /** Max tokens of one step. */
+  maxStepTokens: number;
+  seed: number;
+  /** Data synthesis only: tells whether an answer is correct (terminal-guided / ppm-augmented). */
+  isCorrect?: (answer: string) => boolean;
+}
+
+export interface AnswerSupport {
+  answer: string;
+  /** Number of trajectories (or runs) that ended with an equivalent answer. */
+  votes: number;
+  /** votes / all valid answers counted. */
+  share: number;
+  /** Best scorer value among them (null when no scorer was used). */
+  bestScore: number | null;
+}
+
+/** A node of the search tree with its statistics, serialisable for data synthesis and debugging. */
+export interface TreeJSON {
+  id: number;
+  /** Step text (empty for the root). */
+  text: string;
+  kind: StepKind | 'root';
+  valid: boolean;
+  terminal: boolean;
+  answer?: string;
+  /** Visit count N and mean value Q = W / N. */
+  N: number;
+  Q: number;
+  /** Scorer value of this prefix, when it was scored. */
+  score?: number;
+  /** Data synthesis: whether this terminal's answer is correct. */
+  correct?: boolean;
+  children: TreeJSON[];
+}
+
+export interface SearchStats {
+  rollouts: number;
+  policyCalls: number;
+  samples: number;
+  executions: number;
+  executionCacheHits: number;
+  scorerCalls: number;
+  scoredItems: number;
+  nodes: number;
+  elapsedMs: number;
+}
+
+export interface SearchResult {
+  question: string;
+  strategy: StrategyName;
+  /** The chosen final answer (null when no valid answer was found). */
+  answer: string | null;
+  /** The winning trajectory, step by step. */
+  trajectory: Step[];
+  confidence: {
+    /** Scorer value of the winning trajectory in [-1, 1] (null without a scorer). */
+    score: number | null;
+    /** Share of the counted answers that agree with the winner, in [0, 1]. */
+    voteShare: number;
+  };
+  /** Every distinct answer found, winner first, with its support. */
+  alternatives: AnswerSupport[];
+  /** MCTS trees (one per run); other strategies leave it out. */
+  trees?: TreeJSON[];
+  stats: SearchStats;
+  /** The search was cancelled; the result holds the best found so far. */
+  cancelled: boolean;
+  /** The config the search ran with. */
+  config: Omit<SearchConfig, 'isCorrect'>;
+}
+
+export interface SearchProgress {
+  strategy: StrategyName;
+  /** Units done and total: rollouts (MCTS), depth (beam, greedy), samples (best-of-n, vote). */
+  done: number;
+  total: number;
+  unit: 'rollout' | 'step' | 'sample';
+  bestAnswer: string | null;
+  bestScore: number | null;
+}
+
+export interface SearchHooks {
+  onProgress?: (p: SearchProgress) => void;
+  signal?: AbortSignal;
+}

@@ -1,0 +1,179 @@
+/**
+ * The step world: turns policy samples into verified steps. Every strategy expands and scores
+ * through it, so sampling, de-duplication, execution and the step format live in one place.
+ */
+import type { Executor, Observation } from '../exec/types';
+import type { Policy, StepScorer } from '../models/types';
+import { buildProgram, extractBoxed, spliceOutput, stepKind, STEP_STOPS } from '../steps/format';
+import type { SameAnswer } from './answers';
+import type { SearchConfig, SearchStats, Step } from './types';
+
+export interface WorldDeps {
+  policy: Policy;
+  /** Needed by best-of-n, beam and MCTS (test time and PPM-augmented synthesis). */
+  scorer?: StepScorer;
+  executor: Executor;
+  /** Cheap answer equivalence for votes. */
+  sameAnswer: SameAnswer;
+}
+
+const EXEC_CACHE_LIMIT = 2000;
+
+export class StepWorld {
+  readonly stats: SearchStats = {
+    rollouts: 0,
+    policyCalls: 0,
+    samples: 0,
+    executions: 0,
+    executionCacheHits: 0,
+    scorerCalls: 0,
+    scoredItems: 0,
+    nodes: 0,
+    elapsedMs: 0,
+  };
+  private readonly execCache = new Map<string, Promise<Observation>>();
+  private seedCounter = 0;
+
+  constructor(
+    readonly question: string,
+    readonly deps: WorldDeps,
+    readonly config: SearchConfig,
+    readonly signal?: AbortSignal,
+  ) {}
+
+  get hasScorer(): boolean {
+    return this.deps.scorer !== undefined;
+  }
+
+  /**
+   * Samples `n` next steps after each path, in one policy call, then de-duplicates, executes and
+   * classifies them. `temperature` overrides the config (greedy uses 0).
+   */
+  async expand(
+    paths: readonly Step[][],
+    n: number,
+    temperature = this.config.temperature,
+    { dedupe = true }: { dedupe?: boolean } = {},
+  ): Promise<Step[][]> {
+    this.throwIfAborted();
+    if (paths.length === 0) return [];
+    const requests = paths.map((path) => ({
+      question: this.question,
+      partial: path.map((s) => s.text).join(''),
+      n,
+      params: {
+        temperature,
+        topP: this.config.topP,
+        topK: this.config.topK_sampling,
+        maxTokens: this.config.maxStepTokens,
+        seed: this.config.seed * 100003 + this.seedCounter++,
+        stop: [...STEP_STOPS],
+      },
+    }));
+    this.stats.policyCalls++;
+    const samples = await this.deps.policy.sample(requests, this.signal);
+    this.stats.samples += samples.reduce((a, s) => a + s.length, 0);
+    return Promise.all(
+      paths.map((path, i) => {
+        const unfinished = new Set<string>();
+        const raw = samples[i].map((s) => {
+          if (s.finish === 'length' || (s.finish === 'eos' && !s.stop && stepKind(s.text) === 'partial')) unfinished.add(s.text);
+          return s.text;
+        });
+        const texts = dedupe ? dedupeCandidates(raw) : raw;
+        return Promise.all(texts.map((t) => this.makeStep(path, t, unfinished.has(t))));
+      }),
+    );
+  }
+
+  /** Scores the given paths with the step scorer (value of the last step of each). */
+  async score(paths: readonly Step[][]): Promise<number[]> {
+    if (paths.length === 0) return [];
+    const scorer = this.deps.scorer;
+    if (!scorer) throw new Error(`strategy "${this.config.strategy}" needs a step scorer (PPM or PRM) and none is loaded`);
+    this.throwIfAborted();
+    this.stats.scorerCalls++;
+    this.stats.scoredItems += paths.length;
+    return scorer.score(
+      paths.map((p) => ({ question: this.question, steps: p.map((s) => s.text) })),
+      this.signal,
+    );
+  }
+
+  throwIfAborted(): void {
+    if (this.signal?.aborted) throw new SearchCancelled();
+  }
+
+  /** Runs a program through the executor, once per distinct program within this search. */
+  private execute(program: string): Promise<Observation> {
+    const hit = this.execCache.get(program);
+    if (hit) {
+      this.stats.executionCacheHits++;
+      return hit;
+    }
+    this.stats.executions++;
+    const run = this.deps.executor.run(program, { signal: this.signal });
+    if (this.execCache.size >= EXEC_CACHE_LIMIT) this.execCache.delete(this.execCache.keys().next().value as string);
+    this.execCache.set(program, run);
+    return run;
+  }
+
+  private async makeStep(path: readonly Step[], text: string, unfinished: boolean): Promise<Step> {
+    this.stats.nodes++;
+    const kind = stepKind(text);
+    if (unfinished || kind === 'partial') {
+      return { text, kind: 'partial', valid: false, terminal: true, invalidReason: 'the step did not finish within the token limit' };
+    }
+    if (kind === 'answer') {
+      const answer = extractBoxed(text);
+      if (answer === null || answer === '') {
+        return { text, kind, valid: false, terminal: true, invalidReason: 'the answer has no \\boxed{} value' };
+      }
+      return { text, kind, valid: true, terminal: true, answer };
+    }
+    const observation = await this.execute(buildProgram(path.map((s) => s.text), text));
+    if (!observation.ok) {
+      return {
+        text,
+        kind,
+        valid: false,
+        terminal: true,
+        observation,
+        invalidReason: observation.timedOut ? 'the code ran out of time' : `the code failed: ${observation.error ?? observation.output}`,
+      };
+    }
+    return { text: kind === 'code_end' ? spliceOutput(text, observation.output) : text, kind, valid: true, terminal: false, observation };
+  }
+}
+
+/**
+ * Sibling de-duplication (spec §4): identical texts are kept once, and when any candidate ends
+ * the answer only the first such candidate is kept.
+ */
+export function dedupeCandidates(texts: readonly string[]): string[] {
+  const seen = new Set<string>();
+  let answerKept = false;
+  const out: string[] = [];
+  for (const t of texts) {
+    const key = t.trim();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (stepKind(t) === 'answer') {
+      if (answerKept) continue;
+      answerKept = true;
+    }
+    out.push(t);
+  }
+  return out;
+}
+
+export class SearchCancelled extends Error {
+  constructor() {
+    super('search cancelled');
+  }
+}
+
+/** A step that ends a path because the path reached the maximum depth. */
+export function depthLimitStep(): Step {
+  return { text: '', kind: 'partial', valid: false, terminal: true, invalidReason: 'too many steps' };
+}

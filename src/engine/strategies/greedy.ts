@@ -1,0 +1,13 @@
+import { sampleChains } from './chains';
+import { finalAnswer, type Strategy } from './types';
+
+/** Greedy decoding: one trajectory at temperature 0, no scorer. The baseline every search must beat. */
+export const greedy: Strategy = async (world, hooks) => {
+  const total = world.config.maxDepth;
+  const { chains, cancelled } = await sampleChains(world, 1, 0, (depth, cs) =>
+    hooks.onProgress?.({ strategy: 'greedy', done: depth, total, unit: 'step', bestAnswer: finalAnswer(cs[0]), bestScore: null }),
+  );
+  const trajectory = chains[0] ?? [];
+  const answer = finalAnswer(trajectory);
+  return { trajectory, answer, score: null, candidates: answer === null ? [] : [{ answer, score: null }], cancelled };
+};

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  buildProgram,
+  extractBoxed,
+  joinSteps,
+  spliceOutput,
+  splitSteps,
+  stepComment,
+  stepKind,
+  stepOutput,
+  answerText,
+} from '../../src/engine/steps/format';
+
+const SPEC_EXAMPLE =
+  '<code>\n# Step 1: Tom has 3 boxes of 12 apples.\napples = 3 * 12\n<end_of_step>\n# Step 2: He gives 7 away.\nleft = apples - 7\n<end_of_step>\n# Now print the final answer\nprint(left)\n<end_of_code>\n<output>29<end_of_output>\n<answer>Tom has \\boxed{29} apples left.<end_of_answer>';
+
+const examples = fs
+  .readFileSync(path.join(__dirname, '../data/rstar_math_format_examples.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
+
+describe('rStar step format', () => {
+  test('splits the spec trajectory into its four steps and joins it back exactly', () => {
+    const steps = splitSteps(SPEC_EXAMPLE);
+    expect(steps.map(stepKind)).toEqual(['code', 'code', 'code_end', 'answer']);
+    expect(steps[2]).toContain('<output>29<end_of_output>');
+    expect(joinSteps(steps)).toBe(SPEC_EXAMPLE);
+    expect(stepComment(steps[0])).toBe('Step 1: Tom has 3 boxes of 12 apples.');
+    expect(stepOutput(steps[2])).toBe('29');
+    expect(answerText(steps[3])).toBe('Tom has \\boxed{29} apples left.');
+  });
+
+  test.each(examples.map((e) => [e.id, e]))('round-trips the released rStar record %s', (_id, e) => {
+    const texts: string[] =
+      e.kind === 'sft' ? [e.record.response] : [e.record.pos, e.record.neg];
+    for (const t of texts) {
+      const steps = splitSteps(t);
+      expect(joinSteps(steps)).toBe(t);
+      expect(steps.length).toBeGreaterThanOrEqual(e.kind === "sft" ? 2 : 1);
+    }
+    if (e.kind === 'sft') {
+      const steps = splitSteps(e.record.response);
+      expect(stepKind(steps[steps.length - 1])).toBe('answer');
+      expect(extractBoxed(e.record.response)).not.toBeNull();
+    }
+  });
+
+  test('the program for a candidate is the code of its ancestors plus its own, markers removed', () => {
+    const steps = splitSteps(SPEC_EXAMPLE);
+    const program = buildProgram(steps.slice(0, 2), steps[2]);
+    expect(program).not.toMatch(/<code>|<end_of_step>|<end_of_code>|<output>/);
+    expect(program).toContain('apples = 3 * 12');
+    expect(program).toContain('left = apples - 7');
+    expect(program.trim().endsWith('print(left)')).toBe(true);
+    // an answer step contributes no code
+    expect(buildProgram(steps.slice(0, 3), steps[3])).toBe(buildProgram(steps.slice(0, 2), steps[2]));
+  });
+
+  test('splices interpreter output after <end_of_code> the way the model was trained', () => {
+    expect(spliceOutput('\nprint(1)\n<end_of_code>', '1')).toBe('\nprint(1)\n<end_of_code>\n<output>1<end_of_output>');
+  });
+
+  test.each([
+    ['The answer is \\boxed{29}.', '29'],
+    ['\\boxed{\\frac{1}{2}}', '\\frac{1}{2}'],
+    ['first \\boxed{1} then \\boxed{\\{1, 2\\}}', '\\{1, 2\\}'],
+    ['\\boxed{\\text{Monday}}', 'Monday'],
+    ['\\boxed{10\\text{ cm}}', '10 cm'],
+    ['\\boxed 5', '5'],
+    ['\\fbox{x=3}', 'x=3'],
+    ['no answer here', null],
+    ['\\boxed{unbalanced', null],
+  ])('extracts the last boxed answer from %j', (text, expected) => {
+    expect(extractBoxed(text)).toBe(expected);
+  });
+
+  test('classifies partial steps that never reached a stop string', () => {
+    expect(stepKind('\n# Step 3: compute\nx = ')).toBe('partial');
+  });
+});

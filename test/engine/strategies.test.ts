@@ -1,0 +1,109 @@
+import { search, QuestionError } from '../../src/engine/search';
+import type { SearchProgress, TreeJSON } from '../../src/engine/search/types';
+import { ScriptedPolicy } from '../helpers/scripted';
+import { QUESTION, toyDeps } from './toy-problem';
+
+function* nodes(t: TreeJSON): Generator<TreeJSON> {
+  yield t;
+  for (const c of t.children) yield* nodes(c);
+}
+
+describe('search strategies on a problem where greedy decoding is wrong', () => {
+  test('greedy follows the most likely step and answers 8', async () => {
+    const r = await search(QUESTION, toyDeps(), { strategy: 'greedy' });
+    expect(r.answer).toBe('8');
+    expect(r.trajectory.map((s) => s.kind)).toEqual(['code', 'code', 'code_end', 'answer']);
+    expect(r.trajectory[2].text).toContain('<output>8<end_of_output>');
+  });
+
+  test('majority vote follows the majority of samples', async () => {
+    const r = await search(QUESTION, toyDeps(), { strategy: 'vote', samples: 24, seed: 3 });
+    expect(r.answer).toBe('8');
+    expect(r.confidence.voteShare).toBeGreaterThan(0.5);
+    expect(r.alternatives.map((a) => a.answer)).toContain('29');
+  });
+
+  test('best-of-n with the scorer picks the right trajectory', async () => {
+    const r = await search(QUESTION, toyDeps(), { strategy: 'best-of-n', samples: 12, seed: 2 });
+    expect(r.answer).toBe('29');
+    expect(r.confidence.score).toBeCloseTo(0.8);
+  });
+
+  test('beam search keeps the scorer-preferred prefix', async () => {
+    const r = await search(QUESTION, toyDeps(), { strategy: 'beam', beamWidth: 1, candidates: 12 });
+    expect(r.answer).toBe('29');
+    expect(r.trajectory[0].text).toContain('3 * 12');
+  });
+
+  test('MCTS with the PPM finds 29, reports every rollout, and returns a tree with N/Q', async () => {
+    const progress: SearchProgress[] = [];
+    const deps = toyDeps();
+    const r = await search(QUESTION, deps, { strategy: 'mcts', rollouts: 6, candidates: 12, seed: 5 }, { onProgress: (p) => progress.push(p) });
+    expect(r.answer).toBe('29');
+    expect(r.confidence.score).toBeCloseTo(0.8);
+    expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(progress.every((p) => p.total === 6 && p.unit === 'rollout')).toBe(true);
+    expect(progress.at(-1)?.bestAnswer).toBe('29');
+    const tree = r.trees?.[0] as TreeJSON;
+    const first = tree.children;
+    // de-duplication: sibling texts are distinct
+    expect(new Set(first.map((c) => c.text)).size).toBe(first.length);
+    const right = first.find((c) => c.text.includes('3 * 12'));
+    const wrong = first.find((c) => c.text.includes('3 + 12'));
+    const broken = first.find((c) => c.text.includes('3 / 0'));
+    expect(right && wrong && broken).toBeTruthy();
+    expect(right!.Q).toBeGreaterThan(wrong!.Q);
+    // a step whose code raises is an invalid terminal with a local -1
+    expect(broken).toMatchObject({ valid: false, terminal: true, N: 1, Q: -1 });
+    // executed programs are cached per search
+    expect(r.stats.executions).toBeLessThan(deps.executor.runs.length + 1);
+    expect(r.stats.rollouts).toBe(6);
+  });
+
+  test('terminal-guided MCTS backs up +1/-1 by correctness to every ancestor, without a scorer', async () => {
+    const { scorer: _unused, ...deps } = toyDeps();
+    const r = await search(QUESTION, deps, {
+      strategy: 'mcts', backup: 'terminal-guided', rollouts: 8, candidates: 12, seed: 1,
+      isCorrect: (a) => a === '29',
+    });
+    const all = [...nodes(r.trees![0])];
+    const answers = all.filter((n) => n.kind === 'answer');
+    expect(answers.length).toBeGreaterThan(0);
+    for (const a of answers) expect(a.Q).toBe(a.correct ? 1 : -1);
+    expect(answers.some((a) => a.correct)).toBe(true);
+    const root = r.trees![0];
+    // root N counts every terminal back-up (valid answers only reach the root)
+    expect(root.N).toBe(answers.reduce((s, a) => s + a.N, 0));
+  });
+
+  test('several MCTS runs answer by a top-K vote and keep one tree per run', async () => {
+    const r = await search(QUESTION, toyDeps(), { strategy: 'mcts', runs: 4, topK: 3, rollouts: 3, candidates: 4 });
+    expect(r.trees).toHaveLength(4);
+    expect(r.answer).toBe('29');
+    expect(r.alternatives[0].answer).toBe('29');
+  });
+
+  test('a policy that never ends stops at max depth without an answer', async () => {
+    const loop = new ScriptedPolicy((p) => [{ text: `\nx${p.length % 7} = 1\n<end_of_step>`, weight: 1 }]);
+    const r = await search(QUESTION, { ...toyDeps(), policy: loop }, { strategy: 'mcts', maxDepth: 3, rollouts: 4, candidates: 2 });
+    expect(r.answer).toBeNull();
+    const g = await search(QUESTION, { ...toyDeps(), policy: loop }, { strategy: 'greedy', maxDepth: 3 });
+    expect(g.answer).toBeNull();
+    expect(g.trajectory.at(-1)?.invalidReason).toBe('too many steps');
+  });
+
+  test('cancelling returns what was found so far', async () => {
+    const controller = new AbortController();
+    const r = await search(QUESTION, toyDeps(), { strategy: 'mcts', rollouts: 50, candidates: 4 }, {
+      signal: controller.signal,
+      onProgress: (p) => p.done === 3 && controller.abort(),
+    });
+    expect(r.cancelled).toBe(true);
+    expect(r.stats.rollouts).toBeLessThan(50);
+  });
+
+  test('empty and huge questions are refused with a friendly message', async () => {
+    await expect(search('   ', toyDeps())).rejects.toThrow(QuestionError);
+    await expect(search('x'.repeat(5000), toyDeps())).rejects.toThrow(/limit is 4000/);
+  });
+});
