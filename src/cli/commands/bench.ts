@@ -1,0 +1,57 @@
+import { CliError, parseFlags, type CliCommand } from '../command';
+
+const usage = `Usage: ./stepwise bench <engine|models|render|bots> [--json]
+
+Runs a benchmark and prints its figures (ratios are measured side by side in one run).
+  engine   MCTS nodes/s and engine overhead with instant models; sandbox pool vs fresh python3
+  models   decode tokens/s, shared-prefill speed-up, scoring throughput, micro-batching gain
+  render   KaTeX → PNG per formula and per solution, Chromium launch time and memory
+  bots     time to deferred reply / ack and to first progress edit; load test against fake servers
+Options:
+  --json   print one JSON object instead of a table
+`;
+
+type Figures = Record<string, number | string | boolean | null>;
+
+const suites: Record<string, () => Promise<Figures>> = {
+  async engine() {
+    const { benchEngine } = await import('../../../bench/engine');
+    const { benchExec } = await import('../../../bench/exec');
+    process.stderr.write('bench engine: MCTS with instant models...\n');
+    const engine = await benchEngine();
+    process.stderr.write('bench engine: sandbox pool vs fresh python3 per run...\n');
+    const exec = await benchExec({ runs: 40 });
+    return { ...engine, ...exec };
+  },
+  async models() {
+    const { benchModels } = await import('../../../bench/models');
+    return (await benchModels({})) as unknown as Figures;
+  },
+  async render() {
+    const { benchRender } = await import('../../../bench/render');
+    return (await benchRender({})) as unknown as Figures;
+  },
+  async bots() {
+    const { benchBots } = await import('../../../bench/bots');
+    return (await benchBots({})) as unknown as Figures;
+  },
+};
+
+export const command: CliCommand = {
+  name: 'bench',
+  summary: 'run a benchmark (engine | models | render | bots) and print its figures',
+  usage,
+  async run(args) {
+    const { values, positionals } = parseFlags('bench', args, { json: { type: 'boolean' } });
+    const name = positionals[0];
+    const suite = name ? suites[name] : undefined;
+    if (!suite) throw new CliError(`choose a benchmark: ${Object.keys(suites).join(', ')}`, 2);
+    const figures = await suite();
+    if (values.json) process.stdout.write(JSON.stringify(figures) + '\n');
+    else {
+      const width = Math.max(...Object.keys(figures).map((k) => k.length));
+      for (const [k, v] of Object.entries(figures)) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,115 @@
+import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
+import { createEngine, STRATEGY_NAMES, QuestionError, type SearchResult, type StrategyName } from '../../engine';
+import { answerText, stepComment, stepStatements } from '../../engine/steps/format';
+import { ProgressLine } from '../progress';
+
+const usage = `Usage: ./stepwise solve "QUESTION" [options]
+
+Solves a math question with code-verified steps and prints the winning trajectory.
+Progress goes to stderr; the solution to stdout.
+
+Options:
+  --strategy NAME    ${STRATEGY_NAMES.join(' | ')} (default mcts)
+  --rollouts N       MCTS rollouts per run (default 16)
+  --candidates N     candidate steps per expansion (default 8)
+  --runs N           independent MCTS runs for the top-K vote (default 1)
+  --samples N        samples for best-of-n and vote (default 16)
+  --beam-width N     beam width for beam search (default 4)
+  --seed N           random seed (default 1)
+  --policy DIR       policy model directory (default: the shipped models/stepwise-synth-policy)
+  --scorer DIR       step scorer (PPM/PRM) directory (default: models/stepwise-synth-ppm)
+  --json             print the whole SearchResult as JSON (trees left out unless --trees)
+  --trees            include the MCTS trees (N/Q per node) in --json output
+`;
+
+export const command: CliCommand = {
+  name: 'solve',
+  summary: 'solve a question with search (greedy, best-of-n, vote, beam, mcts) and print the steps',
+  usage,
+  async run(args) {
+    const { values, positionals } = parseFlags('solve', args, {
+      strategy: { type: 'string' },
+      rollouts: { type: 'string' },
+      candidates: { type: 'string' },
+      runs: { type: 'string' },
+      samples: { type: 'string' },
+      'beam-width': { type: 'string' },
+      seed: { type: 'string' },
+      policy: { type: 'string' },
+      scorer: { type: 'string' },
+      json: { type: 'boolean' },
+      trees: { type: 'boolean' },
+    });
+    const question = positionals.join(' ');
+    if (!question.trim()) throw new CliError('give the question in quotes, e.g. ./stepwise solve "What is 15% of 80?"', 2);
+    const strategy = (values.strategy ?? 'mcts') as StrategyName;
+    if (!STRATEGY_NAMES.includes(strategy)) throw new CliError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`, 2);
+    const config = {
+      strategy,
+      rollouts: intFlag('rollouts', values.rollouts, 16),
+      candidates: intFlag('candidates', values.candidates, 8),
+      runs: intFlag('runs', values.runs, 1),
+      samples: intFlag('samples', values.samples, 16),
+      beamWidth: intFlag('beam-width', values['beam-width'], 4),
+      seed: intFlag('seed', values.seed, 1, 0),
+    };
+    let engine;
+    try {
+      engine = await createEngine({ policyDir: values.policy, scorerDir: strategy === 'greedy' || strategy === 'vote' ? (values.scorer ?? null) : values.scorer });
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    const progress = new ProgressLine(process.stderr);
+    try {
+      const result = await engine.solve(question, config, {
+        onProgress: (p) =>
+          progress.update(`${p.strategy}: ${p.unit} ${p.done}/${p.total}` + (p.bestAnswer !== null ? ` · best so far: ${p.bestAnswer}` + (p.bestScore !== null ? ` (score ${p.bestScore.toFixed(2)})` : '') : '')),
+      });
+      progress.done();
+      if (values.json) {
+        const { trees, ...rest } = result;
+        process.stdout.write(JSON.stringify(values.trees ? result : rest) + '\n');
+      } else process.stdout.write(formatResult(result));
+      return result.answer === null ? 1 : 0;
+    } catch (err) {
+      progress.done();
+      if (err instanceof QuestionError) throw new CliError(err.message, 2);
+      throw new CliError(`the search failed: ${(err as Error).message}`);
+    } finally {
+      await engine.close();
+    }
+  },
+};
+
+/** Plain-text rendering of a result for the terminal. */
+export function formatResult(r: SearchResult): string {
+  const lines = [`Question: ${r.question}`, ''];
+  r.trajectory.forEach((s, i) => {
+    if (s.kind === 'answer') {
+      lines.push(`Answer step: ${answerText(s.text)}`);
+      return;
+    }
+    const comment = stepComment(s.text);
+    lines.push(`Step ${i + 1}${comment ? `: ${comment.replace(/\n/g, ' / ')}` : ''}`);
+    const code = stepStatements(s.text);
+    if (code) lines.push(...code.split('\n').map((l) => `    ${l}`));
+    if (s.observation?.output) lines.push(`  → ${s.observation.output.replace(/\n/g, '\n    ')}`);
+    if (!s.valid && s.invalidReason) lines.push(`  ✗ ${s.invalidReason}`);
+  });
+  lines.push('');
+  if (r.answer === null) lines.push('No verified answer was found. Try more rollouts or another strategy.');
+  else {
+    const conf = [
+      r.confidence.score !== null ? `score ${r.confidence.score.toFixed(2)}` : null,
+      r.alternatives.length ? `${Math.round(r.confidence.voteShare * 100)}% of counted answers agree` : null,
+    ].filter(Boolean);
+    lines.push(`Final answer: ${r.answer}${conf.length ? `   (${conf.join(', ')})` : ''}`);
+  }
+  const others = r.alternatives.filter((a) => a.answer !== r.answer);
+  if (others.length) lines.push(`Other answers considered: ${others.map((a) => `${a.answer} (${a.votes})`).join(', ')}`);
+  const s = r.stats;
+  lines.push(
+    `Search: ${r.strategy}, ${s.rollouts ? `${s.rollouts} rollouts, ` : ''}${s.samples} sampled steps, ${s.executions} programs run, ${(s.elapsedMs / 1000).toFixed(1)} s${r.cancelled ? ' (cancelled)' : ''}`,
+  );
+  return lines.join('\n') + '\n';
+}

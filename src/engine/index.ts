@@ -1,0 +1,58 @@
+/**
+ * The engine as the rest of the product sees it: load models and the sandbox once, then solve
+ * questions. Bots and the CLI use only this module (and the types it re-exports).
+ */
+import { createExecutorPool } from './exec';
+import type { Executor } from './exec/types';
+import { answersEqual } from './grading';
+import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, loadPolicy, loadScorer } from './models';
+import type { Policy, StepScorer } from './models/types';
+import { search } from './search';
+import type { SearchConfig, SearchHooks, SearchResult, StrategyName } from './search/types';
+
+export interface EngineOptions {
+  /** Policy model directory (manifest.json inside); defaults to the shipped model. */
+  policyDir?: string;
+  /** Step scorer (PPM/PRM) directory; defaults to the shipped PPM. `null` runs without a scorer. */
+  scorerDir?: string | null;
+  /** Sandbox workers. */
+  workers?: number;
+}
+
+export interface Engine {
+  solve(question: string, config?: Partial<SearchConfig> & { strategy?: StrategyName }, hooks?: SearchHooks): Promise<SearchResult>;
+  readonly policy: Policy;
+  readonly scorer?: StepScorer;
+  readonly executor: Executor;
+  close(): Promise<void>;
+}
+
+/** Builds an engine from already-loaded parts (tests, synthesis, custom deployments). */
+export function engineFrom(policy: Policy, scorer: StepScorer | undefined, executor: Executor): Engine {
+  return {
+    policy,
+    scorer,
+    executor,
+    solve: (question, config = {}, hooks = {}) => search(question, { policy, scorer, executor, sameAnswer: answersEqual }, config, hooks),
+    async close() {
+      await Promise.allSettled([policy.close?.(), scorer?.close?.(), executor.close()]);
+    },
+  };
+}
+
+/** Loads the models named in `opts` (default: the shipped ones) and starts the sandbox pool. */
+export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
+  const policy = await loadPolicy(opts.policyDir ?? DEFAULT_POLICY_DIR);
+  let scorer: StepScorer | undefined;
+  try {
+    if (opts.scorerDir !== null) scorer = await loadScorer(opts.scorerDir ?? DEFAULT_SCORER_DIR);
+    const executor = createExecutorPool(opts.workers ? { workers: opts.workers } : undefined);
+    return engineFrom(policy, scorer, executor);
+  } catch (err) {
+    await Promise.allSettled([policy.close?.(), scorer?.close?.()]);
+    throw err;
+  }
+}
+
+export { search, checkQuestion, QuestionError, DEFAULT_CONFIG, STRATEGY_NAMES } from './search';
+export type { SearchConfig, SearchHooks, SearchProgress, SearchResult, Step, StrategyName } from './search/types';
