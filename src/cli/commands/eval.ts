@@ -1,0 +1,112 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
+import { createEngine, STRATEGY_NAMES, type SearchConfig, type StrategyName } from '../../engine';
+import { evaluateStrategies, pairAccuracy } from '../../engine/eval/evaluate';
+import { loadProblemSet, PROBLEM_SETS } from '../../engine/eval/problem-sets';
+import { createSympyChecker } from '../../engine/grading';
+import { DEFAULT_SCORER_DIR } from '../../engine/models';
+import { ProgressLine } from '../progress';
+
+const usage = `Usage: ./stepwise eval --set NAME [options]
+
+Accuracy per search strategy on a problem set, at one stated sample budget, plus the PPM's
+pairwise accuracy on held-out preference pairs.
+
+Options:
+  --set NAME          ${PROBLEM_SETS.join(' | ')} | FILE.jsonl (lines {problem|question, answer})
+  --strategies LIST   comma-separated, default greedy,vote,best-of-n,beam,mcts
+  --budget N          trajectories per strategy (default 8): vote/best-of-n sample N, MCTS runs
+                      N rollouts, beam keeps width 2 with N/2 candidates; greedy samples 1
+  --candidates N      MCTS candidates per expansion (default 4)
+  --limit N           evaluate the first N problems
+  --pairs FILE        held-out PPM pairs (JSONL {question, prefix, pos, neg}; default
+                      models/stepwise-synth-ppm/heldout-pairs.jsonl when present)
+  --policy DIR, --scorer DIR   models (default: the shipped ones)
+  --seed N            (default 1)
+  --json              print one object {"accuracy": {...}, "ppm_pair_accuracy": ..., "n": ...}
+`;
+
+export const command: CliCommand = {
+  name: 'eval',
+  summary: 'accuracy per strategy on SynthMath or a benchmark, plus PPM pair accuracy',
+  usage,
+  async run(args) {
+    const { values } = parseFlags('eval', args, {
+      set: { type: 'string' },
+      strategies: { type: 'string' },
+      budget: { type: 'string' },
+      candidates: { type: 'string' },
+      limit: { type: 'string' },
+      pairs: { type: 'string' },
+      policy: { type: 'string' },
+      scorer: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (!values.set) throw new CliError('--set is required (e.g. --set synth-ood)', 2);
+    const strategies = (values.strategies ?? 'greedy,vote,best-of-n,beam,mcts').split(',').map((s) => s.trim()) as StrategyName[];
+    for (const s of strategies) if (!STRATEGY_NAMES.includes(s)) throw new CliError(`unknown strategy "${s}"`, 2);
+    const B = intFlag('budget', values.budget, 8);
+    const seed = intFlag('seed', values.seed, 1, 0);
+    const candidates = intFlag('candidates', values.candidates, 4);
+    let problems;
+    try {
+      problems = loadProblemSet(values.set);
+    } catch (err) {
+      throw new CliError((err as Error).message, 2);
+    }
+    if (values.limit) problems = problems.slice(0, intFlag('limit', values.limit, problems.length));
+    const budget: Record<StrategyName, Partial<SearchConfig>> = {
+      greedy: { seed },
+      vote: { samples: B, seed },
+      'best-of-n': { samples: B, seed },
+      beam: { beamWidth: 2, candidates: Math.max(2, Math.round(B / 2)), seed },
+      mcts: { rollouts: B, candidates, seed },
+    };
+    const engine = await createEngine({ policyDir: values.policy, scorerDir: values.scorer }).catch((err: Error) => {
+      throw new CliError(err.message);
+    });
+    const progress = new ProgressLine(process.stderr);
+    const started = Date.now();
+    try {
+      const reports = await evaluateStrategies(problems, engine.solve, strategies, budget, {
+        symbolic: createSympyChecker(engine.executor),
+        onProgress: (p) => {
+          const eta = p.done ? ((Date.now() - started) / 1000 / p.done) * (p.total - p.done) : 0;
+          progress.update(`eval ${values.set}: ${p.strategy} ${p.done}/${p.total} · ${((p.correct / p.done) * 100).toFixed(1)}% correct · ETA ${eta.toFixed(0)} s (this strategy)`);
+        },
+      });
+      progress.done();
+      let ppm: number | null = null;
+      const pairsFile = values.pairs ?? defaultPairsFile(values.scorer);
+      if (pairsFile && engine.scorer) {
+        const pairs = fs
+          .readFileSync(pairsFile, 'utf8')
+          .split('\n')
+          .filter((l) => l.trim())
+          .map((l) => JSON.parse(l));
+        ppm = await pairAccuracy(engine.scorer, pairs);
+      }
+      const accuracy = Object.fromEntries(Object.entries(reports).map(([k, r]) => [k, Number(r.accuracy.toFixed(4))]));
+      if (values.json) {
+        process.stdout.write(JSON.stringify({ accuracy, ppm_pair_accuracy: ppm, n: problems.length, set: values.set, budget: B, details: reports }) + '\n');
+      } else {
+        process.stdout.write(`set ${values.set}, ${problems.length} problems, budget ${B} trajectories per strategy\n`);
+        process.stdout.write('strategy     accuracy  mean sampled steps  mean s/problem\n');
+        for (const [k, r] of Object.entries(reports)) {
+          process.stdout.write(`${k.padEnd(11)}  ${(r.accuracy * 100).toFixed(1).padStart(7)}%  ${r.mean_samples.toFixed(1).padStart(18)}  ${r.mean_seconds.toFixed(2).padStart(14)}${r.errors ? `  (${r.errors} errors)` : ''}\n`);
+        }
+        if (ppm !== null) process.stdout.write(`PPM pairwise accuracy on held-out pairs: ${(ppm * 100).toFixed(1)}%\n`);
+      }
+      return 0;
+    } finally {
+      await engine.close();
+    }
+  },
+};
+
+function defaultPairsFile(scorerDir?: string): string | null {
+  const file = path.join(scorerDir ?? DEFAULT_SCORER_DIR, 'heldout-pairs.jsonl');
+  return fs.existsSync(file) ? file : null;
+}

@@ -1,0 +1,98 @@
+/**
+ * Accuracy of search strategies on a problem set, and PPM pairwise accuracy on held-out pairs.
+ */
+import { gradeAnswer, type SymbolicChecker } from '../grading';
+import type { StepScorer } from '../models/types';
+import type { SearchConfig, SearchResult, StrategyName } from '../search/types';
+
+export interface EvalProblem {
+  id: string;
+  question: string;
+  answer: string;
+}
+
+export type Solve = (question: string, config: Partial<SearchConfig> & { strategy: StrategyName }) => Promise<SearchResult>;
+
+export interface StrategyReport {
+  accuracy: number;
+  correct: number;
+  n: number;
+  /** Mean sampled steps per problem (the sample budget actually spent). */
+  mean_samples: number;
+  mean_seconds: number;
+  errors: number;
+}
+
+export interface EvalProgress {
+  strategy: StrategyName;
+  done: number;
+  total: number;
+  correct: number;
+}
+
+/**
+ * Runs every strategy on every problem (strategy by strategy) and grades the answers.
+ * `budget` gives each strategy's config (same number of trajectories for a fair comparison).
+ */
+export async function evaluateStrategies(
+  problems: readonly EvalProblem[],
+  solve: Solve,
+  strategies: readonly StrategyName[],
+  budget: Record<StrategyName, Partial<SearchConfig>>,
+  opts: { symbolic?: SymbolicChecker; onProgress?: (p: EvalProgress) => void } = {},
+): Promise<Record<string, StrategyReport>> {
+  const reports: Record<string, StrategyReport> = {};
+  for (const strategy of strategies) {
+    const rep: StrategyReport = { accuracy: 0, correct: 0, n: 0, mean_samples: 0, mean_seconds: 0, errors: 0 };
+    let samples = 0;
+    let ms = 0;
+    for (const p of problems) {
+      try {
+        const r = await solve(p.question, { ...budget[strategy], strategy });
+        samples += r.stats.samples;
+        ms += r.stats.elapsedMs;
+        if (r.answer !== null && (await gradeAnswer(p.answer, r.answer, { symbolic: opts.symbolic }))) rep.correct++;
+      } catch (err) {
+        rep.errors++;
+        process.stderr.write(`eval: ${strategy} on ${p.id} failed: ${(err as Error).message}\n`);
+      }
+      rep.n++;
+      opts.onProgress?.({ strategy, done: rep.n, total: problems.length, correct: rep.correct });
+    }
+    rep.accuracy = rep.n ? rep.correct / rep.n : 0;
+    rep.mean_samples = rep.n ? samples / rep.n : 0;
+    rep.mean_seconds = rep.n ? ms / rep.n / 1000 : 0;
+    reports[strategy] = rep;
+  }
+  return reports;
+}
+
+export interface PreferencePair {
+  prompt: string;
+  pos: string;
+  neg: string;
+  question?: string;
+}
+
+/**
+ * Share of held-out preference pairs where the scorer ranks pos above neg, each scored in its
+ * context (question + the steps before it). Pairs are scored in batches.
+ */
+export async function pairAccuracy(scorer: StepScorer, pairs: readonly { question: string; prefix: string; pos: string; neg: string }[]): Promise<number> {
+  if (pairs.length === 0) return 0;
+  let right = 0;
+  const chunk = 32;
+  for (let i = 0; i < pairs.length; i += chunk) {
+    const part = pairs.slice(i, i + chunk);
+    const steps = (p: (typeof part)[number], step: string) => (p.prefix ? [p.prefix, step] : [step]);
+    const items = part.flatMap((p) => [
+      { question: p.question, steps: steps(p, p.pos) },
+      { question: p.question, steps: steps(p, p.neg) },
+    ]);
+    const s = await scorer.score(items);
+    part.forEach((_, j) => {
+      if (s[2 * j] > s[2 * j + 1]) right++;
+    });
+  }
+  return right / pairs.length;
+}

@@ -1,0 +1,43 @@
+/** Problem sets for evaluation: SynthMath splits and the public benchmarks copied into data/. */
+import fs from 'node:fs';
+import { repoPath } from '../../paths';
+import { generateProblems, type Split } from '../synth/generator';
+import type { EvalProblem } from './evaluate';
+
+const BENCHMARKS: Record<string, string> = {
+  math500: 'math500.jsonl',
+  gsm8k: 'gsm8k_test.jsonl',
+  aime2024: 'aime2024.jsonl',
+  aime2025: 'aime2025.jsonl',
+  amc23: 'amc23.jsonl',
+};
+
+const SYNTH: Record<string, Split> = { 'synth-id': 'test-id', 'synth-ood': 'test-ood', 'synth-train': 'train' };
+
+export const PROBLEM_SETS = [...Object.keys(SYNTH), ...Object.keys(BENCHMARKS)];
+
+/** Reads JSONL lines {id?, problem|question, answer}. */
+export function readProblemFile(file: string): EvalProblem[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l, i) => {
+      const r = JSON.parse(l) as Record<string, unknown>;
+      const question = String(r.question ?? r.problem ?? '');
+      if (!question || r.answer === undefined) throw new Error(`${file}:${i + 1}: each line needs "problem" (or "question") and "answer"`);
+      return { id: String(r.id ?? i + 1), question, answer: String(r.answer) };
+    });
+}
+
+/** A named set (synth-ood, math500, …) or a JSONL file path. */
+export function loadProblemSet(name: string, count = 200): EvalProblem[] {
+  if (name in SYNTH) {
+    const file = repoPath('data', 'synth', `${SYNTH[name]}.jsonl`);
+    if (fs.existsSync(file)) return readProblemFile(file);
+    return generateProblems({ split: SYNTH[name], count, seed: 1 }).map((p) => ({ id: p.id, question: p.question, answer: p.answer }));
+  }
+  if (name in BENCHMARKS) return readProblemFile(repoPath('data', 'benchmarks', BENCHMARKS[name]));
+  if (fs.existsSync(name)) return readProblemFile(name);
+  throw new Error(`unknown problem set "${name}": use one of ${PROBLEM_SETS.join(', ')} or a JSONL file`);
+}
