@@ -3,7 +3,7 @@ import { ScriptedPolicy, ScriptedScorer, ToyExecutor, type Script } from '../hel
 
 export const QUESTION = 'Tom has 3 boxes of 12 apples and gives 7 away. How many apples are left?';
 export const RIGHT = '<code>\n# Step 1: 3 boxes of 12 apples\napples = 3 * 12\n<end_of_step>';
-export const WRONG = '<code>\n# Step 1: add the boxes and the apples\napples = 3 + 12\n<end_of_step>';
+export const WRONG = '<code>\n# Step 1: the total is the boxes plus the apples per box\napples = 3 + 12\n<end_of_step>';
 export const BROKEN = '<code>\n# Step 1: divide\napples = 3 / 0\n<end_of_step>';
 
 export const toyScript: Script = (partial) => {
