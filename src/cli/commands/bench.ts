@@ -13,10 +13,16 @@ Options:
 
 type Figures = Record<string, number | string | boolean | null>;
 
+/** Loads bench/<name>.ts (compiled to dist/bench) lazily, so one suite's dependencies never slow another. */
+async function benchModule<T>(name: string): Promise<T> {
+  const spec = `../../../bench/${name}`;
+  return (await import(spec)) as T;
+}
+
 const suites: Record<string, () => Promise<Figures>> = {
   async engine() {
     const { benchEngine } = await import('../../../bench/engine');
-    const { benchExec } = await import('../../../bench/exec');
+    const { benchExec } = await benchModule<typeof import('../../../bench/exec')>('exec');
     process.stderr.write('bench engine: MCTS with instant models...\n');
     const engine = await benchEngine();
     process.stderr.write('bench engine: sandbox pool vs fresh python3 per run...\n');
@@ -24,16 +30,16 @@ const suites: Record<string, () => Promise<Figures>> = {
     return { ...engine, ...exec };
   },
   async models() {
-    const { benchModels } = await import('../../../bench/models');
-    return (await benchModels({})) as unknown as Figures;
+    const { benchModels } = await benchModule<{ benchModels(o: object): Promise<Figures> }>('models');
+    return benchModels({});
   },
   async render() {
-    const { benchRender } = await import('../../../bench/render');
-    return (await benchRender({})) as unknown as Figures;
+    const { benchRender } = await benchModule<{ benchRender(o: object): Promise<Figures> }>('render');
+    return benchRender({});
   },
   async bots() {
-    const { benchBots } = await import('../../../bench/bots');
-    return (await benchBots({})) as unknown as Figures;
+    const { benchBots } = await benchModule<{ benchBots(o: object): Promise<Figures> }>('bots');
+    return benchBots({});
   },
 };
 

@@ -1,0 +1,429 @@
+/**
+ * Answer structure (number/expression, equation, list, tuple/interval, set, matrix, union,
+ * multiple choice, text) and the cheap equivalence check over it.
+ */
+import { cleanAnswer, matchBrace } from './latex';
+import { evalExact, evalNum, hasDecimal, hasInfinity, parseExpr, ratToLatex, ratToNumber, variables, type Node } from './expr';
+
+export type Ans =
+  | { kind: 'expr'; src: string; node: Node }
+  | { kind: 'eq'; src: string; lhs: Ans; rhs: Ans; op: string }
+  | { kind: 'list'; items: Ans[] }
+  | { kind: 'tuple'; open: string; close: string; items: Ans[] }
+  | { kind: 'set'; items: Ans[] }
+  | { kind: 'union'; items: Ans[] }
+  | { kind: 'matrix'; rows: Ans[][] }
+  | { kind: 'choice'; letter: string }
+  | { kind: 'text'; src: string };
+
+export interface Parsed {
+  ans: Ans;
+  percent: boolean;
+}
+
+const OPEN = '([{';
+const CLOSE = ')]}';
+
+/** Splits at top-level occurrences of `sep` (regex matched at each top-level position). */
+function splitTop(s: string, sep: RegExp): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let last = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') {
+      if (s[i + 1] === '{' || s[i + 1] === '[' || s[i + 1] === '(') depth++;
+      else if (s[i + 1] === '}' || s[i + 1] === ']' || s[i + 1] === ')') depth--;
+      else if (depth === 0) {
+        const m = sep.exec(s.slice(i));
+        if (m && m.index === 0 && m[0].length > 0) {
+          parts.push(s.slice(last, i));
+          i += m[0].length - 1;
+          last = i + 1;
+          continue;
+        }
+      }
+      i++;
+      continue;
+    }
+    if (OPEN.includes(c)) depth++;
+    else if (CLOSE.includes(c)) depth--;
+    else if (depth === 0) {
+      const m = sep.exec(s.slice(i));
+      if (m && m.index === 0 && m[0].length > 0) {
+        parts.push(s.slice(last, i));
+        i += m[0].length - 1;
+        last = i + 1;
+      }
+    }
+  }
+  parts.push(s.slice(last));
+  return parts;
+}
+
+/** True when the bracket opened at 0 closes at the last character (any bracket type). */
+function wrapsWhole(s: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') {
+      if (i === 0) return false;
+      i++;
+      continue;
+    }
+    if (OPEN.includes(c)) depth++;
+    else if (CLOSE.includes(c)) {
+      depth--;
+      if (depth === 0) return i === s.length - 1;
+    }
+  }
+  return false;
+}
+
+const REL = /^(?:<=|>=|=|<|>|\\(?:leq?|geq?|neq?|lt|gt)(?![a-zA-Z]))/;
+const REL_NAME: Record<string, string> = { '\\le': '<=', '\\leq': '<=', '\\ge': '>=', '\\geq': '>=', '\\ne': '!=', '\\neq': '!=', '\\lt': '<', '\\gt': '>' };
+
+function parseRows(body: string): Ans[][] {
+  return body
+    .split(/\\\\/)
+    .map((r) => r.trim())
+    .filter((r) => r.length > 0)
+    .map((r) => r.split('&').map((c) => parseStruct(c.trim())));
+}
+
+/** Parses an already-cleaned answer string into a structure. */
+export function parseStruct(s: string): Ans {
+  s = s.trim();
+  // Matrices.
+  const mat = /^\\begin\{([pbvBV]?matrix|array|smallmatrix)\}(?:\{[^}]*\})?([\s\S]*)\\end\{\1\}$/.exec(s);
+  if (mat) return { kind: 'matrix', rows: parseRows(mat[2]) };
+  // Multiple choice.
+  const ch = /^\(?\s*([A-J])\s*\)?$/.exec(s);
+  if (ch) return { kind: 'choice', letter: ch[1] };
+  // Lists: top-level commas, semicolons, "and"/"or".
+  const items = splitTop(s, /^(?:,|;|\s+(?:and|or)\s+|\\text\{\s*(?:and|or)\s*\})/).map((x) => x.trim());
+  if (items.length > 1 && items.every((x) => x.length > 0)) return { kind: 'list', items: items.map(parseStruct) };
+  // Unions of intervals/sets.
+  const un = splitTop(s, /^(?:\\cup(?![a-zA-Z])|\s*U\s*(?=[([{\\]))/).map((x) => x.trim());
+  if (un.length > 1 && un.every((x) => x.length > 0)) return { kind: 'union', items: un.map(parseStruct) };
+  // Sets.
+  if (s.startsWith('\\{') && s.endsWith('\\}')) {
+    const inner = s.slice(2, -2).trim();
+    const parts = inner ? splitTop(inner, /^(?:,|;)/).map((x) => parseStruct(x.trim())) : [];
+    return { kind: 'set', items: parts };
+  }
+  // Tuples, points, intervals.
+  if ((s[0] === '(' || s[0] === '[') && (s.endsWith(')') || s.endsWith(']')) && wrapsWhole(s)) {
+    const inner = s.slice(1, -1);
+    const parts = splitTop(inner, /^,/).map((x) => x.trim());
+    if (parts.length > 1) return { kind: 'tuple', open: s[0], close: s[s.length - 1], items: parts.map(parseStruct) };
+    if (s[0] === '(' && s.endsWith(')')) return parseStruct(inner); // redundant parentheses
+  }
+  if (s.startsWith('{') && s.endsWith('}') && matchBrace(s, 0) === s.length - 1) {
+    const inner = s.slice(1, -1);
+    const parts = splitTop(inner, /^,/).map((x) => x.trim());
+    if (parts.length > 1) return { kind: 'set', items: parts.map(parseStruct) };
+    return parseStruct(inner);
+  }
+  // Equations and inequalities (chains keep the first and the last side).
+  const sides: string[] = [];
+  const ops: string[] = [];
+  {
+    let depth = 0;
+    let last = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i];
+      if (OPEN.includes(c)) depth++;
+      else if (CLOSE.includes(c)) depth--;
+      if (depth !== 0) {
+        if (c === '\\') i++;
+        continue;
+      }
+      const m = REL.exec(s.slice(i));
+      if (m) {
+        sides.push(s.slice(last, i).trim());
+        ops.push(REL_NAME[m[0]] ?? m[0]);
+        i += m[0].length - 1;
+        last = i + 1;
+      } else if (c === '\\') {
+        const cm = /^\\[a-zA-Z]+/.exec(s.slice(i));
+        if (cm) i += cm[0].length - 1;
+        else i++;
+      }
+    }
+    sides.push(s.slice(last).trim());
+  }
+  if (sides.length > 1) {
+    if (sides.some((x) => x.length === 0)) return { kind: 'text', src: s };
+    if (ops.every((o) => o === '=')) {
+      // `35 + 70 = 105` or `z = 3+3 = 2`: the last right-hand side is the answer.
+      if (!/[a-zA-Z]/.test(sides[0].replace(/\\(?:frac|sqrt|cdot|times|div|pi)/g, ''))) return parseStruct(sides[sides.length - 1]);
+      return { kind: 'eq', src: s, op: '=', lhs: parseStruct(sides[0]), rhs: parseStruct(sides[sides.length - 1]) };
+    }
+    if (sides.length === 2) return { kind: 'eq', src: s, op: ops[0], lhs: parseStruct(sides[0]), rhs: parseStruct(sides[1]) };
+    return { kind: 'text', src: s };
+  }
+  const node = parseExpr(s);
+  if (node) return { kind: 'expr', src: s, node };
+  return { kind: 'text', src: s };
+}
+
+const parseCache = new Map<string, Parsed>();
+
+/** Cleans and parses one answer (no extraction beyond unwrapping a `\boxed{}`). */
+export function parseAnswer(raw: string): Parsed {
+  const hit = parseCache.get(raw);
+  if (hit) return hit;
+  let p: Parsed;
+  try {
+    const c = cleanAnswer(raw);
+    // Answers are short; anything huge is compared as text instead of parsed.
+    p = { ans: c.text.length > 1000 ? { kind: 'text', src: c.text } : parseStruct(c.text), percent: c.percent };
+  } catch {
+    p = { ans: { kind: 'text', src: raw.trim() }, percent: false };
+  }
+  if (parseCache.size > 5000) parseCache.clear();
+  parseCache.set(raw, p);
+  return p;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Canonical rendering (for vote grouping and cache keys)
+
+function renderExpr(src: string, node: Node): string {
+  if (variables(node).size === 0) {
+    const r = evalExact(node);
+    if (r) return ratToLatex(r);
+  }
+  return src.replace(/\s+(?![a-zA-Z])|(?<![a-zA-Z])\s+/g, '');
+}
+
+export function render(a: Ans): string {
+  switch (a.kind) {
+    case 'expr':
+      return renderExpr(a.src, a.node);
+    case 'eq':
+      return `${render(a.lhs)}${a.op}${render(a.rhs)}`;
+    case 'list':
+      return a.items.map(render).join(',');
+    case 'tuple':
+      return `${a.open}${a.items.map(render).join(',')}${a.close}`;
+    case 'set':
+      return `\\{${a.items.map(render).sort().join(',')}\\}`;
+    case 'union':
+      return a.items.map(render).join('\\cup');
+    case 'matrix':
+      return `\\begin{pmatrix}${a.rows.map((r) => r.map(render).join('&')).join('\\\\')}\\end{pmatrix}`;
+    case 'choice':
+      return a.letter;
+    case 'text':
+      return textKey(a.src);
+  }
+}
+
+function textKey(s: string): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return /[a-zA-Z]{2,}/.test(t) ? t.toLowerCase() : t.replace(/\s+/g, '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Equivalence
+
+/** Deterministic sample points for identity testing. */
+const POINTS: number[][] = (() => {
+  let seed = 12345;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  // Five positive points, then three with mixed signs (catches |x| vs x, sqrt(x^2) vs x).
+  return Array.from({ length: 8 }, (_r, k) => Array.from({ length: 16 }, () => (k >= 5 && rnd() < 0.6 ? -1 : 1) * (0.3 + 2.4 * rnd())));
+})();
+const POSITIVE_POINTS = 5;
+
+function close(a: number, b: number, rel: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return false;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return a === b;
+  return Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-12) || Math.abs(a - b) < 1e-12;
+}
+
+function envFor(vars: string[], k: number): Record<string, number> {
+  const env: Record<string, number> = {};
+  vars.forEach((v, j) => (env[v] = POINTS[k][j % 16] + (j >= 16 ? 0.1 * j : 0)));
+  return env;
+}
+
+/** Numeric / exact comparison of two scalar expressions. */
+export function exprEqual(a: Node, b: Node): boolean {
+  const vars = [...new Set([...variables(a), ...variables(b)])].sort();
+  const decA = hasDecimal(a);
+  const decB = hasDecimal(b);
+  if (vars.length === 0) {
+    const ra = evalExact(a);
+    const rb = evalExact(b);
+    if (ra && rb) {
+      if (ra.n === rb.n && ra.d === rb.d) return true;
+      if (decA !== decB) return close(ratToNumber(ra), ratToNumber(rb), 1e-4);
+      return false;
+    }
+    const va = evalNum(a, {});
+    const vb = evalNum(b, {});
+    // Overflow is not infinity: only a written \infty may equal \infty.
+    if (!Number.isFinite(va) || !Number.isFinite(vb)) return va === vb && hasInfinity(a) && hasInfinity(b);
+    return close(va, vb, decA || decB ? 1e-4 : 1e-9);
+  }
+  let valid = 0;
+  for (let k = 0; k < POINTS.length; k++) {
+    const env = envFor(vars, k);
+    const va = evalNum(a, env);
+    const vb = evalNum(b, env);
+    const aBad = !Number.isFinite(va);
+    const bBad = !Number.isFinite(vb);
+    if (aBad && bBad) continue;
+    // Off the positive points a domain difference (ln x vs ...) is not a disagreement.
+    if (aBad !== bBad) {
+      if (k >= POSITIVE_POINTS) continue;
+      return false;
+    }
+    if (!close(va, vb, decA || decB ? 1e-4 : 1e-7)) return false;
+    valid++;
+  }
+  return valid >= 3;
+}
+
+/** `l1 - r1` is a nonzero constant multiple of `l2 - r2` (x+y=1 vs 2x+2y=2). */
+function equationsProportional(l1: Node, r1: Node, l2: Node, r2: Node): boolean {
+  const d1: Node = { t: 'bin', op: '-', l: l1, r: r1 };
+  const d2: Node = { t: 'bin', op: '-', l: l2, r: r2 };
+  const vars = [...new Set([...variables(d1), ...variables(d2)])].sort();
+  if (vars.length === 0) return false;
+  let ratio: number | null = null;
+  let valid = 0;
+  for (let k = 0; k < POINTS.length; k++) {
+    const env = envFor(vars, k);
+    const v1 = evalNum(d1, env);
+    const v2 = evalNum(d2, env);
+    if (!Number.isFinite(v1) || !Number.isFinite(v2)) continue;
+    if (Math.abs(v2) < 1e-12 || Math.abs(v1) < 1e-12) {
+      if (Math.abs(v2) < 1e-12 && Math.abs(v1) < 1e-12) continue;
+      return false;
+    }
+    const r = v1 / v2;
+    if (ratio === null) ratio = r;
+    else if (!close(ratio, r, 1e-7)) return false;
+    valid++;
+  }
+  return valid >= 3;
+}
+
+function simpleLhs(a: Ans): string | null {
+  if (a.kind === 'expr' && a.node.t === 'var') return a.node.name;
+  const src = a.kind === 'expr' || a.kind === 'text' ? a.src.replace(/\s+/g, '') : '';
+  // f(x), g(t), f'(x)
+  const m = /^([a-zA-Z]'*)\(([a-zA-Z](?:,[a-zA-Z])*)\)$/.exec(src);
+  return m ? m[0] : null;
+}
+
+function multisetEqual(xs: Ans[], ys: Ans[]): boolean {
+  if (xs.length !== ys.length) return false;
+  const used = new Array<boolean>(ys.length).fill(false);
+  const go = (i: number): boolean => {
+    if (i === xs.length) return true;
+    for (let j = 0; j < ys.length; j++) {
+      if (!used[j] && structEqual(xs[i], ys[j])) {
+        used[j] = true;
+        if (go(i + 1)) return true;
+        used[j] = false;
+      }
+    }
+    return false;
+  };
+  return go(0);
+}
+
+function seqEqual(xs: Ans[], ys: Ans[]): boolean {
+  return xs.length === ys.length && xs.every((x, i) => structEqual(x, ys[i]));
+}
+
+const FLIP: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '=': '=', '!=': '!=' };
+
+export function structEqual(a: Ans, b: Ans): boolean {
+  if (a.kind === 'eq' && b.kind !== 'eq') return eqVsValue(a, b);
+  if (b.kind === 'eq' && a.kind !== 'eq') return eqVsValue(b, a);
+  if (a.kind === 'choice' || b.kind === 'choice') {
+    if (a.kind === 'choice' && b.kind === 'choice') return a.letter === b.letter;
+    const other = a.kind === 'choice' ? b : a;
+    const letter = a.kind === 'choice' ? a.letter : (b as { letter: string }).letter;
+    return other.kind === 'expr' && other.node.t === 'var' && other.node.name === letter;
+  }
+  if (a.kind === 'matrix' && b.kind === 'tuple') return vectorVsTuple(a, b);
+  if (b.kind === 'matrix' && a.kind === 'tuple') return vectorVsTuple(b, a);
+  if (a.kind === 'set' && b.kind === 'list') return multisetEqual(a.items, b.items);
+  if (b.kind === 'set' && a.kind === 'list') return multisetEqual(a.items, b.items);
+  if (a.kind !== b.kind) {
+    return render(a) === render(b);
+  }
+  switch (a.kind) {
+    case 'expr':
+      return exprEqual(a.node, (b as typeof a).node);
+    case 'eq': {
+      const e = b as typeof a;
+      if (a.op === e.op || FLIP[a.op] === e.op) {
+        const straight = a.op === e.op;
+        const l1 = a.lhs, r1 = a.rhs;
+        const [l2, r2] = straight ? [e.lhs, e.rhs] : [e.rhs, e.lhs];
+        if (structEqual(l1, l2) && structEqual(r1, r2)) return true;
+        if (a.op === '=' && straight && structEqual(l1, r2) && structEqual(r1, l2)) return true;
+        if (a.op === '=' && l1.kind === 'expr' && r1.kind === 'expr' && e.lhs.kind === 'expr' && e.rhs.kind === 'expr') {
+          return equationsProportional(l1.node, r1.node, e.lhs.node, e.rhs.node);
+        }
+      }
+      return false;
+    }
+    case 'list':
+      return seqEqual(a.items, (b as typeof a).items);
+    case 'tuple': {
+      const t = b as typeof a;
+      return a.open === t.open && a.close === t.close && seqEqual(a.items, t.items);
+    }
+    case 'set':
+    case 'union':
+      return multisetEqual(a.items, (b as typeof a).items);
+    case 'matrix': {
+      const m = b as typeof a;
+      return a.rows.length === m.rows.length && a.rows.every((r, i) => seqEqual(r, m.rows[i]));
+    }
+    case 'text':
+      return textKey(a.src) === textKey((b as typeof a).src);
+  }
+  return false;
+}
+
+function vectorVsTuple(m: Extract<Ans, { kind: 'matrix' }>, t: Extract<Ans, { kind: 'tuple' }>): boolean {
+  if (t.open !== '(' || t.close !== ')') return false;
+  const flat = m.rows.every((r) => r.length === 1) ? m.rows.map((r) => r[0]) : m.rows.length === 1 ? m.rows[0] : null;
+  return !!flat && seqEqual(flat, t.items);
+}
+
+/** `x = 3` against `3`: equal when the left side is a bare variable or f(x). */
+function eqVsValue(e: Extract<Ans, { kind: 'eq' }>, v: Ans): boolean {
+  if (e.op !== '=') return false;
+  if (simpleLhs(e.lhs)) return structEqual(e.rhs, v);
+  return false;
+}
+
+function scaled(a: Ans, factor: number): Ans {
+  if (a.kind !== 'expr') return a;
+  const node: Node = { t: 'bin', op: factor > 1 ? '*' : '/', l: a.node, r: { t: 'num', v: '100', dec: false } };
+  return { kind: 'expr', src: a.src, node };
+}
+
+/** Cheap equivalence of two parsed answers, with percent variants (25% = 25 = 0.25). */
+export function parsedEqual(a: Parsed, b: Parsed): boolean {
+  if (structEqual(a.ans, b.ans)) return true;
+  if (a.percent !== b.percent) {
+    const [p, q] = a.percent ? [a.ans, b.ans] : [b.ans, a.ans];
+    if (structEqual(scaled(p, 1 / 100), q)) return true;
+  }
+  return false;
+}
