@@ -1,0 +1,135 @@
+/**
+ * Text helpers shared by the platform builders: cutting long code with a clear marker,
+ * keeping fences intact, splitting a message at line boundaries without breaking a code fence.
+ */
+import { plainSegments } from './latex';
+import type { TextBlock, Thread } from './types';
+
+const plural = (n: number, w: string) => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
+
+/** Makes text safe inside a ``` fence (a ``` in it would close the fence). */
+export function fenceSafe(s: string): string {
+  return s.replace(/```/g, '`\u200b``');
+}
+
+/**
+ * Keeps at most maxLines lines and maxChars characters, ending with a marker line such as
+ * `… (38 more lines)` so a reader knows something was cut.
+ */
+export function cutLines(text: string, maxLines: number, maxChars: number): string {
+  const lines = text.split('\n');
+  let kept: string[] = [];
+  let chars = 0;
+  for (const l of lines) {
+    if (kept.length >= maxLines || chars + l.length + 1 > maxChars) break;
+    kept.push(l);
+    chars += l.length + 1;
+  }
+  if (kept.length === 0 && lines.length > 0) {
+    // One enormous first line: cut it inside.
+    const l = lines[0].slice(0, Math.max(0, maxChars - 40));
+    kept = [l];
+    const rest = lines.length - 1;
+    return `${l}… (${plural(lines[0].length - l.length, 'more character')}${rest ? `, ${plural(rest, 'more line')}` : ''})`;
+  }
+  const more = lines.length - kept.length;
+  return more > 0 ? `${kept.join('\n')}\n… (${plural(more, 'more line')})` : kept.join('\n');
+}
+
+/** Cuts prose to maxChars at a whitespace boundary, with a marker. */
+export function cutText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  let end = text.lastIndexOf(' ', maxChars - 40);
+  if (end < maxChars / 2) end = maxChars - 40;
+  return `${text.slice(0, end)} … (${plural(text.length - end, 'more character')})`;
+}
+
+const FENCE = /^\s*```/;
+
+/**
+ * Splits content into chunks of at most `max` characters at line boundaries (then spaces).
+ * A chunk that ends inside a ``` fence is closed, and the next chunk reopens it with the same
+ * opener line, so a code fence is never broken.
+ */
+export function splitMessage(content: string, max: number): string[] {
+  if (content.length <= max) return [content];
+  const chunks: string[] = [];
+  let cur: string[] = [];
+  let curLen = 0;
+  let opener: string | null = null; // the fence line we are inside of
+  const flush = () => {
+    let text = cur.join('\n');
+    if (opener) text += '\n```';
+    chunks.push(text);
+    cur = opener ? [opener] : [];
+    curLen = opener ? opener.length : 0;
+  };
+  const piece = Math.max(20, max - 40);
+  for (const raw of content.split('\n')) {
+    const pieces: string[] = [];
+    let rest = raw;
+    while (rest.length > piece) {
+      let cut = rest.lastIndexOf(' ', piece);
+      if (cut < piece / 2) cut = piece;
+      pieces.push(rest.slice(0, cut));
+      rest = rest.slice(cut).replace(/^ /, '');
+    }
+    pieces.push(rest);
+    for (const line of pieces) {
+      const isFence = FENCE.test(line);
+      const inFenceAfter = isFence ? !opener : !!opener;
+      const need = curLen + (cur.length ? 1 : 0) + line.length + (inFenceAfter ? 4 : 0);
+      const hasContent = cur.length > (opener ? 1 : 0);
+      if (need > max && hasContent) flush();
+      cur.push(line);
+      curLen += (cur.length > 1 ? 1 : 0) + line.length;
+      if (isFence) opener = opener ? null : line.trim();
+    }
+  }
+  opener = null;
+  flush();
+  return chunks.filter((c) => c.trim() !== '' && !/^```[\w-]*\n```$/.test(c));
+}
+
+export type Escaper = (s: string) => string;
+
+/**
+ * A block as text: prose escaped for the platform, trivial math as text, other math as its LaTeX
+ * source in inline code or a ```latex block. Used for text blocks, refusals and image fallbacks.
+ */
+export function blockAsText(block: TextBlock, escape: Escaper, maxChars = 6_000): string {
+  const out: string[] = [];
+  for (const p of plainSegments(block)) {
+    if (p.kind === 'text') out.push(escape(p.text));
+    else if (p.display || p.text.includes('\n') || p.text.length > 120) out.push(`\n\`\`\`latex\n${fenceSafe(p.text)}\n\`\`\`\n`);
+    else out.push(`\`${p.text.replace(/`/g, "'")}\``);
+  }
+  let text = out.join('').replace(/\n{3,}/g, '\n\n').trim();
+  if (text.length > maxChars) text = closeFences(cutText(text, maxChars));
+  return text;
+}
+
+/** Closes an unterminated ``` fence (after cutting). */
+function closeFences(text: string): string {
+  const n = text.split('\n').filter((l) => FENCE.test(l)).length;
+  return n % 2 === 1 ? `${text}\n\`\`\`` : text;
+}
+
+/** "PPM score 0.83 · 4 of 5 votes (80%)" or null. */
+export function confidenceLine(t: Thread): string | null {
+  const parts: string[] = [];
+  const c = t.confidence;
+  if (c.score !== null) parts.push(`PPM score ${c.score.toFixed(2)}`);
+  if (c.votes !== null && c.totalVotes !== null && c.totalVotes > 1) parts.push(`${c.votes} of ${c.totalVotes} votes (${Math.round((c.voteShare ?? 0) * 100)}%)`);
+  else if (c.voteShare !== null && c.score !== null) parts.push(`vote share ${Math.round(c.voteShare * 100)}%`);
+  return parts.length ? parts.join(' · ') : null;
+}
+
+/** "mcts · 16 rollouts · 212 nodes · 12.4 s" or null. */
+export function searchLine(t: Thread): string | null {
+  if (!t.strategy) return null;
+  return [t.strategy, t.search].filter(Boolean).join(' · ');
+}
+
+export const CODE_LIMITS = { lines: 40, chars: 1_400 };
+export const OUTPUT_LIMITS = { lines: 15, chars: 600 };

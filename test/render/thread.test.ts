@@ -1,0 +1,63 @@
+import { buildThread, threadFromSolutionText } from '../../src/render/thread';
+import { TRIANGLE_QUESTION, TRIANGLE_SOLUTION, triangleResult } from './helpers';
+
+describe('thread model', () => {
+  test('snapshot of a search result thread', () => {
+    expect(buildThread(triangleResult())).toMatchSnapshot();
+  });
+
+  test('bookkeeping steps merge forward, print-only steps merge back, nothing is dropped', () => {
+    const t = buildThread(triangleResult());
+    expect(t.steps.map((s) => s.label)).toEqual(['Steps 1–3']);
+    const s = t.steps[0];
+    expect(s.code).toBe('import math\nXY = 12\nXZ = 12\nYZ = 16\nXM = math.sqrt((2 * XY**2 + 2 * XZ**2 - YZ**2) / 4)\nprint(XM)');
+    expect(s.explanation?.source).toBe(
+      'Define the lengths of the sides of the triangle\nCalculate the length of the median $XM$ using the formula $XM = \\frac{1}{2}\\sqrt{2XY^2 + 2XZ^2 - YZ^2}$',
+    );
+    expect(s.output).toEqual({ text: '8.94427190999916', ok: true });
+    expect(t.final?.source).toBe('From the result, we can see that the length of the median $XM$ is $\\boxed{4\\sqrt{5}}$.');
+    const unmerged = buildThread(triangleResult(), { mergeBookkeeping: false });
+    expect(unmerged.steps.map((x) => x.label)).toEqual(['Step 1', 'Step 2', 'Step 3']);
+  });
+
+  test('header: answer, confidence, strategy, search size, alternatives', () => {
+    const t = buildThread(triangleResult());
+    expect(t.answer).toBe('4\\sqrt{5}');
+    expect(t.answerBlock?.mode).toBe('image');
+    expect(t.confidence).toEqual({ score: 0.8312, voteShare: 0.75, votes: 3, totalVotes: 4 });
+    expect(t.search).toBe('16 rollouts · 4 runs · 212 nodes · 12.3 s');
+    expect(t.alternativesLine).toBe('Other answers considered: 8 (1 vote)');
+  });
+
+  test('no answer found, failed steps and cumulative output', () => {
+    const r = triangleResult({ answer: null, alternatives: [] });
+    r.trajectory = [
+      { text: '<code>\n# Step 1: print a\nprint(1)\n<end_of_step>', kind: 'code', valid: true, terminal: false, observation: { ok: true, output: '1', timedOut: false } },
+      { text: '\n# Step 2: then b\nprint(2)\n<end_of_step>', kind: 'code', valid: true, terminal: false, observation: { ok: true, output: '1\n2', timedOut: false } },
+      { text: '\n# Step 3: divide\nx = 1/0\n<end_of_step>', kind: 'code', valid: false, terminal: true, invalidReason: 'ZeroDivisionError: division by zero', observation: { ok: false, output: 'ZeroDivisionError: division by zero', timedOut: false } },
+    ];
+    const t = buildThread(r);
+    expect(t.answer).toBeNull();
+    expect(t.answerBlock).toBeNull();
+    expect(t.steps.map((s) => s.output)).toEqual([{ text: '1', ok: true }, { text: '2', ok: true }, { text: 'ZeroDivisionError: division by zero', ok: false }]);
+    expect(t.steps[2].invalid).toBe('ZeroDivisionError: division by zero');
+    expect(t.alternativesLine).toBeNull();
+  });
+
+  test('threadFromSolutionText (render CLI) matches buildThread on the same steps', () => {
+    const a = threadFromSolutionText(TRIANGLE_QUESTION, TRIANGLE_SOLUTION);
+    const b = buildThread(triangleResult());
+    expect(a.steps).toEqual(b.steps);
+    expect(a.final).toEqual(b.final);
+    expect(a.answer).toBe('4\\sqrt{5}');
+    expect(a.strategy).toBeNull();
+  });
+
+  test('prose solutions become prose steps with the boxed paragraph as the final answer', () => {
+    const t = threadFromSolutionText('Q?', `First we note $x^2 = 4$.\n\n${'Then more. '.repeat(60)}\n\n[asy]\ndraw((0,0)--(1,1));\n\n[/asy]\n\nSo $x = \\boxed{2}$.`);
+    expect(t.answer).toBe('2');
+    expect(t.final?.source).toBe('So $x = \\boxed{2}$.');
+    expect(t.steps.every((s) => s.code === null)).toBe(true);
+    expect(t.steps.map((s) => s.explanation?.segments.some((g) => g.kind === 'diagram'))).toContain(true);
+  });
+});
