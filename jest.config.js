@@ -1,6 +1,7 @@
 /** Type-checking is done once by `npm run typecheck`; jest only transpiles. */
 module.exports = {
-  testEnvironment: 'node',
+  // onnxruntime-node needs the outer realm's typed arrays (see the file).
+  testEnvironment: '<rootDir>/test/helpers/ort-environment.js',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },

@@ -1,0 +1,115 @@
+/**
+ * Model loading: `loadPolicy(dir)` / `loadScorer(dir)` read `<dir>/manifest.json` and dispatch on
+ * its backend (onnx in-process, openai-compatible completions server, vLLM pooling server).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoPath } from '../../paths';
+import { loadManifest, ManifestError, type ManifestOnnx, type ModelKind, type ModelManifest } from './manifest';
+import { OnnxPolicy } from './onnx/policy';
+import { OnnxScorer } from './onnx/scorer';
+import { OpenAIPolicy } from './server/openai-policy';
+import { VllmPoolingScorer } from './server/vllm-scorer';
+import type { Policy, StepScorer } from './types';
+
+export * from './types';
+export { loadManifest, ManifestError, fillTemplate, transformScore } from './manifest';
+export type { ModelManifest } from './manifest';
+export { OnnxPolicy } from './onnx/policy';
+export { OnnxScorer } from './onnx/scorer';
+export { OpenAIPolicy } from './server/openai-policy';
+export { VllmPoolingScorer } from './server/vllm-scorer';
+export { MicroBatchPolicy, MicroBatchScorer } from './batching';
+export { ModelServerError } from './server/http';
+
+/** The shipped default models (trained by training/; absent until they are shipped). */
+export const DEFAULT_POLICY_DIR = repoPath('models', 'stepwise-synth-policy');
+export const DEFAULT_SCORER_DIR = repoPath('models', 'stepwise-synth-ppm');
+
+export interface LoadOptions {
+  /** Override the manifest's ONNX session settings (e.g. { executionProviders: ['cuda','cpu'] }). */
+  onnx?: Partial<ManifestOnnx>;
+  /** ONNX: most rows per model call. */
+  maxBatch?: number;
+  /** ONNX policy: keep generating after EOS (benchmarks). */
+  ignoreEos?: boolean;
+  /** Server backends: override fetch (tests) and the retry back-off base. */
+  fetch?: typeof fetch;
+  retryBaseMs?: number;
+}
+
+export class ModelNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelNotFoundError';
+  }
+}
+
+const isScorerKind = (k: ModelKind) => k === 'ppm' || k === 'prm';
+
+/**
+ * Finds the manifest for a role in `dirOrFile`: a .json file is used as is; in a directory,
+ * manifest.json when its kind fits, else a sibling `*.manifest.json` of the right kind (so one
+ * directory can hold a policy and its scorer, like the test fixture).
+ */
+export function findManifest(dirOrFile: string, role: 'policy' | 'scorer'): ModelManifest {
+  const abs = path.resolve(dirOrFile);
+  const fits = (m: ModelManifest) => (role === 'policy' ? m.kind === 'policy' : isScorerKind(m.kind));
+  if (abs.endsWith('.json')) {
+    const m = loadManifest(abs);
+    if (!fits(m)) throw new ManifestError(m.file, 'kind', `is "${m.kind}", but a ${role === 'policy' ? 'policy' : 'scorer (ppm | prm)'} was asked for`);
+    return m;
+  }
+  const isDefault = abs === DEFAULT_POLICY_DIR || abs === DEFAULT_SCORER_DIR;
+  const main = path.join(abs, 'manifest.json');
+  if (isDefault && !fs.existsSync(main)) {
+    throw new ModelNotFoundError(
+      `the default ${role} model (${abs}) is not there: the default Stepwise models are not trained/shipped yet. ` +
+        `Point at a model directory with --model DIR (or --policy/--scorer DIR; the fixture test/fixtures/tiny-random-qwen2 works), ` +
+        `or write a manifest for a server-hosted model (see docs/models.md).`,
+    );
+  }
+  if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
+    throw new ModelNotFoundError(`model directory ${abs} does not exist (expected a directory with manifest.json; see docs/models.md)`);
+  }
+  let first: ModelManifest | undefined;
+  if (fs.existsSync(main)) {
+    first = loadManifest(main);
+    if (fits(first)) return first;
+  }
+  for (const f of fs.readdirSync(abs).filter((f) => f.endsWith('.manifest.json')).sort()) {
+    const m = loadManifest(path.join(abs, f));
+    if (fits(m)) return m;
+  }
+  throw new ModelNotFoundError(
+    first
+      ? `${main} describes a ${first.kind}, and ${abs} holds no *.manifest.json for a ${role === 'policy' ? 'policy' : 'ppm or prm'}`
+      : `${abs} has no manifest.json (see docs/models.md for the manifest format)`,
+  );
+}
+
+/** Loads the policy described by `<dir>/manifest.json` (or a manifest file). */
+export async function loadPolicy(dir: string = DEFAULT_POLICY_DIR, opts: LoadOptions = {}): Promise<Policy> {
+  const m = findManifest(dir, 'policy');
+  switch (m.backend) {
+    case 'onnx':
+      return OnnxPolicy.load(m, { onnx: opts.onnx, maxBatch: opts.maxBatch, ignoreEos: opts.ignoreEos });
+    case 'openai':
+      return new OpenAIPolicy(m, { fetch: opts.fetch, retryBaseMs: opts.retryBaseMs });
+    default:
+      throw new ManifestError(m.file, 'backend', `"${m.backend}" cannot serve a policy`);
+  }
+}
+
+/** Loads the step scorer (PPM or PRM) described by `<dir>/manifest.json` (or a manifest file). */
+export async function loadScorer(dir: string = DEFAULT_SCORER_DIR, opts: LoadOptions = {}): Promise<StepScorer> {
+  const m = findManifest(dir, 'scorer');
+  switch (m.backend) {
+    case 'onnx':
+      return OnnxScorer.load(m, { onnx: opts.onnx, maxBatch: opts.maxBatch });
+    case 'vllm-pooling':
+      return new VllmPoolingScorer(m, { fetch: opts.fetch, retryBaseMs: opts.retryBaseMs });
+    default:
+      throw new ManifestError(m.file, 'backend', `"${m.backend}" cannot serve a scorer`);
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * Model manifests: `models/<name>/manifest.json` describes everything model-specific (backend,
+ * files, prompt template, stop strings, special tokens, score transform, limits). Nothing
+ * model-specific is hard-coded in TypeScript. Validated at load with errors naming file and field.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type ModelKind = 'policy' | 'ppm' | 'prm';
+export type ModelBackend = 'onnx' | 'openai' | 'vllm-pooling';
+export type ScoreTransform = 'tanh' | 'prob' | 'sigmoid' | 'clip';
+
+export interface ManifestFiles {
+  /** ONNX model file, relative to the manifest. */
+  model?: string;
+  /** tokenizer.json, relative to the manifest. */
+  tokenizer?: string;
+  /** tokenizer_config.json (optional; looked up next to tokenizer.json when absent). */
+  tokenizerConfig?: string;
+}
+
+export interface ManifestOnnx {
+  /** e.g. ["cpu"] or ["cuda","cpu"]. Default ["cpu"]. */
+  executionProviders: string[];
+  intraOpNumThreads?: number;
+  interOpNumThreads?: number;
+  /** Output to read for scorers (default: "values" for a PPM, "logits" for a PRM). */
+  outputName?: string;
+  /** Most rows decoded together (policy) or scored together (scorer). Default 64. */
+  maxBatch?: number;
+}
+
+export interface ManifestServer {
+  baseUrl: string;
+  model: string;
+  /** Name of the environment variable holding the API key (optional). */
+  apiKeyEnv?: string;
+  timeoutMs: number;
+  maxRetries: number;
+  maxConcurrency: number;
+  /** vLLM extension: ask the server to keep the matched stop string in the text. */
+  includeStopStrInOutput?: boolean;
+  /** vLLM pooling task sent with /pooling requests (e.g. "token_classify", "encode"); omitted when unset. */
+  task?: string;
+  /** Path of the pooling endpoint relative to the server root (default "/pooling"). */
+  poolingPath?: string;
+  /** Extra JSON fields merged into every request body (server-specific options). */
+  extraBody?: Record<string, unknown>;
+}
+
+export interface ManifestScore {
+  transform: ScoreTransform;
+  /** tanh / sigmoid: raw is divided by scale first. Default 1. */
+  scale: number;
+  /** prob: index of the positive class. Default 1. */
+  positiveIndex: number;
+  /** prob: apply softmax to the class logits first (default true for onnx, false for servers). */
+  softmax?: boolean;
+}
+
+export interface ModelManifest {
+  name: string;
+  kind: ModelKind;
+  backend: ModelBackend;
+  files: ManifestFiles;
+  onnx: ManifestOnnx;
+  server?: ManifestServer;
+  prompt: {
+    /** Filled with {question}, {partial} and {fewshot}; any other braces are literal (e.g. \\boxed{}). */
+    template: string;
+    /** Optional few-shot block substituted for {fewshot}. */
+    fewshot?: string;
+  };
+  stop: string[];
+  specialTokens: { eos: string[]; pad?: string; stepSeparator?: string };
+  score?: ManifestScore;
+  limits: { maxContextTokens: number; maxStepTokens: number };
+  /** Free-form description / model card notes. */
+  description?: string;
+  /** Directory the manifest lives in (absolute). */
+  dir: string;
+  /** Absolute path of the manifest file. */
+  file: string;
+}
+
+export class ManifestError extends Error {
+  constructor(readonly file: string, readonly field: string, detail: string) {
+    super(`${file}: ${field ? `field "${field}" ` : ''}${detail}`);
+    this.name = 'ManifestError';
+  }
+}
+
+const KINDS: ModelKind[] = ['policy', 'ppm', 'prm'];
+const BACKENDS: ModelBackend[] = ['onnx', 'openai', 'vllm-pooling'];
+const TRANSFORMS: ScoreTransform[] = ['tanh', 'prob', 'sigmoid', 'clip'];
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Resolves a model argument (a directory or a manifest .json file) to the manifest path. */
+export function resolveManifestPath(dirOrFile: string): string {
+  const abs = path.resolve(dirOrFile);
+  if (abs.endsWith('.json')) return abs;
+  return path.join(abs, 'manifest.json');
+}
+
+/** Loads and validates a manifest. `dirOrFile` is a model directory or a manifest file. */
+export function loadManifest(dirOrFile: string): ModelManifest {
+  const file = resolveManifestPath(dirOrFile);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ManifestError(file, '', `cannot read manifest (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ManifestError(file, '', `is not valid JSON: ${(err as Error).message}`);
+  }
+  return validateManifest(raw, file);
+}
+
+/** Validates a parsed manifest object; `file` is used in error messages and to resolve paths. */
+export function validateManifest(raw: unknown, file: string): ModelManifest {
+  const fail = (field: string, detail: string): never => {
+    throw new ManifestError(file, field, detail);
+  };
+  if (!isObj(raw)) fail('', 'must be a JSON object');
+  const m = raw as Obj;
+  const str = (o: Obj, key: string, field: string, required = true): string | undefined => {
+    const v = o[key];
+    if (v === undefined) return required ? fail(field, 'is required') : undefined;
+    if (typeof v !== 'string' || !v) return fail(field, `must be a non-empty string, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const num = (o: Obj, key: string, field: string, fallback: number | undefined, min: number, integer: boolean): number => {
+    const v = o[key];
+    if (v === undefined) return fallback === undefined ? fail(field, 'is required') : fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (integer && !Number.isInteger(v)))
+      return fail(field, `must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  const strArray = (v: unknown, field: string, allowEmpty = true): string[] => {
+    if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || !s)) return fail(field, 'must be an array of non-empty strings');
+    if (!allowEmpty && v.length === 0) return fail(field, 'must not be empty');
+    return v as string[];
+  };
+  const sub = (key: string, required: boolean): Obj | undefined => {
+    const v = m[key];
+    if (v === undefined) return required ? fail(key, 'is required') : undefined;
+    if (!isObj(v)) return fail(key, 'must be an object');
+    return v;
+  };
+
+  const name = str(m, 'name', 'name')!;
+  const kind = str(m, 'kind', 'kind') as ModelKind;
+  if (!KINDS.includes(kind)) fail('kind', `must be one of ${KINDS.join(' | ')}, got "${kind}"`);
+  const backend = str(m, 'backend', 'backend') as ModelBackend;
+  if (!BACKENDS.includes(backend)) fail('backend', `must be one of ${BACKENDS.join(' | ')}, got "${backend}"`);
+  if (backend === 'openai' && kind !== 'policy') fail('backend', `"openai" serves policies only (kind is "${kind}")`);
+  if (backend === 'vllm-pooling' && kind === 'policy') fail('backend', '"vllm-pooling" serves scorers (ppm | prm) only');
+
+  const dir = path.dirname(file);
+  const filesRaw = sub('files', backend === 'onnx') ?? {};
+  const files: ManifestFiles = {
+    model: str(filesRaw, 'model', 'files.model', backend === 'onnx'),
+    tokenizer: str(filesRaw, 'tokenizer', 'files.tokenizer', backend === 'onnx'),
+    tokenizerConfig: str(filesRaw, 'tokenizerConfig', 'files.tokenizerConfig', false),
+  };
+  if (backend === 'onnx') {
+    for (const key of ['model', 'tokenizer', 'tokenizerConfig'] as const) {
+      const rel = files[key];
+      if (!rel) continue;
+      const abs = path.resolve(dir, rel);
+      if (!fs.existsSync(abs)) fail(`files.${key}`, `points to ${abs}, which does not exist`);
+      files[key] = abs;
+    }
+  }
+
+  const onnxRaw = sub('onnx', false) ?? {};
+  const onnx: ManifestOnnx = {
+    executionProviders: onnxRaw.executionProviders === undefined ? ['cpu'] : strArray(onnxRaw.executionProviders, 'onnx.executionProviders', false),
+    intraOpNumThreads: onnxRaw.intraOpNumThreads === undefined ? undefined : num(onnxRaw, 'intraOpNumThreads', 'onnx.intraOpNumThreads', undefined, 1, true),
+    interOpNumThreads: onnxRaw.interOpNumThreads === undefined ? undefined : num(onnxRaw, 'interOpNumThreads', 'onnx.interOpNumThreads', undefined, 1, true),
+    outputName: str(onnxRaw, 'outputName', 'onnx.outputName', false),
+    maxBatch: onnxRaw.maxBatch === undefined ? undefined : num(onnxRaw, 'maxBatch', 'onnx.maxBatch', undefined, 1, true),
+  };
+
+  let server: ManifestServer | undefined;
+  const serverRaw = sub('server', backend !== 'onnx');
+  if (serverRaw) {
+    const baseUrl = str(serverRaw, 'baseUrl', 'server.baseUrl')!;
+    try {
+      const u = new URL(baseUrl);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
+    } catch {
+      fail('server.baseUrl', `must be an http(s) URL, got "${baseUrl}"`);
+    }
+    if (serverRaw.extraBody !== undefined && !isObj(serverRaw.extraBody)) fail('server.extraBody', 'must be an object');
+    if (serverRaw.includeStopStrInOutput !== undefined && typeof serverRaw.includeStopStrInOutput !== 'boolean')
+      fail('server.includeStopStrInOutput', 'must be a boolean');
+    server = {
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+      model: str(serverRaw, 'model', 'server.model')!,
+      apiKeyEnv: str(serverRaw, 'apiKeyEnv', 'server.apiKeyEnv', false),
+      timeoutMs: num(serverRaw, 'timeoutMs', 'server.timeoutMs', 60000, 1, true),
+      maxRetries: num(serverRaw, 'maxRetries', 'server.maxRetries', 3, 0, true),
+      maxConcurrency: num(serverRaw, 'maxConcurrency', 'server.maxConcurrency', 8, 1, true),
+      includeStopStrInOutput: serverRaw.includeStopStrInOutput as boolean | undefined,
+      task: str(serverRaw, 'task', 'server.task', false),
+      poolingPath: str(serverRaw, 'poolingPath', 'server.poolingPath', false),
+      extraBody: serverRaw.extraBody as Record<string, unknown> | undefined,
+    };
+  }
+
+  const promptRaw = sub('prompt', true)!;
+  const template = str(promptRaw, 'template', 'prompt.template')!;
+  const fewshot = promptRaw.fewshot === undefined ? undefined : typeof promptRaw.fewshot === 'string' ? promptRaw.fewshot : fail('prompt.fewshot', 'must be a string');
+  if (!template.includes('{question}')) fail('prompt.template', 'must contain {question}');
+  if (!template.includes('{partial}')) fail('prompt.template', 'must contain {partial}');
+  if (template.includes('{fewshot}') && fewshot === undefined) fail('prompt.fewshot', 'is required when the template uses {fewshot}');
+
+  const stop = m.stop === undefined ? (kind === 'policy' ? fail('stop', 'is required for a policy') : []) : strArray(m.stop, 'stop');
+
+  const stRaw = sub('specialTokens', backend === 'onnx') ?? {};
+  const specialTokens = {
+    eos: stRaw.eos === undefined ? [] : typeof stRaw.eos === 'string' ? [stRaw.eos] : strArray(stRaw.eos, 'specialTokens.eos'),
+    pad: str(stRaw, 'pad', 'specialTokens.pad', false),
+    stepSeparator: str(stRaw, 'stepSeparator', 'specialTokens.stepSeparator', false),
+  };
+  if (backend === 'onnx' && kind === 'policy' && specialTokens.eos.length === 0) fail('specialTokens.eos', 'must name at least one end-of-sequence token');
+  if (kind === 'prm' && !specialTokens.stepSeparator) fail('specialTokens.stepSeparator', 'is required for a prm');
+
+  let score: ManifestScore | undefined;
+  const scoreRaw = sub('score', kind !== 'policy');
+  if (scoreRaw) {
+    const transform = str(scoreRaw, 'transform', 'score.transform') as ScoreTransform;
+    if (!TRANSFORMS.includes(transform)) fail('score.transform', `must be one of ${TRANSFORMS.join(' | ')}, got "${transform}"`);
+    if (scoreRaw.softmax !== undefined && typeof scoreRaw.softmax !== 'boolean') fail('score.softmax', 'must be a boolean');
+    score = {
+      transform,
+      scale: num(scoreRaw, 'scale', 'score.scale', 1, Number.MIN_VALUE, false),
+      positiveIndex: num(scoreRaw, 'positiveIndex', 'score.positiveIndex', 1, 0, true),
+      softmax: scoreRaw.softmax as boolean | undefined,
+    };
+    if (kind === 'prm' && transform !== 'prob' && transform !== 'sigmoid' && transform !== 'tanh' && transform !== 'clip') fail('score.transform', 'is not valid for a prm');
+  }
+
+  const limitsRaw = sub('limits', false) ?? {};
+  const limits = {
+    maxContextTokens: num(limitsRaw, 'maxContextTokens', 'limits.maxContextTokens', 4096, 8, true),
+    maxStepTokens: num(limitsRaw, 'maxStepTokens', 'limits.maxStepTokens', 512, 1, true),
+  };
+  if (limits.maxStepTokens >= limits.maxContextTokens) fail('limits.maxStepTokens', `must be smaller than limits.maxContextTokens (${limits.maxContextTokens})`);
+
+  return {
+    name,
+    kind,
+    backend,
+    files,
+    onnx,
+    server,
+    prompt: { template, fewshot },
+    stop,
+    specialTokens,
+    score,
+    limits,
+    description: typeof m.description === 'string' ? m.description : undefined,
+    dir,
+    file,
+  };
+}
+
+/** Fills the manifest's prompt template in one pass (values are never re-scanned for placeholders). */
+export function fillTemplate(manifest: Pick<ModelManifest, 'prompt'>, question: string, partial: string): string {
+  const vars: Record<string, string> = { question, partial, fewshot: manifest.prompt.fewshot ?? '' };
+  return manifest.prompt.template.replace(/\{(question|partial|fewshot)\}/g, (_tok, key: string) => vars[key]!);
+}
+
+/** Maps a raw model output to a score in [-1, 1] following the manifest's transform. */
+export function transformScore(score: ManifestScore, raw: number | ArrayLike<number>, softmaxDefault: boolean): number {
+  let v: number;
+  switch (score.transform) {
+    case 'tanh':
+      v = Math.tanh(scalar(raw) / score.scale);
+      break;
+    case 'sigmoid':
+      v = 2 / (1 + Math.exp(-scalar(raw) / score.scale)) - 1;
+      break;
+    case 'clip':
+      v = scalar(raw);
+      break;
+    case 'prob': {
+      let p: number;
+      if (typeof raw === 'number') p = raw;
+      else {
+        const doSoftmax = score.softmax ?? softmaxDefault;
+        if (doSoftmax) {
+          let max = -Infinity;
+          for (let i = 0; i < raw.length; i++) max = Math.max(max, raw[i]!);
+          let z = 0;
+          for (let i = 0; i < raw.length; i++) z += Math.exp(raw[i]! - max);
+          p = Math.exp(raw[score.positiveIndex]! - max) / z;
+        } else p = raw[score.positiveIndex]!;
+      }
+      v = 2 * p - 1;
+      break;
+    }
+  }
+  return Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0;
+}
+
+function scalar(raw: number | ArrayLike<number>): number {
+  return typeof raw === 'number' ? raw : raw[0]!;
+}

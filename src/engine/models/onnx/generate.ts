@@ -1,0 +1,204 @@
+/**
+ * Batched generation with a shared prefill: each distinct prompt is prefilled once, its KV cache
+ * is copied to the n rows that sample from it, and all rows decode together (left padding, one
+ * token per step). Finished rows are dropped from the batch. Stop strings are checked on the
+ * incrementally decoded text; the matched stop is kept and anything after it is cut.
+ */
+import type { OnnxCausalLM } from './causal-lm';
+import { KvCache } from './kv-cache';
+import { rngFor, sampleToken, type SamplingParams } from './sampling';
+import { DecodeStream, type TextTokenizer } from './tokenizer';
+
+export interface GenPrompt {
+  ids: number[];
+  n: number;
+  params: SamplingParams & { seed?: number };
+  maxTokens: number;
+  stop: string[];
+}
+
+export interface GenOutput {
+  text: string;
+  finish: 'stop' | 'length' | 'eos';
+  stop?: string;
+  tokenIds: number[];
+}
+
+export interface GenStats {
+  prompts: number;
+  rows: number;
+  prefillTokens: number;
+  prefillMs: number;
+  decodeMs: number;
+  decodeSteps: number;
+  generatedTokens: number;
+}
+
+export interface GenOptions {
+  eosIds: number[];
+  padId: number;
+  /** Most padded prompt tokens prefilled in one model call (default 8192). */
+  prefillTokenBudget?: number;
+  /** Keep generating past EOS (benchmarks). */
+  ignoreEos?: boolean;
+  signal?: AbortSignal;
+  /** Called with each step's logits (tests). */
+  onLogits?: (rowsToPrompt: number[], logits: Float32Array, vocab: number) => void;
+}
+
+interface Row {
+  prompt: number;
+  out: number;
+  rng: () => number;
+  params: SamplingParams;
+  maxTokens: number;
+  stop: string[];
+  maxStopLen: number;
+  ids: number[];
+  stream: DecodeStream;
+  done?: GenOutput;
+}
+
+function abortError(signal: AbortSignal): Error {
+  const r = signal.reason;
+  return r instanceof Error ? r : Object.assign(new Error('generation aborted'), { name: 'AbortError' });
+}
+
+/** Finds the earliest stop string in text starting the search at `from`. */
+export function findStop(text: string, stops: string[], from: number): { index: number; stop: string } | undefined {
+  let best: { index: number; stop: string } | undefined;
+  for (const s of stops) {
+    const i = text.indexOf(s, Math.max(0, from));
+    if (i >= 0 && (!best || i < best.index || (i === best.index && s.length > best.stop.length))) best = { index: i, stop: s };
+  }
+  return best;
+}
+
+export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: GenPrompt[], opts: GenOptions): Promise<{ outputs: GenOutput[][]; stats: GenStats }> {
+  const t0 = performance.now();
+  const outputs: GenOutput[][] = prompts.map((p) => new Array<GenOutput>(p.n));
+  const stats: GenStats = { prompts: prompts.length, rows: 0, prefillTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, generatedTokens: 0 };
+  const active = prompts.map((p, i) => ({ p, i })).filter(({ p }) => p.n > 0);
+  if (!active.length) return { outputs, stats };
+
+  // 1. distinct prompts, prefilled in chunks bounded by the logits budget
+  const key = (ids: number[]) => ids.join(',');
+  const uniq = new Map<string, number>();
+  const uniqIds: number[][] = [];
+  const promptToUniq = new Map<number, number>();
+  for (const { p, i } of active) {
+    const k = key(p.ids);
+    if (!uniq.has(k)) {
+      uniq.set(k, uniqIds.length);
+      uniqIds.push(p.ids);
+    }
+    promptToUniq.set(i, uniq.get(k)!);
+  }
+  const budget = opts.prefillTokenBudget ?? 8192;
+  const order = uniqIds.map((_, u) => u).sort((a, b) => uniqIds[a]!.length - uniqIds[b]!.length);
+  const caches: KvCache[] = [];
+  const uniqRow = new Array<number>(uniqIds.length);
+  let firstLogits: Float32Array[] = [];
+  let vocab = 0;
+  let chunk: number[] = [];
+  const flush = async () => {
+    if (!chunk.length) return;
+    if (opts.signal?.aborted) throw abortError(opts.signal);
+    const r = await lm.prefill(chunk.map((u) => uniqIds[u]!), { padId: opts.padId });
+    vocab = r.vocab;
+    const base = caches.reduce((s, c) => s + c.batch, 0);
+    chunk.forEach((u, j) => {
+      uniqRow[u] = base + j;
+      firstLogits[base + j] = r.lastLogits.subarray(j * vocab, (j + 1) * vocab);
+    });
+    caches.push(r.cache);
+    chunk = [];
+  };
+  for (const u of order) {
+    const len = uniqIds[u]!.length;
+    stats.prefillTokens += len;
+    // prompts sorted by length, so len is the chunk's padded length
+    if (chunk.length && (chunk.length + 1) * len > budget) await flush();
+    chunk.push(u);
+  }
+  await flush();
+  let cache = KvCache.concat(caches);
+  stats.prefillMs = performance.now() - t0;
+
+  // 2. rows: n per prompt, each with its own seeded stream; copy the prompt's cache to them
+  const rows: Row[] = [];
+  const rowSrc: number[] = [];
+  for (const { p, i } of active) {
+    for (let j = 0; j < p.n; j++) {
+      rows.push({
+        prompt: i,
+        out: j,
+        rng: rngFor(p.params.seed, j),
+        params: p.params,
+        maxTokens: p.maxTokens,
+        stop: p.stop,
+        maxStopLen: Math.max(0, ...p.stop.map((s) => s.length)),
+        ids: [],
+        stream: new DecodeStream(tok),
+      });
+      rowSrc.push(uniqRow[promptToUniq.get(i)!]!);
+    }
+  }
+  stats.rows = rows.length;
+  let logits: Float32Array = new Float32Array(rows.length * vocab);
+  rows.forEach((_, r) => logits.set(firstLogits[rowSrc[r]!]!, r * vocab));
+  firstLogits = [];
+  cache = cache.gather(rowSrc);
+  let live = rows.map((_, r) => r); // row index of each batch slot
+  const eos = new Set(opts.eosIds);
+
+  const t1 = performance.now();
+  for (;;) {
+    if (opts.signal?.aborted) throw abortError(opts.signal);
+    opts.onLogits?.(live.map((r) => rows[r]!.prompt), logits, vocab);
+    const next: number[] = [];
+    const keep: number[] = [];
+    for (let slot = 0; slot < live.length; slot++) {
+      const row = rows[live[slot]!]!;
+      const id = sampleToken(logits, slot * vocab, vocab, row.params, row.rng);
+      row.ids.push(id);
+      stats.generatedTokens++;
+      if (eos.has(id) && !opts.ignoreEos) {
+        // the EOS token itself adds no text
+        row.done = { text: tok.decode(row.ids.slice(0, -1)), finish: 'eos', tokenIds: row.ids };
+      } else {
+        const before = row.stream.text.length;
+        const added = row.stream.push(id);
+        if (added && row.stop.length) {
+          const hit = findStop(row.stream.text, row.stop, before - row.maxStopLen + 1);
+          if (hit) row.done = { text: row.stream.text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids };
+        }
+        if (!row.done && row.ids.length >= row.maxTokens) {
+          const text = row.stream.final();
+          const hit = row.stop.length ? findStop(text, row.stop, 0) : undefined;
+          row.done = hit
+            ? { text: text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids }
+            : { text, finish: 'length', tokenIds: row.ids };
+        }
+      }
+      if (row.done) outputs[row.prompt]![row.out] = row.done;
+      else {
+        keep.push(slot);
+        next.push(id);
+      }
+    }
+    if (!keep.length) break;
+    if (keep.length < live.length) {
+      cache = cache.gather(keep);
+      live = keep.map((s) => live[s]!);
+    }
+    // the step writes its logits into `logits` (already sampled from), no new tensor per step
+    const r = await lm.forward(next, new Array<number>(next.length).fill(1), 1, cache, { logitsBuffer: logits });
+    stats.decodeSteps++;
+    cache = r.cache;
+    logits = r.lastLogits;
+  }
+  stats.decodeMs = performance.now() - t1;
+  return { outputs, stats };
+}
+

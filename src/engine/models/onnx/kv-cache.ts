@@ -1,0 +1,108 @@
+/**
+ * A key/value cache in the Hugging Face layout: per layer a key and a value tensor
+ * [batch, kvHeads, length, headDim], plus the attention mask [batch, length] (0 = left pad).
+ * Rows can be gathered (broadcast one prefilled prompt to n samples, or drop finished rows) and
+ * caches of different lengths concatenated with left padding.
+ */
+
+export type KvDtype = 'float32' | 'float16';
+export type KvData = Float32Array | Uint16Array;
+
+export interface KvLayout {
+  layers: number;
+  kvHeads: number;
+  headDim: number;
+  dtype: KvDtype;
+}
+
+export function allocKv(dtype: KvDtype, size: number): KvData {
+  return dtype === 'float16' ? new Uint16Array(size) : new Float32Array(size);
+}
+
+export class KvCache {
+  constructor(
+    readonly layout: KvLayout,
+    readonly batch: number,
+    readonly length: number,
+    /** 2 * layers tensors: layer i key at 2i, value at 2i+1. */
+    readonly data: KvData[],
+    /** [batch, length], 1 where the position holds a real token. */
+    readonly mask: Uint8Array,
+  ) {}
+
+  static empty(layout: KvLayout, batch: number): KvCache {
+    return new KvCache(layout, batch, 0, Array.from({ length: 2 * layout.layers }, () => allocKv(layout.dtype, 0)), new Uint8Array(0));
+  }
+
+  /** Number of real tokens in each row (the next position id). */
+  rowLengths(): Int32Array {
+    const out = new Int32Array(this.batch);
+    for (let b = 0; b < this.batch; b++) {
+      let n = 0;
+      for (let t = 0; t < this.length; t++) n += this.mask[b * this.length + t]!;
+      out[b] = n;
+    }
+    return out;
+  }
+
+  /** A new cache with the given rows (repeats allowed), trimming left padding common to all of them. */
+  gather(rows: ArrayLike<number>): KvCache {
+    const n = rows.length;
+    let trim = this.length;
+    for (let j = 0; j < n && trim > 0; j++) {
+      const base = rows[j]! * this.length;
+      let lead = 0;
+      while (lead < trim && this.mask[base + lead] === 0) lead++;
+      trim = Math.min(trim, lead);
+    }
+    if (n === 0) trim = 0;
+    const T = this.length;
+    const newT = T - trim;
+    const { kvHeads: H, headDim: D, dtype } = this.layout;
+    const data = this.data.map((src) => {
+      const dst = allocKv(dtype, n * H * newT * D);
+      for (let j = 0; j < n; j++) {
+        const r = rows[j]!;
+        for (let h = 0; h < H; h++) {
+          const from = ((r * H + h) * T + trim) * D;
+          dst.set(src.subarray(from, from + newT * D), (j * H + h) * newT * D);
+        }
+      }
+      return dst;
+    });
+    const mask = new Uint8Array(n * newT);
+    for (let j = 0; j < n; j++) mask.set(this.mask.subarray(rows[j]! * T + trim, (rows[j]! + 1) * T), j * newT);
+    return new KvCache(this.layout, n, newT, data, mask);
+  }
+
+  /** Stacks caches row-wise, left-padding shorter ones (pad slots are zero and masked out). */
+  static concat(caches: KvCache[]): KvCache {
+    if (caches.length === 1) return caches[0]!;
+    const layout = caches[0]!.layout;
+    const { kvHeads: H, headDim: D, dtype } = layout;
+    const T = Math.max(...caches.map((c) => c.length));
+    const B = caches.reduce((s, c) => s + c.batch, 0);
+    const data = Array.from({ length: 2 * layout.layers }, (_, li) => {
+      const dst = allocKv(dtype, B * H * T * D);
+      let row = 0;
+      for (const c of caches) {
+        const pad = T - c.length;
+        const src = c.data[li]!;
+        for (let b = 0; b < c.batch; b++, row++) {
+          for (let h = 0; h < H; h++) {
+            const from = (b * H + h) * c.length * D;
+            dst.set(src.subarray(from, from + c.length * D), ((row * H + h) * T + pad) * D);
+          }
+        }
+      }
+      return dst;
+    });
+    const mask = new Uint8Array(B * T);
+    let row = 0;
+    for (const c of caches) {
+      const pad = T - c.length;
+      for (let b = 0; b < c.batch; b++, row++) mask.set(c.mask.subarray(b * c.length, (b + 1) * c.length), row * T + pad);
+    }
+    return new KvCache(layout, B, T, data, mask);
+  }
+}

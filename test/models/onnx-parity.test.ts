@@ -1,0 +1,152 @@
+/**
+ * @jest-environment ./test/helpers/ort-environment.js
+ */
+/**
+ * Parity with the Hugging Face transformers reference in test/fixtures/tiny-random-qwen2:
+ * exact greedy ids and logits within 1e-4 (single prompt and left-padded batch), PPM values,
+ * tokenizer ids.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadPolicy, loadScorer, OnnxPolicy, OnnxScorer } from '../../src/engine/models';
+import { OnnxCausalLM } from '../../src/engine/models/onnx/causal-lm';
+import { loadTokenizer } from '../../src/engine/models/onnx/tokenizer';
+
+const DIR = path.join(__dirname, '..', 'fixtures', 'tiny-random-qwen2');
+const ref = JSON.parse(fs.readFileSync(path.join(DIR, 'reference.json'), 'utf8'));
+const TOL = 1e-4;
+
+let policy: OnnxPolicy;
+let scorer: OnnxScorer;
+
+beforeAll(async () => {
+  policy = (await loadPolicy(DIR)) as OnnxPolicy;
+  scorer = (await loadScorer(DIR)) as OnnxScorer;
+});
+afterAll(async () => {
+  await policy?.close();
+  await scorer?.close();
+});
+
+/** Greedy decoding with the low-level runner, recording each step's logits per row. */
+async function greedyTrace(lm: OnnxCausalLM, prompts: number[][], steps: number) {
+  let r = await lm.prefill(prompts, { padId: 151643, allLogits: true });
+  const prefill = r.allLogits!;
+  const S = Math.max(...prompts.map((p) => p.length));
+  const ids: number[][] = prompts.map(() => []);
+  const stepLogits: Float32Array[][] = prompts.map(() => []);
+  for (let t = 0; t < steps; t++) {
+    const next: number[] = [];
+    for (let b = 0; b < prompts.length; b++) {
+      const row = r.lastLogits.subarray(b * r.vocab, (b + 1) * r.vocab);
+      stepLogits[b]!.push(Float32Array.from(row));
+      let best = 0;
+      for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+      ids[b]!.push(best);
+      next.push(best);
+    }
+    r = await lm.forward(next, next.map(() => 1), 1, r.cache);
+  }
+  return { ids, stepLogits, prefill, S, vocab: r.vocab };
+}
+
+describe('tokenizer', () => {
+  test('matches Python tokenizers ids on the reference cases and round-trips', async () => {
+    const tok = await loadTokenizer(path.join(DIR, 'tokenizer.json'));
+    for (const c of ref.tokenizer_cases) {
+      expect(tok.encode(c.text)).toEqual(c.ids);
+      expect(tok.decode(c.ids)).toBe(c.text);
+    }
+    expect(tok.encode(ref.prompts.single.text)).toEqual(ref.prompts.single.input_ids[0]);
+    ref.prompts.batch.texts.forEach((t: string, i: number) => expect(tok.encode(t)).toEqual(ref.prompts.batch.unpadded_input_ids[i]));
+  });
+
+  test('the manifest template builds the reference prompt', () => {
+    const text = policy.promptText('What is 3+4?', '<code>\n# Step 1');
+    expect(text).toBe(ref.prompts.single.text);
+  });
+});
+
+describe('ONNX policy parity with transformers', () => {
+  test('session metadata is read from the export', () => {
+    expect(policy.lm.layout).toEqual({ layers: 2, kvHeads: 1, headDim: 8, dtype: 'float32' });
+    expect(policy.lm.hasPositionIds).toBe(true);
+  });
+
+  test('single prompt: greedy ids exact, prefill and step logits within 1e-4', async () => {
+    const s = ref.prompts.single;
+    const tr = await greedyTrace(policy.lm, s.input_ids, s.greedy_new_ids[0].length);
+    expect(tr.ids[0]).toEqual(s.greedy_new_ids[0]);
+    expect(tr.ids[0]).toEqual(s.hf_generate_new_ids[0]);
+    let maxDiff = 0;
+    s.step_top5.forEach((st: { ids: number[]; logits: number[] }, t: number) => {
+      st.ids.forEach((id, j) => (maxDiff = Math.max(maxDiff, Math.abs(tr.stepLogits[0]![t]![id]! - st.logits[j]!))));
+    });
+    // prefill logits at probe ids, every position
+    s.prefill_probe_logits.forEach((row: number[], pos: number) => {
+      s.prefill_probe_ids.forEach((id: number, j: number) => {
+        maxDiff = Math.max(maxDiff, Math.abs(tr.prefill[pos * tr.vocab + id]! - row[j]!));
+      });
+    });
+    expect(maxDiff).toBeLessThan(TOL);
+  });
+
+  test('left-padded batch of 2: greedy ids exact, step logits within 1e-4', async () => {
+    const b = ref.prompts.batch;
+    const tr = await greedyTrace(policy.lm, b.unpadded_input_ids, b.greedy_new_ids[0].length);
+    expect(tr.ids).toEqual(b.greedy_new_ids);
+    let maxDiff = 0;
+    b.step_top5.forEach((rows: { ids: number[]; logits: number[] }[], r: number) =>
+      rows.forEach((st, t) => st.ids.forEach((id, j) => (maxDiff = Math.max(maxDiff, Math.abs(tr.stepLogits[r]![t]![id]! - st.logits[j]!))))),
+    );
+    expect(maxDiff).toBeLessThan(TOL);
+  });
+
+  test('Policy.sample greedy reproduces the reference ids (single and batch)', async () => {
+    const s = ref.prompts.single;
+    const b = ref.prompts.batch;
+    const n = s.greedy_new_ids[0].length;
+    const params = { temperature: 0, topP: 1, seed: 1 };
+    const out = await policy.sampleIds([
+      { ids: s.input_ids[0], n: 1, maxTokens: n, stop: [], params },
+      { ids: b.unpadded_input_ids[0], n: 1, maxTokens: n, stop: [], params },
+      { ids: b.unpadded_input_ids[1], n: 1, maxTokens: n, stop: [], params },
+    ]);
+    expect(out[0]![0]!.tokenIds).toEqual(s.greedy_new_ids[0]);
+    expect(out[0]![0]!.text).toBe(s.greedy_text);
+    expect(out[0]![0]!.finish).toBe('length');
+    expect(out[1]![0]!.tokenIds).toEqual(b.greedy_new_ids[0]);
+    expect(out[2]![0]!.tokenIds).toEqual(b.greedy_new_ids[1]);
+    expect(out[1]![0]!.text).toBe(b.greedy_texts[0]);
+    // through the public interface, with the manifest template
+    const viaSample = await policy.sample([{ question: 'What is 3+4?', partial: '<code>\n# Step 1', n: 1, params: { temperature: 0, topP: 1, maxTokens: n, stop: [] } }]);
+    expect(viaSample[0]![0]!.tokenIds).toEqual(s.greedy_new_ids[0]);
+  });
+});
+
+describe('ONNX PPM parity with transformers', () => {
+  test('raw values at the last token within 1e-4, scores = tanh(raw/5)', async () => {
+    const p = ref.ppm;
+    const raw = await scorer.rawLast(p.texts);
+    raw.forEach((v, i) => expect(Math.abs(v - p.raw_last[i])).toBeLessThan(TOL));
+    // batched with padding (one call, different lengths)
+    const batched = await scorer.scoreTexts(p.texts);
+    batched.forEach((v, i) => expect(Math.abs(v[0]! - p.score_tanh_raw_over_5[i])).toBeLessThan(TOL));
+  });
+
+  test('score(items) uses the policy template with steps joined', async () => {
+    const p = ref.ppm;
+    const prefix = "<|user|>:\nTom has 3 boxes of 12 apples and gives 7 away. How many apples are left?\n\n<|assistant|>: Let's think step by step and solve the problem with code.";
+    expect(p.texts[1].startsWith(prefix)).toBe(true);
+    const steps = ['<code>\n# Step 1: Tom has 3 boxes of 12 apples.\napples = 3 * 12\n<end_of_step>', '\n# Step 2: He gives 7 away.\nleft = apples - 7\n<end_of_step>'];
+    expect(steps.join('')).toBe(p.texts[1].slice(prefix.length));
+    const q = 'Tom has 3 boxes of 12 apples and gives 7 away. How many apples are left?';
+    const scores = await scorer.score([
+      { question: q, steps: steps.slice(0, 1) },
+      { question: q, steps },
+    ]);
+    expect(Math.abs(scores[0]! - p.score_tanh_raw_over_5[0])).toBeLessThan(TOL);
+    expect(Math.abs(scores[1]! - p.score_tanh_raw_over_5[1])).toBeLessThan(TOL);
+    for (const s of scores) expect(Math.abs(s)).toBeLessThanOrEqual(1);
+  });
+});
