@@ -5,7 +5,7 @@
 import { createExecutorPool } from './exec';
 import type { Executor } from './exec/types';
 import { answersEqual } from './grading';
-import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, loadPolicy, loadScorer } from './models';
+import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, loadPolicy, loadScorer, MicroBatchPolicy, MicroBatchScorer } from './models';
 import type { Policy, StepScorer } from './models/types';
 import { search } from './search';
 import type { SearchConfig, SearchHooks, SearchResult, StrategyName } from './search/types';
@@ -17,6 +17,11 @@ export interface EngineOptions {
   scorerDir?: string | null;
   /** Sandbox workers. */
   workers?: number;
+  /**
+   * Coalesce model calls of concurrent searches into shared batches (default true). One search
+   * alone pays at most the short wait window.
+   */
+  microBatch?: boolean;
 }
 
 export interface Engine {
@@ -42,10 +47,15 @@ export function engineFrom(policy: Policy, scorer: StepScorer | undefined, execu
 
 /** Loads the models named in `opts` (default: the shipped ones) and starts the sandbox pool. */
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
-  const policy = await loadPolicy(opts.policyDir ?? DEFAULT_POLICY_DIR);
+  const batch = opts.microBatch !== false;
+  const loaded = await loadPolicy(opts.policyDir ?? DEFAULT_POLICY_DIR);
+  const policy = batch ? new MicroBatchPolicy(loaded) : loaded;
   let scorer: StepScorer | undefined;
   try {
-    if (opts.scorerDir !== null) scorer = await loadScorer(opts.scorerDir ?? DEFAULT_SCORER_DIR);
+    if (opts.scorerDir !== null) {
+      const s = await loadScorer(opts.scorerDir ?? DEFAULT_SCORER_DIR);
+      scorer = batch ? new MicroBatchScorer(s) : s;
+    }
     const executor = createExecutorPool(opts.workers ? { workers: opts.workers } : undefined);
     return engineFrom(policy, scorer, executor);
   } catch (err) {

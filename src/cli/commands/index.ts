@@ -1,7 +1,16 @@
 import type { CliCommand } from '../command';
 import { command as bench } from './bench';
+import { command as evaluate } from './eval';
+import { command as exec } from './exec';
+import { command as generate } from './generate';
+import { command as grade } from './grade';
+import { command as registerCommands } from './register-commands';
+import { command as render } from './render';
+import { command as score } from './score';
+import { command as serve } from './serve';
 import { command as solve } from './solve';
 import { command as synth } from './synth';
+import { command as synthesize } from './synthesize';
 
 /** Every ./stepwise subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [solve, bench, synth];
+export const commands: CliCommand[] = [solve, evaluate, bench, synth, synthesize, grade, render, exec, serve, registerCommands, generate, score];

@@ -1,0 +1,66 @@
+/** The platform-neutral bots core: config, commands, the solve job service, persistence, presentation. */
+import { createEngine, type Engine } from '../../engine/index';
+import type { BotConfig } from './config';
+import { SolveService, type SolveServiceOptions } from './jobs';
+import { ChromiumImageMaker, type ImageMaker } from './present';
+import { SqliteStore, type BotStore } from './store';
+
+export * from './commands';
+export * from './config';
+export * from './jobs';
+export * from './pacer';
+export * from './present';
+export * from './store';
+
+export interface BotCore {
+  config: BotConfig;
+  service: SolveService;
+  store: BotStore;
+  images: ImageMaker;
+  close(opts?: { drain?: boolean }): Promise<void>;
+}
+
+export interface CoreOverrides {
+  /** The engine to use (tests: engineFrom(scripted parts)); default createEngine() with the config's models. */
+  engine?: () => Promise<Engine>;
+  store?: BotStore;
+  images?: ImageMaker;
+  progressIntervalMs?: number;
+  searchOverrides?: SolveServiceOptions['searchOverrides'];
+  log?: (msg: string) => void;
+}
+
+/** Builds the store, the solve service and the image maker from a validated config. */
+export function createCore(config: BotConfig, o: CoreOverrides = {}): BotCore {
+  const store = o.store ?? new SqliteStore(config.dbPath, { maxAnswers: config.cacheSize });
+  const images = o.images ?? new ChromiumImageMaker();
+  const service = new SolveService({
+    engine:
+      o.engine ??
+      (() =>
+        createEngine({
+          policyDir: config.policyDir,
+          scorerDir: config.scorerDir,
+          workers: config.workers,
+        })),
+    store,
+    limits: config.limits,
+    defaultStrategy: config.defaultStrategy,
+    defaultBudget: config.defaultBudget,
+    maxBudget: config.maxBudget,
+    progressIntervalMs: o.progressIntervalMs,
+    searchOverrides: o.searchOverrides,
+    log: o.log,
+  });
+  return {
+    config,
+    service,
+    store,
+    images,
+    async close(opts) {
+      await service.close(opts);
+      await images.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,378 @@
+/**
+ * The Discord bot (discord.js): `/solve`, mentions → a thread, buttons for step reveal.
+ *
+ * Slash command: deferReply at once (the 3 s deadline), then the job service; progress edits the
+ * deferred reply; when done the reply becomes the header, a thread is started from it, and the
+ * steps are posted there one at a time ("Next step", "Show all", "Other answers" buttons).
+ * Mention: a thread is started on the user's message and the same happens inside it.
+ * Every post into a channel is paced per channel (5 / 5 s); edits are throttled by the service.
+ * Everything needed to continue a job is stored in its `reply`, so a restart resumes it.
+ */
+import {
+  ActionRowBuilder,
+  AttachmentBuilder,
+  ButtonBuilder,
+  ButtonStyle,
+  ChannelType,
+  Client,
+  Events,
+  GatewayIntentBits,
+  InteractionWebhook,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Message,
+  type MessageCreateOptions,
+  type SendableChannels,
+} from 'discord.js';
+import type { SearchResult } from '../../engine/index';
+import type { DiscordMessage } from '../../render/types';
+import {
+  actionId,
+  alternativesText,
+  DISCORD_PACING,
+  HELP_TEXT,
+  parseActionId,
+  parseCommand,
+  presentDiscord,
+  progressText,
+  revealPlan,
+  revealTotal,
+  ChannelPacer,
+  type BotCore,
+  type DiscordConfig,
+  type JobRecord,
+  type JobSink,
+  type PacingOptions,
+  type Presentation,
+  type RevealAction,
+} from '../core/index';
+
+/** Interaction tokens live 15 minutes; after 14 the bot edits with its own token instead. */
+const TOKEN_TTL_MS = 14 * 60_000;
+
+interface DiscordReply extends Record<string, unknown> {
+  kind: 'slash' | 'mention';
+  channelId: string;
+  /** The message showing progress and then the header (slash: the deferred reply; mention: in the thread). */
+  messageId?: string;
+  appId?: string;
+  token?: string;
+  tokenAt?: number;
+  threadId?: string;
+}
+
+export interface DiscordBotOptions {
+  config: DiscordConfig;
+  core: BotCore;
+  pacing?: PacingOptions;
+  log?: (msg: string) => void;
+}
+
+export interface DiscordBot {
+  client: Client;
+  pacer: ChannelPacer;
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+const escapeMd = (s: string) => s.replace(/[\\*_~|`>]/g, '\\$&').replace(/@(everyone|here)/g, '@\u200b$1');
+
+function toCreate(m: DiscordMessage, components?: MessageCreateOptions['components']): MessageCreateOptions {
+  return {
+    content: m.content || undefined,
+    files: m.files.map((f) => new AttachmentBuilder(f.data, { name: f.name, description: f.description })),
+    allowedMentions: { parse: [] },
+    ...(components ? { components } : {}),
+  };
+}
+
+function buttons(jobId: string, more: boolean) {
+  const row = new ActionRowBuilder<ButtonBuilder>();
+  if (more) {
+    row.addComponents(
+      new ButtonBuilder().setCustomId(actionId('next', jobId)).setLabel('Next step').setStyle(ButtonStyle.Primary),
+      new ButtonBuilder().setCustomId(actionId('all', jobId)).setLabel('Show all').setStyle(ButtonStyle.Secondary),
+    );
+  }
+  row.addComponents(new ButtonBuilder().setCustomId(actionId('alternatives', jobId)).setLabel('Other answers').setStyle(ButtonStyle.Secondary));
+  return [row];
+}
+
+export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot> {
+  const { core, config } = opts;
+  const { service } = core;
+  const log = opts.log ?? ((m: string) => process.stderr.write(`[discord] ${m}\n`));
+  const pacer = new ChannelPacer(opts.pacing ?? DISCORD_PACING);
+  const client = new Client({
+    // Mentions of the bot carry their content without the privileged MessageContent intent.
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
+    ...(config.apiUrl ? { rest: { api: config.apiUrl.replace(/\/+$/, '') } } : {}),
+  });
+  const presentations = new Map<string, Presentation<DiscordMessage>>();
+  const threadJobs = new Map<string, string>();
+  const locks = new Map<string, Promise<unknown>>();
+
+  /** Serialises work on one job (reveals, the final post). */
+  const withLock = <T>(jobId: string, fn: () => Promise<T>): Promise<T> => {
+    const prev = locks.get(jobId) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    locks.set(jobId, next.catch(() => undefined));
+    return next;
+  };
+
+  async function presentation(job: JobRecord, result?: SearchResult): Promise<Presentation<DiscordMessage> | null> {
+    const hit = presentations.get(job.id);
+    if (hit) return hit;
+    const r = result ?? job.result;
+    if (!r) return null;
+    const p = await presentDiscord(r, core.images);
+    presentations.set(job.id, p);
+    if (presentations.size > 200) presentations.delete(presentations.keys().next().value as string);
+    return p;
+  }
+
+  async function sendable(id: string): Promise<SendableChannels> {
+    const ch = await client.channels.fetch(id);
+    if (!ch || !ch.isSendable()) throw new Error(`channel ${id} is not a channel the bot can post in`);
+    return ch;
+  }
+
+  const post = (channelId: string, options: MessageCreateOptions): Promise<Message> =>
+    pacer.schedule(channelId, async () => (await sendable(channelId)).send(options));
+
+  /** Edits the progress/header message: through the interaction webhook while its token lives. */
+  async function editMain(reply: DiscordReply, options: { content?: string; files?: AttachmentBuilder[]; components?: MessageCreateOptions['components'] }): Promise<Message | null> {
+    const payload = { ...options, allowedMentions: { parse: [] as [] } };
+    if (reply.kind === 'slash' && reply.token && reply.appId && Date.now() - (reply.tokenAt ?? 0) < TOKEN_TTL_MS) {
+      return new InteractionWebhook(client as Client<true>, reply.appId, reply.token).editMessage('@original', payload);
+    }
+    if (!reply.messageId) return null;
+    const ch = await sendable(reply.kind === 'mention' ? (reply.threadId ?? reply.channelId) : reply.channelId);
+    if (!('messages' in ch)) return null;
+    return ch.messages.edit(reply.messageId, payload);
+  }
+
+  /** Posts reveal groups into the thread; the last message carries the buttons. */
+  async function postGroups(job: JobRecord, threadId: string, groups: DiscordMessage[][], more: boolean): Promise<void> {
+    const msgs = groups.flat().filter((m) => m.content || m.files.length);
+    for (let i = 0; i < msgs.length; i++) {
+      await post(threadId, toCreate(msgs[i], i === msgs.length - 1 ? buttons(job.id, more) : undefined));
+    }
+  }
+
+  function sinkFor(job0: JobRecord, ready: Promise<void>): JobSink {
+    const reply = (job: JobRecord) => (service.getJob(job.id)?.reply ?? job.reply) as DiscordReply;
+    return {
+      progress: async (job, p) => {
+        await ready;
+        await editMain(reply(job), { content: `${progressText(p)}` });
+      },
+      failed: async (job, message) => {
+        await ready;
+        await editMain(reply(job), { content: `⚠ ${message}`, components: [] });
+      },
+      done: (job, result, info) =>
+        withLock(job.id, async () => {
+          await ready;
+          const r = reply(job);
+          const p = await presentation(job, result);
+          if (!p) return;
+          const [head, ...restHead] = p.header;
+          const content = (head?.content ?? '') + (info.cached ? '\n-# (answered from the cache)' : '');
+          const main = await editMain(r, {
+            content: content.slice(0, 2000),
+            files: (head?.files ?? []).map((f) => new AttachmentBuilder(f.data, { name: f.name, description: f.description })),
+            components: [],
+          });
+          let threadId = r.threadId;
+          if (!threadId) {
+            threadId = r.channelId;
+            const msgId = main?.id ?? r.messageId;
+            try {
+              const ch = await client.channels.fetch(r.channelId);
+              if (msgId && ch && (ch.type === ChannelType.GuildText || ch.type === ChannelType.GuildAnnouncement)) {
+                const th = await pacer.schedule(r.channelId, () =>
+                  ch.threads.create({ startMessage: msgId, name: threadName(job.question), autoArchiveDuration: 1440 }),
+                );
+                threadId = th.id;
+              }
+            } catch (err) {
+              log(`could not start a thread (${(err as Error).message}); posting in the channel`);
+            }
+            service.updateReply(job.id, { ...r, threadId });
+          }
+          threadJobs.set(threadId, job.id);
+          if (restHead.length) await postGroups(job, threadId, [restHead], false).catch((e) => log(String(e)));
+          const plan = revealPlan(p, job.revealed, job.revealed === 0 ? 'next' : 'all');
+          await postGroups(job, threadId, plan.groups, plan.revealed < revealTotal(p));
+          service.setRevealed(job.id, plan.revealed);
+        }),
+    };
+  }
+
+  function threadName(q: string): string {
+    const n = q.replace(/\s+/g, ' ').trim();
+    return (n.length > 90 ? `${n.slice(0, 89)}…` : n) || 'Solution';
+  }
+
+  async function onSolve(i: ChatInputCommandInteraction): Promise<void> {
+    await i.deferReply(); // first thing: the 3 s deadline
+    let release!: () => void;
+    const ready = new Promise<void>((r) => (release = r));
+    const reply: DiscordReply = { kind: 'slash', channelId: i.channelId, appId: i.applicationId, token: i.token, tokenAt: Date.now() };
+    let sink: JobSink | undefined;
+    const out = await service.submit(
+      {
+        platform: 'discord',
+        userId: i.user.id,
+        channelId: i.channelId,
+        question: i.options.getString('question') ?? '',
+        strategy: i.options.getString('strategy') ?? undefined,
+        budget: i.options.getInteger('budget') ?? undefined,
+        reply,
+      },
+      // the sink is bound below once the job exists
+      {
+        progress: (j, p) => sink?.progress?.(j, p),
+        done: (j, r, info) => sink?.done(j, r, info),
+        failed: (j, m) => sink?.failed(j, m),
+      },
+    );
+    if (!out.ok) {
+      await i.editReply({ content: `⚠ ${out.message}`, allowedMentions: { parse: [] } });
+      return;
+    }
+    sink = sinkFor(out.job, ready);
+    try {
+      const msg = await i.editReply({
+        content: out.cached ? 'Found this one in the cache…' : out.ahead > 0 ? `Queued behind ${out.ahead} other question${out.ahead === 1 ? '' : 's'}…` : 'Working on it…',
+        allowedMentions: { parse: [] },
+      });
+      service.updateReply(out.job.id, { ...reply, messageId: msg.id });
+    } finally {
+      release();
+    }
+  }
+
+  async function onMention(message: Message): Promise<void> {
+    const cmd = parseCommand(message.content);
+    const inThread = message.channel.isThread() ? threadJobs.get(message.channelId) : undefined;
+    if (cmd.kind === 'help') {
+      await pacer.schedule(message.channelId, () => message.reply({ content: HELP_TEXT, allowedMentions: { parse: [] } }));
+      return;
+    }
+    if (cmd.kind !== 'solve') {
+      if (!inThread) {
+        await pacer.schedule(message.channelId, () =>
+          message.reply({ content: 'Use that inside an answer thread (or press the buttons under an answer).', allowedMentions: { parse: [] } }),
+        );
+        return;
+      }
+      await reveal(inThread, cmd.kind === 'next' ? 'next' : cmd.kind === 'all' ? 'all' : 'alternatives', message.channelId);
+      return;
+    }
+    let release!: () => void;
+    const ready = new Promise<void>((r) => (release = r));
+    let sink: JobSink | undefined;
+    const out = await service.submit(
+      { platform: 'discord', userId: message.author.id, channelId: message.channelId, question: cmd.question, strategy: cmd.strategy, budget: cmd.budget, reply: { kind: 'mention', channelId: message.channelId } },
+      {
+        progress: (j, p) => sink?.progress?.(j, p),
+        done: (j, r, info) => sink?.done(j, r, info),
+        failed: (j, m) => sink?.failed(j, m),
+      },
+    );
+    if (!out.ok) {
+      await pacer.schedule(message.channelId, () => message.reply({ content: `⚠ ${out.message}`, allowedMentions: { parse: [] } }));
+      return;
+    }
+    sink = sinkFor(out.job, ready);
+    try {
+      let threadId = message.channelId;
+      if (!message.channel.isThread() && message.inGuild()) {
+        try {
+          const th = await pacer.schedule(message.channelId, () => message.startThread({ name: threadName(out.job.question), autoArchiveDuration: 1440 }));
+          threadId = th.id;
+        } catch (err) {
+          log(`could not start a thread (${(err as Error).message}); answering in the channel`);
+        }
+      }
+      const placeholder = await post(threadId, { content: out.cached ? 'Found this one in the cache…' : 'Working on it…', allowedMentions: { parse: [] } });
+      service.updateReply(out.job.id, { kind: 'mention', channelId: message.channelId, threadId, messageId: placeholder.id });
+      threadJobs.set(threadId, out.job.id);
+    } finally {
+      release();
+    }
+  }
+
+  async function reveal(jobId: string, action: RevealAction, threadId: string): Promise<string | null> {
+    return withLock(jobId, async () => {
+      const job = service.getJob(jobId);
+      if (!job) return 'I no longer have that answer; please ask again.';
+      if (job.status !== 'done' || !job.result) return 'Still working on that one; the steps come when it is done.';
+      if (action === 'alternatives') {
+        await post(threadId, { content: escapeMd(alternativesText(job.result)).slice(0, 2000), allowedMentions: { parse: [] } });
+        return null;
+      }
+      const p = await presentation(job);
+      if (!p) return 'I no longer have that answer; please ask again.';
+      const plan = revealPlan(p, job.revealed, action);
+      if (plan.groups.length === 0) return 'All steps are shown already.';
+      await postGroups(job, threadId, plan.groups, plan.revealed < revealTotal(p));
+      service.setRevealed(job.id, plan.revealed);
+      return null;
+    });
+  }
+
+  async function onButton(i: ButtonInteraction): Promise<void> {
+    const parsed = parseActionId(i.customId);
+    if (!parsed) return;
+    await i.deferUpdate(); // ack at once
+    // the clicked message keeps only "Other answers" so the newest message holds the live buttons
+    if (parsed.action !== 'alternatives') await i.editReply({ components: buttons(parsed.jobId, false) }).catch(() => undefined);
+    const note = await reveal(parsed.jobId, parsed.action, i.channelId);
+    if (note) await i.followUp({ content: note, ephemeral: true }).catch(() => undefined);
+  }
+
+  client.on(Events.InteractionCreate, (i) => {
+    const run = async () => {
+      if (i.isChatInputCommand() && i.commandName === 'solve') await onSolve(i);
+      else if (i.isButton()) await onButton(i);
+    };
+    run().catch((err) => log(`interaction failed: ${(err as Error)?.stack ?? err}`));
+  });
+
+  client.on(Events.MessageCreate, (m) => {
+    if (m.author.bot || !client.user || !m.mentions.users.has(client.user.id)) return;
+    onMention(m).catch((err) => log(`mention failed: ${(err as Error)?.stack ?? err}`));
+  });
+
+  const ready = new Promise<void>((resolve) => {
+    client.once(Events.ClientReady, () => {
+      log(`logged in as ${client.user?.tag}`);
+      // Jobs a previous process left unfinished: resume them where their reply says.
+      for (const job of service.unfinished('discord')) {
+        const r = job.reply as DiscordReply;
+        if (!r.messageId && !(r.token && Date.now() - (r.tokenAt ?? 0) < TOKEN_TTL_MS)) {
+          service.abandon(job, 'interrupted by a restart before it started');
+          continue;
+        }
+        log(`resuming job ${job.id}`);
+        editMain(r, { content: 'The bot restarted; picking this question up again…' }).catch(() => undefined);
+        if (r.threadId) threadJobs.set(r.threadId, job.id);
+        void service.resume(job, sinkFor(job, Promise.resolve()));
+      }
+      resolve();
+    });
+  });
+  await client.login(config.token);
+  return {
+    client,
+    pacer,
+    ready,
+    async close() {
+      await client.destroy();
+      await pacer.close();
+    },
+  };
+}
