@@ -1,0 +1,124 @@
+import { Builder } from '../builder';
+import { op } from '../expr';
+import { THINGS } from '../lexicon';
+import { slot } from '../phrasing';
+import type { Family } from './types';
+
+const HAS = slot('rem.has', ['{name} has {n} {items}.', '{name} {collects|keeps} {n} {items}.', 'There are {n} {items} in a bag that {name} has.', '{name} starts with {n} {items}.'], [
+  'In a bag, {name} has {n} {items}.',
+]);
+const MORE = slot('rem.more', ['{Pron} {buys|gets|finds} {m} more.', 'Then {pron} {buys|gets|finds} {m} more {items}.', '{name2} gives {obj} {m} more {items}.'], [
+  '{m} more {items} are added to the bag.',
+]);
+const LOSE = slot('rem.lose', ['{Pron} {loses|eats|gives away} {g} of them.', 'Then {pron} {loses|gives away} {g} {items}.', '{g} of the {items} are {lost|given away}.'], [
+  'Of all the {items}, {g} are {lost|given away}.',
+]);
+const BOXES = slot('rem.boxes', ['{Pron} puts them into boxes of {k}.', '{Pron} packs them into boxes with {k} {items} in each box.', 'Each box holds {k} {items}.'], [
+  '{Pron} packs them into boxes, and each box holds {k}.',
+]);
+const ASK_FULL = slot('rem.ask.full', ['How many full boxes does {pron} get?', 'How many boxes are full?', 'How many full boxes can {pron} pack?'], [
+  'What is the number of full boxes?',
+]);
+const ASK_LEFT = slot('rem.ask.left', ['How many {items} are left over?', 'How many {items} do not fit in a full box?', 'How many {items} are left after packing the full boxes?'], [
+  'After packing the full boxes, what is the number of {items} left?',
+]);
+const ASK_NEED = slot('rem.ask.need', ['How many boxes does {pron} need for all of them?', 'How many boxes are needed to pack all the {items}?', 'What is the least number of boxes needed?'], [
+  'For all the {items}, how many boxes are needed?',
+]);
+
+function setup(b: Builder) {
+  const [p, p2] = [b.person(), b.person()];
+  const t = b.rng.pick(THINGS);
+  return { v: { ...Builder.pvars(p), ...Builder.pvars(p2, '2'), items: t.many }, p, t };
+}
+
+export const remainders: Family = {
+  name: 'remainders',
+  variants: [
+    {
+      id: 'more-full-boxes',
+      build(b) {
+        const { v, p, t } = setup(b);
+        const [n, m, k] = [b.rng.int(5, 80), b.rng.int(2, 40), b.rng.int(3, 12)];
+        b.say(HAS, { ...v, n });
+        b.say(MORE, { ...v, m });
+        b.say(BOXES, { ...v, k });
+        b.ask(ASK_FULL, v);
+        const tot = b.step(`${p.name} has ${n} ${t.many} and gets ${m} more.`, 'total', op(n, '+', m));
+        return b.step(`Each box holds ${k}, so divide and round down.`, 'boxes', op(tot, '//', k));
+      },
+    },
+    {
+      id: 'more-left-over',
+      build(b) {
+        const { v, p, t } = setup(b);
+        const [n, m, k] = [b.rng.int(5, 80), b.rng.int(2, 40), b.rng.int(3, 12)];
+        b.say(HAS, { ...v, n });
+        b.say(MORE, { ...v, m });
+        b.say(BOXES, { ...v, k });
+        b.ask(ASK_LEFT, v);
+        const tot = b.step(`${p.name} has ${n} ${t.many} and gets ${m} more.`, 'total', op(n, '+', m));
+        return b.step(`Each box holds ${k}; the remainder is left over.`, 'left', op(tot, '%', k));
+      },
+    },
+    {
+      id: 'more-boxes-needed',
+      build(b) {
+        const { v, p, t } = setup(b);
+        const [n, m, k] = [b.rng.int(5, 80), b.rng.int(2, 40), b.rng.int(3, 12)];
+        b.say(HAS, { ...v, n });
+        b.say(MORE, { ...v, m });
+        b.say(BOXES, { ...v, k });
+        b.ask(ASK_NEED, v);
+        const tot = b.step(`${p.name} has ${n} ${t.many} and gets ${m} more.`, 'total', op(n, '+', m));
+        return b.step(`Each box holds ${k}, so divide and round up.`, 'boxes', op(op(op(tot, '+', k), '-', 1), '//', k));
+      },
+    },
+    {
+      id: 'lose-full-boxes',
+      build(b) {
+        const { v, p, t } = setup(b);
+        const [n, k] = [b.rng.int(20, 99), b.rng.int(3, 12)];
+        const g = b.rng.int(1, n - 5);
+        b.say(HAS, { ...v, n });
+        b.say(LOSE, { ...v, g });
+        b.say(BOXES, { ...v, k });
+        b.ask(ASK_FULL, v);
+        const rest = b.step(`${p.name} has ${n} ${t.many} and ${g} are gone.`, 'rest', op(n, '-', g));
+        return b.step(`Each box holds ${k}, so divide and round down.`, 'boxes', op(rest, '//', k));
+      },
+    },
+    {
+      id: 'more-lose-left-over',
+      ood: true,
+      build(b) {
+        const { v, p, t } = setup(b);
+        const [n, m, k] = [b.rng.int(10, 80), b.rng.int(2, 40), b.rng.int(3, 12)];
+        const g = b.rng.int(1, n - 2);
+        b.say(HAS, { ...v, n });
+        b.say(MORE, { ...v, m });
+        b.say(LOSE, { ...v, g });
+        b.say(BOXES, { ...v, k });
+        b.ask(ASK_LEFT, v);
+        const tot = b.step(`${p.name} has ${n} ${t.many} and gets ${m} more.`, 'total', op(n, '+', m));
+        const rest = b.step(`${g} of them are gone.`, 'rest', op(tot, '-', g));
+        return b.step(`Each box holds ${k}; the remainder is left over.`, 'left', op(rest, '%', k));
+      },
+    },
+    {
+      id: 'lose-boxes-needed',
+      ood: true,
+      build(b) {
+        const { v, p, t } = setup(b);
+        const [n, k] = [b.rng.int(20, 99), b.rng.int(3, 12)];
+        const g = b.rng.int(1, n - 5);
+        b.say(HAS, { ...v, n });
+        b.say(LOSE, { ...v, g });
+        b.say(BOXES, { ...v, k });
+        b.ask(ASK_NEED, v);
+        const rest = b.step(`${p.name} has ${n} ${t.many} and ${g} are gone.`, 'rest', op(n, '-', g));
+        return b.step(`Each box holds ${k}, so divide and round up.`, 'boxes', op(op(op(rest, '+', k), '-', 1), '//', k));
+      },
+    },
+  ],
+};

@@ -1,0 +1,102 @@
+/**
+ * SynthMath: seeded multi-step word problems with gold solutions in the rStar step format.
+ *
+ * Splits:
+ * - `train`, `test-id`, `synthesis`: training structures and training phrasings (different seed
+ *   streams; `synthesis` problems carry a known answer but no gold solution).
+ * - `test-ood`: every problem has at least one novelty never seen in training: a held-out
+ *   structure (a new combination of known steps, usually a longer chain) or one or two
+ *   sentences worded with held-out frames (new arrangements of known words).
+ */
+import { Builder, type BuiltProblem } from './builder';
+import { FAMILIES, type Family, type Variant } from './families';
+import { hashSeed, Rng } from './rng';
+
+export type Split = 'train' | 'test-id' | 'test-ood' | 'synthesis';
+export const SPLITS: Split[] = ['train', 'test-id', 'test-ood', 'synthesis'];
+
+export interface SynthProblem {
+  id: string;
+  split: Split;
+  family: string;
+  /** `family/variant` structure id. */
+  template: string;
+  question: string;
+  /** What Python prints for the gold program (an integer or a reduced fraction like `7/3`). */
+  answer: string;
+  /** Gold solution in the rStar step format (absent for the synthesis split). */
+  solution?: string;
+  /** Number of `# Step` steps (2-6). */
+  steps: number;
+  /** Sentence frame ids used (`slot#t<i>` training frames, `slot#o<i>` held-out frames). */
+  frames: string[];
+  /** For test-ood: what is new (`structure`, `phrasing`). */
+  novelty?: string[];
+}
+
+export interface GenerateOptions {
+  split: Split;
+  count: number;
+  seed: number;
+  /** Probability of a distractor sentence (default 0.35). */
+  distractorRate?: number;
+}
+
+export { FAMILIES };
+export type { Family, Variant };
+
+function build(v: Variant, seed: number, heldOut: Set<number>, distractorRate: number): BuiltProblem {
+  const b = new Builder(seed, heldOut, distractorRate);
+  const result = v.build(b);
+  return b.finish(result);
+}
+
+export function generateOne(split: Split, seed: number, index: number, distractorRate = 0.35): SynthProblem {
+  const family = FAMILIES[index % FAMILIES.length]!;
+  const pseed = hashSeed(split, seed, index);
+  const rng = new Rng(pseed);
+  const trainVariants = family.variants.filter((v) => !v.ood);
+  const oodVariants = family.variants.filter((v) => v.ood);
+  let variant: Variant;
+  let built: BuiltProblem;
+  const novelty: string[] = [];
+  if (split !== 'test-ood') {
+    variant = rng.pick(trainVariants);
+    built = build(variant, pseed, new Set(), distractorRate);
+  } else {
+    const structural = oodVariants.length > 0 && rng.chance(0.25);
+    variant = structural ? rng.pick(oodVariants) : rng.pick(trainVariants);
+    if (structural) novelty.push('structure');
+    const probe = build(variant, pseed, new Set(), distractorRate);
+    const wantPhrasing = !structural || rng.chance(0.25);
+    const held = new Set<number>();
+    if (wantPhrasing && probe.eligible.length) {
+      const order = rng.shuffle(probe.eligible);
+      held.add(order[0]!);
+      if (!structural && order.length > 1 && rng.chance(0.3)) held.add(order[1]!);
+    }
+    built = held.size ? build(variant, pseed, held, distractorRate) : probe;
+    if (built.usedHeldOut) novelty.push('phrasing');
+    if (!novelty.length) throw new Error(`OOD problem without novelty: ${family.name}/${variant.id}`);
+  }
+  const problem: SynthProblem = {
+    id: `${split}-${seed}-${index}`,
+    split,
+    family: family.name,
+    template: `${family.name}/${variant.id}`,
+    question: built.question,
+    answer: built.answer,
+    steps: built.steps.length,
+    frames: built.frames,
+  };
+  if (split !== 'synthesis') problem.solution = built.solution;
+  if (novelty.length) problem.novelty = novelty;
+  return problem;
+}
+
+/** Deterministic: the same split, count and seed always give the same problems. */
+export function generateProblems(opts: GenerateOptions): SynthProblem[] {
+  const out: SynthProblem[] = [];
+  for (let i = 0; i < opts.count; i++) out.push(generateOne(opts.split, opts.seed, i, opts.distractorRate));
+  return out;
+}
