@@ -95,18 +95,25 @@ def main():
     ap.add_argument('--max-len', type=int, default=512)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--log-every', type=int, default=10)
+    ap.add_argument('--heldout-out', help='write the held-out pairs (JSONL) here, for ./stepwise eval --pairs')
     args = ap.parse_args()
     setup_threads(args.device)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
     tok = Tokenizer(args.tokenizer)
     rows = load_pairs(args.pairs)
-    # hold out whole problems (by prompt), not single pairs
-    prompts = sorted({r['prompt'] for r in rows})
+    # hold out whole problems (by question when the pairs carry it, else by prompt), not single pairs
+    key = lambda r: r.get('question', r['prompt'])
+    prompts = sorted({key(r) for r in rows})
     rng.shuffle(prompts)
     held = set(prompts[:max(1, int(len(prompts) * args.heldout))]) if len(prompts) > 1 else set()
-    train = encode_pairs(tok, [r for r in rows if r['prompt'] not in held], args.max_len)
-    val = encode_pairs(tok, [r for r in rows if r['prompt'] in held], args.max_len)
+    train = encode_pairs(tok, [r for r in rows if key(r) not in held], args.max_len)
+    val = encode_pairs(tok, [r for r in rows if key(r) in held], args.max_len)
+    if args.heldout_out:
+        with open(args.heldout_out, 'w') as f:
+            for r in rows:
+                if key(r) in held:
+                    f.write(json.dumps(r) + '\n')
     print(f'pairs: {len(train)} train, {len(val)} held-out ({len(held)} problems)', flush=True)
 
     cfg = Config.load(os.path.join(args.init, 'config.json'))

@@ -68,12 +68,13 @@ export const command: CliCommand = {
       throw new CliError(err.message);
     });
     const progress = new ProgressLine(process.stderr);
-    const started = Date.now();
+    const started = new Map<string, number>();
     try {
       const reports = await evaluateStrategies(problems, engine.solve, strategies, budget, {
         symbolic: createSympyChecker(engine.executor),
         onProgress: (p) => {
-          const eta = p.done ? ((Date.now() - started) / 1000 / p.done) * (p.total - p.done) : 0;
+          if (!started.has(p.strategy)) started.set(p.strategy, Date.now() - 1);
+          const eta = ((Date.now() - (started.get(p.strategy) as number)) / 1000 / p.done) * (p.total - p.done);
           progress.update(`eval ${values.set}: ${p.strategy} ${p.done}/${p.total} · ${((p.correct / p.done) * 100).toFixed(1)}% correct · ETA ${eta.toFixed(0)} s (this strategy)`);
         },
       });

@@ -89,8 +89,9 @@ export function formatResult(r: SearchResult): string {
       lines.push(`Answer step: ${answerText(s.text)}`);
       return;
     }
-    const comment = stepComment(s.text);
-    lines.push(`Step ${i + 1}${comment ? `: ${comment.replace(/\n/g, ' / ')}` : ''}`);
+    const comment = stepComment(s.text).replace(/\n/g, ' / ');
+    // Policies usually number their own steps ("Step 2: ..."); do not number them twice.
+    lines.push(/^step\s*\d+/i.test(comment) ? comment : `Step ${i + 1}${comment ? `: ${comment}` : ''}`);
     const code = stepStatements(s.text);
     if (code) lines.push(...code.split('\n').map((l) => `    ${l}`));
     if (s.observation?.output) lines.push(`  → ${s.observation.output.replace(/\n/g, '\n    ')}`);

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
+import { evolve } from '../../engine/synth/evolve';
+
+const usage = `Usage: ./stepwise evolve [--rounds N] [options]
+
+Trains the default policy and PPM with the rStar-Math self-evolution recipe on SynthMath:
+round 1 = SFT on gold solutions + terminal-guided MCTS synthesis + PPM on its pairs; round r ≥ 2 =
+SFT on gold + earlier MCTS trajectories, PPM-augmented synthesis, PPM on all pairs. Stages are
+resumable: rerun the same command to continue after an interruption (--restart starts over).
+Progress and a log go to stderr and OUT/evolve.log.
+
+Options:
+  --rounds N            rounds (default 2)
+  --out DIR             work directory (default training/runs/evolve)
+  --device cpu|cuda     where PyTorch trains (default cpu; cuda needs a CUDA build of PyTorch,
+                        pick its python with STEPWISE_PYTHON)
+  --train-count N       SynthMath training problems (default 30000)
+  --synth-problems N    problems searched per round (default 200)
+  --rollouts N          MCTS rollouts per problem (default 8)
+  --candidates N        candidates per expansion (default 6)
+  --policy-minutes A,B  SFT minutes for round 1, later rounds (default 15,6)
+  --ppm-minutes N       PPM minutes per round (default 4)
+  --seed N              (default 1)
+  --ship                copy the last round's models into models/stepwise-synth-{policy,ppm}
+  --restart             forget finished stages
+`;
+
+export const command: CliCommand = {
+  name: 'evolve',
+  summary: 'train the default policy and PPM with the rStar-Math self-evolution recipe (resumable)',
+  usage,
+  async run(args) {
+    const { values } = parseFlags('evolve', args, {
+      rounds: { type: 'string' },
+      out: { type: 'string' },
+      device: { type: 'string' },
+      'train-count': { type: 'string' },
+      'synth-problems': { type: 'string' },
+      rollouts: { type: 'string' },
+      candidates: { type: 'string' },
+      'policy-minutes': { type: 'string' },
+      'ppm-minutes': { type: 'string' },
+      seed: { type: 'string' },
+      ship: { type: 'boolean' },
+      restart: { type: 'boolean' },
+    });
+    const device = (values.device ?? 'cpu') as 'cpu' | 'cuda';
+    if (device !== 'cpu' && device !== 'cuda') throw new CliError('--device must be cpu or cuda', 2);
+    const policyMinutes = (values['policy-minutes'] ?? '15,6').split(',').map(Number);
+    if (policyMinutes.some((m) => !(m > 0))) throw new CliError('--policy-minutes takes positive numbers, e.g. 15,6', 2);
+    const out = path.resolve(values.out ?? 'training/runs/evolve');
+    if (values.restart) fs.rmSync(path.join(out, 'state.json'), { force: true });
+    fs.mkdirSync(out, { recursive: true });
+    const logFile = fs.openSync(path.join(out, 'evolve.log'), 'a');
+    const python = process.env.STEPWISE_PYTHON ?? '/usr/bin/python3';
+    if (!fs.existsSync(python)) throw new CliError(`${python} not found: run scripts/install-system-deps.sh --training (or set STEPWISE_PYTHON)`);
+    try {
+      await evolve({
+        out,
+        rounds: intFlag('rounds', values.rounds, 2),
+        device,
+        python,
+        trainCount: intFlag('train-count', values['train-count'], 30000),
+        synthProblems: intFlag('synth-problems', values['synth-problems'], 200),
+        rollouts: intFlag('rollouts', values.rollouts, 8),
+        candidates: intFlag('candidates', values.candidates, 6),
+        policyMinutes,
+        ppmMinutes: Number(values['ppm-minutes'] ?? 4),
+        seed: intFlag('seed', values.seed, 1, 0),
+        ship: values.ship ?? false,
+        log: (line) => {
+          const stamped = `${new Date().toISOString().slice(11, 19)} ${line}`;
+          process.stderr.write(stamped + '\n');
+          fs.writeSync(logFile, stamped + '\n');
+        },
+      });
+      return 0;
+    } catch (err) {
+      throw new CliError(`${(err as Error).message}\nRerun the same command to resume from the last finished stage.`);
+    } finally {
+      fs.closeSync(logFile);
+    }
+  },
+};
