@@ -23,6 +23,7 @@ Options:
   --pairs FILE        held-out PPM pairs (JSONL {question, prefix, pos, neg}; default
                       models/stepwise-synth-ppm/heldout-pairs.jsonl when present)
   --policy DIR, --scorer DIR   models (default: the shipped ones)
+  --temperature T     sampling temperature for every sampling strategy (default 1.0)
   --seed N            (default 1)
   --json              print one object {"accuracy": {...}, "ppm_pair_accuracy": ..., "n": ...}
 `;
@@ -42,6 +43,7 @@ export const command: CliCommand = {
       policy: { type: 'string' },
       scorer: { type: 'string' },
       seed: { type: 'string' },
+      temperature: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (!values.set) throw new CliError('--set is required (e.g. --set synth-ood)', 2);
@@ -50,6 +52,8 @@ export const command: CliCommand = {
     const B = intFlag('budget', values.budget, 8);
     const seed = intFlag('seed', values.seed, 1, 0);
     const candidates = intFlag('candidates', values.candidates, 4);
+    const temperature = Number(values.temperature ?? 1.0);
+    if (!(temperature > 0)) throw new CliError('--temperature must be a positive number', 2);
     let problems;
     try {
       problems = loadProblemSet(values.set);
@@ -59,10 +63,10 @@ export const command: CliCommand = {
     if (values.limit) problems = problems.slice(0, intFlag('limit', values.limit, problems.length));
     const budget: Record<StrategyName, Partial<SearchConfig>> = {
       greedy: { seed },
-      vote: { samples: B, seed },
-      'best-of-n': { samples: B, seed },
-      beam: { beamWidth: 2, candidates: Math.max(2, Math.round(B / 2)), seed },
-      mcts: { rollouts: B, candidates, seed },
+      vote: { samples: B, seed, temperature },
+      'best-of-n': { samples: B, seed, temperature },
+      beam: { beamWidth: 2, candidates: Math.max(2, Math.round(B / 2)), seed, temperature },
+      mcts: { rollouts: B, candidates, seed, temperature },
     };
     const engine = await createEngine({ policyDir: values.policy, scorerDir: values.scorer }).catch((err: Error) => {
       throw new CliError(err.message);

@@ -140,9 +140,16 @@ export async function evolve(o: EvolveOptions): Promise<void> {
     });
     sftFiles.push(path.join(dir, 'sft.jsonl'));
     pairFiles.push(path.join(dir, 'pairs.jsonl'));
+    const pairSources = pairFiles.filter((f) => fs.existsSync(f) && fs.statSync(f).size > 0);
+    if (pairSources.length === 0) {
+      throw new Error(
+        `round ${r} synthesis produced no preference pairs: the policy solved none of its problems. ` +
+          'Train the policy longer (--policy-minutes) or on more problems (--train-count), then rerun with --restart.',
+      );
+    }
     await stage(`round${r}.ppm`, () =>
       py('train_ppm.py', [
-        '--pairs', ...pairFiles.filter((f) => fs.existsSync(f) && fs.statSync(f).size > 0),
+        '--pairs', ...pairSources,
         '--init', path.join(dir, 'policy'),
         '--tokenizer', tokenizer,
         '--minutes', String(o.ppmMinutes),
