@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Stepwise needs. Idempotent: packages already present are skipped.
-#   scripts/install-system-deps.sh            runtime + test packages
-#   scripts/install-system-deps.sh --training also PyTorch/ONNX for training the default models
+#   scripts/install-system-deps.sh              runtime + test packages (redis-server for test/ops)
+#   scripts/install-system-deps.sh --training   also PyTorch/ONNX for training the default models
+#   scripts/install-system-deps.sh --runtime    runtime only (the Docker image: no test packages)
+#   scripts/install-system-deps.sh --runtime --no-browser
+#                                               solver workers: no Chromium/fonts (they do not render)
 set -euo pipefail
-pkgs=(python3 python3-sympy python3-numpy bubblewrap util-linux chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
-if [[ "${1:-}" == "--training" ]]; then
-  pkgs+=(python3-torch python3-onnx libopenblas0-pthread)
-fi
+runtime=(python3 python3-sympy python3-numpy bubblewrap util-linux)
+browser=(chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
+testing=(redis-server)
+training=(python3-torch python3-onnx libopenblas0-pthread)
+want_browser=1 want_test=1 want_training=0
+for arg in "$@"; do
+  case "$arg" in
+    --training) want_training=1 ;;
+    --runtime) want_test=0 ;;
+    --no-browser) want_browser=0 ;;
+    *) echo "install-system-deps.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+pkgs=("${runtime[@]}")
+if [[ $want_browser == 1 ]]; then pkgs+=("${browser[@]}"); fi
+if [[ $want_test == 1 ]]; then pkgs+=("${testing[@]}"); fi
+if [[ $want_training == 1 ]]; then pkgs+=("${training[@]}"); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,48 +1,178 @@
 /**
  * Starts the product: whichever chat platforms have credentials, and the local web page when none
  * do (or when asked). One bots core (engine, queue, store) is shared by all of them.
+ * Operations (src/ops): /healthz and /metrics on the local page's port, or on a small server of
+ * their own on PORT when only platforms run; structured logs; graceful drain on shutdown.
+ * Scale-out (REDIS_URL, src/bots/scale): shared limits and the solve queue in Redis; searches run
+ * in `./stepwise worker` processes.
  */
+import path from 'node:path';
+import type { ShardingManager } from 'discord.js';
+import type { Engine } from '../engine/index';
 import type { DiscordBot } from './discord/bot';
 import type { SlackBot } from './slack/bot';
 import { createCore, type BotConfig, type BotCore, type CoreOverrides } from './core/index';
 import { startLocal, type LocalServer } from './local/server';
+import { createLogger, lineLog, type Logger } from '../ops/log';
+import { instrumentImages, OpsMetrics, serviceEvents } from '../ops/metrics';
+import { opsHandler, startOpsServer, type HealthReport, type OpsServer } from '../ops/http';
+import type { Scale } from './scale/index';
+import { shardClientOptions, shardId, shardMode } from './scale/shards';
 
 export interface Running {
   core: BotCore;
   local?: LocalServer;
   discord?: DiscordBot;
   slack?: SlackBot;
+  /** Shard processes (REDIS_URL with DISCORD_SHARDS). */
+  shards?: ShardingManager;
+  /** /healthz and /metrics when no local page runs. */
+  ops?: OpsServer;
+  metrics: OpsMetrics;
+  logger: Logger;
+  scale?: Scale;
+  health(): Promise<HealthReport>;
+  /** Stops taking new questions and waits up to `ms` (default STEPWISE_DRAIN_S) for running ones. */
+  drain(ms?: number): Promise<void>;
+  /** Stops everything; unfinished jobs stay stored (SQLite / Redis) and resume at the next start. */
   close(): Promise<void>;
 }
 
-export async function serve(config: BotConfig, opts: { local?: boolean; log?: (m: string) => void; core?: CoreOverrides } = {}): Promise<Running> {
-  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
-  const core = createCore(config, { log: (m) => log(`[bots] ${m}`), ...opts.core });
+export interface ServeOptions {
+  local?: boolean;
+  /** Plain line logger (tests); default: pino through `logger`. */
+  log?: (m: string) => void;
+  logger?: Logger;
+  core?: CoreOverrides;
+  /** Start the /healthz + /metrics server when no local page runs (default true). */
+  ops?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Scale-out tuning (tests). */
+  scale?: { pollMs?: number; leaseMs?: number };
+}
+
+export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise<Running> {
+  const env = opts.env ?? process.env;
+  const logger = opts.logger ?? createLogger({}, env);
+  const sub = (component: string) => (opts.log ? (m: string) => opts.log!(`[${component}] ${m}`) : lineLog(logger, component));
+  const log = opts.log ?? lineLog(logger, 'serve');
+  const metrics = new OpsMetrics('frontend');
+  const events = serviceEvents(metrics, logger);
+  const mode = shardMode(config, env);
+
+  let scale: Scale | undefined;
+  if (config.redisUrl) {
+    const { connectScale, redactUrl } = await import('./scale/index');
+    scale = await connectScale(config, { events, ...opts.scale });
+    log(`scale-out mode: Redis ${redactUrl(config.redisUrl)}, instance ${scale.instance}; searches run in ./stepwise worker processes`);
+  }
+  const noEngine = async (): Promise<Engine> => {
+    throw new Error('this front-end hands searches to solver workers (REDIS_URL); run ./stepwise worker');
+  };
+  const core = createCore(config, {
+    log: sub('bots'),
+    ...(scale ? { engine: noEngine } : {}),
+    ...opts.core,
+    scale: { ...scale?.options, events, ...opts.core?.scale },
+  });
+  core.images = instrumentImages(core.images, metrics);
+  let engine: Engine | undefined;
+  let engineState = scale ? 'on workers' : 'loading';
+  let draining = false;
+
+  const health = async (): Promise<HealthReport> => {
+    const checks: Record<string, unknown> = { engine: engineState, uptime_s: Math.round(process.uptime()) };
+    if (scale) {
+      checks.redis = scale.healthy() ? 'ok' : 'down';
+      checks.queue = await Promise.race([scale.queue.counts(), new Promise((r) => setTimeout(() => r('timeout'), 1000))]).catch((e) => String(e));
+    } else checks.queue = { waiting: Math.max(0, core.service.queuedCount() - core.service.runningCount()), running: core.service.runningCount() };
+    if (running.discord) checks.discord = running.discord.client.isReady() ? 'ready' : 'connecting';
+    if (running.shards) checks.discord = `${running.shards.shards.size} shard processes`;
+    if (running.slack) checks.slack = 'started';
+    const status = draining ? 'draining' : scale && !scale.healthy() ? 'unhealthy' : 'ok';
+    return { status, checks };
+  };
+
+  metrics.setSources({
+    engine: () => engine,
+    queue: scale
+      ? async () => {
+          const c = await scale!.queue.counts();
+          return { waiting: c.waiting, running: c.active, scope: 'cluster' as const, workers: c.workers };
+        }
+      : () => ({ waiting: Math.max(0, core.service.queuedCount() - core.service.runningCount()), running: core.service.runningCount(), scope: 'local' as const }),
+  });
+
   const running: Running = {
     core,
+    metrics,
+    logger,
+    scale,
+    health,
+    async drain(ms = config.drainS * 1000) {
+      if (draining) return;
+      draining = true;
+      core.service.draining = true;
+      const n = core.service.queuedCount();
+      if (n) log(`draining: no new questions; waiting up to ${Math.round(ms / 1000)} s for ${n} unfinished`);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([core.service.idle(), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+      clearTimeout(timer);
+      const left = core.service.queuedCount();
+      if (left) log(`${left} question(s) still unfinished: stored, they resume at the next start`);
+    },
     async close() {
+      draining = true;
+      core.service.draining = true;
       await Promise.allSettled([running.discord?.close(), running.slack?.close(), running.local?.close()]);
+      if (running.shards) for (const s of running.shards.shards.values()) s.kill();
       await core.close();
+      await scale?.close();
+      await running.ops?.close();
     },
   };
   // Load the models in the background; a failure is reported to users per question.
-  core.service.engine().then(
-    () => log('engine ready'),
-    (err) => log(`engine unavailable: ${(err as Error).message} (questions will get a clear message until this is fixed)`),
-  );
+  if (!scale) {
+    core.service.engine().then(
+      (e) => {
+        engine = e;
+        engineState = 'ready';
+        log('engine ready');
+      },
+      (err) => {
+        engineState = `unavailable: ${(err as Error).message}`;
+        log(`engine unavailable: ${(err as Error).message} (questions will get a clear message until this is fixed)`);
+      },
+    );
+  }
   try {
-    if (config.discord) {
+    if (config.discord && mode === 'manager') {
+      const { startShardManager } = await import('./scale/shards');
+      const file = path.resolve(__dirname, '..', 'cli', path.basename(__filename).endsWith('.ts') ? 'main.ts' : 'main.js');
+      running.shards = await startShardManager(config, { file, log: sub('discord') });
+    } else if (config.discord) {
       const { startDiscord } = await import('./discord/bot');
-      running.discord = await startDiscord({ config: config.discord, core, log: (m) => log(`[discord] ${m}`) });
+      running.discord = await startDiscord({ config: config.discord, core, log: sub('discord'), clientOptions: shardClientOptions(config, env) });
+      const rest = running.discord.client.rest;
+      rest.on('rateLimited', () => metrics.rateLimited.inc({ platform: 'discord' }));
+      rest.on('response', (_req, res) => {
+        if (res.status >= 400 && res.status !== 429) metrics.apiErrors.inc({ platform: 'discord', what: `http_${res.status}` });
+      });
     }
-    if (config.slack) {
+    if (config.slack && mode !== 'child') {
       const { startSlack } = await import('./slack/bot');
-      running.slack = await startSlack({ config: config.slack, core, log: (m) => log(`[slack] ${m}`) });
+      running.slack = await startSlack({ config: config.slack, core, log: sub('slack') });
+      (running.slack.app.client as unknown as NodeJS.EventEmitter).on('rate_limited', () => metrics.rateLimited.inc({ platform: 'slack' }));
       log(config.slack.appToken ? '[slack] connected (Socket Mode)' : `[slack] listening on port ${config.slack.port} (POST /slack/events)`);
     }
-    if (opts.local || (!config.discord && !config.slack)) {
-      running.local = await startLocal(core, { host: config.host, port: config.port, log: (m) => log(`[local] ${m}`) });
+    const ops = { metrics, health };
+    if (mode !== 'child' && (opts.local || (!config.discord && !config.slack))) {
+      running.local = await startLocal(core, { host: config.host, port: config.port, log: sub('local'), routes: opsHandler(ops) });
       log(`Stepwise local mode: open ${running.local.url} in a browser`);
+    } else if (opts.ops !== false) {
+      const port = mode === 'child' && config.port ? config.port + 1 + shardId(env) : config.port;
+      running.ops = await startOpsServer(ops, { host: config.host, port });
+      log(`health and metrics on ${running.ops.url}/healthz and /metrics`);
     }
   } catch (err) {
     await running.close();

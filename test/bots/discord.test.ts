@@ -98,9 +98,9 @@ describe('Discord bot (real discord.js against a fake Discord)', () => {
     await core.service.idle();
   });
 
-  test('register-commands PUTs /solve with its options (guild)', async () => {
+  test('register-commands PUTs /solve with its options, /practice and /check (guild)', async () => {
     const names = await registerCommands({ token: 't', applicationId: fake.appId, apiUrl: fake.apiUrl, guildId: fake.guildId });
-    expect(names).toEqual(['solve']);
+    expect(names).toEqual(['solve', 'practice', 'check']);
     const put = fake.callsTo('PUT', new RegExp(`^/applications/${fake.appId}/guilds/${fake.guildId}/commands$`))[0];
     expect(put.body[0].options.map((o: any) => o.name)).toEqual(['question', 'strategy', 'budget']);
   });

@@ -195,6 +195,40 @@ export class FakeDiscord {
     return { id, token, at: Date.now() };
   }
 
+  /**
+   * Sends any chat-input command (e.g. `practice` with a subcommand option
+   * `{type: 1, name: 'answer', options: [...]}`); returns its id and token.
+   */
+  command(name: string, options: any[], userId = this.userId, channelId = this.channelId) {
+    const id = nextId();
+    const token = `tok-${id}`;
+    this.dispatch('INTERACTION_CREATE', {
+      id,
+      application_id: this.appId,
+      type: 2,
+      token,
+      version: 1,
+      data: { id: '2', name, type: 1, options, guild_id: this.guildId },
+      guild_id: this.guildId,
+      channel_id: channelId,
+      channel: this.channels.get(channelId),
+      member: this.member(userId),
+      app_permissions: PERMS,
+      locale: 'en-US',
+      guild_locale: 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { 0: this.guildId },
+      context: 0,
+    });
+    return { id, token, at: Date.now() };
+  }
+
+  /** The latest content of an interaction's original reply (deferred, then edited), if any. */
+  replyContent(token: string): string | undefined {
+    const edits = this.callsTo('PATCH', new RegExp(`^/webhooks/${this.appId}/${token}/messages/@original$`));
+    return edits.length ? edits[edits.length - 1].body?.content : undefined;
+  }
+
   /** Clicks a button (custom id) on a message the bot posted. */
   click(messageId: string, customId: string, userId = this.userId) {
     const message = this.messages.get(messageId);

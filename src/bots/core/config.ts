@@ -57,6 +57,14 @@ export interface BotConfig {
   workers?: number;
   /** Answer cache entries kept (oldest dropped). */
   cacheSize: number;
+  /** Practice threads (src/bots/practice): club problem files, moderators, attempts per problem. */
+  practice: { files: string[]; moderators: string[]; maxAttempts: number; hintCost: number };
+  /** Scale-out mode (src/bots/scale): shared limits, queue and job state in this Redis. */
+  redisUrl?: string;
+  /** Discord shards: a count or 'auto' (undefined: one shard, discord.js default). */
+  shards?: number | 'auto';
+  /** Seconds a stopping process waits for running solves before persisting them for the next start. */
+  drainS: number;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +167,10 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
   const defaultBudget = int('STEPWISE_BUDGET', 16, 1, 10_000);
   if (defaultBudget > maxBudget) problems.push(`STEPWISE_BUDGET (${defaultBudget}) must not exceed STEPWISE_MAX_BUDGET (${maxBudget})`);
   const host = get('HOST') ?? '127.0.0.1';
+  const redisUrl = get('REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) problems.push(`REDIS_URL must be a redis:// or rediss:// URL, got "${redisUrl}"`);
+  const shardsRaw = get('DISCORD_SHARDS');
+  const shards = shardsRaw === undefined ? undefined : shardsRaw === 'auto' ? ('auto' as const) : int('DISCORD_SHARDS', 1, 1, 100_000);
 
   const config: BotConfig = {
     discord,
@@ -180,7 +192,17 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
     scorerDir: get('STEPWISE_SCORER_DIR'),
     workers: get('STEPWISE_WORKERS') === undefined ? undefined : int('STEPWISE_WORKERS', 2, 1, 64),
     cacheSize: int('STEPWISE_CACHE_SIZE', 1000, 0, 1_000_000),
+    practice: {
+      files: (get('STEPWISE_PRACTICE_FILES') ?? '').split(',').map((f) => f.trim()).filter(Boolean),
+      moderators: (get('STEPWISE_PRACTICE_MODERATORS') ?? '').split(',').map((f) => f.trim()).filter(Boolean),
+      maxAttempts: int('STEPWISE_PRACTICE_ATTEMPTS', 3, 1, 100),
+      hintCost: int('STEPWISE_PRACTICE_HINT_COST', 3, 0, 1000),
+    },
+    redisUrl,
+    shards,
+    drainS: int('STEPWISE_DRAIN_S', 25, 0, 3600),
   };
+  for (const f of config.practice.files) if (!fs.existsSync(f)) problems.push(`STEPWISE_PRACTICE_FILES: no such file "${f}"`);
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -4,6 +4,8 @@ import type { BotConfig } from './config';
 import { SolveService, type SolveServiceOptions } from './jobs';
 import { ChromiumImageMaker, type ImageMaker } from './present';
 import { SqliteStore, type BotStore } from './store';
+import { PracticeService, type PracticeOptions } from '../practice/service';
+import { CheckService } from '../check/check';
 
 export * from './commands';
 export * from './config';
@@ -17,6 +19,9 @@ export interface BotCore {
   service: SolveService;
   store: BotStore;
   images: ImageMaker;
+  /** Practice threads and /check (src/bots/practice, src/bots/check). */
+  practice: PracticeService;
+  check: CheckService;
   close(opts?: { drain?: boolean }): Promise<void>;
 }
 
@@ -28,6 +33,10 @@ export interface CoreOverrides {
   progressIntervalMs?: number;
   searchOverrides?: SolveServiceOptions['searchOverrides'];
   log?: (msg: string) => void;
+  /** Scale-out and observability hooks (src/bots/scale, src/ops): remote solving, shared limits, events. */
+  scale?: Pick<SolveServiceOptions, 'remote' | 'bottleneck' | 'pending' | 'events'>;
+  /** Practice settings (tests: short minutes, fast countdown). */
+  practice?: Partial<PracticeOptions>;
 }
 
 /** Builds the store, the solve service and the image maker from a validated config. */
@@ -51,13 +60,24 @@ export function createCore(config: BotConfig, o: CoreOverrides = {}): BotCore {
     progressIntervalMs: o.progressIntervalMs,
     searchOverrides: o.searchOverrides,
     log: o.log,
+    ...o.scale,
   });
+  const pc = config.practice;
+  const practice = new PracticeService(service, config.dbPath, {
+    ...(pc ? { files: pc.files, moderators: pc.moderators, maxAttempts: pc.maxAttempts, hintCost: pc.hintCost } : {}),
+    ...(o.log ? { log: o.log } : {}),
+    ...o.practice,
+  });
+  const check = new CheckService(service, practice.bank);
   return {
     config,
     service,
     store,
     images,
+    practice,
+    check,
     async close(opts) {
+      await practice.close();
       await service.close(opts);
       await images.close();
       store.close();

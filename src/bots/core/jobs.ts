@@ -51,6 +51,56 @@ export type SubmitOutcome =
 /** Lazily provides the engine; may reject (models not installed, sandbox missing). */
 export type EngineProvider = () => Promise<Engine>;
 
+/**
+ * Questions waiting or running per user and per channel. The default counts in this process; the
+ * scale-out mode (src/bots/scale) counts in Redis so the limits hold across instances.
+ */
+export interface PendingCounter {
+  /** Counts `id` against both keys unless a limit is reached (`force` skips the check). */
+  acquire(id: string, userKey: string, chanKey: string, limits: { user: number; channel: number }, force?: boolean): Promise<'ok' | 'user' | 'channel'>;
+  release(id: string): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** Scale-out: the search runs on a solver worker (BullMQ); null means another instance delivered it. */
+export interface RemoteSolver {
+  solve(job: JobRecord, config: Partial<SearchConfig>, hooks: { onProgress: (p: SearchProgress) => void; signal: AbortSignal }): Promise<SearchResult | null>;
+  /** Jobs waiting for a worker (for "Queued behind N"). */
+  waiting(): Promise<number>;
+}
+
+/** Observers for metrics and structured logs (src/ops). */
+export interface ServiceEvents {
+  submitted?(job: JobRecord | null, outcome: { ok: boolean; reason?: string; cached?: boolean }): void;
+  started?(job: JobRecord): void;
+  finished?(job: JobRecord, outcome: 'done' | 'cancelled' | 'failed' | 'persisted' | 'elsewhere', ms: number, error?: unknown): void;
+  sinkFailed?(job: JobRecord, what: string, err: unknown): void;
+}
+
+class LocalPending implements PendingCounter {
+  private readonly held = new Map<string, [string, string]>();
+  private readonly counts = new Map<string, number>();
+  async acquire(id: string, userKey: string, chanKey: string, limits: { user: number; channel: number }, force = false) {
+    const u = `u:${userKey}`, c = `c:${chanKey}`;
+    if (!force && (this.counts.get(u) ?? 0) >= limits.user) return 'user' as const;
+    if (!force && (this.counts.get(c) ?? 0) >= limits.channel) return 'channel' as const;
+    if (this.held.has(id)) return 'ok' as const;
+    this.held.set(id, [u, c]);
+    for (const k of [u, c]) this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+    return 'ok' as const;
+  }
+  async release(id: string) {
+    const keys = this.held.get(id);
+    if (!keys) return;
+    this.held.delete(id);
+    for (const k of keys) {
+      const n = (this.counts.get(k) ?? 0) - 1;
+      if (n <= 0) this.counts.delete(k);
+      else this.counts.set(k, n);
+    }
+  }
+}
+
 export interface SolveServiceOptions {
   engine: EngineProvider;
   store: BotStore;
@@ -63,6 +113,11 @@ export interface SolveServiceOptions {
   /** Extra search settings for every job (tests use small searches). */
   searchOverrides?: Partial<SearchConfig>;
   log?: (msg: string) => void;
+  /** Scale-out (REDIS_URL): remote solving, Bottleneck clustering and shared pending counters. */
+  remote?: RemoteSolver;
+  bottleneck?: { datastore: 'ioredis'; connection: Bottleneck.IORedisConnection; id: string };
+  pending?: PendingCounter;
+  events?: ServiceEvents;
 }
 
 /** Maps a budget onto the strategy's size parameter. */
@@ -87,6 +142,7 @@ export function friendlyError(err: unknown): string {
   const e = err as Error;
   const msg = String(e?.message ?? err);
   if (err instanceof QuestionError) return msg;
+  if (typeof (err as { friendly?: unknown })?.friendly === 'string') return (err as { friendly: string }).friendly;
   if (e?.name === 'ModelNotFoundError' || e?.name === 'ManifestError' || /models? (not found|not installed)|manifest\.json|no such file.*models?/i.test(msg)) {
     return 'The solver models are not installed on this server yet, so I cannot solve questions right now. (Admin: train or copy the default models into models/, see docs/bots.md.)';
   }
@@ -108,8 +164,9 @@ export class SolveService {
   private readonly perUser: Bottleneck.Group;
   private readonly userRate: Bottleneck.Group;
   private readonly live = new Map<string, Live>();
-  private readonly pendingByUser = new Map<string, number>();
-  private readonly pendingByChannel = new Map<string, number>();
+  private readonly pending: PendingCounter;
+  /** Set by stopAccepting(): new questions are refused, queued and running ones go on. */
+  draining = false;
   private engineP: Promise<Engine> | null = null;
   private engineFailedAt = 0;
   private readonly controllers = new Set<AbortController>();
@@ -122,9 +179,15 @@ export class SolveService {
 
   constructor(private readonly opts: SolveServiceOptions) {
     const l = opts.limits;
-    this.global = new Bottleneck({ maxConcurrent: l.concurrency });
-    this.perUser = new Bottleneck.Group({ maxConcurrent: 1 });
+    const b = opts.bottleneck;
+    // scale-out: per-user limiters live in Redis (Bottleneck clustering), shared by every instance
+    const shared = (id: string) => (b ? { datastore: b.datastore, connection: b.connection, id: `${b.id}:${id}`, timeout: 15 * 60_000 } : {});
+    // scale-out: the global concurrency is the workers' (BullMQ); this process only hands jobs over
+    this.global = new Bottleneck({ maxConcurrent: opts.remote ? null : l.concurrency });
+    this.perUser = new Bottleneck.Group({ maxConcurrent: 1, ...shared('user') });
+    this.pending = opts.pending ?? new LocalPending();
     this.userRate = new Bottleneck.Group({
+      ...shared('rate'),
       reservoir: l.perUserPerMinute,
       reservoirRefreshAmount: l.perUserPerMinute,
       reservoirRefreshInterval: 60_000,
@@ -173,36 +236,47 @@ export class SolveService {
 
   /** Queues a solve. Never throws for user mistakes: returns { ok: false, message }. */
   async submit(req: SolveRequest, sink: JobSink): Promise<SubmitOutcome> {
-    if (this.closed) return { ok: false, reason: 'busy', message: 'The bot is shutting down; please ask again in a minute.' };
+    const out = await this.submitInner(req, sink);
+    this.opts.events?.submitted?.(out.ok ? out.job : null, out.ok ? { ok: true, cached: out.cached } : { ok: false, reason: out.reason });
+    return out;
+  }
+
+  private async submitInner(req: SolveRequest, sink: JobSink): Promise<SubmitOutcome> {
+    if (this.closed || this.draining) return { ok: false, reason: 'busy', message: 'The bot is shutting down; please ask again in a minute.' };
     const v = this.validate(req);
     if (!v.ok) return { ok: false, reason: 'invalid', message: v.message };
     const l = this.opts.limits;
     const userKey = `${req.platform}:${req.userId}`;
     const chanKey = `${req.platform}:${req.channelId}`;
-    if ((this.pendingByUser.get(userKey) ?? 0) >= l.perUserPending) {
+    const id = randomUUID();
+    const slot = await this.pending.acquire(id, userKey, chanKey, { user: l.perUserPending, channel: l.perChannelPending });
+    if (slot === 'user') {
       return {
         ok: false,
         reason: 'rate-limited',
         message: `You already have ${l.perUserPending} question${l.perUserPending === 1 ? '' : 's'} waiting. Please wait for ${l.perUserPending === 1 ? 'it' : 'them'} to finish before asking more.`,
       };
     }
-    if ((this.pendingByChannel.get(chanKey) ?? 0) >= l.perChannelPending) {
+    if (slot === 'channel') {
       return { ok: false, reason: 'busy', message: 'This channel has many questions waiting already. Please try again in a few minutes.' };
     }
     const rate = this.userRate.key(userKey);
-    const left = (await rate.currentReservoir()) ?? 1;
+    // scale-out: decrement first (atomic in Redis), then check, so two instances cannot both take the last one
+    const left = this.opts.bottleneck ? ((await rate.incrementReservoir(-1)) ?? 0) + 1 : ((await rate.currentReservoir()) ?? 1);
     if (left <= 0) {
+      if (this.opts.bottleneck) await rate.incrementReservoir(1);
+      await this.pending.release(id);
       return {
         ok: false,
         reason: 'rate-limited',
         message: `You have asked ${l.perUserPerMinute} questions in the last minute, which is the limit. Please wait a minute and ask again.`,
       };
     }
-    await rate.incrementReservoir(-1);
+    if (!this.opts.bottleneck) await rate.incrementReservoir(-1);
 
     const now = Date.now();
     const job: JobRecord = {
-      id: randomUUID(),
+      id,
       platform: req.platform,
       userId: req.userId,
       channelId: req.channelId,
@@ -221,16 +295,19 @@ export class SolveService {
       job.status = 'done';
       job.result = cached;
       this.opts.store.insertJob(job);
+      await this.pending.release(id);
       const finished = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
         this.callSink(() => sink.done(job, cached, { cached: true }), job, 'done'),
       );
       return { ok: true, job, cached: true, ahead: 0, finished };
     }
     this.opts.store.insertJob(job);
-    const ahead = this.global.counts().QUEUED + this.global.counts().RUNNING + this.global.counts().EXECUTING >= l.concurrency
-      ? this.queuedCount()
-      : 0;
-    const finished = this.enqueue(job, sink);
+    const ahead = this.opts.remote
+      ? await this.opts.remote.waiting().catch(() => 0)
+      : this.global.counts().QUEUED + this.global.counts().RUNNING + this.global.counts().EXECUTING >= l.concurrency
+        ? this.queuedCount()
+        : 0;
+    const finished = this.enqueue(job, sink, true);
     return { ok: true, job, cached: false, ahead, finished };
   }
 
@@ -270,25 +347,22 @@ export class SolveService {
     this.opts.store.updateJob(id, { revealed });
   }
 
-  private bump(map: Map<string, number>, key: string, d: number) {
-    const n = (map.get(key) ?? 0) + d;
-    if (n <= 0) map.delete(key);
-    else map.set(key, n);
+  /** Jobs of this process running now (embedded: searches; scale-out: handed to workers). */
+  runningCount(): number {
+    return this.running;
   }
 
-  private enqueue(job: JobRecord, sink: JobSink): Promise<void> {
+  private enqueue(job: JobRecord, sink: JobSink, acquired = false): Promise<void> {
     const userKey = `${job.platform}:${job.userId}`;
     const chanKey = `${job.platform}:${job.channelId}`;
-    this.bump(this.pendingByUser, userKey, 1);
-    this.bump(this.pendingByChannel, chanKey, 1);
-    const finished = this.perUser
-      .key(userKey)
-      .schedule(() => this.global.schedule(() => this.run(job, sink)))
+    const l = this.opts.limits;
+    const held = acquired ? Promise.resolve() : this.pending.acquire(job.id, userKey, chanKey, { user: l.perUserPending, channel: l.perChannelPending }, true).then(() => undefined);
+    const finished = held
+      .then(() => this.perUser.key(userKey).schedule(() => this.global.schedule(() => this.run(job, sink))))
       .catch((err) => this.log(`job ${job.id} scheduling failed: ${(err as Error).message}`))
-      .finally(() => {
-        this.bump(this.pendingByUser, userKey, -1);
-        this.bump(this.pendingByChannel, chanKey, -1);
+      .finally(async () => {
         this.live.delete(job.id);
+        await this.pending.release(job.id).catch(() => undefined);
       });
     this.live.set(job.id, { job, sink, finished });
     return finished;
@@ -298,6 +372,7 @@ export class SolveService {
     try {
       await fn();
     } catch (err) {
+      this.opts.events?.sinkFailed?.(job, what, err);
       this.log(`job ${job.id}: posting ${what} failed: ${(err as Error)?.stack ?? err}`);
     }
   }
@@ -309,7 +384,12 @@ export class SolveService {
     this.startOrder.push(job.id);
     const ac = new AbortController();
     this.controllers.add(ac);
-    const timer = setTimeout(() => ac.abort(), this.opts.limits.solveTimeoutS * 1000);
+    const t0 = Date.now();
+    let outcome: 'done' | 'cancelled' | 'failed' | 'persisted' | 'elsewhere' = 'failed';
+    let error: unknown;
+    this.opts.events?.started?.(job);
+    // scale-out: the worker applies the search time limit (from when it starts the search)
+    const timer = this.opts.remote ? undefined : setTimeout(() => ac.abort(), this.opts.limits.solveTimeoutS * 1000);
     const stored = this.opts.store.updateJob(job.id, { status: 'running', attempts: job.attempts + 1 });
     if (stored) Object.assign(job, { status: stored.status, attempts: stored.attempts, reply: this.live.get(job.id)?.job.reply ?? stored.reply });
     // Progress: at most one report per interval, the latest one wins; reports never overlap.
@@ -334,20 +414,26 @@ export class SolveService {
       timerP = setTimeout(flush, wait);
     };
     try {
-      const engine = await this.engine();
-      const result = await engine.solve(
-        job.question,
-        { ...this.opts.searchOverrides, ...budgetConfig(job.strategy, job.budget) },
-        { onProgress, signal: ac.signal },
-      );
+      const searchConfig = { ...this.opts.searchOverrides, ...budgetConfig(job.strategy, job.budget) };
+      const result = this.opts.remote
+        ? await this.opts.remote.solve(job, searchConfig, { onProgress, signal: ac.signal })
+        : await (await this.engine()).solve(job.question, searchConfig, { onProgress, signal: ac.signal });
       stopped = true;
       if (timerP) clearTimeout(timerP);
       await chain;
       if (this.closed) {
         // Shutting down: the search was cancelled; leave the job for the next process to resume.
         this.opts.store.updateJob(job.id, { status: 'queued' });
+        outcome = 'persisted';
         return;
       }
+      if (result === null) {
+        // scale-out: another instance (that resumed this job too) has already posted the answer
+        this.opts.store.updateJob(job.id, { status: 'done' });
+        outcome = 'elsewhere';
+        return;
+      }
+      outcome = result.cancelled ? 'cancelled' : 'done';
       const done = this.opts.store.updateJob(job.id, { status: 'done', result }) ?? job;
       if (!result.cancelled) this.opts.store.putAnswer(cacheKey(job.question, job.strategy, job.budget), result);
       job.status = 'done';
@@ -359,8 +445,10 @@ export class SolveService {
       await chain;
       if (this.closed) {
         this.opts.store.updateJob(job.id, { status: 'queued' }); // resumed by the next process
+        outcome = 'persisted';
         return;
       }
+      error = err;
       const message = friendlyError(err);
       this.log(`job ${job.id} failed: ${(err as Error)?.message ?? err}`);
       this.opts.store.updateJob(job.id, { status: 'failed', error: message });
@@ -371,6 +459,7 @@ export class SolveService {
       clearTimeout(timer);
       this.controllers.delete(ac);
       this.running--;
+      this.opts.events?.finished?.(job, outcome, Date.now() - t0, error);
     }
   }
 
@@ -389,7 +478,10 @@ export class SolveService {
     for (const ac of this.controllers) ac.abort();
     await this.global.stop({ dropWaitingJobs: true }).catch(() => undefined);
     await Promise.allSettled([...this.live.values()].map((l) => l.finished));
-    for (const g of [this.perUser, this.userRate]) for (const k of g.keys()) await g.deleteKey(k);
+    // (shared Redis limiters are left in place for the other instances; the connection owner closes it)
+    if (!this.opts.bottleneck) for (const g of [this.perUser, this.userRate]) for (const k of g.keys()) await g.deleteKey(k);
+    else for (const g of [this.perUser, this.userRate]) for (const l of g.limiters()) await Promise.resolve(l.limiter.disconnect(false)).catch(() => undefined);
+    await this.pending.close?.();
     if (this.engineP) await this.engineP.then((e) => e.close(), () => undefined);
   }
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { SearchResult, StrategyName } from '../../engine/index';
 
-export type PlatformName = 'discord' | 'slack' | 'local';
+/** 'internal': solve jobs the bots make for themselves (practice solutions, /check); no platform resumes them. */
+export type PlatformName = 'discord' | 'slack' | 'local' | 'internal';
 export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
 
 export interface JobRecord {

@@ -20,6 +20,7 @@ import {
   InteractionWebhook,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
+  type ClientOptions,
   type Message,
   type MessageCreateOptions,
   type SendableChannels,
@@ -46,6 +47,7 @@ import {
   type Presentation,
   type RevealAction,
 } from '../core/index';
+import { practiceDiscord } from '../practice/discord';
 
 /** Interaction tokens live 15 minutes; after 14 the bot edits with its own token instead. */
 const TOKEN_TTL_MS = 14 * 60_000;
@@ -66,6 +68,8 @@ export interface DiscordBotOptions {
   core: BotCore;
   pacing?: PacingOptions;
   log?: (msg: string) => void;
+  /** Extra discord.js client options (sharding: `shards`, `shardCount`; see src/bots/scale/shards.ts). */
+  clientOptions?: Partial<ClientOptions>;
 }
 
 export interface DiscordBot {
@@ -107,10 +111,12 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
     // Mentions of the bot carry their content without the privileged MessageContent intent.
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages],
     ...(config.apiUrl ? { rest: { api: config.apiUrl.replace(/\/+$/, '') } } : {}),
+    ...opts.clientOptions,
   });
   const presentations = new Map<string, Presentation<DiscordMessage>>();
   const threadJobs = new Map<string, string>();
   const locks = new Map<string, Promise<unknown>>();
+  const practice = practiceDiscord({ client, core, pacer, log });
 
   /** Serialises work on one job (reveals, the final post). */
   const withLock = <T>(jobId: string, fn: () => Promise<T>): Promise<T> => {
@@ -337,6 +343,7 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
   client.on(Events.InteractionCreate, (i) => {
     const run = async () => {
       if (i.isChatInputCommand() && i.commandName === 'solve') await onSolve(i);
+      else if (practice.handles(i)) await practice.handle(i);
       else if (i.isButton()) await onButton(i);
     };
     run().catch((err) => log(`interaction failed: ${(err as Error)?.stack ?? err}`));
@@ -362,6 +369,7 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
         if (r.threadId) threadJobs.set(r.threadId, job.id);
         void service.resume(job, sinkFor(job, Promise.resolve()));
       }
+      practice.ready(); // practice sessions: deadlines re-armed
       resolve();
     });
   });

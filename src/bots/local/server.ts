@@ -71,7 +71,16 @@ export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jo
   return parts.join('\n');
 }
 
-export async function startLocal(core: BotCore, opts: { host?: string; port?: number; log?: (m: string) => void } = {}): Promise<LocalServer> {
+export async function startLocal(
+  core: BotCore,
+  opts: {
+    host?: string;
+    port?: number;
+    log?: (m: string) => void;
+    /** Extra routes tried first (/healthz and /metrics, src/ops); true when handled. */
+    routes?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+  } = {},
+): Promise<LocalServer> {
   const { service } = core;
   const jobs = new Map<string, LocalJob>();
   const log = opts.log ?? ((m: string) => process.stderr.write(`[local] ${m}\n`));
@@ -123,6 +132,7 @@ export async function startLocal(core: BotCore, opts: { host?: string; port?: nu
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (opts.routes && (await opts.routes(req, res))) return;
       if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
         res.writeHead(200, {
           'content-type': 'text/html; charset=utf-8',

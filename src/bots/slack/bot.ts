@@ -33,6 +33,7 @@ import {
   type RevealAction,
   type SlackConfig,
 } from '../core/index';
+import { practiceSlack } from '../practice/slack';
 
 interface SlackReply extends Record<string, unknown> {
   channel: string;
@@ -259,6 +260,7 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     await reveal(parsed.jobId, parsed.action, body.channel.id, threadTs, body.user.id);
   });
 
+  const practice = practiceSlack({ app, client, core, pacer, log }); // /practice, /check
   app.error(async (err) => log(`bolt error: ${err?.stack ?? err}`));
 
   const started = socket ? await app.start() : await app.start(opts.port ?? config.port);
@@ -276,6 +278,7 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     client.chat.update({ channel: r.channel, ts: r.ts, text: 'The bot restarted; picking this question up again…' }).catch(() => undefined);
     void service.resume(job, sinkFor(Promise.resolve()));
   }
+  practice.ready(); // practice sessions: deadlines re-armed
 
   return {
     app,

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { command as bench } from './bench';
 import { command as evaluate } from './eval';
+import { command as evolve } from './evolve';
 import { command as exec } from './exec';
 import { command as generate } from './generate';
 import { command as grade } from './grade';
@@ -11,6 +12,7 @@ import { command as serve } from './serve';
 import { command as solve } from './solve';
 import { command as synth } from './synth';
 import { command as synthesize } from './synthesize';
+import { command as worker } from './worker';
 
 /** Every ./stepwise subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [solve, evaluate, bench, synth, synthesize, grade, render, exec, serve, registerCommands, generate, score];
+export const commands: CliCommand[] = [solve, evaluate, bench, synth, synthesize, evolve, grade, render, exec, serve, worker, registerCommands, generate, score];

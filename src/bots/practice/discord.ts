@@ -1,0 +1,203 @@
+/**
+ * Practice threads and /check on Discord. `/practice start` answers at once (deferReply), posts
+ * the header (the countdown, edited each tick) and starts a thread with the problems as KaTeX
+ * images; `/practice answer|hint|end|season` reply ephemerally; at the end results go into the
+ * thread and the solutions are revealed behind spoilers (`||…||`). `/check` replies ephemerally.
+ */
+import {
+  AttachmentBuilder,
+  ChannelType,
+  InteractionWebhook,
+  MessageFlags,
+  PermissionFlagsBits,
+  type ChatInputCommandInteraction,
+  type Client,
+  type Interaction,
+  type Message,
+  type MessageCreateOptions,
+  type SendableChannels,
+} from 'discord.js';
+import { checkReportText } from '../check/check';
+import type { BotCore } from '../core/index';
+import type { ChannelPacer } from '../core/pacer';
+import { chunkText, problemThread, resultsText, PRACTICE_HELP } from './commands';
+import { bold, type PracticeAdapter } from './service';
+import type { PracticeSession } from './store';
+
+const TOKEN_TTL_MS = 14 * 60_000;
+
+interface PracticeReply extends Record<string, unknown> {
+  channelId: string;
+  messageId?: string;
+  appId?: string;
+  token?: string;
+  tokenAt?: number;
+  threadId?: string;
+}
+
+/** Hides text behind a Discord spoiler; bars inside are escaped, fences get lines of their own. */
+export const spoiler = (s: string) => `||${s.includes('```') ? `\n${s.replace(/\|/g, '\\|')}\n` : s.replace(/\|/g, '\\|')}||`;
+
+export interface PracticeDiscord {
+  handles(i: Interaction): boolean;
+  handle(i: Interaction): Promise<void>;
+  /** Call once logged in: registers the adapter and re-arms open sessions. */
+  ready(): void;
+}
+
+export function practiceDiscord(o: { client: Client; core: BotCore; pacer: ChannelPacer; log: (m: string) => void }): PracticeDiscord {
+  const { client, core, pacer, log } = o;
+  const practice = core.practice;
+  const b = bold('discord');
+
+  async function sendable(id: string): Promise<SendableChannels> {
+    const ch = await client.channels.fetch(id);
+    if (!ch || !ch.isSendable()) throw new Error(`channel ${id} is not a channel the bot can post in`);
+    return ch;
+  }
+  const post = (channelId: string, options: MessageCreateOptions): Promise<Message> =>
+    pacer.schedule(channelId, async () => (await sendable(channelId)).send({ allowedMentions: { parse: [] }, ...options }));
+
+  async function editHeader(r: PracticeReply, content: string): Promise<void> {
+    const payload = { content: content.slice(0, 2000), allowedMentions: { parse: [] as [] } };
+    if (r.token && r.appId && Date.now() - (r.tokenAt ?? 0) < TOKEN_TTL_MS) {
+      await new InteractionWebhook(client as Client<true>, r.appId, r.token).editMessage('@original', payload);
+      return;
+    }
+    if (!r.messageId) return;
+    const ch = await sendable(r.channelId);
+    if ('messages' in ch) await ch.messages.edit(r.messageId, payload);
+  }
+
+  const threadOf = (s: PracticeSession) => s.threadId ?? s.channelId;
+
+  const adapter: PracticeAdapter = {
+    async countdown(s, text) {
+      await editHeader(s.reply as PracticeReply, text);
+    },
+    async results(s, report) {
+      for (const c of chunkText(resultsText('discord', report, spoiler), 1900)) await post(threadOf(s), { content: c });
+    },
+    async solution(s, v) {
+      const title =
+        v.kind === 'official'
+          ? `${b(`Solution to problem ${v.n}`)} (official${v.problem.url ? `, <${v.problem.url}>` : ''}):`
+          : v.kind === 'bot'
+            ? `${b(`Solution to problem ${v.n}`)}: there is no official one in the data, so here is the bot's own (it may be wrong):`
+            : `${b(`Problem ${v.n}`)}: ${v.text}`;
+      if (v.kind === 'none') return void (await post(threadOf(s), { content: title }));
+      let chunks = chunkText(v.text, 1800);
+      if (chunks.length > 3) chunks = [...chunks.slice(0, 3), `… (cut here${v.problem.url ? `; the full text is at ${v.problem.url}` : ''})`];
+      await post(threadOf(s), { content: title });
+      for (const c of chunks) await post(threadOf(s), { content: spoiler(c) });
+    },
+  };
+
+  const isMod = (i: ChatInputCommandInteraction) =>
+    !!i.memberPermissions?.has(PermissionFlagsBits.ManageMessages) || !!i.memberPermissions?.has(PermissionFlagsBits.ManageGuild);
+
+  async function start(i: ChatInputCommandInteraction): Promise<void> {
+    await i.deferReply(); // the 3 s deadline
+    const out = practice.start({
+      platform: 'discord',
+      guildId: i.guildId ?? `dm:${i.channelId}`,
+      channelId: i.channelId,
+      userId: i.user.id,
+      set: i.options.getString('set') ?? undefined,
+      count: i.options.getInteger('count') ?? undefined,
+      minutes: i.options.getInteger('minutes') ?? undefined,
+    });
+    if (!out.ok) return void (await i.editReply({ content: `⚠ ${out.message}`, allowedMentions: { parse: [] } }));
+    const s = out.session;
+    const msg = await i.editReply({ content: practice.countdownText(s), allowedMentions: { parse: [] } });
+    const reply: PracticeReply = { channelId: i.channelId, messageId: msg.id, appId: i.applicationId, token: i.token, tokenAt: Date.now() };
+    let threadId = i.channelId;
+    try {
+      const ch = await client.channels.fetch(i.channelId);
+      if (ch && (ch.type === ChannelType.GuildText || ch.type === ChannelType.GuildAnnouncement)) {
+        const th = await pacer.schedule(i.channelId, () => ch.threads.create({ startMessage: msg.id, name: `Practice: ${s.setTitle}`.slice(0, 100), autoArchiveDuration: 1440 }));
+        threadId = th.id;
+      }
+    } catch (err) {
+      log(`could not start a practice thread (${(err as Error).message}); posting in the channel`);
+    }
+    practice.setReply(s.id, { ...reply, threadId }, threadId);
+    for (let n = 1; n <= s.problems.length; n++) {
+      const p = s.problems[n - 1];
+      const set = await core.images.make(problemThread(p.problem, n)).catch(() => null);
+      const img = set?.images.get(`problem-${n}`);
+      const head = `${b(`Problem ${n}`)} (${p.id})`;
+      if (img) {
+        await post(threadId, { content: head, files: [new AttachmentBuilder(img.png, { name: img.name, description: img.alt.slice(0, 1000) })] });
+      } else await post(threadId, { content: `${head}\n${p.problem}`.slice(0, 2000) });
+    }
+  }
+
+  async function ephemeral(i: ChatInputCommandInteraction, fn: () => Promise<string> | string): Promise<void> {
+    await i.deferReply({ flags: MessageFlags.Ephemeral });
+    const text = await fn();
+    for (const [k, c] of chunkText(text, 1950).entries()) {
+      if (k === 0) await i.editReply({ content: c, allowedMentions: { parse: [] } });
+      else await i.followUp({ content: c, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    }
+  }
+
+  async function onPractice(i: ChatInputCommandInteraction): Promise<void> {
+    const sub = i.options.getSubcommand(false) ?? 'help';
+    const here = () => practice.openSessionIn('discord', i.channelId);
+    const guild = i.guildId ?? `dm:${i.channelId}`;
+    switch (sub) {
+      case 'start':
+        return start(i);
+      case 'answer':
+        return ephemeral(i, () => practice.answer(here(), i.user.id, i.options.getInteger('problem', true), i.options.getString('value', true)).text);
+      case 'hint':
+        return ephemeral(i, () => practice.hint(here(), i.user.id, i.options.getInteger('problem', true)).text);
+      case 'end':
+        return ephemeral(i, () => {
+          const s = here();
+          if (!s) return 'There is no practice session running here.';
+          if (!practice.isModerator(i.user.id, isMod(i), s)) return 'Only a moderator or the member who started the session can end it.';
+          void practice.end(s.id, i.user.id);
+          return 'Ended: the answers, scores and solutions are being posted in the thread.';
+        });
+      case 'season':
+        return ephemeral(i, () => {
+          if (!practice.isModerator(i.user.id, isMod(i))) return 'Only a moderator can start a new season.';
+          return practice.setSeason('discord', guild, i.options.getString('name', true)).text;
+        });
+      case 'leaderboard': {
+        await i.deferReply();
+        await i.editReply({ content: practice.leaderboardText('discord', guild, i.options.getString('season') ?? undefined).slice(0, 2000), allowedMentions: { parse: [] } });
+        return;
+      }
+      default:
+        return ephemeral(i, () => PRACTICE_HELP);
+    }
+  }
+
+  async function onCheck(i: ChatInputCommandInteraction): Promise<void> {
+    return ephemeral(i, async () => {
+      const r = await core.check.check({
+        platform: 'discord',
+        userId: i.user.id,
+        channelId: i.channelId,
+        problem: i.options.getString('problem') ?? '',
+        solution: i.options.getString('solution') ?? '',
+      });
+      return checkReportText(r, b, 1950);
+    });
+  }
+
+  return {
+    handles: (i) => i.isChatInputCommand() && (i.commandName === 'practice' || i.commandName === 'check'),
+    async handle(i) {
+      if (!i.isChatInputCommand()) return;
+      if (i.commandName === 'practice') await onPractice(i);
+      else await onCheck(i);
+    },
+    ready() {
+      practice.attach('discord', adapter);
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { engineFrom } from '../../src/engine/index';
+import { CheckService, checkReportText, splitUserSteps, toScorerSteps } from '../../src/bots/check/check';
+import { formatOf, ProblemBank, validateAnswer, isCorrect } from '../../src/bots/practice/bank';
+import { chunkText, parseCheckText, parsePracticeText } from '../../src/bots/practice/commands';
+import { createCore, loadConfig } from '../../src/bots/core/index';
+import { fakeImages, tmpDb } from '../bots/harness';
+import { ScriptedPolicy, ToyExecutor } from '../helpers/scripted';
+import { QUESTION, toyScript } from '../engine/toy-problem';
+
+describe('problem bank', () => {
+  test('built-in sets read data/benchmarks: AIME 2024 (with solutions), AIME 2025, AMC 2023', () => {
+    const bank = new ProblemBank();
+    expect(bank.get('aime2024').problems).toHaveLength(30);
+    expect(bank.get('aime2024').problems.every((p) => p.solution)).toBe(true);
+    expect(bank.get('aime2025').problems).toHaveLength(30);
+    expect(bank.get('aime').problems).toHaveLength(60);
+    expect(bank.get('aime').format).toBe('aime');
+    expect(bank.get('amc23').problems).toHaveLength(40);
+    expect(bank.get('amc23').format).toBe('free'); // 3159 is not an AIME answer
+    expect(bank.find('aime2024-I-1')!.answer).toBe('204');
+    expect(() => bank.get('nope')).toThrow(/Unknown problem set "nope". Choose one of: aime, aime2024/);
+  });
+
+  test("a club's own JSONL file in the same format", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'club-'));
+    const file = path.join(dir, 'Club-Week1.jsonl');
+    fs.writeFileSync(file, ['{"id":"w1-1","problem":"What is $1+1$?","answer":"2"}', '{"problem":"Half of one?","answer":"\\\\frac{1}{2}","solution":"It is $1/2$."}'].join('\n'));
+    const bank = new ProblemBank({ files: [file] });
+    const set = bank.get('club-week1');
+    expect(set.problems.map((p) => p.id)).toEqual(['w1-1', 'club-week1-2']);
+    expect(set.format).toBe('free');
+    expect(set.problems[1].solution).toBe('It is $1/2$.');
+    expect(isCorrect('free', '\\frac{1}{2}', '0.5')).toBe(true);
+    fs.writeFileSync(path.join(dir, 'bad.jsonl'), '{"problem":"x"}\n');
+    expect(() => new ProblemBank({ files: [path.join(dir, 'bad.jsonl')] }).get('bad')).toThrow(/bad.jsonl:1: each line needs "problem"/);
+    expect(formatOf('club', [{ id: '1', set: 'club', problem: 'p', answer: '12' }])).toBe('aime');
+  });
+
+  test('AIME answers: integers 0-999 with a clear message otherwise', () => {
+    expect(validateAnswer('aime', ' 042 ')).toEqual({ ok: true, value: '42' });
+    expect(validateAnswer('aime', '\\boxed{204}')).toEqual({ ok: true, value: '204' });
+    for (const bad of ['1000', '-3', '2.5', 'abc', '']) {
+      const v = validateAnswer('aime', bad);
+      expect(v.ok).toBe(false);
+      if (!v.ok) expect(v.message).toMatch(/whole numbers from 0 to 999.*did not use an attempt/);
+    }
+    expect(isCorrect('aime', '25', '025')).toBe(true);
+  });
+});
+
+describe('command texts', () => {
+  test('/practice', () => {
+    expect(parsePracticeText('start aime2024 5 20')).toEqual({ kind: 'start', set: 'aime2024', count: 5, minutes: 20 });
+    expect(parsePracticeText('start count:2 set:amc23')).toEqual({ kind: 'start', set: 'amc23', count: 2 });
+    expect(parsePracticeText('start')).toEqual({ kind: 'start' });
+    expect(parsePracticeText('answer 3 \\frac{1}{2}')).toEqual({ kind: 'answer', n: 3, value: '\\frac{1}{2}' });
+    expect(parsePracticeText('answer x').kind).toBe('error');
+    expect(parsePracticeText('hint #2')).toEqual({ kind: 'hint', n: 2 });
+    expect(parsePracticeText('leaderboard 2025 spring')).toEqual({ kind: 'leaderboard', season: '2025 spring' });
+    expect(parsePracticeText('')).toEqual({ kind: 'help' });
+    expect(parsePracticeText('dance').kind).toBe('error');
+  });
+
+  test('/check', () => {
+    expect(parseCheckText('What is 1+1?\n---\nStep 1: 2.')).toEqual({ problem: 'What is 1+1?', solution: 'Step 1: 2.' });
+    expect(parseCheckText('problem: What is 1+1? solution: It is \\boxed{2}')).toEqual({ problem: 'What is 1+1?', solution: 'It is \\boxed{2}' });
+    expect(parseCheckText('aime2024-I-1 Step 1: ...')).toEqual({ problem: 'aime2024-I-1', solution: 'Step 1: ...' });
+    expect(parseCheckText('hello')).toBeNull();
+  });
+
+  test('chunkText keeps every character within the limit', () => {
+    const text = Array.from({ length: 50 }, (_, i) => `Paragraph ${i} ${'x'.repeat(i * 7)}`).join('\n\n');
+    const chunks = chunkText(text, 300);
+    expect(chunks.every((c) => c.length <= 300)).toBe(true);
+    expect(chunks.join('').replace(/\s/g, '')).toBe(text.replace(/\s/g, ''));
+  });
+});
+
+describe('/check steps', () => {
+  test('splitting: Step markers, paragraphs, lines, sentences (not inside math)', () => {
+    expect(splitUserSteps('Step 1: a. Step 2: b. Step 3: \\boxed{c}')).toEqual(['Step 1: a.', 'Step 2: b.', 'Step 3: \\boxed{c}']);
+    expect(splitUserSteps('First.\n\nSecond\nstill second.\n\nThird.')).toEqual(['First.', 'Second\nstill second.', 'Third.']);
+    expect(splitUserSteps('a = 1\nb = 2')).toEqual(['a = 1', 'b = 2']);
+    expect(splitUserSteps('We have $x = 1. 5$ here. So the answer is 3.')).toEqual(['We have $x = 1. 5$ here.', 'So the answer is 3.']);
+    expect(splitUserSteps(Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n'))).toHaveLength(30);
+  });
+
+  test('scorer format: comment steps, the last as the answer node', () => {
+    const s = toScorerSteps(['Step 1: $3 \\cdot 12 = 36$', 'so the answer is \\boxed{29}']);
+    expect(s[0]).toBe('<code>\n# Step 1: $3 \\cdot 12 = 36$\n<end_of_step>');
+    expect(s[1]).toBe('\n<answer>so the answer is \\boxed{29}<end_of_answer>');
+  });
+
+  test('without a step scorer the reply says so clearly (and still compares answers)', async () => {
+    const core = createCore(loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_BUDGET: '4' }), {
+      engine: async () => engineFrom(new ScriptedPolicy(toyScript), undefined, new ToyExecutor()),
+      images: fakeImages,
+      log: () => undefined,
+    });
+    try {
+      const r = await core.check.check({ platform: 'discord', userId: 'u', channelId: 'c', problem: QUESTION, solution: 'Step 1: 3*12-7 = 29. Step 2: \\boxed{29}' });
+      expect(r.scores).toBeNull();
+      const text = checkReportText(r, (s) => `**${s}**`);
+      expect(text).toMatch(/No step scorer is loaded on this server, so I cannot score your steps/);
+      expect(text).toMatch(/model's judgement/);
+      expect(r.botAnswer).not.toBeNull();
+      // a bank problem is also compared with the official answer
+      const bank = await core.check.check({ platform: 'discord', userId: 'u', channelId: 'c', problem: 'aime2024-I-1', solution: 'So the answer is \\boxed{204}.' });
+      expect(bank.matchesOfficial).toBe(true);
+      expect(checkReportText(bank, (s) => s)).toMatch(/Official answer: your answer matches it/);
+    } finally {
+      await core.close();
+    }
+  });
+
+  test('when the models are missing the reply says so', async () => {
+    const core = createCore(loadConfig({ STEPWISE_DB: tmpDb() }), {
+      engine: async () => {
+        throw Object.assign(new Error('models/stepwise-synth-ppm/manifest.json: no such file'), { name: 'ModelNotFoundError' });
+      },
+      images: fakeImages,
+      log: () => undefined,
+    });
+    try {
+      const r = await core.check.check({ platform: 'slack', userId: 'u', channelId: 'c', problem: QUESTION, solution: 'Step 1: \\boxed{29}' });
+      expect(checkReportText(r, (s) => s)).toMatch(/models are not installed/);
+    } finally {
+      await core.close();
+    }
+  });
+});
