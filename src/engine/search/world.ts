@@ -75,13 +75,11 @@ export class StepWorld {
     this.stats.samples += samples.reduce((a, s) => a + s.length, 0);
     return Promise.all(
       paths.map((path, i) => {
-        const unfinished = new Set<string>();
-        const raw = samples[i].map((s) => {
-          if (s.finish === 'length' || (s.finish === 'eos' && !s.stop && stepKind(s.text) === 'partial')) unfinished.add(s.text);
-          return s.text;
-        });
+        // A sample cut by the token limit never finished its step, whatever it looks like.
+        const cut = new Set(samples[i].filter((s) => s.finish === 'length').map((s) => s.text));
+        const raw = samples[i].map((s) => s.text);
         const texts = dedupe ? dedupeCandidates(raw) : raw;
-        return Promise.all(texts.map((t) => this.makeStep(path, t, unfinished.has(t))));
+        return Promise.all(texts.map((t) => this.makeStep(path, t, cut.has(t))));
       }),
     );
   }

@@ -1,0 +1,42 @@
+import { resolveConfig } from '../../src/engine/search';
+import { dedupeCandidates, StepWorld } from '../../src/engine/search/world';
+import type { Policy, Sample } from '../../src/engine/models/types';
+import { ToyExecutor } from '../helpers/scripted';
+
+/** A policy returning fixed samples, to check how the step world classifies them. */
+function fixed(samples: Sample[]): Policy {
+  return { name: 'fixed', stop: [], sample: async (reqs) => reqs.map(() => samples) };
+}
+
+const world = (samples: Sample[]) =>
+  new StepWorld('q', { policy: fixed(samples), executor: new ToyExecutor(), sameAnswer: (a, b) => a === b }, resolveConfig({ strategy: 'greedy' }));
+
+describe('the step world', () => {
+  test('classifies, executes and explains each candidate', async () => {
+    const [steps] = await world([
+      { text: '<code>\nx = 2 * 3\n<end_of_step>', finish: 'stop' },
+      { text: '<code>\nx = 1 / 0\n<end_of_step>', finish: 'stop' },
+      { text: '<code>\nx = 2 *', finish: 'length' },
+      { text: '\n<answer>The answer is 6.<end_of_answer>', finish: 'stop' },
+    ]).expand([[]], 4, 1, { dedupe: false });
+    expect(steps[0]).toMatchObject({ kind: 'code', valid: true, terminal: false });
+    expect(steps[1]).toMatchObject({ valid: false, terminal: true });
+    expect(steps[1].invalidReason).toMatch(/ZeroDivisionError/);
+    expect(steps[2]).toMatchObject({ kind: 'partial', valid: false, invalidReason: 'the step did not finish within the token limit' });
+    expect(steps[3]).toMatchObject({ kind: 'answer', valid: false, invalidReason: 'the answer has no \\boxed{} value' });
+  });
+
+  test('splices the real output into a <end_of_code> step', async () => {
+    const w = world([{ text: '\nprint(x + 1)\n<end_of_code>', finish: 'stop' }]);
+    const [before] = await world([{ text: '<code>\nx = 41\n<end_of_step>', finish: 'stop' }]).expand([[]], 1);
+    const [[end]] = await w.expand([[before[0]]], 1);
+    expect(end.text).toBe('\nprint(x + 1)\n<end_of_code>\n<output>42<end_of_output>');
+    expect(end.observation?.output).toBe('42');
+  });
+
+  test('de-duplicates siblings and keeps only the first candidate that ends the answer', () => {
+    const a = '\n<answer>\\boxed{1}<end_of_answer>';
+    const b = '\n<answer>\\boxed{2}<end_of_answer>';
+    expect(dedupeCandidates(['x', 'x ', a, 'y', b, a])).toEqual(['x', a, 'y']);
+  });
+});
