@@ -1,12 +1,13 @@
 import { CliError, parseFlags, type CliCommand } from '../command';
 
-const usage = `Usage: ./stepwise bench <engine|models|render|bots> [--json]
+const usage = `Usage: ./stepwise bench <engine|models|render|bots|queue> [--json]
 
 Runs a benchmark and prints its figures (ratios are measured side by side in one run).
   engine   MCTS nodes/s and engine overhead with instant models; sandbox pool vs fresh python3
   models   decode tokens/s, shared-prefill speed-up, scoring throughput, micro-batching gain
   render   KaTeX → PNG per formula and per solution, Chromium launch time and memory
   bots     time to deferred reply / ack and to first progress edit; load test against fake servers
+  queue    solve-queue throughput with 1, 2, 4 workers on Redis, and Redis mode's added latency
 Options:
   --json   print one JSON object instead of a table
 `;
@@ -37,6 +38,10 @@ const suites: Record<string, () => Promise<Figures>> = {
     const { benchRender } = await benchModule<{ benchRender(o: object): Promise<Figures> }>('render');
     return benchRender({});
   },
+  async queue() {
+    const { benchQueue } = await benchModule<{ benchQueue(o: object): Promise<Figures> }>('queue');
+    return benchQueue({});
+  },
   async bots() {
     const { benchBots } = await benchModule<{ benchBots(o: object): Promise<Figures> }>('bots');
     return benchBots({});
@@ -45,7 +50,7 @@ const suites: Record<string, () => Promise<Figures>> = {
 
 export const command: CliCommand = {
   name: 'bench',
-  summary: 'run a benchmark (engine | models | render | bots) and print its figures',
+  summary: 'run a benchmark (engine | models | render | bots | queue) and print its figures',
   usage,
   async run(args) {
     const { values, positionals } = parseFlags('bench', args, { json: { type: 'boolean' } });
