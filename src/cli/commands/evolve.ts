@@ -23,6 +23,9 @@ Options:
   --policy-minutes A,B  SFT minutes for round 1, later rounds (default 15,6)
   --ppm-minutes N       PPM minutes per round (default 4)
   --seed N              (default 1)
+  --init-policy DIR     start from this policy checkpoint (config.json + policy.pt); with
+                        --policy-minutes 0,... round 1 keeps it unchanged
+  --tokenizer FILE      the checkpoint's tokenizer.json (required with --init-policy)
   --ship                copy the last round's models into models/stepwise-synth-{policy,ppm}
   --restart             forget finished stages
 `;
@@ -44,12 +47,17 @@ export const command: CliCommand = {
       'ppm-minutes': { type: 'string' },
       seed: { type: 'string' },
       ship: { type: 'boolean' },
+      'init-policy': { type: 'string' },
+      tokenizer: { type: 'string' },
       restart: { type: 'boolean' },
     });
     const device = (values.device ?? 'cpu') as 'cpu' | 'cuda';
     if (device !== 'cpu' && device !== 'cuda') throw new CliError('--device must be cpu or cuda', 2);
     const policyMinutes = (values['policy-minutes'] ?? '15,6').split(',').map(Number);
-    if (policyMinutes.some((m) => !(m > 0))) throw new CliError('--policy-minutes takes positive numbers, e.g. 15,6', 2);
+    if (policyMinutes.some((m) => !(m >= 0)) || (policyMinutes[0] === 0 && !values['init-policy'])) {
+      throw new CliError('--policy-minutes takes numbers of minutes, e.g. 15,6 (0 for round 1 only with --init-policy)', 2);
+    }
+    if (values['init-policy'] && !values.tokenizer) throw new CliError('--init-policy needs --tokenizer (the checkpoint\'s tokenizer.json)', 2);
     const out = path.resolve(values.out ?? 'training/runs/evolve');
     if (values.restart) fs.rmSync(path.join(out, 'state.json'), { force: true });
     fs.mkdirSync(out, { recursive: true });
@@ -70,6 +78,8 @@ export const command: CliCommand = {
         ppmMinutes: Number(values['ppm-minutes'] ?? 4),
         seed: intFlag('seed', values.seed, 1, 0),
         ship: values.ship ?? false,
+        initPolicy: values['init-policy'] && path.resolve(values['init-policy']),
+        tokenizer: values.tokenizer && path.resolve(values.tokenizer),
         log: (line) => {
           const stamped = `${new Date().toISOString().slice(11, 19)} ${line}`;
           process.stderr.write(stamped + '\n');

@@ -33,6 +33,10 @@ export interface EvolveOptions {
   seed: number;
   /** Copy the last round's models into models/ when done. */
   ship: boolean;
+  /** Start round 1 from this policy checkpoint (a dir with config.json + policy.pt) instead of training from scratch. */
+  initPolicy?: string;
+  /** Use this tokenizer.json (required with initPolicy: it must be the checkpoint's) instead of building one. */
+  tokenizer?: string;
   log: (line: string) => void;
 }
 
@@ -56,7 +60,7 @@ export async function evolve(o: EvolveOptions): Promise<void> {
     o.log(`[evolve] ${name}: finished in ${fmtMin(Date.now() - t)}${info ? ` ${JSON.stringify(info)}` : ''}`);
   };
   const data = (f: string) => path.join(o.out, 'data', f);
-  const tokenizer = path.join(o.out, 'tokenizer.json');
+  const tokenizer = o.tokenizer ?? path.join(o.out, 'tokenizer.json');
   const py = (script: string, args: string[]) => runPython(o, script, args);
 
   await stage('data', async () => {
@@ -73,7 +77,7 @@ export async function evolve(o: EvolveOptions): Promise<void> {
     }
     return { train: o.trainCount };
   });
-  await stage('tokenizer', () => py('build_tokenizer.py', ['--data', data('train.jsonl'), '--vocab', '1024', '--out', tokenizer]));
+  if (!o.tokenizer) await stage('tokenizer', () => py('build_tokenizer.py', ['--data', data('train.jsonl'), '--vocab', '1024', '--out', tokenizer]));
 
   const sftFiles: string[] = [];
   const pairFiles: string[] = [];
@@ -81,16 +85,22 @@ export async function evolve(o: EvolveOptions): Promise<void> {
     const dir = path.join(o.out, `round${r}`);
     const prev = path.join(o.out, `round${r - 1}`);
     fs.mkdirSync(dir, { recursive: true });
-    await stage(`round${r}.policy`, () =>
-      py('train_policy.py', [
+    const minutes = o.policyMinutes[Math.min(r - 1, o.policyMinutes.length - 1)];
+    const init = r > 1 ? path.join(prev, 'policy') : o.initPolicy;
+    await stage(`round${r}.policy`, async () => {
+      if (minutes === 0 && init) {
+        fs.cpSync(init, path.join(dir, 'policy'), { recursive: true }); // keep the given policy as it is
+        return { copied: init };
+      }
+      return py('train_policy.py', [
         '--train', data('train.jsonl'), ...sftFiles,
         '--val', data('test-id.jsonl'),
         '--tokenizer', tokenizer,
-        '--minutes', String(o.policyMinutes[Math.min(r - 1, o.policyMinutes.length - 1)]),
+        '--minutes', String(minutes),
         '--out', path.join(dir, 'policy'),
-        ...(r > 1 ? ['--init', path.join(prev, 'policy')] : []),
-      ]),
-    );
+        ...(init ? ['--init', init] : []),
+      ]);
+    });
     await stage(`round${r}.policy-export`, () =>
       py('export_onnx.py', ['policy', '--ckpt', path.join(dir, 'policy'), '--out', path.join(dir, 'policy-onnx'), '--tokenizer', tokenizer]),
     );
