@@ -22,6 +22,7 @@ Options:
   --candidates N        candidates per expansion (default 6)
   --policy-minutes A,B  SFT minutes for round 1, later rounds (default 15,6)
   --ppm-minutes N       PPM minutes per round (default 4)
+  --temperature T       sampling temperature of MCTS synthesis (default 1.0)
   --seed N              (default 1)
   --init-policy DIR     start from this policy checkpoint (config.json + policy.pt); with
                         --policy-minutes 0,... round 1 keeps it unchanged
@@ -45,6 +46,7 @@ export const command: CliCommand = {
       candidates: { type: 'string' },
       'policy-minutes': { type: 'string' },
       'ppm-minutes': { type: 'string' },
+      temperature: { type: 'string' },
       seed: { type: 'string' },
       ship: { type: 'boolean' },
       'init-policy': { type: 'string' },
@@ -76,6 +78,7 @@ export const command: CliCommand = {
         candidates: intFlag('candidates', values.candidates, 6),
         policyMinutes,
         ppmMinutes: Number(values['ppm-minutes'] ?? 4),
+        temperature: Number(values.temperature ?? 1.0),
         seed: intFlag('seed', values.seed, 1, 0),
         ship: values.ship ?? false,
         initPolicy: values['init-policy'] && path.resolve(values['init-policy']),

@@ -30,6 +30,8 @@ export interface EvolveOptions {
   candidates: number;
   policyMinutes: number[];
   ppmMinutes: number;
+  /** Sampling temperature of MCTS synthesis (higher: more wrong siblings to learn from). */
+  temperature: number;
   seed: number;
   /** Copy the last round's models into models/ when done. */
   ship: boolean;
@@ -125,7 +127,7 @@ export async function evolve(o: EvolveOptions): Promise<void> {
             rollouts: o.rollouts,
             candidates: o.candidates,
             maxDepth: 12,
-            temperature: 1.0,
+            temperature: o.temperature,
             seed: o.seed * 1000 + r,
             concurrency: 4,
             prompt: (q, partial) => fillTemplate(manifest, q, partial),
