@@ -1,20 +1,9 @@
 /**
  * Token sampling over large vocabularies without sorting them: greedy argmax, temperature,
  * top-k by partial (heap) selection, top-p on the selected candidates (growing the candidate
- * set only when the nucleus is wider), and a small seeded PRNG.
+ * set only when the nucleus is wider), with the engine's seeded PRNG.
  */
-
-/** mulberry32: a tiny, fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../util/random';
 
 /** Mixes a seed and a stream index into an independent 32-bit seed (splitmix-style). */
 export function mixSeed(seed: number, stream: number): number {
@@ -29,7 +18,7 @@ export function mixSeed(seed: number, stream: number): number {
 /** A PRNG for sample `stream` of a request with `seed` (random seed when undefined). */
 export function rngFor(seed: number | undefined, stream: number): () => number {
   const s = seed ?? Math.floor(Math.random() * 2 ** 32);
-  return mulberry32(mixSeed(s, stream));
+  return seededRandom(mixSeed(s, stream));
 }
 
 /** Tokens more than PRUNE * temperature below the max logit are ignored (weight < e^-30). */
