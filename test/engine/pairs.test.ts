@@ -65,3 +65,26 @@ describe('training data from MCTS trees', () => {
     expect(editDistanceAtLeast('kitten', 'sitting', 4)).toBe(false);
   });
 });
+
+describe('held-out pairs in context', () => {
+  const { toContextPair } = require('../../src/engine/eval/evaluate') as typeof import('../../src/engine/eval/evaluate');
+  test('reads rStar-Math rstar_ppm records and our own synthesis records alike', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const path = require('node:path') as typeof import('node:path');
+    const records = fs
+      .readFileSync(path.join(__dirname, '../data/rstar_math_format_examples.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l: string) => JSON.parse(l))
+      .filter((e: { kind: string }) => e.kind === 'rm_pairwise');
+    for (const e of records) {
+      const p = toContextPair(e.record);
+      const template = (q: string, partial: string) => `<|user|>:\n${q}\n<|assistant|>: Let's think step by step and solve the problem with code.${partial}`;
+      // the pair in context is the same text the PPM was trained on
+      expect(template(p.question, p.prefix + p.pos).replace(/\n+<\|assistant/, '\n<|assistant')).toBe(
+        (e.record.prompt + e.record.pos).replace(/\n+<\|assistant/, '\n<|assistant'),
+      );
+    }
+    expect(toContextPair({ question: 'q', prefix: 'a', pos: 'b', neg: 'c' })).toEqual({ question: 'q', prefix: 'a', pos: 'b', neg: 'c' });
+  });
+});

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { createEngine, STRATEGY_NAMES, type SearchConfig, type StrategyName } from '../../engine';
-import { evaluateStrategies, pairAccuracy } from '../../engine/eval/evaluate';
+import { evaluateStrategies, pairAccuracy, toContextPair } from '../../engine/eval/evaluate';
 import { loadProblemSet, PROBLEM_SETS } from '../../engine/eval/problem-sets';
 import { createSympyChecker } from '../../engine/grading';
 import { DEFAULT_SCORER_DIR } from '../../engine/models';
@@ -20,7 +20,8 @@ Options:
                       N rollouts, beam keeps width 2 with N/2 candidates; greedy samples 1
   --candidates N      MCTS candidates per expansion (default 4)
   --limit N           evaluate the first N problems
-  --pairs FILE        held-out PPM pairs (JSONL {question, prefix, pos, neg}; default
+  --pairs FILE        held-out PPM pairs (JSONL {question, prefix, pos, neg} or rStar's
+                      {prompt, pos, neg}; default
                       models/stepwise-synth-ppm/heldout-pairs.jsonl when present)
   --policy DIR, --scorer DIR   models (default: the shipped ones)
   --temperature T     sampling temperature for every sampling strategy (default 1.0)
@@ -90,7 +91,7 @@ export const command: CliCommand = {
           .readFileSync(pairsFile, 'utf8')
           .split('\n')
           .filter((l) => l.trim())
-          .map((l) => JSON.parse(l));
+          .map((l) => toContextPair(JSON.parse(l)));
         ppm = await pairAccuracy(engine.scorer, pairs);
       }
       const accuracy = Object.fromEntries(Object.entries(reports).map(([k, r]) => [k, Number(r.accuracy.toFixed(4))]));

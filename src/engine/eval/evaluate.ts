@@ -74,11 +74,39 @@ export interface PreferencePair {
   question?: string;
 }
 
+export interface ContextPair {
+  question: string;
+  /** The steps before the compared ones, concatenated. */
+  prefix: string;
+  pos: string;
+  neg: string;
+}
+
+const RSTAR_USER = '<|user|>:\n';
+const RSTAR_ASSISTANT = /^\n?<\|assistant\|>: Let's think step by step and solve the problem with code\./;
+
+/**
+ * A preference pair in context from either our synthesis records ({question, prefix, pos, neg})
+ * or rStar-Math's released `rstar_ppm` records ({prompt: "<|user|>:\n{q}\n", pos/neg starting with
+ * the assistant preamble, or prompt already holding the preamble and earlier steps}).
+ */
+export function toContextPair(rec: Record<string, unknown>): ContextPair {
+  const pos = String(rec.pos ?? '');
+  const neg = String(rec.neg ?? '');
+  if (typeof rec.question === 'string') return { question: rec.question, prefix: String(rec.prefix ?? ''), pos, neg };
+  const prompt = String(rec.prompt ?? '');
+  if (!prompt.startsWith(RSTAR_USER)) throw new Error('a pair needs "question" or an rStar "prompt" starting with <|user|>:');
+  const body = prompt.slice(RSTAR_USER.length);
+  const m = /\n?<\|assistant\|>: Let's think step by step and solve the problem with code\./.exec(body);
+  if (m) return { question: body.slice(0, m.index).replace(/\n+$/, ''), prefix: body.slice(m.index + m[0].length), pos, neg };
+  return { question: body.replace(/\n+$/, ''), prefix: '', pos: pos.replace(RSTAR_ASSISTANT, ''), neg: neg.replace(RSTAR_ASSISTANT, '') };
+}
+
 /**
  * Share of held-out preference pairs where the scorer ranks pos above neg, each scored in its
  * context (question + the steps before it). Pairs are scored in batches.
  */
-export async function pairAccuracy(scorer: StepScorer, pairs: readonly { question: string; prefix: string; pos: string; neg: string }[]): Promise<number> {
+export async function pairAccuracy(scorer: StepScorer, pairs: readonly ContextPair[]): Promise<number> {
   if (pairs.length === 0) return 0;
   let right = 0;
   const chunk = 32;
