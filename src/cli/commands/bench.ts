@@ -12,7 +12,7 @@ Options:
   --json   print one JSON object instead of a table
 `;
 
-type Figures = Record<string, number | string | boolean | null>;
+type Figures = Record<string, unknown>;
 
 /** Loads bench/<name>.ts (compiled to dist/bench) lazily, so one suite's dependencies never slow another. */
 async function benchModule<T>(name: string): Promise<T> {
@@ -61,7 +61,7 @@ export const command: CliCommand = {
     if (values.json) process.stdout.write(JSON.stringify(figures) + '\n');
     else {
       const width = Math.max(...Object.keys(figures).map((k) => k.length));
-      for (const [k, v] of Object.entries(figures)) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+      for (const [k, v] of Object.entries(figures)) process.stdout.write(`${k.padEnd(width)}  ${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}\n`);
     }
     return 0;
   },
