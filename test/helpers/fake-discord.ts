@@ -168,31 +168,11 @@ export class FakeDiscord {
 
   /** Sends a `/solve` interaction; returns its id and token. */
   slash(options: { question?: string; strategy?: string; budget?: number }, userId = this.userId, channelId = this.channelId) {
-    const id = nextId();
-    const token = `tok-${id}`;
     const opts: any[] = [];
     if (options.question !== undefined) opts.push({ name: 'question', type: 3, value: options.question });
     if (options.strategy !== undefined) opts.push({ name: 'strategy', type: 3, value: options.strategy });
     if (options.budget !== undefined) opts.push({ name: 'budget', type: 4, value: options.budget });
-    this.dispatch('INTERACTION_CREATE', {
-      id,
-      application_id: this.appId,
-      type: 2,
-      token,
-      version: 1,
-      data: { id: '1', name: 'solve', type: 1, options: opts, guild_id: this.guildId },
-      guild_id: this.guildId,
-      channel_id: channelId,
-      channel: this.channels.get(channelId),
-      member: this.member(userId),
-      app_permissions: PERMS,
-      locale: 'en-US',
-      guild_locale: 'en-US',
-      entitlements: [],
-      authorizing_integration_owners: { 0: this.guildId },
-      context: 0,
-    });
-    return { id, token, at: Date.now() };
+    return this.command('solve', opts, userId, channelId);
   }
 
   /**
