@@ -34,6 +34,18 @@ class PolicyExport(nn.Module):
         return (logits, *flat)
 
 
+def left_padded(tok, texts):
+    """Token ids and attention mask of texts, left-padded with the pad token (as the runtime pads)."""
+    enc = [tok.encode(t) for t in texts]
+    L = max(len(e) for e in enc)
+    ids = torch.full((len(enc), L), tok.pad_id, dtype=torch.long)
+    am = torch.zeros((len(enc), L), dtype=torch.long)
+    for i, e in enumerate(enc):
+        ids[i, L - len(e):] = torch.tensor(e)
+        am[i, L - len(e):] = 1
+    return ids, am
+
+
 def export_policy(args):
     cfg = Config.load(os.path.join(args.ckpt, 'config.json'))
     m = Policy(cfg)
@@ -64,13 +76,7 @@ def export_policy(args):
     tok = Tokenizer(args.tokenizer)
     texts = [prompt_text('Tom buys 3 pens for 4 dollars each. How much does he spend?'),
              prompt_text('Anna has 12 apples. She gives 1/3 of them to Ben. How many apples are left?') + '<code>\n']
-    enc = [tok.encode(t) for t in texts]
-    L = max(len(e) for e in enc)
-    ids = torch.full((2, L), tok.pad_id, dtype=torch.long)
-    am = torch.zeros((2, L), dtype=torch.long)
-    for i, e in enumerate(enc):
-        ids[i, L - len(e):] = torch.tensor(e)
-        am[i, L - len(e):] = 1
+    ids, am = left_padded(tok, texts)
     pos = (am.cumsum(-1) - 1).masked_fill(am == 0, 1)
     ex.eval()
     empty = [torch.zeros(2, cfg.kv_heads, 0, cfg.head_dim) for _ in range(2 * cfg.layers)]
@@ -121,13 +127,7 @@ def export_ppm(args):
     texts = [PROMPT_TEMPLATE.format(question=q, partial='<code>\n# Step 1: Tom buys 3 pens at 4 dollars each.\ncost = 3 * 4\n<end_of_step>'),
              PROMPT_TEMPLATE.format(question=q, partial='<code>\n# Step 1: Tom buys 4 pens at 4 dollars each.\ncost = 4 + 4\n<end_of_step>\n'
                                     '# Now print the final answer\nprint(cost)\n<end_of_code>')]
-    enc = [tok.encode(t) for t in texts]
-    L = max(len(e) for e in enc)
-    ids = torch.full((2, L), tok.pad_id, dtype=torch.long)
-    am = torch.zeros((2, L), dtype=torch.long)
-    for i, e in enumerate(enc):
-        ids[i, L - len(e):] = torch.tensor(e)
-        am[i, L - len(e):] = 1
+    ids, am = left_padded(tok, texts)
     ex.eval()  # torch.onnx.export restores the wrapper's previous mode
     with torch.no_grad():
         v = ex(ids, am)
