@@ -40,3 +40,30 @@ describe('the step world', () => {
     expect(dedupeCandidates(['x', 'x ', a, 'y', b, a])).toEqual(['x', a, 'y']);
   });
 });
+
+describe('answer verification against the program output', () => {
+  const after = async (answerText: string, answerMustMatchOutput = true) => {
+    const w = new StepWorld(
+      'q',
+      { policy: fixed([{ text: answerText, finish: 'stop' }]), executor: new ToyExecutor(), sameAnswer: (a, b) => Number(a) === Number(b) },
+      resolveConfig({ strategy: 'greedy', answerMustMatchOutput }),
+    );
+    const [[code]] = await world([{ text: '<code>\nx = 6 * 7\nprint(x)\n<end_of_code>', finish: 'stop' }]).expand([[]], 1);
+    const [[answer]] = await w.expand([[code]], 1);
+    return answer;
+  };
+
+  test('an answer that restates the printed value is kept', async () => {
+    expect(await after('\n<answer>So \\boxed{42}.<end_of_answer>')).toMatchObject({ valid: true, answer: '42' });
+  });
+
+  test('an answer that contradicts what the program printed is an invalid step', async () => {
+    const a = await after('\n<answer>So \\boxed{336}.<end_of_answer>');
+    expect(a).toMatchObject({ valid: false, terminal: true });
+    expect(a.invalidReason).toBe('the answer 336 is not what the program printed (42)');
+  });
+
+  test('the check can be switched off in the config', async () => {
+    expect(await after('\n<answer>So \\boxed{336}.<end_of_answer>', false)).toMatchObject({ valid: true, answer: '336' });
+  });
+});

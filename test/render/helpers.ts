@@ -60,7 +60,7 @@ export function triangleResult(overrides: Partial<SearchResult> = {}): SearchRes
     cancelled: false,
     config: {
       strategy: 'mcts', candidates: 8, rollouts: 16, runs: 4, topK: 2, samples: 8, beamWidth: 4, maxDepth: 16, exploration: 2,
-      backup: 'test', temperature: 0.7, topP: 0.95, maxStepTokens: 512, seed: 1,
+      backup: 'test', temperature: 0.7, topP: 0.95, maxStepTokens: 512, seed: 1, answerMustMatchOutput: true,
     },
     ...overrides,
   };

@@ -24,6 +24,7 @@ export const DEFAULT_CONFIG: Omit<SearchConfig, 'strategy'> = {
   topP: 1.0,
   maxStepTokens: 256,
   seed: 1,
+  answerMustMatchOutput: true,
 };
 
 export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];

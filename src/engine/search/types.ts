@@ -51,6 +51,11 @@ export interface SearchConfig {
   /** Max tokens of one step. */
   maxStepTokens: number;
   seed: number;
+  /**
+   * Code verification of the answer step: when the program's final output is a single number,
+   * an answer that differs from it is an invalid step (a model restating the output wrongly).
+   */
+  answerMustMatchOutput: boolean;
   /** Data synthesis only: tells whether an answer is correct (terminal-guided / ppm-augmented). */
   isCorrect?: (answer: string) => boolean;
 }

@@ -127,6 +127,10 @@ export class StepWorld {
       if (answer === null || answer === '') {
         return { text, kind, valid: false, terminal: true, invalidReason: 'the answer has no \\boxed{} value' };
       }
+      const printed = this.config.answerMustMatchOutput ? printedNumber(path) : null;
+      if (printed !== null && !this.deps.sameAnswer(printed, answer)) {
+        return { text, kind, valid: false, terminal: true, answer, invalidReason: `the answer ${answer} is not what the program printed (${printed})` };
+      }
       return { text, kind, valid: true, terminal: true, answer };
     }
     const observation = await this.execute(buildProgram(path.map((s) => s.text), text));
@@ -142,6 +146,16 @@ export class StepWorld {
     }
     return { text: kind === 'code_end' ? spliceOutput(text, observation.output) : text, kind, valid: true, terminal: false, observation };
   }
+}
+
+/**
+ * The number the program printed last, when its final output is a single number or fraction
+ * (the value the answer step should report); null for any other output.
+ */
+export function printedNumber(path: readonly Step[]): string | null {
+  const last = [...path].reverse().find((s) => s.kind === 'code_end');
+  const out = last?.observation?.output.trim().split('\n').pop()?.trim() ?? '';
+  return /^-?\d+(\.\d+)?(\/\d+)?$/.test(out) ? out : null;
 }
 
 /**
