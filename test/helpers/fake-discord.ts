@@ -4,6 +4,7 @@
  * call; tests dispatch INTERACTION_CREATE / MESSAGE_CREATE events through the gateway.
  */
 import http from 'node:http';
+import { Waiters } from './waiters';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -38,7 +39,7 @@ export class FakeDiscord {
   latencyMs = 0;
   /** Set to make the next N message posts answer 429. */
   rateLimitNext = 0;
-  private waiters: { pred: () => boolean; resolve: () => void }[] = [];
+  private readonly waiters = new Waiters();
   identified!: Promise<void>;
   private identifiedResolve!: () => void;
 
@@ -80,24 +81,11 @@ export class FakeDiscord {
 
   /** Resolves when `pred` holds (checked after every REST call), or rejects after `ms`. */
   waitFor(pred: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
-    if (pred()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const w = { pred, resolve: () => (clearTimeout(t), resolve()) };
-      const t = setTimeout(() => {
-        this.waiters = this.waiters.filter((x) => x !== w);
-        reject(new Error(`fake discord: timed out waiting for ${what}; calls: ${this.calls.map((c) => `${c.method} ${c.path}`).join(', ')}`));
-      }, ms);
-      this.waiters.push(w);
-    });
+    return this.waiters.waitFor(pred, ms, () => `fake discord: timed out waiting for ${what}; calls: ${this.calls.map((c) => `${c.method} ${c.path}`).join(', ')}`);
   }
 
   private check() {
-    for (const w of [...this.waiters]) {
-      if (w.pred()) {
-        this.waiters = this.waiters.filter((x) => x !== w);
-        w.resolve();
-      }
-    }
+    this.waiters.check();
   }
 
   callsTo(method: string, re: RegExp): RestCall[] {

@@ -4,6 +4,7 @@
  * files.completeUploadExternal. Records every call. `signedRequest` drives a Bolt HTTP receiver.
  */
 import { createHmac } from 'node:crypto';
+import { Waiters } from './waiters';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -20,7 +21,7 @@ export class FakeSlack {
   private tsCounter = 1_700_000_000;
   private fileCounter = 0;
   port = 0;
-  private waiters: { pred: () => boolean; resolve: () => void }[] = [];
+  private readonly waiters = new Waiters();
 
   get apiUrl() {
     return `http://127.0.0.1:${this.port}/api/`;
@@ -43,15 +44,7 @@ export class FakeSlack {
   }
 
   waitFor(pred: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
-    if (pred()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const w = { pred, resolve: () => (clearTimeout(t), resolve()) };
-      const t = setTimeout(() => {
-        this.waiters = this.waiters.filter((x) => x !== w);
-        reject(new Error(`fake slack: timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`));
-      }, ms);
-      this.waiters.push(w);
-    });
+    return this.waiters.waitFor(pred, ms, () => `fake slack: timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`);
   }
 
   calls_(method: string): SlackCall[] {
@@ -71,7 +64,7 @@ export class FakeSlack {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(data));
       setImmediate(() => {
-        for (const w of [...this.waiters]) if (w.pred()) ((this.waiters = this.waiters.filter((x) => x !== w)), w.resolve());
+        this.waiters.check();
       });
     };
     const up = /^\/upload\/(F\w+)$/.exec(url.pathname);
