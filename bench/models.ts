@@ -78,17 +78,23 @@ export async function benchModels(opts: BenchModelsOptions = {}): Promise<BenchM
     log(`  decode b64: ${tokS64.toFixed(0)} tok/s`);
 
     // 2. n = 16 from a ~200-token prefix: one shared prefill vs 16 independent runs
-    const longQ = longQuestion(180);
+    let longQ = longQuestion(180);
+    if (onnx) {
+      // trim the question until the whole prompt is about 200 tokens in this model's tokenizer
+      let words = 180;
+      while (words > 10 && onnx.tokenizer.encode(onnx.promptText(longQ, partial)).length > 200) longQ = longQuestion((words -= 5));
+    }
     const prefixTokens = onnx ? onnx.tokenizer.encode(onnx.promptText(longQ, partial)).length : 0;
     const sharedN = 16;
     const tokensEach = 16;
     // warm both shapes first (onnxruntime grows its memory arena on the first run of a shape)
     await policy.sample([{ question: longQ, partial, n: sharedN, params: params(2, 3) }]);
     await policy.sample([{ question: longQ, partial, n: 1, params: params(2, 3) }]);
+    // best of 5 interleaved repetitions: the 2-core machines are noisy, the minimum is the cost
     let sharedMs = Infinity;
     let naiveMs = Infinity;
     let t0 = 0;
-    for (let rep = 0; rep < 2; rep++) {
+    for (let rep = 0; rep < 5; rep++) {
       t0 = performance.now();
       await policy.sample([{ question: longQ, partial, n: sharedN, params: params(tokensEach, 7) }]);
       sharedMs = Math.min(sharedMs, performance.now() - t0);

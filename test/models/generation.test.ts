@@ -8,7 +8,7 @@ import { loadPolicy, OnnxPolicy } from '../../src/engine/models';
 import { findStop } from '../../src/engine/models/onnx/generate';
 import { argmax, rngFor, sampleToken, topKIndices } from '../../src/engine/models/onnx/sampling';
 import { DecodeStream, loadTokenizer } from '../../src/engine/models/onnx/tokenizer';
-import { KvCache } from '../../src/engine/models/onnx/kv-cache';
+import { KvBufferPool, KvCache } from '../../src/engine/models/onnx/kv-cache';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'tiny-random-qwen2');
 const ref = JSON.parse(fs.readFileSync(path.join(DIR, 'reference.json'), 'utf8'));
@@ -79,6 +79,25 @@ describe('sampling primitives', () => {
     expect(g.length).toBe(1); // common left pad trimmed
     expect(Array.from(g.data[0]!)).toEqual([9, 9, 9, 9]);
     expect(Array.from(g.rowLengths())).toEqual([1, 1]);
+    // gathered into reused buffers: same rows, written in place, the rest of the buffer untouched
+    const into = [new Float32Array(10).fill(-1), new Float32Array(10).fill(-1)];
+    const h = c.gather([1, 0], into);
+    expect(h.data[0]!.buffer === into[0]!.buffer).toBe(true);
+    expect(Array.from(into[0]!)).toEqual([0, 0, 9, 9, 1, 2, 3, 4, -1, -1]);
+    expect(Array.from(h.data[1]!)).toEqual([0, 0, 8, 8, 5, 6, 7, 8]);
+  });
+
+  test('KvBufferPool hands back released sets that are large enough, never one in use', () => {
+    const pool = new KvBufferPool({ layers: 2, kvHeads: 1, headDim: 2, dtype: 'float32' });
+    const a = pool.acquire(100);
+    expect(a).toHaveLength(4);
+    const b = pool.acquire(100);
+    expect(b[0]).not.toBe(a[0]);
+    pool.release(a);
+    expect(pool.acquire(50)).toBe(a); // reused
+    expect(pool.acquire(50)).not.toBe(a); // a is taken again
+    pool.release(b);
+    expect(pool.acquire(200)[0]!.length).toBe(200); // b too small: a fresh set
   });
 });
 
@@ -157,6 +176,19 @@ describe('ONNX policy generation', () => {
       const alone = await policy.sample([reqs[i]!]);
       expect(together[i]!.map((s) => s.tokenIds)).toEqual(alone[0]!.map((s) => s.tokenIds));
     }
+  });
+
+  test('concurrent searches on one policy (sharing its KV buffers) get what they get alone', async () => {
+    const reqs = [0, 1, 2, 3].map((k) => ({
+      question: k % 2 ? Q : 'A longer question about apples, boxes and the apples left after giving some away?',
+      partial: PARTIAL,
+      n: 2 + k,
+      params: { temperature: 1, topP: 0.95, topK: 40, maxTokens: 6 + 3 * k, stop: [], seed: 40 + k },
+    }));
+    const alone: number[][][] = [];
+    for (const r of reqs) alone.push((await policy.sample([r]))[0]!.map((s) => s.tokenIds));
+    const together = await Promise.all(reqs.map((r) => policy.sample([r])));
+    expect(together.map((t) => t[0]!.map((s) => s.tokenIds))).toEqual(alone);
   });
 
   test('n = 0 gives an empty list; an aborted signal rejects', async () => {

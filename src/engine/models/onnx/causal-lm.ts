@@ -4,7 +4,7 @@
  * present.{i}.key|value. Layer count, KV heads, head size and dtype are read from the session.
  */
 import type { ManifestOnnx } from '../manifest';
-import { KvCache, type KvData, type KvLayout } from './kv-cache';
+import { KvBufferPool, KvCache, type KvData, type KvLayout } from './kv-cache';
 import { createSession, int64, ioMetadata, ModelLoadError, ort, RunLock, toFloat32 } from './session';
 
 export interface ForwardResult {
@@ -26,10 +26,19 @@ export interface ForwardOptions {
    * (length >= batch * vocab) instead of a fresh 600 KB-per-row tensor; lastLogits is a view of it.
    */
   logitsBuffer?: Float32Array;
+  /**
+   * 2 * layers buffers (layer i key at 2i, value at 2i+1), each holding at least
+   * batch * kvHeads * (past + seq) * headDim values: onnxruntime writes the present key/values
+   * straight into them, and the returned cache is a view of them. Decoding alternates two such
+   * sets, so no step allocates (or page-faults) a fresh multi-megabyte cache.
+   */
+  presentInto?: KvData[];
 }
 
 export class OnnxCausalLM {
   readonly layout: KvLayout;
+  /** Reused KV buffers for decoding (see generate). */
+  readonly kvPool: KvBufferPool;
   readonly hasPositionIds: boolean;
   private readonly extraInputs: string[];
   private readonly lock = new RunLock();
@@ -63,6 +72,7 @@ export class OnnxCausalLM {
       throw new ModelLoadError(`${file}: past_key_values.0.key must have static kv-head and head-size dims, got [${k0.shape.join(', ')}]`);
     if (k0.type !== 'float32' && k0.type !== 'float16') throw new ModelLoadError(`${file}: KV cache type ${k0.type} is not supported (float32 | float16)`);
     this.layout = { layers, kvHeads: heads, headDim, dtype: k0.type };
+    this.kvPool = new KvBufferPool(this.layout);
     this.hasPositionIds = names.has('position_ids');
     this.presentNames = outputs.map((o) => o.name).filter((n) => n.startsWith('present.'));
     const lo = outputs.find((o) => o.name === 'logits')!;
@@ -132,16 +142,19 @@ export class OnnxCausalLM {
     let out: ort.InferenceSession.ReturnType;
     const V0 = this.vocab;
     const prealloc = !opts.noLogits && !opts.allLogits && seq === 1 && V0 && this.logitsType === 'float32' && opts.logitsBuffer && opts.logitsBuffer.length >= B * V0;
-    if (opts.noLogits) out = await this.session.run(feeds, this.presentNames);
-    else if (prealloc) {
-      const view = opts.logitsBuffer!.subarray(0, B * V0);
-      const fetches: ort.InferenceSession.FetchesType = { logits: new ort.Tensor('float32', view, [B, 1, V0]) };
-      for (const n of this.presentNames) (fetches as Record<string, ort.OnnxValue | null>)[n] = null;
-      out = await this.session.run(feeds, fetches);
-    } else out = await this.session.run(feeds);
-    const data: KvData[] = [];
-    for (let i = 0; i < this.layout.layers; i++) {
-      data.push(out[`present.${i}.key`]!.data as KvData, out[`present.${i}.value`]!.data as KvData);
+    const presentSize = B * H * total * D;
+    const into = opts.presentInto?.every((b) => b.length >= presentSize) ? opts.presentInto.map((b) => b.subarray(0, presentSize)) : undefined;
+    if (prealloc || into) {
+      const fetches: Record<string, ort.OnnxValue | null> = {};
+      if (!opts.noLogits) fetches.logits = prealloc ? new ort.Tensor('float32', opts.logitsBuffer!.subarray(0, B * V0), [B, 1, V0]) : null;
+      this.presentNames.forEach((n) => (fetches[n] = null));
+      into?.forEach((buf, k) => (fetches[`present.${k >> 1}.${k & 1 ? 'value' : 'key'}`] = new ort.Tensor(dtype, buf as Float32Array, [B, H, total, D])));
+      out = await this.session.run(feeds, fetches as ort.InferenceSession.FetchesType);
+    } else if (opts.noLogits) out = await this.session.run(feeds, this.presentNames);
+    else out = await this.session.run(feeds);
+    const data: KvData[] = into ?? [];
+    if (!into) {
+      for (let i = 0; i < this.layout.layers; i++) data.push(out[`present.${i}.key`]!.data as KvData, out[`present.${i}.value`]!.data as KvData);
     }
     const cache = new KvCache(this.layout, B, total, data, mask);
     if (opts.noLogits) return { lastLogits: new Float32Array(0), cache, vocab: 0 };

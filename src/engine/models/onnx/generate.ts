@@ -5,7 +5,7 @@
  * incrementally decoded text; the matched stop is kept and anything after it is cut.
  */
 import type { OnnxCausalLM } from './causal-lm';
-import { KvCache } from './kv-cache';
+import { KvCache, type KvData } from './kv-cache';
 import { rngFor, sampleToken, type SamplingParams } from './sampling';
 import { DecodeStream, type TextTokenizer } from './tokenizer';
 
@@ -148,55 +148,64 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
   let logits: Float32Array = new Float32Array(rows.length * vocab);
   rows.forEach((_, r) => logits.set(firstLogits[rowSrc[r]!]!, r * vocab));
   firstLogits = [];
-  cache = cache.gather(rowSrc);
+  // two sets of KV buffers sized for the longest row, used in turn: each step reads the cache
+  // from one set and onnxruntime writes the next cache into the other (no per-step allocation)
+  const { kvHeads, headDim } = cache.layout;
+  const capacity = rows.length * kvHeads * (cache.length + Math.max(...rows.map((r) => r.maxTokens))) * headDim;
+  const pools: KvData[][] = [lm.kvPool.acquire(capacity), lm.kvPool.acquire(capacity)];
+  const other = (c: KvCache) => pools[c.data[0]!.buffer === pools[0]![0]!.buffer ? 1 : 0]!;
+  cache = cache.gather(rowSrc, pools[0]);
   let live = rows.map((_, r) => r); // row index of each batch slot
   const eos = new Set(opts.eosIds);
-
   const t1 = performance.now();
-  for (;;) {
-    if (opts.signal?.aborted) throw abortError(opts.signal);
-    opts.onLogits?.(live.map((r) => rows[r]!.prompt), logits, vocab);
-    const next: number[] = [];
-    const keep: number[] = [];
-    for (let slot = 0; slot < live.length; slot++) {
-      const row = rows[live[slot]!]!;
-      const id = sampleToken(logits, slot * vocab, vocab, row.params, row.rng);
-      row.ids.push(id);
-      stats.generatedTokens++;
-      if (eos.has(id) && !opts.ignoreEos) {
-        // the EOS token itself adds no text
-        row.done = { text: tok.decode(row.ids.slice(0, -1)), finish: 'eos', tokenIds: row.ids };
-      } else {
-        const before = row.stream.text.length;
-        const added = row.stream.push(id);
-        if (added && row.stop.length) {
-          const hit = findStop(row.stream.text, row.stop, before - row.maxStopLen + 1);
-          if (hit) row.done = { text: row.stream.text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids };
+  try {
+    for (;;) {
+      if (opts.signal?.aborted) throw abortError(opts.signal);
+      opts.onLogits?.(live.map((r) => rows[r]!.prompt), logits, vocab);
+      const next: number[] = [];
+      const keep: number[] = [];
+      for (let slot = 0; slot < live.length; slot++) {
+        const row = rows[live[slot]!]!;
+        const id = sampleToken(logits, slot * vocab, vocab, row.params, row.rng);
+        row.ids.push(id);
+        stats.generatedTokens++;
+        if (eos.has(id) && !opts.ignoreEos) {
+          // the EOS token itself adds no text
+          row.done = { text: tok.decode(row.ids.slice(0, -1)), finish: 'eos', tokenIds: row.ids };
+        } else {
+          const before = row.stream.text.length;
+          const added = row.stream.push(id);
+          if (added && row.stop.length) {
+            const hit = findStop(row.stream.text, row.stop, before - row.maxStopLen + 1);
+            if (hit) row.done = { text: row.stream.text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids };
+          }
+          if (!row.done && row.ids.length >= row.maxTokens) {
+            const text = row.stream.final();
+            const hit = row.stop.length ? findStop(text, row.stop, 0) : undefined;
+            row.done = hit
+              ? { text: text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids }
+              : { text, finish: 'length', tokenIds: row.ids };
+          }
         }
-        if (!row.done && row.ids.length >= row.maxTokens) {
-          const text = row.stream.final();
-          const hit = row.stop.length ? findStop(text, row.stop, 0) : undefined;
-          row.done = hit
-            ? { text: text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids }
-            : { text, finish: 'length', tokenIds: row.ids };
+        if (row.done) outputs[row.prompt]![row.out] = row.done;
+        else {
+          keep.push(slot);
+          next.push(id);
         }
       }
-      if (row.done) outputs[row.prompt]![row.out] = row.done;
-      else {
-        keep.push(slot);
-        next.push(id);
+      if (!keep.length) break;
+      if (keep.length < live.length) {
+        cache = cache.gather(keep, other(cache));
+        live = keep.map((s) => live[s]!);
       }
+      // the step writes its logits into `logits` (already sampled from), no new tensor per step
+      const r = await lm.forward(next, new Array<number>(next.length).fill(1), 1, cache, { logitsBuffer: logits, presentInto: other(cache) });
+      stats.decodeSteps++;
+      cache = r.cache;
+      logits = r.lastLogits;
     }
-    if (!keep.length) break;
-    if (keep.length < live.length) {
-      cache = cache.gather(keep);
-      live = keep.map((s) => live[s]!);
-    }
-    // the step writes its logits into `logits` (already sampled from), no new tensor per step
-    const r = await lm.forward(next, new Array<number>(next.length).fill(1), 1, cache, { logitsBuffer: logits });
-    stats.decodeSteps++;
-    cache = r.cache;
-    logits = r.lastLogits;
+  } finally {
+    pools.forEach((set) => lm.kvPool.release(set));
   }
   stats.decodeMs = performance.now() - t1;
   return { outputs, stats };
