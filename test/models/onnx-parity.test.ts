@@ -150,3 +150,56 @@ describe('ONNX PPM parity with transformers', () => {
     for (const s of scores) expect(Math.abs(s)).toBeLessThanOrEqual(1);
   });
 });
+
+describe('float16 export (test/fixtures/tiny-random-qwen2-fp16, made by scripts/onnx-to-fp16.py)', () => {
+  const FP16 = path.join(__dirname, '..', 'fixtures', 'tiny-random-qwen2-fp16');
+  // fp16 keeps ~3 significant digits: logits of magnitude ~10 are off by up to ~0.05
+  const TOL16 = 0.08;
+  let p16: OnnxPolicy;
+  beforeAll(async () => {
+    p16 = (await loadPolicy(FP16)) as OnnxPolicy;
+  });
+  afterAll(() => p16?.close());
+
+  test('runs with a float16 KV cache; teacher-forced step logits near the reference, same argmax where the margin is clear', async () => {
+    expect(p16.lm.layout.dtype).toBe('float16');
+    const cases: { prompts: number[][]; greedy: number[][]; top5: { ids: number[]; logits: number[] }[][]; margins: number[][] }[] = [
+      { prompts: ref.prompts.single.input_ids, greedy: ref.prompts.single.greedy_new_ids, top5: [ref.prompts.single.step_top5], margins: [ref.prompts.single.step_margins] },
+      { prompts: ref.prompts.batch.unpadded_input_ids, greedy: ref.prompts.batch.greedy_new_ids, top5: ref.prompts.batch.step_top5, margins: ref.prompts.batch.step_margins },
+    ];
+    for (const { prompts, greedy, top5, margins } of cases) {
+      let r = await p16.lm.prefill(prompts, { padId: 151643 });
+      let maxDiff = 0;
+      let clearSteps = 0;
+      const steps = greedy[0]!.length;
+      for (let t = 0; t < steps; t++) {
+        for (let b = 0; b < prompts.length; b++) {
+          const row = r.lastLogits.subarray(b * r.vocab, (b + 1) * r.vocab);
+          const st = top5[b]![t]!;
+          st.ids.forEach((id, j) => (maxDiff = Math.max(maxDiff, Math.abs(row[id]! - st.logits[j]!))));
+          if (margins[b]![t]! > 2 * TOL16) {
+            clearSteps++;
+            let best = 0;
+            for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+            expect(best).toBe(greedy[b]![t]);
+          }
+        }
+        // feed the reference token (teacher forcing), so one near-tie cannot derail the rest
+        const next = greedy.map((g) => g[t]!);
+        r = await p16.lm.forward(next, next.map(() => 1), 1, r.cache);
+      }
+      expect(r.cache.data[0]).toBeInstanceOf(Uint16Array);
+      expect(clearSteps).toBeGreaterThan(10);
+      expect(maxDiff).toBeLessThan(TOL16);
+      expect(maxDiff).toBeGreaterThan(0); // it really ran in half precision
+    }
+  });
+
+  test('Policy.sample on the fp16 file: greedy ids equal the float32 reference up to its first near-tie', async () => {
+    const s = ref.prompts.single;
+    const firstTie = (s.step_margins as number[]).findIndex((m) => m < 2 * TOL16);
+    const [out] = await p16.sample([{ question: 'What is 3+4?', partial: '<code>\n# Step 1', n: 2, params: { temperature: 0, topP: 1, maxTokens: 24, stop: [] } }]);
+    expect(firstTie).toBeGreaterThan(0);
+    for (const o of out!) expect(o.tokenIds.slice(0, firstTie + 1)).toEqual(s.greedy_new_ids[0].slice(0, firstTie + 1));
+  });
+});
