@@ -76,12 +76,15 @@ class Attention(nn.Module):
             k = torch.cat([past_k, k], dim=2)
             v = torch.cat([past_v, v], dim=2)
         rep = c.heads // c.kv_heads
-        # GQA: repeat each kv head `rep` times (expand + reshape exports to ONNX with dynamic shapes)
-        kk = k.unsqueeze(2).expand(-1, -1, rep, -1, -1).reshape(b, c.heads, -1, hd) if rep > 1 else k
-        vv = v.unsqueeze(2).expand(-1, -1, rep, -1, -1).reshape(b, c.heads, -1, hd) if rep > 1 else v
-        att = torch.matmul(q, kk.transpose(-1, -2)) / math.sqrt(hd) + mask
-        att = torch.softmax(att, dim=-1)
-        y = torch.matmul(att, vv).transpose(1, 2).reshape(b, s, c.heads * hd)
+        # GQA without copying K/V per query head: the `rep` query heads that share a kv head
+        # attend as one group of rep*s rows (same result as repeating K/V, less memory traffic
+        # per decode step in the exported graph)
+        t = k.shape[2]
+        qg = q.reshape(b, c.kv_heads, rep * s, hd)
+        att = torch.matmul(qg, k.transpose(-1, -2)) / math.sqrt(hd)
+        att = att.view(b, c.kv_heads, rep, s, t) + mask.unsqueeze(2)
+        att = torch.softmax(att, dim=-1).view(b, c.kv_heads, rep * s, t)
+        y = torch.matmul(att, v).view(b, c.heads, s, hd).transpose(1, 2).reshape(b, s, c.heads * hd)
         return self.o_proj(y), k, v
 
 
