@@ -54,6 +54,32 @@ describe('sampling primitives', () => {
     expect([...seenP]).toEqual([1]);
   });
 
+  test('top-p with a nucleus wider than 64 tokens: exactly the nucleus, in proportion', () => {
+    // 1000 tokens: weights 1000, 999, ..., 1 (logits = log w); the top 70% of the mass is the
+    // 452 heaviest tokens (ids 0..451)
+    const V = 1000;
+    const logits = Float32Array.from({ length: V }, (_, i) => Math.log(V - i));
+    const total = (V * (V + 1)) / 2;
+    let cum = 0;
+    let nucleus = 0;
+    while (cum < 0.7 * total) cum += V - nucleus++;
+    const rng = rngFor(3, 0);
+    const counts = new Map<number, number>();
+    const draws = 40000;
+    for (let i = 0; i < draws; i++) {
+      const id = sampleToken(logits, 0, V, { temperature: 1, topP: 0.7 }, rng);
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    expect(Math.max(...counts.keys())).toBe(nucleus - 1);
+    expect(counts.size).toBeGreaterThan(nucleus - 20); // (almost) every nucleus token drawn
+    // the heaviest half of the nucleus carries its share of the mass
+    let heavy = 0;
+    for (const [id, c] of counts) if (id < nucleus / 2) heavy += c;
+    let heavyMass = 0;
+    for (let i = 0; i < nucleus / 2; i++) heavyMass += V - i;
+    expect(heavy / draws).toBeCloseTo(heavyMass / cum, 1);
+  });
+
   test('the seeded PRNG is reproducible and streams differ', () => {
     const a = rngFor(123, 0);
     const b = rngFor(123, 0);

@@ -10,6 +10,8 @@ Runs a benchmark and prints its figures (ratios are measured side by side in one
   queue    solve-queue throughput with 1, 2, 4 workers on Redis, and Redis mode's added latency
 Options:
   --json   print one JSON object instead of a table
+  --policy DIR, --scorer DIR   (models) the models to measure, e.g. test/fixtures/tiny-random-qwen2
+                               (default: the shipped models)
 `;
 
 type Figures = Record<string, unknown>;
@@ -20,7 +22,7 @@ async function benchModule<T>(name: string): Promise<T> {
   return (await import(spec)) as T;
 }
 
-const suites: Record<string, () => Promise<Figures>> = {
+const suites: Record<string, (o: { policy?: string; scorer?: string }) => Promise<Figures>> = {
   async engine() {
     const { benchEngine } = await import('../../../bench/engine');
     const { benchExec } = await benchModule<typeof import('../../../bench/exec')>('exec');
@@ -30,9 +32,9 @@ const suites: Record<string, () => Promise<Figures>> = {
     const exec = await benchExec({ runs: 40 });
     return { ...engine, ...exec };
   },
-  async models() {
+  async models(o) {
     const { benchModels } = await benchModule<{ benchModels(o: object): Promise<Figures> }>('models');
-    return benchModels({});
+    return benchModels({ policyDir: o.policy, scorerDir: o.scorer });
   },
   async render() {
     const { benchRender } = await benchModule<{ benchRender(o: object): Promise<Figures> }>('render');
@@ -53,11 +55,12 @@ export const command: CliCommand = {
   summary: 'run a benchmark (engine | models | render | bots | queue) and print its figures',
   usage,
   async run(args) {
-    const { values, positionals } = parseFlags('bench', args, { json: { type: 'boolean' } });
+    const { values, positionals } = parseFlags('bench', args, { json: { type: 'boolean' }, policy: { type: 'string' }, scorer: { type: 'string' } });
     const name = positionals[0];
     const suite = name ? suites[name] : undefined;
     if (!suite) throw new CliError(`choose a benchmark: ${Object.keys(suites).join(', ')}`, 2);
-    const figures = await suite();
+    if ((values.policy || values.scorer) && name !== 'models') throw new CliError('--policy and --scorer apply to "bench models" only', 2);
+    const figures = await suite({ policy: values.policy, scorer: values.scorer });
     if (values.json) process.stdout.write(JSON.stringify(figures) + '\n');
     else {
       const width = Math.max(...Object.keys(figures).map((k) => k.length));

@@ -19,6 +19,8 @@ Options:
   --budget N          trajectories per strategy (default 8): vote/best-of-n sample N, MCTS runs
                       N rollouts, beam keeps width 2 with N/2 candidates; greedy samples 1
   --candidates N      MCTS candidates per expansion (default 4)
+  --runs R            MCTS as R independent runs of N/R rollouts each, answered by the top-K
+                      PPM-ranked vote over their best answers (spec §4; default 1)
   --limit N           evaluate the first N problems
   --pairs FILE        held-out PPM pairs (JSONL {question, prefix, pos, neg} or rStar's
                       {prompt, pos, neg}; default
@@ -39,6 +41,7 @@ export const command: CliCommand = {
       strategies: { type: 'string' },
       budget: { type: 'string' },
       candidates: { type: 'string' },
+      runs: { type: 'string' },
       limit: { type: 'string' },
       pairs: { type: 'string' },
       policy: { type: 'string' },
@@ -53,6 +56,8 @@ export const command: CliCommand = {
     const B = intFlag('budget', values.budget, 8);
     const seed = intFlag('seed', values.seed, 1, 0);
     const candidates = intFlag('candidates', values.candidates, 4);
+    const runs = intFlag('runs', values.runs, 1);
+    if (B % runs !== 0) throw new CliError(`--budget ${B} must be a multiple of --runs ${runs} (each run gets budget/runs rollouts)`, 2);
     const temperature = Number(values.temperature ?? 1.0);
     if (!(temperature > 0)) throw new CliError('--temperature must be a positive number', 2);
     let problems;
@@ -67,7 +72,7 @@ export const command: CliCommand = {
       vote: { samples: B, seed, temperature },
       'best-of-n': { samples: B, seed, temperature },
       beam: { beamWidth: 2, candidates: Math.max(2, Math.round(B / 2)), seed, temperature },
-      mcts: { rollouts: B, candidates, seed, temperature },
+      mcts: { rollouts: B / runs, runs, candidates, seed, temperature },
     };
     const engine = await createEngine({ policyDir: values.policy, scorerDir: values.scorer }).catch((err: Error) => {
       throw new CliError(err.message);
