@@ -203,3 +203,17 @@ describe('float16 export (test/fixtures/tiny-random-qwen2-fp16, made by scripts/
     for (const o of out!) expect(o.tokenIds.slice(0, firstTie + 1)).toEqual(s.greedy_new_ids[0].slice(0, firstTie + 1));
   });
 });
+
+describe('execution providers', () => {
+  const cudaLib = path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
+  // on a GPU server installed with ONNXRUNTIME_NODE_INSTALL=cuda12 the provider exists and loads
+  (fs.existsSync(cudaLib) ? test.skip : test)('asking for CUDA where its provider is not installed fails with how to install it', async () => {
+    const err = await loadPolicy(DIR, { onnx: { executionProviders: ['cuda', 'cpu'] } }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(err?.name).toBe('ModelLoadError');
+    expect(err?.message).toMatch(/cuda provider is not available/);
+    expect(err?.message).toMatch(/ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci/);
+  });
+});
