@@ -212,7 +212,7 @@ describe('ONNX policy generation', () => {
       params: { temperature: 1, topP: 0.95, topK: 40, maxTokens: 6 + 3 * k, stop: [], seed: 40 + k },
     }));
     const alone: number[][][] = [];
-    for (const r of reqs) alone.push((await policy.sample([r]))[0]!.map((s) => s.tokenIds));
+    for (const r of reqs) alone.push((await policy.sample([r]))[0]!.map((s) => s.tokenIds!));
     const together = await Promise.all(reqs.map((r) => policy.sample([r])));
     expect(together.map((t) => t[0]!.map((s) => s.tokenIds))).toEqual(alone);
   });
