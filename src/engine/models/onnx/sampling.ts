@@ -113,76 +113,86 @@ export function sampleToken(logits: ArrayLike<number>, offset: number, vocab: nu
   if (topK >= vocab && topP >= 1) {
     // plain temperature sampling over the full vocabulary: one exp pass over the tokens within
     // PRUNE of the max (the rest carry < 1e-8 of the mass), then one cumulative scan
-    const m = logits[offset + argmax(logits, offset, vocab)]!;
-    const floor = m - PRUNE * p.temperature;
-    const idx = scratchIdx(vocab);
-    const w = scratchW(vocab);
-    let n = 0;
-    let z = 0;
-    for (let i = 0; i < vocab; i++) {
-      const l = logits[offset + i]!;
-      if (l < floor) continue;
-      const e = Math.exp((l - m) * invT);
-      idx[n] = i;
-      w[n++] = e;
-      z += e;
-    }
-    let u = rng() * z;
-    for (let j = 0; j < n; j++) {
-      u -= w[j]!;
-      if (u <= 0) return idx[j]!;
-    }
-    return idx[n - 1]!;
+    const all = prunedWeights(logits, offset, vocab, invT, p.temperature);
+    return draw(all.idx, all.w, all.n, all.z, 0, rng);
   }
 
-  // candidates sorted by logit; with top-p only, the 64 best unless the nucleus is wider
+  // candidates sorted by logit; with top-p only, the 64 best unless the nucleus is wider, and
+  // top-p is measured against the whole (pruned) vocabulary's mass
   const k = topK < vocab ? topK : Math.min(vocab, 64);
-  let zAll = 0;
-  let m = 0;
-  if (topK >= vocab) {
-    m = logits[offset + argmax(logits, offset, vocab)]!;
-    const floor = m - PRUNE * p.temperature;
-    for (let i = 0; i < vocab; i++) {
-      const l = logits[offset + i]!;
-      if (l >= floor) zAll += Math.exp((l - m) * invT);
-    }
+  const all = topK >= vocab ? prunedWeights(logits, offset, vocab, invT, p.temperature) : undefined;
+  const idx = topKIndices(logits, offset, vocab, k);
+  const top = logits[offset + idx[0]!]!;
+  const w = new Float64Array(idx.length);
+  let zK = 0;
+  for (let j = 0; j < idx.length; j++) {
+    w[j] = Math.exp((logits[offset + idx[j]!]! - (all ? all.m : top)) * invT);
+    zK += w[j]!;
   }
-  {
-    const idx = topKIndices(logits, offset, vocab, k);
-    const top = logits[offset + idx[0]!]!;
-    const w = new Float64Array(idx.length);
-    let zK = 0;
+  const z = all ? all.z : zK; // the mass top-p is measured against
+  let keep = idx.length;
+  if (topP < 1) {
+    let cum = 0;
+    keep = -1;
     for (let j = 0; j < idx.length; j++) {
-      w[j] = Math.exp((logits[offset + idx[j]!]! - (topK < vocab ? top : m)) * invT);
-      zK += w[j]!;
-    }
-    const z = topK < vocab ? zK : zAll; // the mass top-p is measured against
-    let keep = idx.length;
-    if (topP < 1) {
-      let cum = 0;
-      keep = -1;
-      for (let j = 0; j < idx.length; j++) {
-        cum += w[j]!;
-        if (cum >= topP * z * (1 - 1e-7)) {
-          keep = j + 1;
-          break;
-        }
-      }
-      if (keep < 0) {
-        // nucleus wider than the 64 candidates (a flat distribution): find it by threshold
-        if (k < vocab && topK >= vocab) return sampleNucleusByThreshold(logits, offset, vocab, m, invT, p.temperature, topP, zAll, rng);
-        keep = idx.length;
+      cum += w[j]!;
+      if (cum >= topP * z * (1 - 1e-7)) {
+        keep = j + 1;
+        break;
       }
     }
-    let zKeep = 0;
-    for (let j = 0; j < keep; j++) zKeep += w[j]!;
-    let u = rng() * zKeep;
-    for (let j = 0; j < keep; j++) {
-      u -= w[j]!;
-      if (u <= 0) return idx[j]!;
+    if (keep < 0) {
+      // nucleus wider than the 64 candidates (a flat distribution): find it by threshold
+      if (all && k < vocab) return sampleNucleusByThreshold(all, topP, rng);
+      keep = idx.length;
     }
-    return idx[keep - 1]!;
   }
+  let zKeep = 0;
+  for (let j = 0; j < keep; j++) zKeep += w[j]!;
+  return draw(idx, w, keep, zKeep, 0, rng);
+}
+
+interface Pruned {
+  /** The max logit. */
+  m: number;
+  /** Token ids and weights exp((logit - m) / T) of the n tokens within PRUNE * T of the max. */
+  idx: Int32Array;
+  w: Float64Array;
+  n: number;
+  /** Their total weight. */
+  z: number;
+}
+
+/** The tokens that carry the mass (within PRUNE * T of the max logit), in the scratch buffers. */
+function prunedWeights(logits: ArrayLike<number>, offset: number, vocab: number, invT: number, temperature: number): Pruned {
+  const m = logits[offset + argmax(logits, offset, vocab)]!;
+  const floor = m - PRUNE * temperature;
+  const idx = scratchIdx(vocab);
+  const w = scratchW(vocab);
+  let n = 0;
+  let z = 0;
+  for (let i = 0; i < vocab; i++) {
+    const l = logits[offset + i]!;
+    if (l < floor) continue;
+    const e = Math.exp((l - m) * invT);
+    idx[n] = i;
+    w[n++] = e;
+    z += e;
+  }
+  return { m, idx, w, n, z };
+}
+
+/** Draws idx[j] with probability w[j] / z among the first n entries with w[j] >= minW (z = their total weight). */
+function draw(idx: Int32Array, w: Float64Array, n: number, z: number, minW: number, rng: () => number): number {
+  let u = rng() * z;
+  let last = idx[0]!;
+  for (let j = 0; j < n; j++) {
+    if (w[j]! < minW) continue;
+    last = idx[j]!;
+    u -= w[j]!;
+    if (u <= 0) return last;
+  }
+  return last;
 }
 
 /**
@@ -191,29 +201,10 @@ export function sampleToken(logits: ArrayLike<number>, offset: number, vocab: nu
  * index sort, no growing heap: a flat 152k-token row costs milliseconds, not 100+ ms), then one
  * cumulative scan draws among those tokens (ties at w* are all kept).
  */
-function sampleNucleusByThreshold(
-  logits: ArrayLike<number>,
-  offset: number,
-  vocab: number,
-  m: number,
-  invT: number,
-  temperature: number,
-  topP: number,
-  zAll: number,
-  rng: () => number,
-): number {
-  const floor = m - PRUNE * temperature;
-  const idx = scratchIdx(vocab);
-  const w = scratchW(vocab);
-  let n = 0;
-  for (let i = 0; i < vocab; i++) {
-    const l = logits[offset + i]!;
-    if (l < floor) continue;
-    idx[n] = i;
-    w[n++] = Math.exp((l - m) * invT);
-  }
+function sampleNucleusByThreshold(all: Pruned, topP: number, rng: () => number): number {
+  const { idx, w, n } = all;
   const sorted = w.slice(0, n).sort(); // ascending, native numeric sort
-  const target = topP * zAll * (1 - 1e-7);
+  const target = topP * all.z * (1 - 1e-7);
   let cum = 0;
   let threshold = sorted[0]!;
   for (let j = n - 1; j >= 0; j--) {
@@ -225,13 +216,5 @@ function sampleNucleusByThreshold(
   }
   let zKeep = 0;
   for (let j = 0; j < n; j++) if (w[j]! >= threshold) zKeep += w[j]!;
-  let u = rng() * zKeep;
-  let last = idx[0]!;
-  for (let j = 0; j < n; j++) {
-    if (w[j]! < threshold) continue;
-    last = idx[j]!;
-    u -= w[j]!;
-    if (u <= 0) return last;
-  }
-  return last;
+  return draw(idx, w, n, zKeep, threshold, rng);
 }
