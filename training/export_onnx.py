@@ -46,6 +46,19 @@ def left_padded(tok, texts):
     return ids, am
 
 
+def onnx_manifest(out_dir, kind, model_file, **extra):
+    """The manifest.json written next to an exported model (the same template, stops and limits for both kinds)."""
+    return {
+        'name': os.path.basename(os.path.normpath(out_dir)), 'kind': kind, 'backend': 'onnx',
+        'files': {'model': model_file, 'tokenizer': 'tokenizer.json'},
+        'prompt': {'template': PROMPT_TEMPLATE},
+        'stop': STOP,
+        'specialTokens': {'eos': ['<eos>'], 'pad': '<pad>'},
+        'limits': {'maxContextTokens': 512, 'maxStepTokens': 96},
+        **extra,
+    }
+
+
 def export_policy(args):
     cfg = Config.load(os.path.join(args.ckpt, 'config.json'))
     m = Policy(cfg)
@@ -88,14 +101,7 @@ def export_policy(args):
     ref = {'kind': 'policy', 'input_ids': ids.tolist(), 'attention_mask': am.tolist(), 'position_ids': pos.tolist(),
            'last_logits': out[0][:, -1].tolist(), 'step_input_ids': nxt.tolist(), 'step_logits': out2[0][:, -1].tolist(),
            'layers': cfg.layers, 'kv_heads': cfg.kv_heads, 'head_dim': cfg.head_dim}
-    manifest = {
-        'name': os.path.basename(os.path.normpath(args.out)), 'kind': 'policy', 'backend': 'onnx',
-        'files': {'model': 'policy.onnx', 'tokenizer': 'tokenizer.json'},
-        'prompt': {'template': PROMPT_TEMPLATE},
-        'stop': STOP,
-        'specialTokens': {'eos': ['<eos>'], 'pad': '<pad>'},
-        'limits': {'maxContextTokens': 512, 'maxStepTokens': 96},
-    }
+    manifest = onnx_manifest(args.out, 'policy', 'policy.onnx')
     return path, ref, manifest, m.num_params()
 
 
@@ -132,15 +138,7 @@ def export_ppm(args):
     with torch.no_grad():
         v = ex(ids, am)
     ref = {'kind': 'ppm', 'input_ids': ids.tolist(), 'attention_mask': am.tolist(), 'values': v.tolist()}
-    manifest = {
-        'name': os.path.basename(os.path.normpath(args.out)), 'kind': 'ppm', 'backend': 'onnx',
-        'files': {'model': 'ppm.onnx', 'tokenizer': 'tokenizer.json'},
-        'prompt': {'template': PROMPT_TEMPLATE},
-        'stop': STOP,
-        'specialTokens': {'eos': ['<eos>'], 'pad': '<pad>'},
-        'limits': {'maxContextTokens': 512, 'maxStepTokens': 96},
-        'score': {'transform': 'tanh', 'scale': 5},
-    }
+    manifest = onnx_manifest(args.out, 'ppm', 'ppm.onnx', score={'transform': 'tanh', 'scale': 5})
     return path, ref, manifest, sum(p.numel() for p in m.parameters())
 
 
