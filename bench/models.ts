@@ -78,13 +78,16 @@ export async function benchModels(opts: BenchModelsOptions = {}): Promise<BenchM
     log(`  decode b64: ${tokS64.toFixed(0)} tok/s`);
 
     // 2. n = 16 from a ~200-token prefix: one shared prefill vs 16 independent runs
-    let longQ = longQuestion(180);
-    if (onnx) {
-      // trim the question until the whole prompt is about 200 tokens in this model's tokenizer
-      let words = 180;
-      while (words > 10 && onnx.tokenizer.encode(onnx.promptText(longQ, partial)).length > 200) longQ = longQuestion((words -= 5));
+    // the question trimmed until the whole prompt is about 200 tokens in this model's tokenizer
+    const promptTokens = (question: string) => (onnx ? onnx.tokenizer.encode(onnx.promptText(question, partial)).length : 0);
+    let words = 180;
+    let longQ = longQuestion(words);
+    let prefixTokens = promptTokens(longQ);
+    while (words > 10 && prefixTokens > 200) {
+      words -= 5;
+      longQ = longQuestion(words);
+      prefixTokens = promptTokens(longQ);
     }
-    const prefixTokens = onnx ? onnx.tokenizer.encode(onnx.promptText(longQ, partial)).length : 0;
     const sharedN = 16;
     const tokensEach = 16;
     // warm both shapes first (onnxruntime grows its memory arena on the first run of a shape)

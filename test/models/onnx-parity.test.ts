@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadPolicy, loadScorer, OnnxPolicy, OnnxScorer } from '../../src/engine/models';
 import { OnnxCausalLM } from '../../src/engine/models/onnx/causal-lm';
+import { argmax } from '../../src/engine/models/onnx/sampling';
 import { loadTokenizer } from '../../src/engine/models/onnx/tokenizer';
 
 const DIR = path.join(__dirname, '..', 'fixtures', 'tiny-random-qwen2');
@@ -40,8 +41,7 @@ async function greedyTrace(lm: OnnxCausalLM, prompts: number[][], steps: number)
     for (let b = 0; b < prompts.length; b++) {
       const row = r.lastLogits.subarray(b * r.vocab, (b + 1) * r.vocab);
       stepLogits[b]!.push(Float32Array.from(row));
-      let best = 0;
-      for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+      const best = argmax(row, 0, row.length);
       ids[b]!.push(best);
       next.push(best);
     }
@@ -179,9 +179,7 @@ describe('float16 export (test/fixtures/tiny-random-qwen2-fp16, made by scripts/
           st.ids.forEach((id, j) => (maxDiff = Math.max(maxDiff, Math.abs(row[id]! - st.logits[j]!))));
           if (margins[b]![t]! > 2 * TOL16) {
             clearSteps++;
-            let best = 0;
-            for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
-            expect(best).toBe(greedy[b]![t]);
+            expect(argmax(row, 0, row.length)).toBe(greedy[b]![t]);
           }
         }
         // feed the reference token (teacher forcing), so one near-tie cannot derail the rest

@@ -35,6 +35,9 @@ export interface ForwardOptions {
   presentInto?: KvData[];
 }
 
+/** The output holding KvCache.data[k]: layer k >> 1, key for even k, value for odd k. */
+const presentName = (k: number) => `present.${k >> 1}.${k & 1 ? 'value' : 'key'}`;
+
 export class OnnxCausalLM {
   readonly layout: KvLayout;
   /** Reused KV buffers for decoding (see generate). */
@@ -148,14 +151,11 @@ export class OnnxCausalLM {
       const fetches: Record<string, ort.OnnxValue | null> = {};
       if (!opts.noLogits) fetches.logits = prealloc ? new ort.Tensor('float32', opts.logitsBuffer!.subarray(0, B * V0), [B, 1, V0]) : null;
       this.presentNames.forEach((n) => (fetches[n] = null));
-      into?.forEach((buf, k) => (fetches[`present.${k >> 1}.${k & 1 ? 'value' : 'key'}`] = new ort.Tensor(dtype, buf as Float32Array, [B, H, total, D])));
+      into?.forEach((buf, k) => (fetches[presentName(k)] = new ort.Tensor(dtype, buf as Float32Array, [B, H, total, D])));
       out = await this.session.run(feeds, fetches as ort.InferenceSession.FetchesType);
     } else if (opts.noLogits) out = await this.session.run(feeds, this.presentNames);
     else out = await this.session.run(feeds);
-    const data: KvData[] = into ?? [];
-    if (!into) {
-      for (let i = 0; i < this.layout.layers; i++) data.push(out[`present.${i}.key`]!.data as KvData, out[`present.${i}.value`]!.data as KvData);
-    }
+    const data: KvData[] = into ?? Array.from({ length: 2 * this.layout.layers }, (_, k) => out[presentName(k)]!.data as KvData);
     const cache = new KvCache(this.layout, B, total, data, mask);
     if (opts.noLogits) return { lastLogits: new Float32Array(0), cache, vocab: 0 };
     const logits = out.logits!;
