@@ -1,5 +1,5 @@
 import { Builder } from '../builder';
-import { op } from '../expr';
+import { op, type Ex } from '../expr';
 import { THINGS } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
@@ -32,62 +32,48 @@ function setup(b: Builder) {
   return { v: { ...Builder.pvars(p), ...Builder.pvars(p2, '2'), items: t.many }, p, t };
 }
 
+/** How the boxes question ends: the slot that asks it and the last step from the count x. */
+const ENDS = {
+  full: { ask: ASK_FULL, step: (b: Builder, x: Ex, k: number) => b.step(`Each box holds ${k}, so divide and round down.`, 'boxes', op(x, '//', k)) },
+  left: { ask: ASK_LEFT, step: (b: Builder, x: Ex, k: number) => b.step(`Each box holds ${k}; the remainder is left over.`, 'left', op(x, '%', k)) },
+  need: {
+    ask: ASK_NEED,
+    step: (b: Builder, x: Ex, k: number) => b.step(`Each box holds ${k}, so divide and round up.`, 'boxes', op(op(op(x, '+', k), '-', 1), '//', k)),
+  },
+};
+
+/** n things, m more, boxes of k. */
+function moreThenBoxes(b: Builder, end: keyof typeof ENDS): Ex {
+  const { v, p, t } = setup(b);
+  const [n, m, k] = [b.rng.int(5, 80), b.rng.int(2, 40), b.rng.int(3, 12)];
+  b.say(HAS, { ...v, n });
+  b.say(MORE, { ...v, m });
+  b.say(BOXES, { ...v, k });
+  b.ask(ENDS[end].ask, v);
+  const tot = b.step(`${p.name} has ${n} ${t.many} and gets ${m} more.`, 'total', op(n, '+', m));
+  return ENDS[end].step(b, tot, k);
+}
+
+/** n things, g of them gone, boxes of k. */
+function loseThenBoxes(b: Builder, end: keyof typeof ENDS): Ex {
+  const { v, p, t } = setup(b);
+  const [n, k] = [b.rng.int(20, 99), b.rng.int(3, 12)];
+  const g = b.rng.int(1, n - 5);
+  b.say(HAS, { ...v, n });
+  b.say(LOSE, { ...v, g });
+  b.say(BOXES, { ...v, k });
+  b.ask(ENDS[end].ask, v);
+  const rest = b.step(`${p.name} has ${n} ${t.many} and ${g} are gone.`, 'rest', op(n, '-', g));
+  return ENDS[end].step(b, rest, k);
+}
+
 export const remainders: Family = {
   name: 'remainders',
   variants: [
-    {
-      id: 'more-full-boxes',
-      build(b) {
-        const { v, p, t } = setup(b);
-        const [n, m, k] = [b.rng.int(5, 80), b.rng.int(2, 40), b.rng.int(3, 12)];
-        b.say(HAS, { ...v, n });
-        b.say(MORE, { ...v, m });
-        b.say(BOXES, { ...v, k });
-        b.ask(ASK_FULL, v);
-        const tot = b.step(`${p.name} has ${n} ${t.many} and gets ${m} more.`, 'total', op(n, '+', m));
-        return b.step(`Each box holds ${k}, so divide and round down.`, 'boxes', op(tot, '//', k));
-      },
-    },
-    {
-      id: 'more-left-over',
-      build(b) {
-        const { v, p, t } = setup(b);
-        const [n, m, k] = [b.rng.int(5, 80), b.rng.int(2, 40), b.rng.int(3, 12)];
-        b.say(HAS, { ...v, n });
-        b.say(MORE, { ...v, m });
-        b.say(BOXES, { ...v, k });
-        b.ask(ASK_LEFT, v);
-        const tot = b.step(`${p.name} has ${n} ${t.many} and gets ${m} more.`, 'total', op(n, '+', m));
-        return b.step(`Each box holds ${k}; the remainder is left over.`, 'left', op(tot, '%', k));
-      },
-    },
-    {
-      id: 'more-boxes-needed',
-      build(b) {
-        const { v, p, t } = setup(b);
-        const [n, m, k] = [b.rng.int(5, 80), b.rng.int(2, 40), b.rng.int(3, 12)];
-        b.say(HAS, { ...v, n });
-        b.say(MORE, { ...v, m });
-        b.say(BOXES, { ...v, k });
-        b.ask(ASK_NEED, v);
-        const tot = b.step(`${p.name} has ${n} ${t.many} and gets ${m} more.`, 'total', op(n, '+', m));
-        return b.step(`Each box holds ${k}, so divide and round up.`, 'boxes', op(op(op(tot, '+', k), '-', 1), '//', k));
-      },
-    },
-    {
-      id: 'lose-full-boxes',
-      build(b) {
-        const { v, p, t } = setup(b);
-        const [n, k] = [b.rng.int(20, 99), b.rng.int(3, 12)];
-        const g = b.rng.int(1, n - 5);
-        b.say(HAS, { ...v, n });
-        b.say(LOSE, { ...v, g });
-        b.say(BOXES, { ...v, k });
-        b.ask(ASK_FULL, v);
-        const rest = b.step(`${p.name} has ${n} ${t.many} and ${g} are gone.`, 'rest', op(n, '-', g));
-        return b.step(`Each box holds ${k}, so divide and round down.`, 'boxes', op(rest, '//', k));
-      },
-    },
+    { id: 'more-full-boxes', build: (b) => moreThenBoxes(b, 'full') },
+    { id: 'more-left-over', build: (b) => moreThenBoxes(b, 'left') },
+    { id: 'more-boxes-needed', build: (b) => moreThenBoxes(b, 'need') },
+    { id: 'lose-full-boxes', build: (b) => loseThenBoxes(b, 'full') },
     {
       id: 'more-lose-left-over',
       ood: true,
@@ -102,23 +88,9 @@ export const remainders: Family = {
         b.ask(ASK_LEFT, v);
         const tot = b.step(`${p.name} has ${n} ${t.many} and gets ${m} more.`, 'total', op(n, '+', m));
         const rest = b.step(`${g} of them are gone.`, 'rest', op(tot, '-', g));
-        return b.step(`Each box holds ${k}; the remainder is left over.`, 'left', op(rest, '%', k));
+        return ENDS.left.step(b, rest, k);
       },
     },
-    {
-      id: 'lose-boxes-needed',
-      ood: true,
-      build(b) {
-        const { v, p, t } = setup(b);
-        const [n, k] = [b.rng.int(20, 99), b.rng.int(3, 12)];
-        const g = b.rng.int(1, n - 5);
-        b.say(HAS, { ...v, n });
-        b.say(LOSE, { ...v, g });
-        b.say(BOXES, { ...v, k });
-        b.ask(ASK_NEED, v);
-        const rest = b.step(`${p.name} has ${n} ${t.many} and ${g} are gone.`, 'rest', op(n, '-', g));
-        return b.step(`Each box holds ${k}, so divide and round up.`, 'boxes', op(op(op(rest, '+', k), '-', 1), '//', k));
-      },
-    },
+    { id: 'lose-boxes-needed', ood: true, build: (b) => loseThenBoxes(b, 'need') },
   ],
 };

@@ -60,97 +60,41 @@ function goods(b: Builder) {
   return { items: g.many, item: g.one, shop: b.rng.pick(SHOPS) };
 }
 
+/**
+ * Three goods bought; with `discount` a coupon comes off the total, with `pay` the question asks
+ * for the change from a bill (else for the total). The random draws are the same in every case.
+ */
+function threeItems(b: Builder, { discount, pay }: { discount: boolean; pay: boolean }) {
+  const p = b.person();
+  const gs = [goods(b)];
+  while (gs.length < 3) {
+    const g = goods(b);
+    if (!gs.some((x) => x.item === g.item)) gs.push(g);
+  }
+  const ns = gs.map(() => b.rng.int(2, 9));
+  const ps = gs.map(() => b.rng.int(2, 15));
+  const sum = ns.reduce((a, n, i) => a + n * ps[i]!, 0);
+  const d = b.rng.int(1, Math.min(20, sum - 1));
+  const bill = [50, 100, 200, 500, 1000].find((x) => x > sum)!;
+  b.say(BUY, { ...Builder.pvars(p), ...gs[0]!, n: ns[0]!, p: ps[0]! });
+  b.say(BUY2, { ...Builder.pvars(p), ...gs[1]!, n: ns[1]!, p: ps[1]! });
+  b.say(BUY3, { ...Builder.pvars(p), ...gs[2]!, n: ns[2]!, p: ps[2]! });
+  if (discount) b.say(DISC, { ...Builder.pvars(p), ...gs[0]!, d });
+  if (pay) b.say(PAY, { ...Builder.pvars(p), bill });
+  b.ask(pay ? ASK_CHANGE : ASK_TOTAL, Builder.pvars(p));
+  const cs = gs.map((g, i) => b.step(`${p.name} buys ${ns[i]} ${g.items} at ${ps[i]} dollars each.`, `cost${i + 1}`, op(ns[i]!, '*', ps[i]!)));
+  let t = b.step('Add the three costs.', 'total', op(op(cs[0]!, '+', cs[1]!), '+', cs[2]!));
+  if (discount) t = b.step(`Take off the discount of ${d} dollars.`, 'final', op(t, '-', d));
+  if (!pay) return t;
+  return b.step(`${p.name} pays ${bill} dollars, so the change is ${bill} minus the total.`, 'change', op(bill, '-', t));
+}
+
 export const shopping: Family = {
   name: 'shopping',
   variants: [
-    {
-      id: 'three-items-change',
-      build(b) {
-        const p = b.person();
-        const gs = [goods(b)];
-        while (gs.length < 3) {
-          const g = goods(b);
-          if (!gs.some((x) => x.item === g.item)) gs.push(g);
-        }
-        const ns = gs.map(() => b.rng.int(2, 9));
-        const ps = gs.map(() => b.rng.int(2, 15));
-        const sum = ns.reduce((a, n, i) => a + n * ps[i]!, 0);
-        const d = b.rng.int(1, Math.min(20, sum - 1));
-        const bill = [50, 100, 200, 500, 1000].find((x) => x > sum)!;
-        b.say(BUY, { ...Builder.pvars(p), ...gs[0]!, n: ns[0]!, p: ps[0]! });
-        b.say(BUY2, { ...Builder.pvars(p), ...gs[1]!, n: ns[1]!, p: ps[1]! });
-        b.say(BUY3, { ...Builder.pvars(p), ...gs[2]!, n: ns[2]!, p: ps[2]! });
-        if (false) b.say(DISC, { ...Builder.pvars(p), ...gs[0]!, d });
-        if (true) b.say(PAY, { ...Builder.pvars(p), bill });
-        b.ask(true ? ASK_CHANGE : ASK_TOTAL, Builder.pvars(p));
-        const cs = gs.map((g, i) =>
-          b.step(`${p.name} buys ${ns[i]} ${g.items} at ${ps[i]} dollars each.`, `cost${i + 1}`, op(ns[i]!, '*', ps[i]!)),
-        );
-        let t = b.step('Add the three costs.', 'total', op(op(cs[0]!, '+', cs[1]!), '+', cs[2]!));
-        if (false) t = b.step(`Take off the discount of ${d} dollars.`, 'final', op(t, '-', d));
-        if (!(true)) return t;
-        return b.step(`${p.name} pays ${bill} dollars, so the change is ${bill} minus the total.`, 'change', op(bill, '-', t));
-      },
-    },
-    {
-      id: 'three-items-discount-change',
-      build(b) {
-        const p = b.person();
-        const gs = [goods(b)];
-        while (gs.length < 3) {
-          const g = goods(b);
-          if (!gs.some((x) => x.item === g.item)) gs.push(g);
-        }
-        const ns = gs.map(() => b.rng.int(2, 9));
-        const ps = gs.map(() => b.rng.int(2, 15));
-        const sum = ns.reduce((a, n, i) => a + n * ps[i]!, 0);
-        const d = b.rng.int(1, Math.min(20, sum - 1));
-        const bill = [50, 100, 200, 500, 1000].find((x) => x > sum)!;
-        b.say(BUY, { ...Builder.pvars(p), ...gs[0]!, n: ns[0]!, p: ps[0]! });
-        b.say(BUY2, { ...Builder.pvars(p), ...gs[1]!, n: ns[1]!, p: ps[1]! });
-        b.say(BUY3, { ...Builder.pvars(p), ...gs[2]!, n: ns[2]!, p: ps[2]! });
-        if (true) b.say(DISC, { ...Builder.pvars(p), ...gs[0]!, d });
-        if (true) b.say(PAY, { ...Builder.pvars(p), bill });
-        b.ask(true ? ASK_CHANGE : ASK_TOTAL, Builder.pvars(p));
-        const cs = gs.map((g, i) =>
-          b.step(`${p.name} buys ${ns[i]} ${g.items} at ${ps[i]} dollars each.`, `cost${i + 1}`, op(ns[i]!, '*', ps[i]!)),
-        );
-        let t = b.step('Add the three costs.', 'total', op(op(cs[0]!, '+', cs[1]!), '+', cs[2]!));
-        if (true) t = b.step(`Take off the discount of ${d} dollars.`, 'final', op(t, '-', d));
-        if (!(true)) return t;
-        return b.step(`${p.name} pays ${bill} dollars, so the change is ${bill} minus the total.`, 'change', op(bill, '-', t));
-      },
-    },
-    {
-      id: 'three-items-discount',
-      ood: true,
-      build(b) {
-        const p = b.person();
-        const gs = [goods(b)];
-        while (gs.length < 3) {
-          const g = goods(b);
-          if (!gs.some((x) => x.item === g.item)) gs.push(g);
-        }
-        const ns = gs.map(() => b.rng.int(2, 9));
-        const ps = gs.map(() => b.rng.int(2, 15));
-        const sum = ns.reduce((a, n, i) => a + n * ps[i]!, 0);
-        const d = b.rng.int(1, Math.min(20, sum - 1));
-        const bill = [50, 100, 200, 500, 1000].find((x) => x > sum)!;
-        b.say(BUY, { ...Builder.pvars(p), ...gs[0]!, n: ns[0]!, p: ps[0]! });
-        b.say(BUY2, { ...Builder.pvars(p), ...gs[1]!, n: ns[1]!, p: ps[1]! });
-        b.say(BUY3, { ...Builder.pvars(p), ...gs[2]!, n: ns[2]!, p: ps[2]! });
-        if (true) b.say(DISC, { ...Builder.pvars(p), ...gs[0]!, d });
-        if (false) b.say(PAY, { ...Builder.pvars(p), bill });
-        b.ask(false ? ASK_CHANGE : ASK_TOTAL, Builder.pvars(p));
-        const cs = gs.map((g, i) =>
-          b.step(`${p.name} buys ${ns[i]} ${g.items} at ${ps[i]} dollars each.`, `cost${i + 1}`, op(ns[i]!, '*', ps[i]!)),
-        );
-        let t = b.step('Add the three costs.', 'total', op(op(cs[0]!, '+', cs[1]!), '+', cs[2]!));
-        if (true) t = b.step(`Take off the discount of ${d} dollars.`, 'final', op(t, '-', d));
-        if (!(false)) return t;
-        return b.step(`${p.name} pays ${bill} dollars, so the change is ${bill} minus the total.`, 'change', op(bill, '-', t));
-      },
-    },
+    { id: 'three-items-change', build: (b) => threeItems(b, { discount: false, pay: true }) },
+    { id: 'three-items-discount-change', build: (b) => threeItems(b, { discount: true, pay: true }) },
+    { id: 'three-items-discount', ood: true, build: (b) => threeItems(b, { discount: true, pay: false }) },
     {
       id: 'two-items-total',
       build(b) {
