@@ -17,13 +17,11 @@ import {
   Client,
   Events,
   GatewayIntentBits,
-  InteractionWebhook,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type ClientOptions,
   type Message,
   type MessageCreateOptions,
-  type SendableChannels,
 } from 'discord.js';
 import type { SearchResult } from '../../engine/index';
 import type { DiscordMessage } from '../../render/types';
@@ -47,20 +45,13 @@ import {
   type Presentation,
   type RevealAction,
 } from '../core/index';
+import { editReply, sendableChannel, tokenLive, type InteractionReply } from './interaction-reply';
 import { practiceDiscord } from '../practice/discord';
 
-/** Interaction tokens live 15 minutes; after 14 the bot edits with its own token instead. */
-const TOKEN_TTL_MS = 14 * 60_000;
-
-interface DiscordReply extends Record<string, unknown> {
+interface DiscordReply extends InteractionReply {
   kind: 'slash' | 'mention';
-  channelId: string;
   /** The message showing progress and then the header (slash: the deferred reply; mention: in the thread). */
   messageId?: string;
-  appId?: string;
-  token?: string;
-  tokenAt?: number;
-  threadId?: string;
 }
 
 export interface DiscordBotOptions {
@@ -137,25 +128,15 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
     return p;
   }
 
-  async function sendable(id: string): Promise<SendableChannels> {
-    const ch = await client.channels.fetch(id);
-    if (!ch || !ch.isSendable()) throw new Error(`channel ${id} is not a channel the bot can post in`);
-    return ch;
-  }
-
   const post = (channelId: string, options: MessageCreateOptions): Promise<Message> =>
-    pacer.schedule(channelId, async () => (await sendable(channelId)).send(options));
+    pacer.schedule(channelId, async () => (await sendableChannel(client, channelId)).send(options));
 
   /** Edits the progress/header message: through the interaction webhook while its token lives. */
   async function editMain(reply: DiscordReply, options: { content?: string; files?: AttachmentBuilder[]; components?: MessageCreateOptions['components'] }): Promise<Message | null> {
-    const payload = { ...options, allowedMentions: { parse: [] as [] } };
-    if (reply.kind === 'slash' && reply.token && reply.appId && Date.now() - (reply.tokenAt ?? 0) < TOKEN_TTL_MS) {
-      return new InteractionWebhook(client as Client<true>, reply.appId, reply.token).editMessage('@original', payload);
-    }
-    if (!reply.messageId) return null;
-    const ch = await sendable(reply.kind === 'mention' ? (reply.threadId ?? reply.channelId) : reply.channelId);
-    if (!('messages' in ch)) return null;
-    return ch.messages.edit(reply.messageId, payload);
+    return editReply(client, reply, { ...options, allowedMentions: { parse: [] } }, {
+      viaToken: reply.kind === 'slash',
+      channelId: reply.kind === 'mention' ? (reply.threadId ?? reply.channelId) : reply.channelId,
+    });
   }
 
   /** Posts reveal groups into the thread; the last message carries the buttons. */
@@ -360,7 +341,7 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
       // Jobs a previous process left unfinished: resume them where their reply says.
       for (const job of service.unfinished('discord')) {
         const r = job.reply as DiscordReply;
-        if (!r.messageId && !(r.token && Date.now() - (r.tokenAt ?? 0) < TOKEN_TTL_MS)) {
+        if (!r.messageId && !tokenLive(r)) {
           service.abandon(job, 'interrupted by a restart before it started');
           continue;
         }

@@ -7,7 +7,6 @@
 import {
   AttachmentBuilder,
   ChannelType,
-  InteractionWebhook,
   MessageFlags,
   PermissionFlagsBits,
   type ChatInputCommandInteraction,
@@ -15,7 +14,6 @@ import {
   type Interaction,
   type Message,
   type MessageCreateOptions,
-  type SendableChannels,
 } from 'discord.js';
 import { checkReportText } from '../check/check';
 import type { BotCore } from '../core/index';
@@ -23,17 +21,7 @@ import type { ChannelPacer } from '../core/pacer';
 import { chunkText, problemThread, resultsText, PRACTICE_HELP } from './commands';
 import { bold, type PracticeAdapter } from './service';
 import type { PracticeSession } from './store';
-
-const TOKEN_TTL_MS = 14 * 60_000;
-
-interface PracticeReply extends Record<string, unknown> {
-  channelId: string;
-  messageId?: string;
-  appId?: string;
-  token?: string;
-  tokenAt?: number;
-  threadId?: string;
-}
+import { editReply, sendableChannel, type InteractionReply } from '../discord/interaction-reply';
 
 /** Hides text behind a Discord spoiler; bars inside are escaped, fences get lines of their own. */
 export const spoiler = (s: string) => `||${s.includes('```') ? `\n${s.replace(/\|/g, '\\|')}\n` : s.replace(/\|/g, '\\|')}||`;
@@ -50,30 +38,18 @@ export function practiceDiscord(o: { client: Client; core: BotCore; pacer: Chann
   const practice = core.practice;
   const b = bold('discord');
 
-  async function sendable(id: string): Promise<SendableChannels> {
-    const ch = await client.channels.fetch(id);
-    if (!ch || !ch.isSendable()) throw new Error(`channel ${id} is not a channel the bot can post in`);
-    return ch;
-  }
   const post = (channelId: string, options: MessageCreateOptions): Promise<Message> =>
-    pacer.schedule(channelId, async () => (await sendable(channelId)).send({ allowedMentions: { parse: [] }, ...options }));
+    pacer.schedule(channelId, async () => (await sendableChannel(client, channelId)).send({ allowedMentions: { parse: [] }, ...options }));
 
-  async function editHeader(r: PracticeReply, content: string): Promise<void> {
-    const payload = { content: content.slice(0, 2000), allowedMentions: { parse: [] as [] } };
-    if (r.token && r.appId && Date.now() - (r.tokenAt ?? 0) < TOKEN_TTL_MS) {
-      await new InteractionWebhook(client as Client<true>, r.appId, r.token).editMessage('@original', payload);
-      return;
-    }
-    if (!r.messageId) return;
-    const ch = await sendable(r.channelId);
-    if ('messages' in ch) await ch.messages.edit(r.messageId, payload);
+  async function editHeader(r: InteractionReply, content: string): Promise<void> {
+    await editReply(client, r, { content: content.slice(0, 2000), allowedMentions: { parse: [] } });
   }
 
   const threadOf = (s: PracticeSession) => s.threadId ?? s.channelId;
 
   const adapter: PracticeAdapter = {
     async countdown(s, text) {
-      await editHeader(s.reply as PracticeReply, text);
+      await editHeader(s.reply as InteractionReply, text);
     },
     async results(s, report) {
       for (const c of chunkText(resultsText('discord', report, spoiler), 1900)) await post(threadOf(s), { content: c });
@@ -110,7 +86,7 @@ export function practiceDiscord(o: { client: Client; core: BotCore; pacer: Chann
     if (!out.ok) return void (await i.editReply({ content: `⚠ ${out.message}`, allowedMentions: { parse: [] } }));
     const s = out.session;
     const msg = await i.editReply({ content: practice.countdownText(s), allowedMentions: { parse: [] } });
-    const reply: PracticeReply = { channelId: i.channelId, messageId: msg.id, appId: i.applicationId, token: i.token, tokenAt: Date.now() };
+    const reply: InteractionReply = { channelId: i.channelId, messageId: msg.id, appId: i.applicationId, token: i.token, tokenAt: Date.now() };
     let threadId = i.channelId;
     try {
       const ch = await client.channels.fetch(i.channelId);
