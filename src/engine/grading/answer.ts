@@ -29,17 +29,23 @@ function splitTop(s: string, sep: RegExp): string[] {
   const parts: string[] = [];
   let depth = 0;
   let last = 0;
+  /** A separator starting at i ends a part: returns the index of its last character, else -1. */
+  const splitAt = (i: number): number => {
+    const m = sep.exec(s.slice(i));
+    if (!m || m.index !== 0 || m[0].length === 0) return -1;
+    parts.push(s.slice(last, i));
+    last = i + m[0].length;
+    return last - 1;
+  };
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === '\\') {
       if (s[i + 1] === '{' || s[i + 1] === '[' || s[i + 1] === '(') depth++;
       else if (s[i + 1] === '}' || s[i + 1] === ']' || s[i + 1] === ')') depth--;
       else if (depth === 0) {
-        const m = sep.exec(s.slice(i));
-        if (m && m.index === 0 && m[0].length > 0) {
-          parts.push(s.slice(last, i));
-          i += m[0].length - 1;
-          last = i + 1;
+        const end = splitAt(i);
+        if (end >= 0) {
+          i = end;
           continue;
         }
       }
@@ -49,12 +55,8 @@ function splitTop(s: string, sep: RegExp): string[] {
     if (OPEN.includes(c)) depth++;
     else if (CLOSE.includes(c)) depth--;
     else if (depth === 0) {
-      const m = sep.exec(s.slice(i));
-      if (m && m.index === 0 && m[0].length > 0) {
-        parts.push(s.slice(last, i));
-        i += m[0].length - 1;
-        last = i + 1;
-      }
+      const end = splitAt(i);
+      if (end >= 0) i = end;
     }
   }
   parts.push(s.slice(last));
