@@ -168,18 +168,21 @@ export class FakeDiscord {
    * `{type: 1, name: 'answer', options: [...]}`); returns its id and token.
    */
   command(name: string, options: any[], userId = this.userId, channelId = this.channelId) {
+    return this.interaction(2, { data: { id: '2', name, type: 1, options, guild_id: this.guildId }, channel_id: channelId, channel: this.channels.get(channelId) }, userId);
+  }
+
+  /** Dispatches an INTERACTION_CREATE of `type` in the guild, as the gateway sends it; returns its id and token. */
+  private interaction(type: number, fields: Record<string, unknown>, userId: string) {
     const id = nextId();
     const token = `tok-${id}`;
     this.dispatch('INTERACTION_CREATE', {
       id,
       application_id: this.appId,
-      type: 2,
+      type,
       token,
       version: 1,
-      data: { id: '2', name, type: 1, options, guild_id: this.guildId },
       guild_id: this.guildId,
-      channel_id: channelId,
-      channel: this.channels.get(channelId),
+      ...fields,
       member: this.member(userId),
       app_permissions: PERMS,
       locale: 'en-US',
@@ -201,27 +204,7 @@ export class FakeDiscord {
   click(messageId: string, customId: string, userId = this.userId) {
     const message = this.messages.get(messageId);
     const channel = this.channels.get(message.channel_id);
-    const id = nextId();
-    this.dispatch('INTERACTION_CREATE', {
-      id,
-      application_id: this.appId,
-      type: 3,
-      token: `tok-${id}`,
-      version: 1,
-      data: { custom_id: customId, component_type: 2 },
-      guild_id: this.guildId,
-      channel_id: message.channel_id,
-      channel,
-      message,
-      member: this.member(userId),
-      app_permissions: PERMS,
-      locale: 'en-US',
-      guild_locale: 'en-US',
-      entitlements: [],
-      authorizing_integration_owners: { 0: this.guildId },
-      context: 0,
-    });
-    return { id, token: `tok-${id}`, at: Date.now() };
+    return this.interaction(3, { data: { custom_id: customId, component_type: 2 }, channel_id: message.channel_id, channel, message }, userId);
   }
 
   /** A user message in a channel mentioning the bot. */
