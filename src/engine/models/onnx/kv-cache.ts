@@ -130,7 +130,9 @@ export class KvBufferPool {
   acquire(size: number): KvData[] {
     const i = this.free.findIndex((set) => set[0]!.length >= size);
     if (i >= 0) return this.free.splice(i, 1)[0]!;
-    return Array.from({ length: 2 * this.layout.layers }, () => allocKv(this.layout.dtype, size));
+    // 25 % headroom: the next call, a few tokens longer, reuses this set instead of faulting in a new one
+    const alloc = Math.ceil(size * 1.25);
+    return Array.from({ length: 2 * this.layout.layers }, () => allocKv(this.layout.dtype, alloc));
   }
 
   release(set: KvData[]): void {
