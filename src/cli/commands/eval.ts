@@ -104,9 +104,9 @@ export const command: CliCommand = {
         process.stdout.write(JSON.stringify({ accuracy, ppm_pair_accuracy: ppm, n: problems.length, set: values.set, budget: B, details: reports }) + '\n');
       } else {
         process.stdout.write(`set ${values.set}, ${problems.length} problems, budget ${B} trajectories per strategy\n`);
-        process.stdout.write('strategy     accuracy  mean sampled steps  mean s/problem\n');
+        process.stdout.write('strategy     accuracy  coverage  mean sampled steps  mean s/problem\n');
         for (const [k, r] of Object.entries(reports)) {
-          process.stdout.write(`${k.padEnd(11)}  ${(r.accuracy * 100).toFixed(1).padStart(7)}%  ${r.mean_samples.toFixed(1).padStart(18)}  ${r.mean_seconds.toFixed(2).padStart(14)}${r.errors ? `  (${r.errors} errors)` : ''}\n`);
+          process.stdout.write(`${k.padEnd(11)}  ${(r.accuracy * 100).toFixed(1).padStart(7)}%  ${(r.coverage * 100).toFixed(1).padStart(7)}%  ${r.mean_samples.toFixed(1).padStart(18)}  ${r.mean_seconds.toFixed(2).padStart(14)}${r.errors ? `  (${r.errors} errors)` : ''}\n`);
         }
         if (ppm !== null) process.stdout.write(`PPM pairwise accuracy on held-out pairs: ${(ppm * 100).toFixed(1)}%\n`);
       }

@@ -3,7 +3,7 @@
  */
 import { gradeAnswer, type SymbolicChecker } from '../grading';
 import type { StepScorer } from '../models/types';
-import type { SearchConfig, SearchResult, StrategyName } from '../search/types';
+import type { SearchConfig, SearchResult, StrategyName, TreeJSON } from '../search/types';
 
 export interface EvalProblem {
   id: string;
@@ -17,6 +17,11 @@ export interface StrategyReport {
   accuracy: number;
   correct: number;
   n: number;
+  /**
+   * Share of problems where the right answer was among the answers the strategy found (any
+   * trajectory, any terminal of an MCTS tree): the most any answer selection could reach.
+   */
+  coverage: number;
   /** Mean sampled steps per problem (the sample budget actually spent). */
   mean_samples: number;
   mean_seconds: number;
@@ -43,15 +48,19 @@ export async function evaluateStrategies(
 ): Promise<Record<string, StrategyReport>> {
   const reports: Record<string, StrategyReport> = {};
   for (const strategy of strategies) {
-    const rep: StrategyReport = { accuracy: 0, correct: 0, n: 0, mean_samples: 0, mean_seconds: 0, errors: 0 };
+    const rep: StrategyReport = { accuracy: 0, correct: 0, n: 0, coverage: 0, mean_samples: 0, mean_seconds: 0, errors: 0 };
     let samples = 0;
+    let covered = 0;
     let ms = 0;
     for (const p of problems) {
       try {
         const r = await solve(p.question, { ...budget[strategy], strategy });
         samples += r.stats.samples;
         ms += r.stats.elapsedMs;
-        if (r.answer !== null && (await gradeAnswer(p.answer, r.answer, { symbolic: opts.symbolic }))) rep.correct++;
+        const right = (a: string) => gradeAnswer(p.answer, a, { symbolic: opts.symbolic });
+        const won = r.answer !== null && (await right(r.answer));
+        if (won) rep.correct++;
+        if (won || (await someAsync(foundAnswers(r), right))) covered++;
       } catch (err) {
         rep.errors++;
         process.stderr.write(`eval: ${strategy} on ${p.id} failed: ${(err as Error).message}\n`);
@@ -60,11 +69,28 @@ export async function evaluateStrategies(
       opts.onProgress?.({ strategy, done: rep.n, total: problems.length, correct: rep.correct });
     }
     rep.accuracy = rep.n ? rep.correct / rep.n : 0;
+    rep.coverage = rep.n ? covered / rep.n : 0;
     rep.mean_samples = rep.n ? samples / rep.n : 0;
     rep.mean_seconds = rep.n ? ms / rep.n / 1000 : 0;
     reports[strategy] = rep;
   }
   return reports;
+}
+
+/** Every distinct answer a search found: its alternatives and every terminal of its trees. */
+export function foundAnswers(r: Pick<SearchResult, 'alternatives' | 'trees'>): string[] {
+  const out = new Set(r.alternatives.map((a) => a.answer));
+  const walk = (n: TreeJSON) => {
+    if (n.terminal && n.valid && n.answer !== undefined) out.add(n.answer);
+    n.children.forEach(walk);
+  };
+  r.trees?.forEach(walk);
+  return [...out];
+}
+
+async function someAsync<T>(xs: readonly T[], pred: (x: T) => Promise<boolean>): Promise<boolean> {
+  for (const x of xs) if (await pred(x)) return true;
+  return false;
 }
 
 export interface PreferencePair {
