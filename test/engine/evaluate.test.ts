@@ -1,0 +1,49 @@
+import { evaluateStrategies, foundAnswers } from '../../src/engine/eval/evaluate';
+import { search } from '../../src/engine/search';
+import type { TreeJSON } from '../../src/engine/search/types';
+import { QUESTION, toyDeps } from './toy-problem';
+
+// the toy problem's right answer is 29; greedy decoding and the sample majority say 8
+const problems = [{ id: 'toy-1', question: QUESTION, answer: '29' }];
+
+describe('eval: accuracy and coverage per strategy', () => {
+  test('coverage counts a right answer the strategy found but did not pick', async () => {
+    const reports = await evaluateStrategies(problems, (q, cfg) => search(q, toyDeps(), cfg), ['greedy', 'vote', 'mcts'], {
+      greedy: {},
+      vote: { samples: 24, seed: 3 },
+      mcts: { rollouts: 6, candidates: 12, seed: 5 },
+    } as never);
+    expect(reports.greedy).toMatchObject({ accuracy: 0, coverage: 0, n: 1, errors: 0 });
+    // the majority is wrong, but 29 was among the 24 samples
+    expect(reports.vote).toMatchObject({ accuracy: 0, coverage: 1 });
+    expect(reports.mcts).toMatchObject({ accuracy: 1, coverage: 1 });
+    expect(reports.vote!.mean_samples).toBeGreaterThan(reports.greedy!.mean_samples);
+  });
+
+  test('a failing solve is counted as an error and a miss, and the run goes on', async () => {
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      let calls = 0;
+      const reports = await evaluateStrategies(
+        [...problems, { id: 'toy-2', question: QUESTION, answer: '29' }],
+        async (q, cfg) => {
+          if (calls++ === 0) throw new Error('model backend down');
+          return search(q, toyDeps(), cfg);
+        },
+        ['mcts'],
+        { mcts: { rollouts: 6, candidates: 12, seed: 5 } } as never,
+      );
+      expect(reports.mcts).toMatchObject({ n: 2, errors: 1, correct: 1, accuracy: 0.5, coverage: 0.5 });
+      expect(String(err.mock.calls[0]?.[0])).toMatch(/mcts on toy-1 failed: model backend down/);
+    } finally {
+      err.mockRestore();
+    }
+  });
+
+  test('foundAnswers takes every valid terminal of the trees, not only the voted alternatives', () => {
+    const leaf = (id: number, answer: string, valid = true): TreeJSON => ({ id, text: 'x', kind: 'answer', valid, terminal: true, answer, N: 1, Q: 0, children: [] });
+    const tree: TreeJSON = { id: 0, text: '', kind: 'root', valid: true, terminal: false, N: 3, Q: 0, children: [leaf(1, '8'), leaf(2, '29'), leaf(3, '5', false)] };
+    const found = foundAnswers({ alternatives: [{ answer: '8', votes: 1, share: 1, bestScore: null }], trees: [tree] });
+    expect(found.sort()).toEqual(['29', '8']);
+  });
+});
