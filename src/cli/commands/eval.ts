@@ -11,7 +11,9 @@ import { ProgressLine } from '../progress';
 const usage = `Usage: ./stepwise eval --set NAME [options]
 
 Accuracy per search strategy on a problem set, at one stated sample budget, plus the PPM's
-pairwise accuracy on held-out preference pairs.
+pairwise accuracy on held-out preference pairs. Coverage is the share of problems whose right
+answer the strategy found anywhere (any trajectory, any MCTS tree terminal): the most a perfect
+answer selection could reach with the same samples.
 
 Options:
   --set NAME          ${PROBLEM_SETS.join(' | ')} | FILE.jsonl (lines {problem|question, answer})
