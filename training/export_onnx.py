@@ -138,7 +138,8 @@ def export_ppm(args):
     with torch.no_grad():
         v = ex(ids, am)
     ref = {'kind': 'ppm', 'input_ids': ids.tolist(), 'attention_mask': am.tolist(), 'values': v.tolist()}
-    manifest = onnx_manifest(args.out, 'ppm', 'ppm.onnx', score={'transform': 'tanh', 'scale': 5})
+    manifest = onnx_manifest(args.out, 'ppm', 'ppm.onnx', score={'transform': 'tanh', 'scale': 5},
+                             stepStyles=['code'])  # trained on code-augmented steps only
     return path, ref, manifest, sum(p.numel() for p in m.parameters())
 
 

@@ -37,6 +37,13 @@ describe('manifest validation', () => {
     expect(m.files.model).toBe(path.join(FIXTURE, 'policy.onnx'));
     expect(m.onnx.executionProviders).toEqual(['cpu']);
     expect(m.kind).toBe('policy');
+    expect(m.stepStyles).toEqual(['code', 'prose']); // no restriction declared
+  });
+
+  test('the shipped PPM says it judges code steps only; the Qwen PRM judges written steps too', () => {
+    const ppm = path.join(REPO, 'models', 'stepwise-synth-ppm', 'manifest.json');
+    if (fs.existsSync(ppm)) expect(loadManifest(path.dirname(ppm)).stepStyles).toEqual(['code']);
+    expect(loadManifest(path.join(REPO, 'models', 'qwen2.5-math-prm-7b')).stepStyles).toContain('prose');
   });
 
   test.each([
@@ -59,6 +66,8 @@ describe('manifest validation', () => {
     ['openai scorer', (m: any) => ((m.backend = 'openai'), (m.kind = 'ppm')), /field "backend" "openai" serves policies only/],
     ['pooling policy', (m: any) => (m.backend = 'vllm-pooling'), /field "backend" "vllm-pooling" serves scorers/],
     ['bad providers', (m: any) => (m.onnx = { executionProviders: [] }), /field "onnx.executionProviders" must not be empty/],
+    ['unknown step style', (m: any) => (m.stepStyles = ['code', 'latex']), /field "stepStyles" must list one or more of "code", "prose", got "latex"/],
+    ['no step style', (m: any) => (m.stepStyles = []), /field "stepStyles" must list one or more of "code", "prose"/],
   ])('%s', (_name, mutate, expected) => {
     expect(err(mutate)).toMatch(expected);
   });

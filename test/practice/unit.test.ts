@@ -7,7 +7,7 @@ import { formatOf, ProblemBank, validateAnswer, isCorrect } from '../../src/bots
 import { chunkText, parseCheckText, parsePracticeText } from '../../src/bots/practice/commands';
 import { createCore, loadConfig } from '../../src/bots/core/index';
 import { fakeImages, tmpDb } from '../bots/harness';
-import { ScriptedPolicy, ToyExecutor } from '../helpers/scripted';
+import { ScriptedPolicy, ScriptedScorer, ToyExecutor } from '../helpers/scripted';
 import { QUESTION, toyScript } from '../engine/toy-problem';
 
 describe('problem bank', () => {
@@ -105,7 +105,8 @@ describe('/check steps', () => {
       expect(r.scores).toBeNull();
       const text = checkReportText(r, (s) => `**${s}**`);
       expect(text).toMatch(/No step scorer is loaded on this server, so I cannot score your steps/);
-      expect(text).toMatch(/model's judgement/);
+      expect(text).toMatch(/Your steps as I read them/);
+      expect(text).toMatch(/not a proof/);
       expect(r.botAnswer).not.toBeNull();
       // a bank problem is also compared with the official answer
       const bank = await core.check.check({ platform: 'discord', userId: 'u', channelId: 'c', problem: 'aime2024-I-1', solution: 'So the answer is \\boxed{204}.' });
@@ -114,6 +115,36 @@ describe('/check steps', () => {
     } finally {
       await core.close();
     }
+  });
+
+  test('a scorer trained only on code steps is not asked to judge written steps', async () => {
+    const solution = 'Step 1: 3 boxes of 12 apples: 3*12 = 36.\nStep 2: 36 - 7 = 29.\nStep 3: \\boxed{29}';
+    const run = async (stepStyles: ('code' | 'prose')[]) => {
+      const scorer = Object.assign(new ScriptedScorer(() => -0.95), { stepStyles });
+      const core = createCore(loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_BUDGET: '4' }), {
+        engine: async () => engineFrom(new ScriptedPolicy(toyScript), scorer, new ToyExecutor()),
+        images: fakeImages,
+        log: () => undefined,
+      });
+      try {
+        const r = await core.check.check({ platform: 'discord', userId: 'u', channelId: 'c', problem: QUESTION, solution });
+        return { r, text: checkReportText(r, (s) => s), scorerCalls: scorer.calls };
+      } finally {
+        await core.close();
+      }
+    };
+    const codeOnly = await run(['code']);
+    expect(codeOnly.r.scores).toBeNull();
+    expect(codeOnly.r.weakAt).toBe(-1);
+    expect(codeOnly.text).toMatch(/was trained only on steps written as code .* cannot judge steps written in words; I compared only your final answer/);
+    expect(codeOnly.text).not.toMatch(/looks weak/);
+    expect(codeOnly.text).toMatch(/Final answer: 29 (matches|does not match) my own solve/); // the answer is still compared
+    expect(codeOnly.text).toMatch(/ 1\. Step 1: 3 boxes of 12 apples/);
+    // a scorer for written steps (a PRM) is asked, and its low scores are reported
+    const prose = await run(['prose', 'code']);
+    expect(prose.r.scores).toHaveLength(3);
+    expect(prose.scorerCalls).toBeGreaterThan(codeOnly.scorerCalls);
+    expect(prose.text).toMatch(/first looks weak at step 1 \(score -0\.95\)/);
   });
 
   test('when the models are missing the reply says so', async () => {

@@ -160,6 +160,10 @@ export class CheckService {
     if (!engine.scorer) {
       report.scorerNote =
         'No step scorer is loaded on this server, so I cannot score your steps. (Admin: install the step scorer model, models/stepwise-synth-ppm or STEPWISE_SCORER_DIR.)';
+    } else if (engine.scorer.stepStyles && !engine.scorer.stepStyles.includes('prose')) {
+      // its scores of steps in words are noise (the shipped PPM gives about -0.95 to every one)
+      report.scorerNote =
+        `The step scorer on this server (${engine.scorer.name}) was trained only on steps written as code (a comment plus Python), so it cannot judge steps written in words; I compared only your final answer. (Admin: a process reward model for written steps, e.g. models/qwen2.5-math-prm-7b, can judge them.)`;
     } else {
       try {
         const scores = await scoreEachStep(engine.scorer, { question: problem, steps: toScorerSteps(steps) });
@@ -227,11 +231,13 @@ export function checkReportText(r: CheckReport, bold: (s: string) => string, max
     lines.push(`Official answer: ${r.matchesOfficial ? 'your answer matches it' : 'your answer does not match it'}.`);
   }
   const stepLines = r.steps.map((s, i) => {
-    const score = r.scores ? `${fmt(r.scores[i])}${i === r.weakAt ? ' ⚠' : ''}` : '  n/a';
+    const score = r.scores ? `${fmt(r.scores[i])}${i === r.weakAt ? ' ⚠' : ''}  ` : '';
     const short = s.replace(/\s+/g, ' ').trim();
-    return `${String(i + 1).padStart(2)}. ${score}  ${short.length > 70 ? `${short.slice(0, 69)}…` : short}`;
+    return `${String(i + 1).padStart(2)}. ${score}${short.length > 70 ? `${short.slice(0, 69)}…` : short}`;
   });
-  const note = "This is a model's judgement (a step scorer trained on the bot's own solutions, and the bot's own solve), not a proof: it can be wrong either way.";
+  const note = r.scores
+    ? "This is a model's judgement (a step scorer trained on the bot's own solutions, and the bot's own solve), not a proof: it can be wrong either way."
+    : "The comparison is with the bot's own solve, which can be wrong too: it is not a proof either way.";
   let table = '```\n' + stepLines.join('\n') + '\n```';
   const budget = maxChars - lines.join('\n').length - note.length - 20;
   if (table.length > budget) {
@@ -242,7 +248,7 @@ export function checkReportText(r: CheckReport, bold: (s: string) => string, max
     }
     table = '```\n' + keep.join('\n') + `\n… (${stepLines.length - keep.length} more)\n` + '```';
   }
-  lines.push(`Scores per step (from −1 to +1; higher looks more sound):\n${table}`);
+  lines.push(r.scores ? `Scores per step (from −1 to +1; higher looks more sound):\n${table}` : `Your steps as I read them:\n${table}`);
   lines.push(`_${note}_`);
   return lines.join('\n');
 }

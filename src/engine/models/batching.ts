@@ -218,11 +218,13 @@ export class MicroBatchPolicy implements Policy {
 /** A StepScorer that coalesces concurrent score() calls into batched calls of the wrapped scorer. */
 export class MicroBatchScorer implements StepScorer {
   readonly name: string;
+  readonly stepStyles?: StepScorer['stepStyles'];
   readonly scoreAllSteps?: (item: ScoreItem, signal?: AbortSignal) => Promise<number[]>;
   private readonly co: Coalescer<ScoreItem, number>;
 
   constructor(readonly inner: StepScorer, opts: MicroBatchOptions = {}) {
     this.name = inner.name;
+    this.stepStyles = inner.stepStyles;
     this.co = new Coalescer((items) => inner.score(items), () => 1, opts);
     if (inner.scoreAllSteps) this.scoreAllSteps = (item, signal) => inner.scoreAllSteps!(item, signal);
   }

@@ -9,6 +9,9 @@ import path from 'node:path';
 export type ModelKind = 'policy' | 'ppm' | 'prm';
 export type ModelBackend = 'onnx' | 'openai' | 'vllm-pooling';
 export type ScoreTransform = 'tanh' | 'prob' | 'sigmoid' | 'clip';
+/** Kinds of step text: rStar's code-augmented steps (comment + Python) or steps in words. */
+export type StepStyle = 'code' | 'prose';
+export const STEP_STYLES: readonly StepStyle[] = ['code', 'prose'];
 
 export interface ManifestFiles {
   /** ONNX model file, relative to the manifest. */
@@ -75,6 +78,11 @@ export interface ModelManifest {
   specialTokens: { eos: string[]; pad?: string; stepSeparator?: string };
   score?: ManifestScore;
   limits: { maxContextTokens: number; maxStepTokens: number };
+  /**
+   * Scorers: the kinds of step text the model was trained to judge (default both). A PPM trained
+   * only on code-augmented steps says ["code"], so nothing asks it to judge steps written in words.
+   */
+  stepStyles: StepStyle[];
   /** Free-form description / model card notes. */
   description?: string;
   /** Directory the manifest lives in (absolute). */
@@ -255,6 +263,13 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
   };
   if (limits.maxStepTokens >= limits.maxContextTokens) fail('limits.maxStepTokens', `must be smaller than limits.maxContextTokens (${limits.maxContextTokens})`);
 
+  let stepStyles: StepStyle[] = [...STEP_STYLES];
+  if (m.stepStyles !== undefined) {
+    stepStyles = strArray(m.stepStyles, 'stepStyles') as StepStyle[];
+    const bad = stepStyles.find((x) => !STEP_STYLES.includes(x));
+    if (bad !== undefined || !stepStyles.length) fail('stepStyles', `must list one or more of ${STEP_STYLES.map((x) => `"${x}"`).join(', ')}${bad !== undefined ? `, got "${bad}"` : ''}`);
+  }
+
   return {
     name,
     kind,
@@ -267,6 +282,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     specialTokens,
     score,
     limits,
+    stepStyles,
     description: typeof m.description === 'string' ? m.description : undefined,
     dir,
     file,

@@ -6,6 +6,7 @@
  * Prompts are built by the model from its manifest (template, few-shot demos, stop strings);
  * strategies only pass the question and the solution text written so far.
  */
+import type { StepStyle } from './manifest';
 
 /** Sampling settings for one generation call. */
 export interface GenerationParams {
@@ -66,6 +67,8 @@ export interface ScoreItem {
  */
 export interface StepScorer {
   readonly name: string;
+  /** The kinds of step text it was trained to judge (absent: any). */
+  readonly stepStyles?: readonly StepStyle[];
   /** Score of the last step of each item (the value of the partial solution). */
   score(items: ScoreItem[], signal?: AbortSignal): Promise<number[]>;
   /**

@@ -6,7 +6,7 @@
  *   separator token (e.g. Qwen2.5-Math-PRM: softmax, positive class p → 2p-1).
  * Inputs: input_ids, attention_mask [, position_ids]; batched with left padding, sorted by length.
  */
-import { fillTemplate, transformScore, type ManifestOnnx, type ModelManifest } from '../manifest';
+import { fillTemplate, transformScore, type ManifestOnnx, type ModelManifest, type StepStyle } from '../manifest';
 import type { ScoreItem, StepScorer } from '../types';
 import { createSession, int64, ioMetadata, ModelLoadError, ort, RunLock, toFloat32 } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
@@ -21,6 +21,7 @@ export interface OnnxScorerOptions {
 
 export class OnnxScorer implements StepScorer {
   readonly name: string;
+  readonly stepStyles: readonly StepStyle[];
   readonly scoreAllSteps?: (item: ScoreItem, signal?: AbortSignal) => Promise<number[]>;
   private readonly lock = new RunLock();
   private readonly padId: number;
@@ -37,6 +38,7 @@ export class OnnxScorer implements StepScorer {
     opts: OnnxScorerOptions = {},
   ) {
     this.name = manifest.name;
+    this.stepStyles = manifest.stepStyles;
     const file = manifest.files.model!;
     const { inputs, outputs } = ioMetadata(session);
     const inNames = inputs.map((i) => i.name);

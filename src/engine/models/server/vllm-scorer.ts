@@ -5,7 +5,7 @@
  * [p_negative, p_positive] pair per step separator. A PPM (reward model) returns one value
  * per sequence (or per token: the last one is used).
  */
-import { fillTemplate, transformScore, type ModelManifest } from '../manifest';
+import { fillTemplate, transformScore, type ModelManifest, type StepStyle } from '../manifest';
 import type { ScoreItem, StepScorer } from '../types';
 import { JsonHttpClient, ModelServerError } from './http';
 import type { ServerBackendOptions } from './openai-policy';
@@ -20,6 +20,7 @@ export interface PoolingResponse {
 
 export class VllmPoolingScorer implements StepScorer {
   readonly name: string;
+  readonly stepStyles: readonly StepStyle[];
   readonly client: JsonHttpClient;
   readonly scoreAllSteps?: (item: ScoreItem, signal?: AbortSignal) => Promise<number[]>;
   /** Most texts per /pooling request. */
@@ -28,6 +29,7 @@ export class VllmPoolingScorer implements StepScorer {
   constructor(readonly manifest: ModelManifest, opts: ServerBackendOptions = {}) {
     const s = manifest.server!;
     this.name = manifest.name;
+    this.stepStyles = manifest.stepStyles;
     const apiKey = s.apiKeyEnv ? process.env[s.apiKeyEnv] : undefined;
     this.client = new JsonHttpClient({ ...s, apiKey, fetch: opts.fetch, retryBaseMs: opts.retryBaseMs });
     if (manifest.kind === 'prm') this.scoreAllSteps = async (item, signal) => (await this.run([item], signal))[0]!;
