@@ -115,13 +115,17 @@ function closeFences(text: string): string {
   return n % 2 === 1 ? `${text}\n\`\`\`` : text;
 }
 
-/** "PPM score 0.83 · 4 of 5 votes (80%)" or null. */
+/**
+ * "PPM score 0.83 · 4 of 5 votes (80%)" or null. When fewer than half of three or more counted
+ * answers agree with the winner, it says so in words: the numbers alone are easy to misread.
+ */
 export function confidenceLine(t: Thread): string | null {
   const parts: string[] = [];
   const c = t.confidence;
   if (c.score !== null) parts.push(`PPM score ${c.score.toFixed(2)}`);
   if (c.votes !== null && c.totalVotes !== null && c.totalVotes > 1) parts.push(`${c.votes} of ${c.totalVotes} votes (${Math.round((c.voteShare ?? 0) * 100)}%)`);
   else if (c.voteShare !== null && c.score !== null) parts.push(`vote share ${Math.round(c.voteShare * 100)}%`);
+  if (c.voteShare !== null && c.voteShare < 0.5 && (c.totalVotes ?? 0) >= 3) parts.push('low agreement: check this answer');
   return parts.length ? parts.join(' · ') : null;
 }
 

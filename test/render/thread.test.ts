@@ -1,3 +1,4 @@
+import { confidenceLine } from '../../src/render/text';
 import { buildThread, threadFromSolutionText } from '../../src/render/thread';
 import { TRIANGLE_QUESTION, TRIANGLE_SOLUTION, triangleResult } from './helpers';
 
@@ -27,6 +28,24 @@ describe('thread model', () => {
     expect(t.confidence).toEqual({ score: 0.8312, voteShare: 0.75, votes: 3, totalVotes: 4 });
     expect(t.search).toBe('16 rollouts · 4 runs · 212 nodes · 12.3 s');
     expect(t.alternativesLine).toBe('Other answers considered: 8 (1 vote)');
+    expect(confidenceLine(t)).toBe('PPM score 0.83 · 3 of 4 votes (75%)');
+  });
+
+  test('an answer few attempts agree on says so in words', () => {
+    const split = triangleResult({
+      confidence: { score: 0.83, voteShare: 0.2 },
+      alternatives: [
+        { answer: '4\\sqrt{5}', votes: 1, share: 0.2, bestScore: 0.83 },
+        { answer: '8', votes: 1, share: 0.2, bestScore: -0.2 },
+        { answer: '9', votes: 1, share: 0.2, bestScore: -0.3 },
+        { answer: '10', votes: 1, share: 0.2, bestScore: -0.4 },
+        { answer: '11', votes: 1, share: 0.2, bestScore: -0.5 },
+      ],
+    });
+    expect(confidenceLine(buildThread(split))).toBe('PPM score 0.83 · 1 of 5 votes (20%) · low agreement: check this answer');
+    // two answers that split 1-1 are too few to call
+    const two = triangleResult({ confidence: { score: 0.5, voteShare: 0.5 }, alternatives: [{ answer: '4\\sqrt{5}', votes: 1, share: 0.5, bestScore: 0.5 }, { answer: '8', votes: 1, share: 0.5, bestScore: 0 }] });
+    expect(confidenceLine(buildThread(two))).not.toMatch(/low agreement/);
   });
 
   test('no answer found, failed steps and cumulative output', () => {
