@@ -1,4 +1,6 @@
-import { evaluateStrategies, foundAnswers } from '../../src/engine/eval/evaluate';
+import path from 'node:path';
+import { evaluateStrategies, foundAnswers, groupOf } from '../../src/engine/eval/evaluate';
+import { readProblemFile } from '../../src/engine/eval/problem-sets';
 import { search } from '../../src/engine/search';
 import type { TreeJSON } from '../../src/engine/search/types';
 import { QUESTION, toyDeps } from './toy-problem';
@@ -38,6 +40,30 @@ describe('eval: accuracy and coverage per strategy', () => {
     } finally {
       err.mockRestore();
     }
+  });
+
+  test('groupBy: accuracy and coverage per value of a problem field (arrays joined, missing ones grouped)', async () => {
+    const probs = [
+      { id: 'a', question: QUESTION, answer: '29', fields: { novelty: ['phrasing'] } },
+      { id: 'b', question: QUESTION, answer: '8', fields: { novelty: ['structure', 'phrasing'] } },
+      { id: 'c', question: QUESTION, answer: '29', fields: { novelty: ['phrasing'] } },
+      { id: 'd', question: QUESTION, answer: '29' },
+    ];
+    const reports = await evaluateStrategies(probs, (q, cfg) => search(q, toyDeps(), cfg), ['greedy'], { greedy: {} } as never, { groupBy: 'novelty' });
+    // greedy answers 8 every time
+    expect(reports.greedy!.groups).toEqual({
+      '(none)': { n: 1, correct: 0, accuracy: 0, coverage: 0 },
+      phrasing: { n: 2, correct: 0, accuracy: 0, coverage: 0 },
+      'structure+phrasing': { n: 1, correct: 1, accuracy: 1, coverage: 1 },
+    });
+    expect(groupOf({ id: 'x', question: 'q', answer: '1', fields: { level: 3 } }, 'level')).toBe('3');
+  });
+
+  test('problem files keep their other fields for grouping', () => {
+    const rows = readProblemFile(path.join(__dirname, '..', 'data', 'math500.jsonl'));
+    expect(rows[0]!.fields).toHaveProperty('level');
+    expect(rows[0]!.fields).not.toHaveProperty('solution');
+    expect(typeof rows[0]!.question).toBe('string');
   });
 
   test('foundAnswers takes every valid terminal of the trees, not only the voted alternatives', () => {

@@ -24,6 +24,8 @@ Options:
   --runs R            MCTS as R independent runs of N/R rollouts each, answered by the top-K
                       PPM-ranked vote over their best answers (spec §4; default 1)
   --limit N           evaluate the first N problems
+  --by FIELD          also accuracy and coverage per value of a problem field: family or
+                      novelty (SynthMath), level or type (MATH500), any field of a JSONL file
   --pairs FILE        held-out PPM pairs (JSONL {question, prefix, pos, neg} or rStar's
                       {prompt, pos, neg}; default
                       models/stepwise-synth-ppm/heldout-pairs.jsonl when present)
@@ -45,6 +47,7 @@ export const command: CliCommand = {
       candidates: { type: 'string' },
       runs: { type: 'string' },
       limit: { type: 'string' },
+      by: { type: 'string' },
       pairs: { type: 'string' },
       policy: { type: 'string' },
       scorer: { type: 'string' },
@@ -84,6 +87,7 @@ export const command: CliCommand = {
     try {
       const reports = await evaluateStrategies(problems, engine.solve, strategies, budget, {
         symbolic: createSympyChecker(engine.executor),
+        groupBy: values.by,
         onProgress: (p) => {
           if (!started.has(p.strategy)) started.set(p.strategy, Date.now() - 1);
           const eta = ((Date.now() - (started.get(p.strategy) as number)) / 1000 / p.done) * (p.total - p.done);
@@ -109,6 +113,20 @@ export const command: CliCommand = {
         process.stdout.write('strategy     accuracy  coverage  mean sampled steps  mean s/problem\n');
         for (const [k, r] of Object.entries(reports)) {
           process.stdout.write(`${k.padEnd(11)}  ${(r.accuracy * 100).toFixed(1).padStart(7)}%  ${(r.coverage * 100).toFixed(1).padStart(7)}%  ${r.mean_samples.toFixed(1).padStart(18)}  ${r.mean_seconds.toFixed(2).padStart(14)}${r.errors ? `  (${r.errors} errors)` : ''}\n`);
+        }
+        if (values.by) {
+          const names = [...new Set(Object.values(reports).flatMap((r) => Object.keys(r.groups ?? {})))];
+          const ks = Object.keys(reports);
+          process.stdout.write(`\nby ${values.by}: accuracy (coverage) per strategy\n`);
+          process.stdout.write(`${values.by.padEnd(24)}  ${'n'.padStart(4)}  ${ks.map((k) => k.padStart(15)).join('  ')}\n`);
+          for (const g of names) {
+            const n = Object.values(reports).find((r) => r.groups?.[g])?.groups?.[g]?.n ?? 0;
+            const cells = ks.map((k) => {
+              const x = reports[k]!.groups?.[g];
+              return (x ? `${(x.accuracy * 100).toFixed(0)}% (${(x.coverage * 100).toFixed(0)}%)` : '-').padStart(15);
+            });
+            process.stdout.write(`${g.slice(0, 24).padEnd(24)}  ${String(n).padStart(4)}  ${cells.join('  ')}\n`);
+          }
         }
         if (ppm !== null) process.stdout.write(`PPM pairwise accuracy on held-out pairs: ${(ppm * 100).toFixed(1)}%\n`);
       }

@@ -9,6 +9,16 @@ export interface EvalProblem {
   id: string;
   question: string;
   answer: string;
+  /** Other fields of the problem's record (family, novelty, level, type, …), for `groupBy`. */
+  fields?: Record<string, unknown>;
+}
+
+/** Accuracy and coverage of one group of problems (e.g. one family or difficulty level). */
+export interface GroupReport {
+  n: number;
+  correct: number;
+  accuracy: number;
+  coverage: number;
 }
 
 export type Solve = (question: string, config: Partial<SearchConfig> & { strategy: StrategyName }) => Promise<SearchResult>;
@@ -26,6 +36,15 @@ export interface StrategyReport {
   mean_samples: number;
   mean_seconds: number;
   errors: number;
+  /** Per value of the `groupBy` field, when one was given. */
+  groups?: Record<string, GroupReport>;
+}
+
+/** A problem's group for a field: arrays join with "+", a missing field is "(none)". */
+export function groupOf(p: EvalProblem, field: string): string {
+  const v = p.fields?.[field];
+  if (v === undefined || v === null || v === '') return '(none)';
+  return Array.isArray(v) ? v.map(String).join('+') : String(v);
 }
 
 export interface EvalProgress {
@@ -44,7 +63,7 @@ export async function evaluateStrategies(
   solve: Solve,
   strategies: readonly StrategyName[],
   budget: Record<StrategyName, Partial<SearchConfig>>,
-  opts: { symbolic?: SymbolicChecker; onProgress?: (p: EvalProgress) => void } = {},
+  opts: { symbolic?: SymbolicChecker; onProgress?: (p: EvalProgress) => void; groupBy?: string } = {},
 ): Promise<Record<string, StrategyReport>> {
   const reports: Record<string, StrategyReport> = {};
   for (const strategy of strategies) {
@@ -52,24 +71,41 @@ export async function evaluateStrategies(
     let samples = 0;
     let covered = 0;
     let ms = 0;
+    const groups: Record<string, GroupReport & { covered: number }> = {};
     for (const p of problems) {
+      let won = false;
+      let found = false;
       try {
         const r = await solve(p.question, { ...budget[strategy], strategy });
         samples += r.stats.samples;
         ms += r.stats.elapsedMs;
         const right = (a: string) => gradeAnswer(p.answer, a, { symbolic: opts.symbolic });
-        const won = r.answer !== null && (await right(r.answer));
+        won = r.answer !== null && (await right(r.answer));
+        found = won || (await someAsync(foundAnswers(r), right));
         if (won) rep.correct++;
-        if (won || (await someAsync(foundAnswers(r), right))) covered++;
+        if (found) covered++;
       } catch (err) {
         rep.errors++;
         process.stderr.write(`eval: ${strategy} on ${p.id} failed: ${(err as Error).message}\n`);
       }
       rep.n++;
+      if (opts.groupBy !== undefined) {
+        const g = (groups[groupOf(p, opts.groupBy)] ??= { n: 0, correct: 0, accuracy: 0, coverage: 0, covered: 0 });
+        g.n++;
+        if (won) g.correct++;
+        if (found) g.covered++;
+      }
       opts.onProgress?.({ strategy, done: rep.n, total: problems.length, correct: rep.correct });
     }
     rep.accuracy = rep.n ? rep.correct / rep.n : 0;
     rep.coverage = rep.n ? covered / rep.n : 0;
+    if (opts.groupBy !== undefined) {
+      rep.groups = Object.fromEntries(
+        Object.entries(groups)
+          .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+          .map(([k, g]) => [k, { n: g.n, correct: g.correct, accuracy: g.correct / g.n, coverage: g.covered / g.n }]),
+      );
+    }
     rep.mean_samples = rep.n ? samples / rep.n : 0;
     rep.mean_seconds = rep.n ? ms / rep.n / 1000 : 0;
     reports[strategy] = rep;

@@ -26,7 +26,8 @@ export function readProblemFile(file: string): EvalProblem[] {
       const r = JSON.parse(l) as Record<string, unknown>;
       const question = String(r.question ?? r.problem ?? '');
       if (!question || r.answer === undefined) throw new Error(`${file}:${i + 1}: each line needs "problem" (or "question") and "answer"`);
-      return { id: String(r.id ?? i + 1), question, answer: String(r.answer) };
+      const { problem: _p, question: _q, answer: _a, solution: _s, ...fields } = r;
+      return { id: String(r.id ?? i + 1), question, answer: String(r.answer), fields };
     });
 }
 
@@ -35,7 +36,12 @@ export function loadProblemSet(name: string, count = 200): EvalProblem[] {
   if (name in SYNTH) {
     const file = repoPath('data', 'synth', `${SYNTH[name]}.jsonl`);
     if (fs.existsSync(file)) return readProblemFile(file);
-    return generateProblems({ split: SYNTH[name], count, seed: 1 }).map((p) => ({ id: p.id, question: p.question, answer: p.answer }));
+    return generateProblems({ split: SYNTH[name], count, seed: 1 }).map((p) => ({
+      id: p.id,
+      question: p.question,
+      answer: p.answer,
+      fields: { family: p.family, template: p.template, novelty: p.novelty, steps: p.steps },
+    }));
   }
   if (name in BENCHMARKS) return readProblemFile(repoPath('data', 'benchmarks', BENCHMARKS[name]));
   if (fs.existsSync(name)) return readProblemFile(name);
