@@ -67,11 +67,11 @@ export async function evaluateStrategies(
 ): Promise<Record<string, StrategyReport>> {
   const reports: Record<string, StrategyReport> = {};
   for (const strategy of strategies) {
-    const rep: StrategyReport = { accuracy: 0, correct: 0, n: 0, coverage: 0, mean_samples: 0, mean_seconds: 0, errors: 0 };
     let samples = 0;
-    let covered = 0;
     let ms = 0;
-    const groups: Record<string, GroupReport & { covered: number }> = {};
+    let errors = 0;
+    const all = newTally();
+    const groups = new Map<string, Tally>();
     for (const p of problems) {
       let won = false;
       let found = false;
@@ -82,36 +82,43 @@ export async function evaluateStrategies(
         const right = (a: string) => gradeAnswer(p.answer, a, { symbolic: opts.symbolic });
         won = r.answer !== null && (await right(r.answer));
         found = won || (await someAsync(foundAnswers(r), right));
-        if (won) rep.correct++;
-        if (found) covered++;
       } catch (err) {
-        rep.errors++;
+        errors++;
         process.stderr.write(`eval: ${strategy} on ${p.id} failed: ${(err as Error).message}\n`);
       }
-      rep.n++;
+      count(all, won, found);
       if (opts.groupBy !== undefined) {
-        const g = (groups[groupOf(p, opts.groupBy)] ??= { n: 0, correct: 0, accuracy: 0, coverage: 0, covered: 0 });
-        g.n++;
-        if (won) g.correct++;
-        if (found) g.covered++;
+        const key = groupOf(p, opts.groupBy);
+        if (!groups.has(key)) groups.set(key, newTally());
+        count(groups.get(key)!, won, found);
       }
-      opts.onProgress?.({ strategy, done: rep.n, total: problems.length, correct: rep.correct });
+      opts.onProgress?.({ strategy, done: all.n, total: problems.length, correct: all.correct });
     }
-    rep.accuracy = rep.n ? rep.correct / rep.n : 0;
-    rep.coverage = rep.n ? covered / rep.n : 0;
-    if (opts.groupBy !== undefined) {
-      rep.groups = Object.fromEntries(
-        Object.entries(groups)
-          .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
-          .map(([k, g]) => [k, { n: g.n, correct: g.correct, accuracy: g.correct / g.n, coverage: g.covered / g.n }]),
-      );
-    }
-    rep.mean_samples = rep.n ? samples / rep.n : 0;
-    rep.mean_seconds = rep.n ? ms / rep.n / 1000 : 0;
-    reports[strategy] = rep;
+    reports[strategy] = {
+      ...rates(all),
+      mean_samples: all.n ? samples / all.n : 0,
+      mean_seconds: all.n ? ms / all.n / 1000 : 0,
+      errors,
+      ...(opts.groupBy !== undefined && {
+        groups: Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([k, t]) => [k, rates(t)])),
+      }),
+    };
   }
   return reports;
 }
+
+interface Tally {
+  n: number;
+  correct: number;
+  covered: number;
+}
+const newTally = (): Tally => ({ n: 0, correct: 0, covered: 0 });
+function count(t: Tally, won: boolean, found: boolean): void {
+  t.n++;
+  if (won) t.correct++;
+  if (found) t.covered++;
+}
+const rates = (t: Tally): GroupReport => ({ n: t.n, correct: t.correct, accuracy: t.n ? t.correct / t.n : 0, coverage: t.n ? t.covered / t.n : 0 });
 
 /** Every distinct answer a search found: its alternatives and every terminal of its trees. */
 export function foundAnswers(r: Pick<SearchResult, 'alternatives' | 'trees'>): string[] {
