@@ -46,6 +46,12 @@ def left_padded(tok, texts):
     return ids, am
 
 
+# shown under every answer of the policy (manifest "notice")
+SYNTH_NOTICE = ("Answered by Stepwise's small built-in model (3M parameters), trained only on simple synthetic word "
+                "problems: answers to other math, such as competition problems, are often wrong. Server admins can "
+                "plug in a full model (docs/models.md).")
+
+
 def onnx_manifest(out_dir, kind, model_file, **extra):
     """The manifest.json written next to an exported model (the same template, stops and limits for both kinds)."""
     return {
@@ -101,7 +107,7 @@ def export_policy(args):
     ref = {'kind': 'policy', 'input_ids': ids.tolist(), 'attention_mask': am.tolist(), 'position_ids': pos.tolist(),
            'last_logits': out[0][:, -1].tolist(), 'step_input_ids': nxt.tolist(), 'step_logits': out2[0][:, -1].tolist(),
            'layers': cfg.layers, 'kv_heads': cfg.kv_heads, 'head_dim': cfg.head_dim}
-    manifest = onnx_manifest(args.out, 'policy', 'policy.onnx')
+    manifest = onnx_manifest(args.out, 'policy', 'policy.onnx', notice=SYNTH_NOTICE)
     return path, ref, manifest, m.num_params()
 
 

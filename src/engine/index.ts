@@ -38,7 +38,10 @@ export function engineFrom(policy: Policy, scorer: StepScorer | undefined, execu
     policy,
     scorer,
     executor,
-    solve: (question, config = {}, hooks = {}) => search(question, { policy, scorer, executor, sameAnswer: answersEqual }, config, hooks),
+    solve: async (question, config = {}, hooks = {}) => {
+      const result = await search(question, { policy, scorer, executor, sameAnswer: answersEqual }, config, hooks);
+      return { ...result, models: { policy: policy.name, scorer: scorer?.name ?? null, ...(policy.notice && { notice: policy.notice }) } };
+    },
     async close() {
       await Promise.allSettled([policy.close?.(), scorer?.close?.(), executor.close()]);
     },

@@ -83,6 +83,7 @@ function header(t: Thread, images: ImageSet, spoiler: boolean): DiscordMessage[]
   const search = searchLine(t);
   const meta = [conf && `Confidence: ${conf}`, search && `Search: ${search}`].filter(Boolean).join('\n');
   if (meta) parts.push({ content: `-# ${meta.split('\n').join('\n-# ')}`, files: [] });
+  if (t.notice) parts.push({ content: `-# ⓘ ${escapeDiscord(t.notice)}`, files: [] });
   if (t.fallback) parts.push({ content: `-# Math is shown as LaTeX source (${escapeDiscord(t.fallback).slice(0, 200)})`, files: [] });
   return pack(parts);
 }

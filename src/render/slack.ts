@@ -70,6 +70,7 @@ function header(t: Thread, images: ImageSet, spoiler: boolean): SlackMessage[] {
   blocks.push(section(`*Answer:* ${ans}${t.cancelled ? ' (search stopped early; best answer so far)' : ''}`));
   const meta = [confidenceLine(t) && `Confidence: ${confidenceLine(t)}`, searchLine(t) && `Search: ${searchLine(t)}`].filter(Boolean).join('  ·  ');
   if (meta) blocks.push(context(escapeSlack(meta)));
+  if (t.notice) blocks.push(context(`ⓘ ${escapeSlack(t.notice)}`));
   if (t.fallback) blocks.push(context(`Math is shown as LaTeX source (${escapeSlack(t.fallback).slice(0, 200)})`));
   const fallback = `Question: ${t.question.source.slice(0, 1_000)}\nAnswer: ${spoiler ? '(hidden)' : t.answer ?? 'none found'}`;
   const out = posts(escapeSlack(fallback), blocks);

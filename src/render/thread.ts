@@ -169,6 +169,7 @@ interface Meta {
   search: string | null;
   alternatives: AnswerSupport[];
   cancelled: boolean;
+  notice?: string | null;
 }
 
 function assemble(question: string, steps: Step[], meta: Meta, opts: BuildThreadOptions): Thread {
@@ -214,6 +215,7 @@ function assemble(question: string, steps: Step[], meta: Meta, opts: BuildThread
     alternatives: others,
     alternativesLine: alternativesLine(others),
     cancelled: meta.cancelled,
+    notice: meta.notice ?? null,
   };
 }
 
@@ -277,6 +279,7 @@ export function buildThread(result: SearchResult, opts: BuildThreadOptions = {})
       search: searchSummary(result),
       alternatives: result.alternatives,
       cancelled: result.cancelled,
+      notice: result.models?.notice ?? null,
     },
     opts,
   );

@@ -76,6 +76,8 @@ export interface Thread {
   /** "Other answers considered: 12 (2 votes), 15 (1 vote)" or null. */
   alternativesLine: string | null;
   cancelled: boolean;
+  /** The model's note for readers (what it is reliable for), shown under the answer; null when none. */
+  notice: string | null;
   /** Set when math images could not be produced: why (math is then shown as LaTeX source). */
   fallback?: string;
 }

@@ -107,3 +107,16 @@ describe('search strategies on a problem where greedy decoding is wrong', () => 
     await expect(search('x'.repeat(5000), toyDeps())).rejects.toThrow(/limit is 4000/);
   });
 });
+
+describe('engine', () => {
+  test('a solve reports which models answered, with the policy notice for readers', async () => {
+    const { engineFrom } = await import('../../src/engine/index');
+    const deps = toyDeps();
+    const policy = Object.assign(deps.policy, { notice: 'A toy policy: only knows apples.' });
+    const engine = engineFrom(policy, deps.scorer, deps.executor);
+    const r = await engine.solve(QUESTION, { strategy: 'greedy' });
+    expect(r.models).toEqual({ policy: policy.name, scorer: deps.scorer.name, notice: 'A toy policy: only knows apples.' });
+    const plain = await engineFrom(toyDeps().policy, undefined, toyDeps().executor).solve(QUESTION, { strategy: 'greedy' });
+    expect(plain.models).toEqual({ policy: policy.name, scorer: null });
+  });
+});

@@ -46,6 +46,12 @@ describe('manifest validation', () => {
     expect(loadManifest(path.join(REPO, 'models', 'qwen2.5-math-prm-7b')).stepStyles).toContain('prose');
   });
 
+  test('the shipped policy carries a notice for readers; policies without one have none', () => {
+    const policy = path.join(REPO, 'models', 'stepwise-synth-policy', 'manifest.json');
+    if (fs.existsSync(policy)) expect(loadManifest(path.dirname(policy)).notice).toMatch(/small built-in model .* synthetic word problems/);
+    expect(validateManifest(base(), FILE).notice).toBeUndefined();
+  });
+
   test.each([
     ['missing kind', (m: any) => delete m.kind, /virtual\.json: field "kind" is required/],
     ['bad kind', (m: any) => (m.kind = 'critic'), /field "kind" must be one of policy \| ppm \| prm, got "critic"/],
@@ -66,6 +72,8 @@ describe('manifest validation', () => {
     ['openai scorer', (m: any) => ((m.backend = 'openai'), (m.kind = 'ppm')), /field "backend" "openai" serves policies only/],
     ['pooling policy', (m: any) => (m.backend = 'vllm-pooling'), /field "backend" "vllm-pooling" serves scorers/],
     ['bad providers', (m: any) => (m.onnx = { executionProviders: [] }), /field "onnx.executionProviders" must not be empty/],
+    ['notice too long', (m: any) => (m.notice = 'x'.repeat(301)), /field "notice" must be a non-empty string of at most 300 characters/],
+    ['notice not a string', (m: any) => (m.notice = 3), /field "notice" must be a non-empty string/],
     ['unknown step style', (m: any) => (m.stepStyles = ['code', 'latex']), /field "stepStyles" must list one or more of "code", "prose", got "latex"/],
     ['no step style', (m: any) => (m.stepStyles = []), /field "stepStyles" must list one or more of "code", "prose"/],
   ])('%s', (_name, mutate, expected) => {

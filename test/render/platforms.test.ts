@@ -41,6 +41,17 @@ describe('discord payloads', () => {
     expect(all).toContain('… (35 more lines)');
     expect(msgs.length).toBeGreaterThan(4);
   });
+  test("the model's notice for readers goes under the answer, escaped", () => {
+    const withNotice = buildThread(triangleResult({ models: { policy: 'p', scorer: null, notice: 'Small *demo* model: often wrong on competition problems.' } }));
+    expect(withNotice.notice).toBe('Small *demo* model: often wrong on competition problems.');
+    const head = discordMessages(withNotice, fakeImages(withNotice))[0]!.content;
+    expect(head).toContain('-# ⓘ Small \\*demo\\* model: often wrong on competition problems.');
+    expect(head.indexOf('ⓘ')).toBeGreaterThan(head.indexOf('**Answer:**'));
+    const slackHead = JSON.stringify(slackMessages(withNotice, fakeImages(withNotice))[0]);
+    expect(slackHead).toContain('ⓘ Small *demo* model: often wrong on competition problems.');
+    // no notice, no line
+    expect(discordMessages(t, fakeImages(t))[0]!.content).not.toContain('ⓘ');
+  });
   test('markdown and mentions in prose are escaped', () => {
     expect(escapeDiscord('a*b*c @everyone # title')).toBe('a\\*b\\*c @\u200beveryone # title');
     expect(escapeDiscord('# heading')).toBe('\\# heading');

@@ -55,6 +55,7 @@ export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jo
   if (ansImg) parts.push(blockHtml(t.answerBlock, images, jobId, 'answer-img'));
   const meta = [confidenceLine(t) && `Confidence: ${confidenceLine(t)}`, searchLine(t) && `Search: ${searchLine(t)}`].filter(Boolean).join(' · ');
   if (meta) parts.push(`<p class="meta">${esc(meta)}</p>`);
+  if (t.notice) parts.push(`<p class="meta notice">ⓘ ${esc(t.notice)}</p>`);
   if (t.fallback) parts.push(`<p class="meta">Math is shown as LaTeX source (${esc(t.fallback)})</p>`);
   parts.push('</section>');
   t.steps.forEach((s, i) => {

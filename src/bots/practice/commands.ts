@@ -110,6 +110,7 @@ export function problemThread(text: string, n: number): Thread {
     alternatives: [],
     alternativesLine: null,
     cancelled: false,
+    notice: null,
   };
 }
 

@@ -193,11 +193,13 @@ export class Coalescer<U, R> {
 /** A Policy that coalesces concurrent sample() calls into batched calls of the wrapped policy. */
 export class MicroBatchPolicy implements Policy {
   readonly name: string;
+  readonly notice?: string;
   readonly stop: string[];
   private readonly co: Coalescer<SampleRequest, Sample[]>;
 
   constructor(readonly inner: Policy, opts: MicroBatchOptions = {}) {
     this.name = inner.name;
+    this.notice = inner.notice;
     this.stop = inner.stop;
     this.co = new Coalescer((reqs) => inner.sample(reqs), (r) => Math.max(1, r.n), opts);
   }

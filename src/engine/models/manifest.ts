@@ -83,6 +83,11 @@ export interface ModelManifest {
    * only on code-augmented steps says ["code"], so nothing asks it to judge steps written in words.
    */
   stepStyles: StepStyle[];
+  /**
+   * Policies: a short note for the people who read the answers, shown under each one (e.g. what a
+   * small model was trained on and where its answers are unreliable). At most 300 characters.
+   */
+  notice?: string;
   /** Free-form description / model card notes. */
   description?: string;
   /** Directory the manifest lives in (absolute). */
@@ -270,6 +275,13 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     if (bad !== undefined || !stepStyles.length) fail('stepStyles', `must list one or more of ${STEP_STYLES.map((x) => `"${x}"`).join(', ')}${bad !== undefined ? `, got "${bad}"` : ''}`);
   }
 
+  let notice: string | undefined;
+  if (m.notice !== undefined) {
+    const n = m.notice;
+    if (typeof n !== 'string' || !n.trim() || n.length > 300) fail('notice', 'must be a non-empty string of at most 300 characters');
+    notice = (n as string).trim();
+  }
+
   return {
     name,
     kind,
@@ -283,6 +295,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     score,
     limits,
     stepStyles,
+    notice,
     description: typeof m.description === 'string' ? m.description : undefined,
     dir,
     file,

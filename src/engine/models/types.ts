@@ -47,6 +47,8 @@ export interface Sample {
 
 export interface Policy {
   readonly name: string;
+  /** The manifest's note for readers of the answers (what the model is reliable for), if any. */
+  readonly notice?: string;
   /** Default stop strings from the manifest (the engine's step format stops). */
   readonly stop: string[];
   /** Returns, for each request, its n samples in order. */

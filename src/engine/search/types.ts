@@ -123,6 +123,8 @@ export interface SearchResult {
   cancelled: boolean;
   /** The config the search ran with. */
   config: Omit<SearchConfig, 'isCorrect'>;
+  /** The models that answered (set by the engine), with the policy's note for readers, if any. */
+  models?: { policy: string; scorer: string | null; notice?: string };
 }
 
 export interface SearchProgress {

@@ -17,6 +17,7 @@ export interface OnnxPolicyOptions {
 
 export class OnnxPolicy implements Policy {
   readonly name: string;
+  readonly notice?: string;
   readonly stop: string[];
   /** Statistics of the last sample() call (all waves summed). */
   lastStats?: GenStats;
@@ -31,6 +32,7 @@ export class OnnxPolicy implements Policy {
     private readonly opts: OnnxPolicyOptions = {},
   ) {
     this.name = manifest.name;
+    this.notice = manifest.notice;
     this.stop = manifest.stop;
     const id = (t: string, field: string) => {
       const v = tokenizer.tokenToId(t);

@@ -33,12 +33,14 @@ export interface ServerBackendOptions {
 
 export class OpenAIPolicy implements Policy {
   readonly name: string;
+  readonly notice?: string;
   readonly stop: string[];
   readonly client: JsonHttpClient;
 
   constructor(readonly manifest: ModelManifest, opts: ServerBackendOptions = {}) {
     const s = manifest.server!;
     this.name = manifest.name;
+    this.notice = manifest.notice;
     this.stop = manifest.stop;
     const apiKey = s.apiKeyEnv ? process.env[s.apiKeyEnv] : undefined;
     this.client = new JsonHttpClient({ ...s, apiKey, fetch: opts.fetch, retryBaseMs: opts.retryBaseMs });
