@@ -6,7 +6,7 @@
 import type { BlockImage, DiscordFile, DiscordMessage, ImageSet, PlatformOptions, TextBlock, Thread, ThreadStep } from './types';
 import { looksLikeLatex } from './latex';
 import { alternativesLine } from './thread';
-import { CODE_LIMITS, OUTPUT_LIMITS, blockAsText, confidenceLine, cutLines, fenceSafe, searchLine, splitMessage } from './text';
+import { CODE_LIMITS, OUTPUT_LIMITS, blockAsText, cutLines, fenceSafe, metaLines, splitMessage } from './text';
 
 export const DISCORD_LIMITS = { content: 2_000, files: 10, description: 1_024 };
 
@@ -79,10 +79,8 @@ function header(t: Thread, images: ImageSet, spoiler: boolean): DiscordMessage[]
   const files: DiscordFile[] = ans ? [file(ans, spoiler)] : [];
   if (t.cancelled) answerLine += ' (search stopped early; best answer so far)';
   parts.push({ content: answerLine, files });
-  const conf = confidenceLine(t);
-  const search = searchLine(t);
-  const meta = [conf && `Confidence: ${conf}`, search && `Search: ${search}`].filter(Boolean).join('\n');
-  if (meta) parts.push({ content: `-# ${meta.split('\n').join('\n-# ')}`, files: [] });
+  const meta = metaLines(t);
+  if (meta.length) parts.push({ content: meta.map((l) => `-# ${l}`).join('\n'), files: [] });
   if (t.notice) parts.push({ content: `-# ⓘ ${escapeDiscord(t.notice)}`, files: [] });
   if (t.fallback) parts.push({ content: `-# Math is shown as LaTeX source (${escapeDiscord(t.fallback).slice(0, 200)})`, files: [] });
   return pack(parts);

@@ -4,7 +4,7 @@
  * 50 blocks and about 4,000 characters of text per message.
  */
 import { looksLikeLatex } from './latex';
-import { CODE_LIMITS, OUTPUT_LIMITS, blockAsText, confidenceLine, cutLines, cutText, fenceSafe, searchLine, splitMessage } from './text';
+import { CODE_LIMITS, OUTPUT_LIMITS, blockAsText, cutLines, cutText, fenceSafe, metaLines, splitMessage } from './text';
 import { alternativesLine } from './thread';
 import type { BlockImage, ImageSet, PlatformOptions, SlackBlock, SlackFile, SlackMessage, TextBlock, Thread, ThreadStep } from './types';
 
@@ -68,7 +68,7 @@ function header(t: Thread, images: ImageSet, spoiler: boolean): SlackMessage[] {
   blocks.push(...sections(`*Question*${qImg ? ' (typeset in the thread)' : ''}\n${blockText(t.question)}`));
   const ans = spoiler ? '_hidden (practice mode): use *Reveal answer* at the end of the thread_' : answerInline(t.answer);
   blocks.push(section(`*Answer:* ${ans}${t.cancelled ? ' (search stopped early; best answer so far)' : ''}`));
-  const meta = [confidenceLine(t) && `Confidence: ${confidenceLine(t)}`, searchLine(t) && `Search: ${searchLine(t)}`].filter(Boolean).join('  ·  ');
+  const meta = metaLines(t).join('  ·  ');
   if (meta) blocks.push(context(escapeSlack(meta)));
   if (t.notice) blocks.push(context(`ⓘ ${escapeSlack(t.notice)}`));
   if (t.fallback) blocks.push(context(`Math is shown as LaTeX source (${escapeSlack(t.fallback).slice(0, 200)})`));

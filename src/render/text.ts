@@ -129,6 +129,13 @@ export function confidenceLine(t: Thread): string | null {
   return parts.length ? parts.join(' · ') : null;
 }
 
+/** The header's small print: "Confidence: …" and "Search: …", each when there is something to say. */
+export function metaLines(t: Thread): string[] {
+  const conf = confidenceLine(t);
+  const search = searchLine(t);
+  return [conf && `Confidence: ${conf}`, search && `Search: ${search}`].filter((x): x is string => Boolean(x));
+}
+
 /** "mcts · 16 rollouts · 212 nodes · 12.4 s" or null. */
 export function searchLine(t: Thread): string | null {
   if (!t.strategy) return null;

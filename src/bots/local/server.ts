@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SearchProgress, SearchResult } from '../../engine/index';
 import { buildThread } from '../../render/thread';
-import { confidenceLine, searchLine } from '../../render/text';
+import { metaLines } from '../../render/text';
 import type { ImageSet, TextBlock, Thread } from '../../render/types';
 import type { BotCore } from '../core/index';
 import { alternativesText, progressText } from '../core/present';
@@ -53,7 +53,7 @@ export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jo
     `<p class="answer"><b>Answer:</b> <span id="answer">${esc(t.answer ?? 'none found')}</span>${t.cancelled ? ' <i>(search stopped early; best answer so far)</i>' : ''}</p>`,
   );
   if (ansImg) parts.push(blockHtml(t.answerBlock, images, jobId, 'answer-img'));
-  const meta = [confidenceLine(t) && `Confidence: ${confidenceLine(t)}`, searchLine(t) && `Search: ${searchLine(t)}`].filter(Boolean).join(' · ');
+  const meta = metaLines(t).join(' · ');
   if (meta) parts.push(`<p class="meta">${esc(meta)}</p>`);
   if (t.notice) parts.push(`<p class="meta notice">ⓘ ${esc(t.notice)}</p>`);
   if (t.fallback) parts.push(`<p class="meta">Math is shown as LaTeX source (${esc(t.fallback)})</p>`);
