@@ -275,12 +275,9 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     if (bad !== undefined || !stepStyles.length) fail('stepStyles', `must list one or more of ${STEP_STYLES.map((x) => `"${x}"`).join(', ')}${bad !== undefined ? `, got "${bad}"` : ''}`);
   }
 
-  let notice: string | undefined;
-  if (m.notice !== undefined) {
-    const n = m.notice;
-    if (typeof n !== 'string' || !n.trim() || n.length > 300) fail('notice', 'must be a non-empty string of at most 300 characters');
-    notice = (n as string).trim();
-  }
+  const n = m.notice;
+  const notice =
+    n === undefined ? undefined : typeof n === 'string' && n.trim() !== '' && n.length <= 300 ? n.trim() : fail('notice', 'must be a non-empty string of at most 300 characters');
 
   return {
     name,
