@@ -48,7 +48,7 @@ export async function benchModels(opts: BenchModelsOptions = {}): Promise<BenchM
   const policyDir = opts.policyDir ?? (fs.existsSync(path.join(DEFAULT_POLICY_DIR, 'manifest.json')) ? DEFAULT_POLICY_DIR : FIXTURE);
   const scorerDir = opts.scorerDir ?? (fs.existsSync(path.join(DEFAULT_SCORER_DIR, 'manifest.json')) ? DEFAULT_SCORER_DIR : FIXTURE);
   log(`bench models: policy ${path.relative(process.cwd(), policyDir) || policyDir}, scorer ${path.relative(process.cwd(), scorerDir) || scorerDir}`);
-  if (process.platform === 'linux' && !process.env.MALLOC_TRIM_THRESHOLD_)
+  if (process.platform === 'linux' && !(process.env.MALLOC_TRIM_THRESHOLD_ && process.env.MALLOC_MMAP_THRESHOLD_))
     log('  note: MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ are not set (./stepwise sets them): decode steps may page-fault and the figures swing');
   const policy = await loadPolicy(policyDir, { ignoreEos: true, maxBatch: 64 });
   const scorer = await loadScorer(scorerDir);
