@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FAMILIES, generateProblems, type SynthProblem } from '../../src/engine/synth/generator';
+import { FAMILIES, generateProblems, type SynthProblem, type Variant } from '../../src/engine/synth/generator';
+import { Builder } from '../../src/engine/synth/generator/builder';
 
 const PY = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -119,5 +121,66 @@ describe('SynthMath generator', () => {
     const frames = new Set(train.flatMap((p) => p.frames));
     expect(frames.size).toBeGreaterThan(150);
     expect(train.filter((p) => p.frames.some((f) => f.startsWith('distract.'))).length).toBeGreaterThan(train.length * 0.2);
+  });
+});
+
+/**
+ * A structure's signatures over many seeds: the sentence slots it says and asks (distractors
+ * off) with its number of steps. Two variants with a signature in common are the same structure.
+ */
+function signatures(v: Variant): Set<string> {
+  const out = new Set<string>();
+  for (let seed = 1; seed <= 25; seed++) {
+    const b = new Builder(seed, new Set(), 0, 2);
+    const r = b.finish(v.build(b));
+    out.add(`${r.frames.map((f) => f.split('#')[0]).sort().join(',')}|${r.steps.length}`);
+  }
+  return out;
+}
+
+describe('SynthMath generator versions', () => {
+  const read = (f: string) => fs.readFileSync(path.join(__dirname, '../../data/synth', f), 'utf8').trim().split('\n');
+
+  test('version 1 reproduces the round-0 data, and the evaluation splits never change', () => {
+    for (const split of ['test-id', 'test-ood'] as const) {
+      const committed = read(`${split}.jsonl`);
+      for (const version of [1, 2]) {
+        const now = generateProblems({ split, count: committed.length, seed: 1, version }).map((p) => JSON.stringify(p));
+        expect(now).toEqual(committed);
+      }
+    }
+    // the round-0 train and synthesis data, byte for byte (sha256 recorded before version 2 existed)
+    const digest = (ps: SynthProblem[]) => createHash('sha256').update(ps.map((p) => JSON.stringify(p)).join('\n')).digest('hex');
+    expect(digest(generateProblems({ split: 'train', count: 1000, seed: 1, version: 1 }))).toBe('c3636f30c72877339dc7678e4dbe7ae0d5add1fa8db3dd9d5e16d0a5475f97cb');
+    expect(digest(generateProblems({ split: 'synthesis', count: 500, seed: 1, version: 1 }))).toBe('9481f886ff8d69524a4419e224d3524cb3870e69b2ffe3a7d6ff3a7a3158e543');
+    const added = new Set(FAMILIES.flatMap((f) => f.variants.filter((v) => (v.since ?? 1) > 1).map((v) => `${f.name}/${v.id}`)));
+    const v2 = generateProblems({ split: 'train', count: 2000, seed: 1 });
+    expect(v2.filter((p) => added.has(p.template)).length).toBeGreaterThan(200);
+  });
+
+  test('version 2 adds new compositions in every family, none of them a held-out structure', () => {
+    for (const f of FAMILIES) {
+      const added = f.variants.filter((v) => (v.since ?? 1) > 1 && !v.ood);
+      expect(`${f.name}: ${added.length >= 2}`).toBe(`${f.name}: true`);
+      const held = f.variants.filter((v) => v.ood).map((v) => [v.id, signatures(v)] as const);
+      const old = f.variants.filter((v) => !v.ood && !added.includes(v)).map((v) => [v.id, signatures(v)] as const);
+      for (const v of added) {
+        const sig = signatures(v);
+        for (const [id, other] of [...held, ...old]) {
+          const same = [...sig].filter((x) => other.has(x));
+          expect(`${f.name}/${v.id} vs ${id}: ${same.join(' ')}`).toBe(`${f.name}/${v.id} vs ${id}: `);
+        }
+      }
+    }
+  });
+
+  test('version 2 adds training frames, none of them a held-out frame', () => {
+    const v2 = generateProblems({ split: 'train', count: 4000, seed: 3 });
+    const v1Frames = new Set(generateProblems({ split: 'train', count: 4000, seed: 3, version: 1 }).flatMap((p) => p.frames));
+    const v2Frames = new Set(v2.flatMap((p) => p.frames));
+    expect(v2Frames.size).toBeGreaterThan(v1Frames.size + 40);
+    expect([...v2Frames].some((f) => f.includes('#o'))).toBe(false);
+    const oodQuestions = new Set(generateProblems({ split: 'test-ood', count: 400, seed: 1 }).map((p) => p.question));
+    expect(v2.some((p) => oodQuestions.has(p.question))).toBe(false);
   });
 });

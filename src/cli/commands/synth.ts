@@ -1,20 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
-import { generateProblems, SPLITS, type Split } from '../../engine/synth/generator';
+import { GENERATOR_VERSION, generateProblems, SPLITS, type Split } from '../../engine/synth/generator';
 
-const USAGE = `Usage: ./stepwise synth generate --split train|test-id|test-ood|synthesis --count N [--seed S] [--out FILE.jsonl]
+const USAGE = `Usage: ./stepwise synth generate --split train|test-id|test-ood|synthesis --count N [--seed S] [--generator-version V] [--out FILE.jsonl]
 
 Writes SynthMath problems as JSONL (one object per line: id, split, family, template, question,
 answer, solution (not for synthesis), steps, frames, novelty). Without --out, writes to stdout.
-The same split, count and seed always give the same problems.
+The same split, count, seed and generator version always give the same problems.
 
 Options:
   --split      train | test-id | test-ood | synthesis (default train)
   --count      number of problems (default 100)
   --seed       seed (default 1)
   --out        output file (directories are created)
-  --distractor probability of a distractor sentence, 0..1 (default 0.35)`;
+  --distractor probability of a distractor sentence, 0..1 (default 0.35)
+  --generator-version
+               1 reproduces the round-0 training data; ${GENERATOR_VERSION} (default) adds new
+               compositions of each family's pieces and more sentence frames. Only train and
+               synthesis change: test-id and test-ood are always version 1.`;
 
 export const synthCommand: CliCommand = {
   name: 'synth',
@@ -27,6 +31,7 @@ export const synthCommand: CliCommand = {
       seed: { type: 'string' },
       out: { type: 'string' },
       distractor: { type: 'string' },
+      'generator-version': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -44,8 +49,10 @@ export const synthCommand: CliCommand = {
       distractorRate = Number(values.distractor);
       if (!(distractorRate >= 0 && distractorRate <= 1)) throw new CliError('--distractor must be a number in [0, 1]', 2);
     }
+    const version = intFlag('generator-version', values['generator-version'], GENERATOR_VERSION, 1);
+    if (version > GENERATOR_VERSION) throw new CliError(`--generator-version must be 1..${GENERATOR_VERSION}`, 2);
     const t0 = Date.now();
-    const problems = generateProblems({ split, count, seed, distractorRate });
+    const problems = generateProblems({ split, count, seed, distractorRate, version });
     const text = problems.map((p) => JSON.stringify(p)).join('\n') + (problems.length ? '\n' : '');
     if (values.out) {
       fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });

@@ -49,7 +49,13 @@ export class Builder {
   readonly eligible: number[] = [];
   usedHeldOut = false;
 
-  constructor(seed: number, private readonly heldOut: Set<number>, private readonly distractorRate = 0.35) {
+  constructor(
+    seed: number,
+    private readonly heldOut: Set<number>,
+    private readonly distractorRate = 0.35,
+    /** Generator version: 2 adds each slot's `more` training frames. */
+    private readonly version = 1,
+  ) {
     this.rng = new Rng(seed);
     this.wrng = new Rng(seed ^ 0x5bd1e995);
   }
@@ -86,8 +92,9 @@ export class Builder {
       this.frames.push(`${s.id}#o${i}`);
       this.usedHeldOut = true;
     } else {
-      const i = Math.floor(this.wrng.next() * s.train.length);
-      frame = s.train[i]!;
+      const pool = this.version >= 2 && s.more.length ? [...s.train, ...s.more] : s.train;
+      const i = Math.floor(this.wrng.next() * pool.length);
+      frame = pool[i]!;
       this.frames.push(`${s.id}#t${i}`);
     }
     return render(frame, vars, this.wrng);

@@ -7,6 +7,11 @@
  * - `test-ood`: every problem has at least one novelty never seen in training: a held-out
  *   structure (a new combination of known steps, usually a longer chain) or one or two
  *   sentences worded with held-out frames (new arrangements of known words).
+ *
+ * Generator versions (`version`): 1 is the generator of the round-0 models; 2 (the default) adds
+ * training structures that are new compositions of each family's pieces and more training
+ * sentence frames. Versions change `train` and `synthesis` only: `test-id` and `test-ood` are
+ * always version 1, so every round is evaluated on the same problems.
  */
 import { Builder, type BuiltProblem } from './builder';
 import { FAMILIES, type Family, type Variant } from './families';
@@ -40,29 +45,38 @@ export interface GenerateOptions {
   seed: number;
   /** Probability of a distractor sentence (default 0.35). */
   distractorRate?: number;
+  /** Generator version for the train and synthesis splits (default GENERATOR_VERSION). */
+  version?: number;
 }
+
+/** The newest generator version. */
+export const GENERATOR_VERSION = 2;
+
+/** The version a split is generated with: evaluation splits are frozen at version 1. */
+export const splitVersion = (split: Split, version = GENERATOR_VERSION): number => (split === 'train' || split === 'synthesis' ? version : 1);
 
 export { FAMILIES };
 export type { Family, Variant };
 
-function build(v: Variant, seed: number, heldOut: Set<number>, distractorRate: number): BuiltProblem {
-  const b = new Builder(seed, heldOut, distractorRate);
+function build(v: Variant, seed: number, heldOut: Set<number>, distractorRate: number, version = 1): BuiltProblem {
+  const b = new Builder(seed, heldOut, distractorRate, version);
   const result = v.build(b);
   return b.finish(result);
 }
 
-export function generateOne(split: Split, seed: number, index: number, distractorRate = 0.35): SynthProblem {
+export function generateOne(split: Split, seed: number, index: number, distractorRate = 0.35, version = GENERATOR_VERSION): SynthProblem {
+  const ver = splitVersion(split, version);
   const family = FAMILIES[index % FAMILIES.length]!;
   const pseed = hashSeed(split, seed, index);
   const rng = new Rng(pseed);
-  const trainVariants = family.variants.filter((v) => !v.ood);
+  const trainVariants = family.variants.filter((v) => !v.ood && (v.since ?? 1) <= ver);
   const oodVariants = family.variants.filter((v) => v.ood);
   let variant: Variant;
   let built: BuiltProblem;
   const novelty: string[] = [];
   if (split !== 'test-ood') {
     variant = rng.pick(trainVariants);
-    built = build(variant, pseed, new Set(), distractorRate);
+    built = build(variant, pseed, new Set(), distractorRate, ver);
   } else {
     const structural = oodVariants.length > 0 && rng.chance(0.25);
     variant = structural ? rng.pick(oodVariants) : rng.pick(trainVariants);
@@ -97,6 +111,6 @@ export function generateOne(split: Split, seed: number, index: number, distracto
 /** Deterministic: the same split, count and seed always give the same problems. */
 export function generateProblems(opts: GenerateOptions): SynthProblem[] {
   const out: SynthProblem[] = [];
-  for (let i = 0; i < opts.count; i++) out.push(generateOne(opts.split, opts.seed, i, opts.distractorRate));
+  for (let i = 0; i < opts.count; i++) out.push(generateOne(opts.split, opts.seed, i, opts.distractorRate, opts.version));
   return out;
 }

@@ -10,9 +10,11 @@ export interface Slot {
   id: string;
   train: string[];
   ood: string[];
+  /** Training frames added in generator version 2 (version 1 draws from `train` only). */
+  more: string[];
 }
 
-export const slot = (id: string, train: string[], ood: string[] = []): Slot => ({ id, train, ood });
+export const slot = (id: string, train: string[], ood: string[] = [], more: string[] = []): Slot => ({ id, train, ood, more });
 
 export type Vars = Record<string, string | number>;
 

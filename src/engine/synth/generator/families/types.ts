@@ -6,6 +6,11 @@ export interface Variant {
   id: string;
   /** Held-out structure: only in the out-of-distribution split. */
   ood?: boolean;
+  /**
+   * Generator version that added this (training) structure; default 1. Version 2 added new
+   * compositions of each family's known pieces, so the policy learns pieces, not whole templates.
+   */
+  since?: number;
   build(b: Builder): Ex;
 }
 
