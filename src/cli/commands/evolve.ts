@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { evolve } from '../../engine/synth/evolve';
+import { GENERATOR_VERSION } from '../../engine/synth/generator';
 
 const usage = `Usage: ./stepwise evolve [--rounds N] [options]
 
@@ -17,6 +18,8 @@ Options:
   --device cpu|cuda     where PyTorch trains (default cpu; cuda needs a CUDA build of PyTorch,
                         pick its python with STEPWISE_PYTHON)
   --train-count N       SynthMath training problems (default 30000)
+  --generator-version V SynthMath generator version of the train and synthesis problems
+                        (default ${GENERATOR_VERSION}; 1 is the round-0 generator)
   --synth-problems N    problems searched per round (default 200)
   --rollouts N          MCTS rollouts per problem (default 8)
   --candidates N        candidates per expansion (default 6)
@@ -41,6 +44,7 @@ export const command: CliCommand = {
       out: { type: 'string' },
       device: { type: 'string' },
       'train-count': { type: 'string' },
+      'generator-version': { type: 'string' },
       'synth-problems': { type: 'string' },
       rollouts: { type: 'string' },
       candidates: { type: 'string' },
@@ -73,6 +77,7 @@ export const command: CliCommand = {
         device,
         python,
         trainCount: intFlag('train-count', values['train-count'], 30000),
+        generatorVersion: intFlag('generator-version', values['generator-version'], GENERATOR_VERSION),
         synthProblems: intFlag('synth-problems', values['synth-problems'], 200),
         rollouts: intFlag('rollouts', values.rollouts, 8),
         candidates: intFlag('candidates', values.candidates, 6),

@@ -25,6 +25,8 @@ export interface EvolveOptions {
   device: 'cpu' | 'cuda';
   python: string;
   trainCount: number;
+  /** SynthMath generator version of the train and synthesis problems (default: the newest). */
+  generatorVersion?: number;
   synthProblems: number;
   rollouts: number;
   candidates: number;
@@ -74,7 +76,7 @@ export async function evolve(o: EvolveOptions): Promise<void> {
       ['synthesis', o.synthProblems * o.rounds, 'synthesis.jsonl'],
     ];
     for (const [split, count, file] of splits) {
-      const problems = generateProblems({ split, count, seed: o.seed });
+      const problems = generateProblems({ split, count, seed: o.seed, version: o.generatorVersion });
       fs.writeFileSync(data(file), problems.map((p) => JSON.stringify(p)).join('\n') + '\n');
     }
     return { train: o.trainCount };
