@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FAMILIES, generateProblems, type SynthProblem, type Variant } from '../../src/engine/synth/generator';
 import { Builder } from '../../src/engine/synth/generator/builder';
+import { PEOPLE } from '../../src/engine/synth/generator/lexicon';
 
 const PY = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -187,5 +188,19 @@ describe('SynthMath generator versions', () => {
     expect([...v2Frames].some((f) => f.includes('#o'))).toBe(false);
     const oodQuestions = new Set(generateProblems({ split: 'test-ood', count: 400, seed: 1 }).map((p) => p.question));
     expect(v2.some((p) => oodQuestions.has(p.question))).toBe(false);
+  });
+
+  test('version 2 names many different people in each structure (version 1 tied names to structures)', () => {
+    const distinct = (version: number) => {
+      const names = new Map<string, string[]>();
+      for (const p of generateProblems({ split: 'train', count: 6000, seed: 3, version })) {
+        const first = p.question.match(/[A-Z][a-z]+/g)?.find((w) => PEOPLE.some((x) => x.name === w));
+        if (first) names.set(p.template, [...(names.get(p.template) ?? []), first]);
+      }
+      // different names among the first 30 problems of each structure that name someone (30 names exist)
+      return Math.min(...[...names.values()].filter((l) => l.length >= 30).map((l) => new Set(l.slice(0, 30)).size));
+    };
+    expect(distinct(1)).toBeLessThan(10);
+    expect(distinct(2)).toBeGreaterThanOrEqual(12);
   });
 });

@@ -76,7 +76,10 @@ export function generateOne(split: Split, seed: number, index: number, distracto
   const novelty: string[] = [];
   if (split !== 'test-ood') {
     variant = rng.pick(trainVariants);
-    built = build(variant, pseed, new Set(), distractorRate, ver);
+    // Version 1 seeded the builder like the variant pick, so a structure's first draw (usually its
+    // first person) depended on which structure was picked: few names per structure. Version 2
+    // gives the builder its own seed.
+    built = build(variant, ver >= 2 ? hashSeed('build', pseed) : pseed, new Set(), distractorRate, ver);
   } else {
     const structural = oodVariants.length > 0 && rng.chance(0.25);
     variant = structural ? rng.pick(oodVariants) : rng.pick(trainVariants);
