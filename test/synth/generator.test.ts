@@ -6,6 +6,7 @@ import path from 'node:path';
 import { FAMILIES, generateProblems, type SynthProblem, type Variant } from '../../src/engine/synth/generator';
 import { Builder } from '../../src/engine/synth/generator/builder';
 import { PEOPLE } from '../../src/engine/synth/generator/lexicon';
+import { definedSlots } from '../../src/engine/synth/generator/phrasing';
 
 const PY = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -188,6 +189,27 @@ describe('SynthMath generator versions', () => {
     expect([...v2Frames].some((f) => f.includes('#o'))).toBe(false);
     const oodQuestions = new Set(generateProblems({ split: 'test-ood', count: 400, seed: 1 }).map((p) => p.question));
     expect(v2.some((p) => oodQuestions.has(p.question))).toBe(false);
+  });
+
+  test('version 2 frames are no rewordings of held-out frames (token similarity below 0.8)', () => {
+    const tokens = (f: string) => f.toLowerCase().match(/\{[^}]*\}|[a-z]+|[^\sa-z]/g) ?? [];
+    /** 2 × longest common token subsequence / total length (1 = identical). */
+    const similarity = (a: string[], b: string[]) => {
+      const dp = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+      for (let i = 1; i <= a.length; i++)
+        for (let j = 1; j <= b.length; j++) dp[i]![j] = a[i - 1] === b[j - 1] ? dp[i - 1]![j - 1]! + 1 : Math.max(dp[i - 1]![j]!, dp[i]![j - 1]!);
+      return (2 * dp[a.length]![b.length]!) / (a.length + b.length);
+    };
+    const slots = definedSlots();
+    expect(slots.filter((s) => s.more.length).length).toBeGreaterThan(60);
+    const close: string[] = [];
+    for (const s of slots)
+      for (const o of s.ood)
+        for (const m of s.more) {
+          const r = similarity(tokens(m), tokens(o));
+          if (r >= 0.8) close.push(`${s.id}: "${m}" ~ held-out "${o}" (${r.toFixed(2)})`);
+        }
+    expect(close).toEqual([]);
   });
 
   test('version 2 names many different people in each structure (version 1 tied names to structures)', () => {

@@ -14,7 +14,16 @@ export interface Slot {
   more: string[];
 }
 
-export const slot = (id: string, train: string[], ood: string[] = [], more: string[] = []): Slot => ({ id, train, ood, more });
+const SLOTS: Slot[] = [];
+
+export function slot(id: string, train: string[], ood: string[] = [], more: string[] = []): Slot {
+  const s = { id, train, ood, more };
+  SLOTS.push(s);
+  return s;
+}
+
+/** Every slot defined so far (the families define theirs when loaded); for data checks. */
+export const definedSlots = (): readonly Slot[] => SLOTS;
 
 export type Vars = Record<string, string | number>;
 
