@@ -1,0 +1,37 @@
+import { synthCommand } from '../../src/cli/commands/synth';
+import { FAMILIES, type SynthProblem } from '../../src/engine/synth/generator';
+
+async function synth(args: string[]): Promise<SynthProblem[]> {
+  const chunks: string[] = [];
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+    chunks.push(String(c));
+    return true;
+  });
+  try {
+    expect(await synthCommand.run(['generate', ...args])).toBe(0);
+  } finally {
+    out.mockRestore();
+  }
+  return chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as SynthProblem);
+}
+
+describe('./stepwise synth generate --generator-version', () => {
+  const added = new Set(FAMILIES.flatMap((f) => f.variants.filter((v) => (v.since ?? 1) > 1).map((v) => `${f.name}/${v.id}`)));
+
+  test('the default (version 2) draws the new structures; version 1 never does', async () => {
+    const v2 = await synth(['--split', 'train', '--count', '300', '--seed', '4']);
+    const v1 = await synth(['--split', 'train', '--count', '300', '--seed', '4', '--generator-version', '1']);
+    expect(v2.filter((p) => added.has(p.template)).length).toBeGreaterThan(100);
+    expect(v1.filter((p) => added.has(p.template))).toEqual([]);
+  });
+
+  test('the OOD test split is the same in every version', async () => {
+    const args = ['--split', 'test-ood', '--count', '50', '--seed', '1'];
+    expect(await synth([...args, '--generator-version', '1'])).toEqual(await synth(args));
+  });
+
+  test('an unknown version is refused with the valid range', async () => {
+    await expect(synthCommand.run(['generate', '--generator-version', '3'])).rejects.toThrow(/--generator-version must be 1\.\.2/);
+    await expect(synthCommand.run(['generate', '--generator-version', '0'])).rejects.toThrow(/>= 1/);
+  });
+});
