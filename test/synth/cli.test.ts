@@ -1,5 +1,6 @@
 import { synthCommand } from '../../src/cli/commands/synth';
-import { FAMILIES, type SynthProblem } from '../../src/engine/synth/generator';
+import { type SynthProblem } from '../../src/engine/synth/generator';
+import { addedTemplates } from '../helpers/synth';
 
 async function synth(args: string[]): Promise<SynthProblem[]> {
   const chunks: string[] = [];
@@ -16,7 +17,7 @@ async function synth(args: string[]): Promise<SynthProblem[]> {
 }
 
 describe('./stepwise synth generate --generator-version', () => {
-  const added = new Set(FAMILIES.flatMap((f) => f.variants.filter((v) => (v.since ?? 1) > 1).map((v) => `${f.name}/${v.id}`)));
+  const added = addedTemplates();
 
   test('the default (version 2) draws the new structures; version 1 never does', async () => {
     const v2 = await synth(['--split', 'train', '--count', '300', '--seed', '4']);
@@ -33,5 +34,12 @@ describe('./stepwise synth generate --generator-version', () => {
   test('an unknown version is refused with the valid range', async () => {
     await expect(synthCommand.run(['generate', '--generator-version', '3'])).rejects.toThrow(/--generator-version must be 1\.\.2/);
     await expect(synthCommand.run(['generate', '--generator-version', '0'])).rejects.toThrow(/>= 1/);
+  });
+});
+
+describe('./stepwise evolve --generator-version', () => {
+  test('is parsed like synth generate: an unknown version is refused before any work starts', async () => {
+    const { command: evolve } = await import('../../src/cli/commands/evolve');
+    await expect(evolve.run(['--generator-version', '3', '--out', '/nonexistent/never-created'])).rejects.toThrow(/--generator-version must be 1\.\.2/);
   });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { evolve } from '../../engine/synth/evolve';
+import { generatorVersionFlag } from './synth';
 import { GENERATOR_VERSION } from '../../engine/synth/generator';
 
 const usage = `Usage: ./stepwise evolve [--rounds N] [options]
@@ -64,6 +65,7 @@ export const command: CliCommand = {
       throw new CliError('--policy-minutes takes numbers of minutes, e.g. 15,6 (0 for round 1 only with --init-policy)', 2);
     }
     if (values['init-policy'] && !values.tokenizer) throw new CliError('--init-policy needs --tokenizer (the checkpoint\'s tokenizer.json)', 2);
+    const generatorVersion = generatorVersionFlag(values['generator-version']);
     const out = path.resolve(values.out ?? 'training/runs/evolve');
     if (values.restart) fs.rmSync(path.join(out, 'state.json'), { force: true });
     fs.mkdirSync(out, { recursive: true });
@@ -77,7 +79,7 @@ export const command: CliCommand = {
         device,
         python,
         trainCount: intFlag('train-count', values['train-count'], 30000),
-        generatorVersion: intFlag('generator-version', values['generator-version'], GENERATOR_VERSION),
+        generatorVersion,
         synthProblems: intFlag('synth-problems', values['synth-problems'], 200),
         rollouts: intFlag('rollouts', values.rollouts, 8),
         candidates: intFlag('candidates', values.candidates, 6),

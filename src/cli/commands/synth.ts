@@ -3,6 +3,13 @@ import path from 'node:path';
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { GENERATOR_VERSION, generateProblems, SPLITS, type Split } from '../../engine/synth/generator';
 
+/** Parses --generator-version (1..GENERATOR_VERSION; default the newest), for synth and evolve. */
+export function generatorVersionFlag(value: string | undefined): number {
+  const version = intFlag('generator-version', value, GENERATOR_VERSION, 1);
+  if (version > GENERATOR_VERSION) throw new CliError(`--generator-version must be 1..${GENERATOR_VERSION}`, 2);
+  return version;
+}
+
 const USAGE = `Usage: ./stepwise synth generate --split train|test-id|test-ood|synthesis --count N [--seed S] [--generator-version V] [--out FILE.jsonl]
 
 Writes SynthMath problems as JSONL (one object per line: id, split, family, template, question,
@@ -49,8 +56,7 @@ export const synthCommand: CliCommand = {
       distractorRate = Number(values.distractor);
       if (!(distractorRate >= 0 && distractorRate <= 1)) throw new CliError('--distractor must be a number in [0, 1]', 2);
     }
-    const version = intFlag('generator-version', values['generator-version'], GENERATOR_VERSION, 1);
-    if (version > GENERATOR_VERSION) throw new CliError(`--generator-version must be 1..${GENERATOR_VERSION}`, 2);
+    const version = generatorVersionFlag(values['generator-version']);
     const t0 = Date.now();
     const problems = generateProblems({ split, count, seed, distractorRate, version });
     const text = problems.map((p) => JSON.stringify(p)).join('\n') + (problems.length ? '\n' : '');
