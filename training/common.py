@@ -59,7 +59,8 @@ def run_programs(programs, timeout=5.0, python=sys.executable, workers=None):
         try:
             r = subprocess.run([python, '-c', p], capture_output=True, text=True, timeout=timeout)
             return r.stdout.strip() if r.returncode == 0 else None
-        except subprocess.TimeoutExpired:
+        except (subprocess.TimeoutExpired, ValueError, UnicodeDecodeError):
+            # ValueError: a sampled program with a NUL byte cannot be an argv string
             return None
 
     with ThreadPoolExecutor(workers) as ex:
