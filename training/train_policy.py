@@ -165,7 +165,8 @@ def main():
             n = int(am.sum())
             seen_tok += n
             tok_since += n
-            ema = float(loss) if ema is None else 0.95 * ema + 0.05 * float(loss)
+            lv = loss.item()
+            ema = lv if ema is None else 0.95 * ema + 0.05 * lv
             if step % args.log_every == 0:
                 now = time.time()
                 el = now - t0
