@@ -96,6 +96,8 @@ def main():
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--log-every', type=int, default=10)
     ap.add_argument('--heldout-out', help='write the held-out pairs (JSONL) here, for ./stepwise eval --pairs')
+    ap.add_argument('--heldout-pairs', help='use these pairs (JSONL) as the held-out set instead of a random '
+                    'share, and train on no pair of their problems (compare runs on one fixed set)')
     args = ap.parse_args()
     setup_threads(args.device)
     torch.manual_seed(args.seed)
@@ -104,9 +106,14 @@ def main():
     rows = load_pairs(args.pairs)
     # hold out whole problems (by question when the pairs carry it, else by prompt), not single pairs
     key = lambda r: r.get('question', r['prompt'])
-    prompts = sorted({key(r) for r in rows})
-    rng.shuffle(prompts)
-    held = set(prompts[:max(1, int(len(prompts) * args.heldout))]) if len(prompts) > 1 else set()
+    if args.heldout_pairs:
+        fixed = load_pairs([args.heldout_pairs])
+        held = {key(r) for r in fixed}
+        rows = [r for r in rows if key(r) not in held] + fixed
+    else:
+        prompts = sorted({key(r) for r in rows})
+        rng.shuffle(prompts)
+        held = set(prompts[:max(1, int(len(prompts) * args.heldout))]) if len(prompts) > 1 else set()
     train = encode_pairs(tok, [r for r in rows if key(r) not in held], args.max_len)
     val = encode_pairs(tok, [r for r in rows if key(r) in held], args.max_len)
     if args.heldout_out:
