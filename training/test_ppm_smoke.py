@@ -40,10 +40,17 @@ def main():
     assert (rec['prompt'] + rec['pos']).startswith("<|user|>:\nTom buys") and "\n\n<|assistant|>: Let's think" in rec['prompt'] + rec['pos']
     subprocess.run([py, f'{HERE}/train_ppm.py', '--pairs', f'{d}/pairs.jsonl', '--init', f'{d}/pol', '--tokenizer', tok,
                     '--out', f'{d}/ppm', '--minutes', '2', '--epochs', '6', '--batch', '16', '--lr', '3e-3',
-                    '--heldout', '0.2', '--log-every', '10'], check=True)
+                    '--heldout', '0.2', '--log-every', '10', '--heldout-out', f'{d}/heldout.jsonl'], check=True)
     log = json.load(open(f'{d}/ppm/train_log.json'))
+    # a second run on the same pairs with the first run's held-out file as its fixed held-out set
+    subprocess.run([py, f'{HERE}/train_ppm.py', '--pairs', f'{d}/pairs.jsonl', '--init', f'{d}/pol', '--tokenizer', tok,
+                    '--out', f'{d}/ppm2', '--minutes', '0.2', '--epochs', '0.2', '--batch', '16',
+                    '--heldout-pairs', f'{d}/heldout.jsonl', '--log-every', '10'], check=True)
+    log2 = json.load(open(f'{d}/ppm2/train_log.json'))
     print(json.dumps({'heldout_pair_accuracy': log['heldout_pair_accuracy'], 'train_loss': log['train_loss'],
-                      'heldout_loss': log['heldout_loss']}))
+                      'heldout_loss': log['heldout_loss'], 'total_pairs': sum(1 for _ in open(f'{d}/pairs.jsonl')),
+                      'heldout_file_pairs': sum(1 for _ in open(f'{d}/heldout.jsonl')),
+                      'fixed_run': {'train_pairs': log2['train_pairs'], 'heldout_pairs': log2['heldout_pairs']}}))
 
 
 if __name__ == '__main__':

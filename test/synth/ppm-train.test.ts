@@ -25,6 +25,10 @@ const hasTorch = (() => {
     const last = JSON.parse(out.trim().split('\n').pop()!);
     expect(last.train_loss).toBeLessThan(0.5);
     expect(last.heldout_pair_accuracy).toBeGreaterThan(0.8);
+    // --heldout-pairs: the given file is the held-out set, and none of its problems is trained on
+    expect(last.heldout_file_pairs).toBeGreaterThan(0);
+    expect(last.fixed_run.heldout_pairs).toBe(last.heldout_file_pairs);
+    expect(last.fixed_run.train_pairs).toBe(last.total_pairs - last.heldout_file_pairs);
   },
   300_000,
 );
