@@ -36,3 +36,10 @@ export function intFlag(name: string, value: string | undefined, fallback: numbe
   if (!Number.isInteger(n) || n < min) throw new CliError(`--${name} must be an integer >= ${min}, got "${value}"`, 2);
   return n;
 }
+
+export function positiveFlag(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new CliError(`--${name} must be a positive number, got "${value}"`, 2);
+  return n;
+}

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { synthCommand } from '../../src/cli/commands/synth';
 import { type SynthProblem } from '../../src/engine/synth/generator';
 import { addedTemplates } from '../helpers/synth';
@@ -41,5 +44,22 @@ describe('./stepwise evolve --generator-version', () => {
   test('is parsed like synth generate: an unknown version is refused before any work starts', async () => {
     const { command: evolve } = await import('../../src/cli/commands/evolve');
     await expect(evolve.run(['--generator-version', '3', '--out', '/nonexistent/never-created'])).rejects.toThrow(/--generator-version must be 1\.\.2/);
+  });
+
+  test('every bad flag is refused with its own message, without creating the work directory', async () => {
+    const { command: evolve } = await import('../../src/cli/commands/evolve');
+    const out = path.join(os.tmpdir(), `stepwise-evolve-flags-${process.pid}`);
+    const cases: Array<[string[], RegExp]> = [
+      [['--rounds', 'two'], /--rounds must be an integer >= 1, got "two"/],
+      [['--ppm-minutes', 'abc'], /--ppm-minutes must be a positive number, got "abc"/],
+      [['--temperature', '0'], /--temperature must be a positive number, got "0"/],
+      [['--seed', '1.5'], /--seed must be an integer >= 0/],
+    ];
+    for (const [flags, message] of cases) {
+      const run = evolve.run([...flags, '--out', out]);
+      await expect(run).rejects.toThrow(message);
+      await expect(run).rejects.not.toThrow(/Rerun the same command/);
+      expect(fs.existsSync(out)).toBe(false);
+    }
   });
 });

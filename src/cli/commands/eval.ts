@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
+import { CliError, intFlag, parseFlags, positiveFlag, type CliCommand } from '../command';
 import { createEngine, STRATEGY_NAMES, type SearchConfig, type StrategyName } from '../../engine';
 import { evaluateStrategies, pairAccuracy, toContextPair } from '../../engine/eval/evaluate';
 import { loadProblemSet, PROBLEM_SETS } from '../../engine/eval/problem-sets';
@@ -63,8 +63,7 @@ export const command: CliCommand = {
     const candidates = intFlag('candidates', values.candidates, 4);
     const runs = intFlag('runs', values.runs, 1);
     if (B % runs !== 0) throw new CliError(`--budget ${B} must be a multiple of --runs ${runs} (each run gets budget/runs rollouts)`, 2);
-    const temperature = Number(values.temperature ?? 1.0);
-    if (!(temperature > 0)) throw new CliError('--temperature must be a positive number', 2);
+    const temperature = positiveFlag('temperature', values.temperature, 1.0);
     let problems;
     try {
       problems = loadProblemSet(values.set);

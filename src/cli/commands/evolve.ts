@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
+import { CliError, intFlag, parseFlags, positiveFlag, type CliCommand } from '../command';
 import { evolve } from '../../engine/synth/evolve';
 import { generatorVersionFlag } from './synth';
 import { GENERATOR_VERSION } from '../../engine/synth/generator';
@@ -65,31 +65,34 @@ export const command: CliCommand = {
       throw new CliError('--policy-minutes takes numbers of minutes, e.g. 15,6 (0 for round 1 only with --init-policy)', 2);
     }
     if (values['init-policy'] && !values.tokenizer) throw new CliError('--init-policy needs --tokenizer (the checkpoint\'s tokenizer.json)', 2);
-    const generatorVersion = generatorVersionFlag(values['generator-version']);
+    // every flag is checked before the work directory is touched
+    const options = {
+      rounds: intFlag('rounds', values.rounds, 2),
+      device,
+      trainCount: intFlag('train-count', values['train-count'], 30000),
+      generatorVersion: generatorVersionFlag(values['generator-version']),
+      synthProblems: intFlag('synth-problems', values['synth-problems'], 200),
+      rollouts: intFlag('rollouts', values.rollouts, 8),
+      candidates: intFlag('candidates', values.candidates, 6),
+      policyMinutes,
+      ppmMinutes: positiveFlag('ppm-minutes', values['ppm-minutes'], 4),
+      temperature: positiveFlag('temperature', values.temperature, 1.0),
+      seed: intFlag('seed', values.seed, 1, 0),
+      ship: values.ship ?? false,
+      initPolicy: values['init-policy'] && path.resolve(values['init-policy']),
+      tokenizer: values.tokenizer && path.resolve(values.tokenizer),
+    };
+    const python = process.env.STEPWISE_PYTHON ?? '/usr/bin/python3';
+    if (!fs.existsSync(python)) throw new CliError(`${python} not found: run scripts/install-system-deps.sh --training (or set STEPWISE_PYTHON)`);
     const out = path.resolve(values.out ?? 'training/runs/evolve');
     if (values.restart) fs.rmSync(path.join(out, 'state.json'), { force: true });
     fs.mkdirSync(out, { recursive: true });
     const logFile = fs.openSync(path.join(out, 'evolve.log'), 'a');
-    const python = process.env.STEPWISE_PYTHON ?? '/usr/bin/python3';
-    if (!fs.existsSync(python)) throw new CliError(`${python} not found: run scripts/install-system-deps.sh --training (or set STEPWISE_PYTHON)`);
     try {
       await evolve({
+        ...options,
         out,
-        rounds: intFlag('rounds', values.rounds, 2),
-        device,
         python,
-        trainCount: intFlag('train-count', values['train-count'], 30000),
-        generatorVersion,
-        synthProblems: intFlag('synth-problems', values['synth-problems'], 200),
-        rollouts: intFlag('rollouts', values.rollouts, 8),
-        candidates: intFlag('candidates', values.candidates, 6),
-        policyMinutes,
-        ppmMinutes: Number(values['ppm-minutes'] ?? 4),
-        temperature: Number(values.temperature ?? 1.0),
-        seed: intFlag('seed', values.seed, 1, 0),
-        ship: values.ship ?? false,
-        initPolicy: values['init-policy'] && path.resolve(values['init-policy']),
-        tokenizer: values.tokenizer && path.resolve(values.tokenizer),
         log: (line) => {
           const stamped = `${new Date().toISOString().slice(11, 19)} ${line}`;
           process.stderr.write(stamped + '\n');
