@@ -37,6 +37,13 @@ export function intFlag(name: string, value: string | undefined, fallback: numbe
   return n;
 }
 
+export function numberFlag(name: string, value: string | undefined, fallback: number, lo: number, hi: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < lo || n > hi) throw new CliError(`--${name} must be a number in [${lo}, ${hi}], got "${value}"`, 2);
+  return n;
+}
+
 export function positiveFlag(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);

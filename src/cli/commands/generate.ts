@@ -1,4 +1,4 @@
-import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
+import { CliError, intFlag, numberFlag, parseFlags, type CliCommand } from '../command';
 
 const usage = `Usage: ./stepwise generate --model DIR --prompt TEXT [options]
 
@@ -43,16 +43,10 @@ export const command: CliCommand = {
       json: { type: 'boolean' },
     });
     if (values.prompt === undefined) throw new CliError('generate: --prompt TEXT is required. Try ./stepwise generate --help', 2);
-    const num = (name: string, v: string | undefined, fallback: number, lo: number, hi: number) => {
-      if (v === undefined) return fallback;
-      const x = Number(v);
-      if (!Number.isFinite(x) || x < lo || x > hi) throw new CliError(`--${name} must be a number in [${lo}, ${hi}], got "${v}"`, 2);
-      return x;
-    };
     const n = intFlag('n', values.n, 1);
     const maxTokens = intFlag('max-tokens', values['max-tokens'], 64);
-    const temperature = values.greedy ? 0 : num('temperature', values.temperature, 0.7, 0, 10);
-    const topP = num('top-p', values['top-p'], 1, 0, 1);
+    const temperature = values.greedy ? 0 : numberFlag('temperature', values.temperature, 0.7, 0, 10);
+    const topP = numberFlag('top-p', values['top-p'], 1, 0, 1);
     const topK = intFlag('top-k', values['top-k'], 0, 0);
     const seed = intFlag('seed', values.seed, 0, 0);
     const models = await import('../../engine/models');

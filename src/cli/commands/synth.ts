@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
-import { GENERATOR_VERSION, generateProblems, SPLITS, type Split } from '../../engine/synth/generator';
+import { CliError, intFlag, numberFlag, parseFlags, type CliCommand } from '../command';
+import { DISTRACTOR_RATE, GENERATOR_VERSION, generateProblems, SPLITS, type Split } from '../../engine/synth/generator';
 
 /** Parses --generator-version (1..GENERATOR_VERSION; default the newest), for synth and evolve. */
 export function generatorVersionFlag(value: string | undefined): number {
@@ -21,7 +21,7 @@ Options:
   --count      number of problems (default 100)
   --seed       seed (default 1)
   --out        output file (directories are created)
-  --distractor probability of a distractor sentence, 0..1 (default 0.35)
+  --distractor probability of a distractor sentence, 0..1 (default ${DISTRACTOR_RATE})
   --generator-version
                1 reproduces the round-0 training data; ${GENERATOR_VERSION} (default) adds new
                compositions of each family's pieces and more sentence frames. Only train and
@@ -51,11 +51,7 @@ export const synthCommand: CliCommand = {
     if (!SPLITS.includes(split)) throw new CliError(`--split must be one of ${SPLITS.join(', ')}`, 2);
     const count = intFlag('count', values.count, 100);
     const seed = intFlag('seed', values.seed, 1, 0);
-    let distractorRate: number | undefined;
-    if (values.distractor !== undefined) {
-      distractorRate = Number(values.distractor);
-      if (!(distractorRate >= 0 && distractorRate <= 1)) throw new CliError('--distractor must be a number in [0, 1]', 2);
-    }
+    const distractorRate = numberFlag('distractor', values.distractor, DISTRACTOR_RATE, 0, 1);
     const version = generatorVersionFlag(values['generator-version']);
     const t0 = Date.now();
     const problems = generateProblems({ split, count, seed, distractorRate, version });

@@ -35,6 +35,9 @@ export interface BuiltProblem {
   usedHeldOut: boolean;
 }
 
+/** Probability that a problem gets a distractor sentence, unless a caller says otherwise. */
+export const DISTRACTOR_RATE = 0.35;
+
 export class Builder {
   readonly rng: Rng;
   private readonly wrng: Rng;
@@ -52,7 +55,7 @@ export class Builder {
   constructor(
     seed: number,
     private readonly heldOut: Set<number>,
-    private readonly distractorRate = 0.35,
+    private readonly distractorRate = DISTRACTOR_RATE,
     /** Generator version: 2 adds each slot's `more` training frames. */
     private readonly version = 1,
   ) {

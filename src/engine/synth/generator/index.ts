@@ -13,7 +13,7 @@
  * sentence frames. Versions change `train` and `synthesis` only: `test-id` and `test-ood` are
  * always version 1, so every round is evaluated on the same problems.
  */
-import { Builder, type BuiltProblem } from './builder';
+import { Builder, DISTRACTOR_RATE, type BuiltProblem } from './builder';
 import { FAMILIES, type Family, type Variant } from './families';
 import { hashSeed, Rng } from './rng';
 
@@ -43,7 +43,7 @@ export interface GenerateOptions {
   split: Split;
   count: number;
   seed: number;
-  /** Probability of a distractor sentence (default 0.35). */
+  /** Probability of a distractor sentence (default DISTRACTOR_RATE, 0.35). */
   distractorRate?: number;
   /** Generator version for the train and synthesis splits (default GENERATOR_VERSION). */
   version?: number;
@@ -55,7 +55,7 @@ export const GENERATOR_VERSION = 2;
 /** The version a split is generated with: evaluation splits are frozen at version 1. */
 export const splitVersion = (split: Split, version = GENERATOR_VERSION): number => (split === 'train' || split === 'synthesis' ? version : 1);
 
-export { FAMILIES };
+export { DISTRACTOR_RATE, FAMILIES };
 export type { Family, Variant };
 
 function build(v: Variant, seed: number, heldOut: Set<number>, distractorRate: number, version = 1): BuiltProblem {
@@ -64,7 +64,7 @@ function build(v: Variant, seed: number, heldOut: Set<number>, distractorRate: n
   return b.finish(result);
 }
 
-export function generateOne(split: Split, seed: number, index: number, distractorRate = 0.35, version = GENERATOR_VERSION): SynthProblem {
+export function generateOne(split: Split, seed: number, index: number, distractorRate = DISTRACTOR_RATE, version = GENERATOR_VERSION): SynthProblem {
   const ver = splitVersion(split, version);
   const family = FAMILIES[index % FAMILIES.length]!;
   const pseed = hashSeed(split, seed, index);
