@@ -10,10 +10,14 @@ import { CODE_LIMITS, OUTPUT_LIMITS, blockAsText, cutLines, fenceSafe, metaLines
 
 export const DISCORD_LIMITS = { content: 2_000, files: 10, description: 1_024 };
 
-/** Escapes Discord markdown in prose (so `a*b*c` is not italic) and defuses mass mentions. */
+/**
+ * Escapes Discord markdown in prose (so `a*b*c` is not italic), masked links (`[x](javascript:…)`,
+ * `[https://a](https://b)`: the brackets are escaped, so no link text can hide its target), `<…>`
+ * mentions, channels and timestamps, and defuses mass mentions.
+ */
 export function escapeDiscord(s: string): string {
   return s
-    .replace(/[\\*_~|`]/g, '\\$&')
+    .replace(/[\\*_~|`[\]<]/g, '\\$&')
     .replace(/^(\s*)(#{1,3}\s|>|-#\s)/gm, '$1\\$2')
     .replace(/@(everyone|here)/g, '@\u200b$1');
 }

@@ -253,8 +253,9 @@ export function mathBlock(id: string, tex: string): TextBlock {
   return classifyBlock(id, looksLikeLatex(tex) ? `$${tex.replace(/\$/g, '\\$')}$` : tex);
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Escapes text for HTML content and attribute values (every prose piece of a block goes through it). */
+export const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /**
  * The HTML of a block for the image renderer: escaped prose (newlines kept) with KaTeX HTML.

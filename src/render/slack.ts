@@ -10,7 +10,10 @@ import type { BlockImage, ImageSet, PlatformOptions, SlackBlock, SlackFile, Slac
 
 export const SLACK_LIMITS = { section: 3_000, blocks: 50, messageChars: 3_900, fallbackText: 3_000, buttonValue: 2_000 };
 
-/** Slack's three control characters; mrkdwn has no other escape. */
+/**
+ * Slack's three control characters; mrkdwn has no other escape. With them escaped no `<url|text>`
+ * link, `<!channel>` or `<@user>` can be formed from user or model text, in prose or in code.
+ */
 export function escapeSlack(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -38,7 +41,7 @@ function slackFile(img: BlockImage, title: string): SlackFile {
 }
 
 function blockText(b: TextBlock): string {
-  let text = blockAsText(b, escapeSlack);
+  let text = blockAsText(b, escapeSlack, undefined, escapeSlack);
   if (b.mode === 'refused') text += `\n_⚠ Not typeset: ${escapeSlack(b.refusals.join('; ')).slice(0, 400)}_`;
   return text;
 }
