@@ -103,6 +103,10 @@ function step(s: ThreadStep, images: ImageSet, spoilerOutput: boolean): DiscordM
       parts.push({ content: one ? `${label}: ||\`${s.output.text.replace(/`/g, "'")}\`||` : `${label}:\n||\n${fenced('', s.output.text, OUTPUT_LIMITS)}\n||`, files: [] });
     else parts.push({ content: one ? `${label}: \`${s.output.text.replace(/`/g, "'")}\`` : `${label}:\n${fenced('', s.output.text, OUTPUT_LIMITS)}`, files: [] });
   }
+  // The working as formulas (an image; LaTeX source without one). It shows the answer in the
+  // last step, so practice mode hides it there like the output.
+  const work = block(s.work ?? null, images, spoilerOutput);
+  if (work.content || work.files.length) parts.push(work);
   if (s.invalid) parts.push({ content: `⚠ This step failed: ${escapeDiscord(s.invalid).slice(0, 300)}`, files: [] });
   return pack(parts);
 }

@@ -78,6 +78,7 @@ export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jo
     parts.push(blockHtml(s.explanation, images, jobId, 'expl'));
     if (s.code) parts.push(`<pre class="code"><code>${esc(s.code)}</code></pre>`);
     if (s.output) parts.push(`<div class="out-label">${s.output.ok ? 'Output' : 'Error'}</div><pre class="output${s.output.ok ? '' : ' err'}">${esc(s.output.text)}</pre>`);
+    parts.push(blockHtml(s.work ?? null, images, jobId, 'work'));
     if (s.invalid) parts.push(`<p class="warn">⚠ This step failed: ${esc(s.invalid)}</p>`);
     parts.push('</section>');
   });
