@@ -195,6 +195,8 @@ export function checkTex(tex: string, display: boolean): TexCheck {
   }
   try {
     const html = katex.renderToString(compatTex(tex), { ...KATEX_SAFE_OPTIONS, displayMode: display, output: 'html', macros: {} });
+    // Belt and braces: with trust off KaTeX makes no link or handler; if one ever appears, refuse.
+    if (/<a[\s>]|<[a-z][^>]*\s(href|xlink:href|on[a-z]+)\s*=/i.test(html)) return { ok: false, reason: 'links and HTML attributes are not allowed' };
     return { ok: true, html };
   } catch (err) {
     return { ok: false, reason: describeKatexError(err) };
