@@ -36,7 +36,7 @@ if [[ ${#missing[@]} -eq 0 ]]; then
 fi
 # Two ./stepwise commands at once: one runs apt, the other waits, then checks again.
 if command -v flock >/dev/null; then
-  exec 8>"${STEPWISE_APT_LOCK:-${TMPDIR:-/tmp}/stepwise-apt.lock}"
+  exec 8>"${STEPWISE_APT_LOCK:-$(dirname "${BASH_SOURCE[0]}")/../.stepwise-apt.lock}"
   if ! flock -n 8; then
     echo "waiting for another stepwise install… (system packages)" >&2
     flock 8
