@@ -2,6 +2,7 @@
  * One HTTP server on PORT: Slack events (signed requests, real Bolt), /healthz and /metrics; a
  * SLACK_PORT equal to PORT is the same server; port clashes are config errors at load.
  */
+import net from 'node:net';
 import { ConfigError, loadConfig } from '../../src/bots/core/config';
 import { serve, type Running } from '../../src/bots/serve';
 import { createLogger } from '../../src/ops/log';
@@ -42,6 +43,30 @@ describe('Slack events, /healthz and /metrics on one PORT server', () => {
     expect((await fetch(`${base}/nothing`)).status).toBe(404);
     await running.core.service.idle();
   });
+});
+
+test('PORT = SLACK_PORT (the EADDRINUSE of issue 16.3): one server, Slack events and /healthz both answer', async () => {
+  const fake = new FakeSlack();
+  await fake.start();
+  const free = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+  const config = loadConfig({ PORT: String(free), SLACK_PORT: String(free), STEPWISE_DB: tmpDb(), SLACK_BOT_TOKEN: 'xoxb-fake', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl });
+  const running = await serve(config, { log: () => undefined, logger: createLogger({ format: 'json', dest: { write: () => undefined } }), core: { engine: async () => toyEngine(5), images: fakeImages } });
+  try {
+    expect(running.slack!.server).toBeUndefined();
+    const base = `http://127.0.0.1:${free}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const r = await signedRequest(`${base}/slack/events`, SECRET, slashBody({ text: 'help' }), 'application/x-www-form-urlencoded');
+    expect(r.status).toBe(200);
+    await fake.waitFor(() => fake.calls_('chat.postEphemeral').length > 0, 5000, 'help reply');
+  } finally {
+    await running.close();
+    await fake.stop();
+  }
 });
 
 describe('port configuration', () => {
