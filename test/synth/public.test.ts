@@ -18,12 +18,14 @@ import {
   convertPublic,
   dolphinAnswer,
   gsm8kProblem,
+  idShare,
   programOf,
   solutionOf,
   type Conversion,
   type PublicRecord,
   type SourceStats,
   type Trajectory,
+  type WithheldRecord,
 } from '../../src/engine/synth/public';
 import { dataDir } from '../../src/paths';
 
@@ -207,6 +209,32 @@ describe('verification through the pool', () => {
         solution: expect.stringContaining('apples = 3 * 4\n<end_of_step>\n# Now print the final answer\nprint(apples)\n<end_of_code>\n<output>12<end_of_output>'),
       },
     ]);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe('--withhold', () => {
+  test('a deterministic share by id hash is withheld unconverted, as {id, source, question, answer}', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pubconv-'));
+    fs.mkdirSync(path.join(dir, 'gsm8k'));
+    const rows = Array.from({ length: 20 }, (_, i) => ({ question: `Ann has ${i + 2} boxes of 3 pens. How many pens?`, answer: `She has ${i + 2} * 3 = <<${i + 2}*3=${(i + 2) * 3}>>${(i + 2) * 3} pens.\n#### ${(i + 2) * 3}` }));
+    fs.writeFileSync(path.join(dir, 'gsm8k', 'train.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const run = async () => {
+      const kept: PublicRecord[] = [];
+      const held: WithheldRecord[] = [];
+      const [st] = await convertPublic({ trainDir: dir, executor: pool, sources: ['gsm8k'], withhold: 0.5, onRecord: (r) => kept.push(r), onWithheld: (r) => held.push(r) });
+      return { st, kept, held };
+    };
+    const a = await run();
+    const expected = rows.map((_, i) => `gsm8k-${i}`).filter((id) => idShare(id) < 0.5);
+    expect(expected.length).toBeGreaterThan(3);
+    expect(expected.length).toBeLessThan(17);
+    expect(a.held.map((r) => r.id)).toEqual(expected);
+    expect(a.held[0]).toEqual({ id: expected[0], source: 'gsm8k', question: rows[Number(expected[0].slice(6))].question, answer: String(3 * (Number(expected[0].slice(6)) + 2)) });
+    expect(a.st).toMatchObject({ read: 20, withheld: expected.length, converted: 20 - expected.length, kept: 20 - expected.length });
+    expect(a.kept.some((r) => expected.includes(r.id))).toBe(false);
+    const b = await run();
+    expect(b.held).toEqual(a.held);
     fs.rmSync(dir, { recursive: true });
   });
 });
