@@ -6,7 +6,7 @@
 import type { BlockImage, DiscordFile, DiscordMessage, ImageSet, PlatformOptions, TextBlock, Thread, ThreadStep } from './types';
 import { looksLikeLatex } from './latex';
 import { alternativesLine } from './thread';
-import { CODE_LIMITS, OUTPUT_LIMITS, blockAsText, cutLines, fenceSafe, metaLines, splitMessage } from './text';
+import { CODE_LIMITS, OUTPUT_LIMITS, answerLabel, blockAsText, cutLines, fenceSafe, metaLines, splitMessage, unsureLine } from './text';
 
 export const DISCORD_LIMITS = { content: 2_000, files: 10, description: 1_024 };
 
@@ -78,11 +78,14 @@ function header(t: Thread, images: ImageSet, spoiler: boolean): DiscordMessage[]
   const q = block(t.question, images, false);
   const parts: Part[] = [{ content: '**Question**', files: [] }, q];
   if (q.files.length === 0 && !q.content) parts.pop();
-  let answerLine = `**Answer:** ${answerInline(t.answer, spoiler)}`;
+  const unsure = unsureLine(t);
+  // A guess is never bold: only an answer the models are sure of is shown like one.
+  let answerLine = unsure ? `${answerLabel(t)}: ${answerInline(t.answer, spoiler)}` : `**Answer:** ${answerInline(t.answer, spoiler)}`;
   const ans = t.answerBlock?.mode === 'image' ? images.images.get(t.answerBlock.id) : undefined;
   const files: DiscordFile[] = ans ? [file(ans, spoiler)] : [];
   if (t.cancelled) answerLine += ' (search stopped early; best answer so far)';
   parts.push({ content: answerLine, files });
+  if (unsure) parts.push({ content: `> ⚠ ${escapeDiscord(unsure)}`, files: [] });
   const meta = metaLines(t);
   if (meta.length) parts.push({ content: meta.map((l) => `-# ${l}`).join('\n'), files: [] });
   if (t.notice) parts.push({ content: `-# ⓘ ${escapeDiscord(t.notice)}`, files: [] });
@@ -112,7 +115,9 @@ function step(s: ThreadStep, images: ImageSet, spoilerOutput: boolean): DiscordM
 }
 
 function final(t: Thread, images: ImageSet, spoiler: boolean): DiscordMessage[] {
-  const parts: Part[] = [{ content: `**Final answer:** ${answerInline(t.answer, spoiler)}`, files: [] }];
+  const parts: Part[] = [
+    { content: t.unsure ? `${answerLabel(t)} (not sure): ${answerInline(t.answer, spoiler)}` : `**Final answer:** ${answerInline(t.answer, spoiler)}`, files: [] },
+  ];
   const prose = block(t.final, images, spoiler);
   if (prose.content || prose.files.length) parts.push(prose);
   const alt = alternativesLine(t.alternatives, (a) => answerInline(a, false));

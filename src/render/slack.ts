@@ -4,7 +4,7 @@
  * 50 blocks and about 4,000 characters of text per message.
  */
 import { looksLikeLatex } from './latex';
-import { CODE_LIMITS, OUTPUT_LIMITS, blockAsText, cutLines, cutText, fenceSafe, metaLines, splitMessage } from './text';
+import { CODE_LIMITS, OUTPUT_LIMITS, answerLabel, blockAsText, cutLines, cutText, fenceSafe, metaLines, splitMessage, unsureLine } from './text';
 import { alternativesLine } from './thread';
 import type { BlockImage, ImageSet, PlatformOptions, SlackBlock, SlackFile, SlackMessage, TextBlock, Thread, ThreadStep } from './types';
 
@@ -70,12 +70,15 @@ function header(t: Thread, images: ImageSet, spoiler: boolean): SlackMessage[] {
   const qImg = t.question.mode === 'image' ? images.images.get(t.question.id) : undefined;
   blocks.push(...sections(`*Question*${qImg ? ' (typeset in the thread)' : ''}\n${blockText(t.question)}`));
   const ans = spoiler ? '_hidden (practice mode): use *Reveal answer* at the end of the thread_' : answerInline(t.answer);
-  blocks.push(section(`*Answer:* ${ans}${t.cancelled ? ' (search stopped early; best answer so far)' : ''}`));
+  const unsure = unsureLine(t);
+  const label = unsure ? `${answerLabel(t)}:` : '*Answer:*';
+  blocks.push(section(`${label} ${ans}${t.cancelled ? ' (search stopped early; best answer so far)' : ''}`));
+  if (unsure) blocks.push(section(`:warning: ${escapeSlack(unsure)}`));
   const meta = metaLines(t).join('  ·  ');
   if (meta) blocks.push(context(escapeSlack(meta)));
   if (t.notice) blocks.push(context(`ⓘ ${escapeSlack(t.notice)}`));
   if (t.fallback) blocks.push(context(`Math is shown as LaTeX source (${escapeSlack(t.fallback).slice(0, 200)})`));
-  const fallback = `Question: ${t.question.source.slice(0, 1_000)}\nAnswer: ${spoiler ? '(hidden)' : t.answer ?? 'none found'}`;
+  const fallback = `Question: ${t.question.source.slice(0, 1_000)}\n${answerLabel(t)}${unsure ? ' (not sure)' : ''}: ${spoiler ? '(hidden)' : t.answer ?? 'none found'}`;
   const out = posts(escapeSlack(fallback), blocks);
   const files: SlackFile[] = [];
   if (qImg) files.push(slackFile(qImg, 'Question'));
@@ -123,13 +126,13 @@ function final(t: Thread, images: ImageSet, spoiler: boolean): SlackMessage[] {
       ],
     });
   } else {
-    blocks.push(section(`*Final answer:* ${answerInline(t.answer)}`));
+    blocks.push(section(t.unsure ? `${answerLabel(t)} (not sure): ${answerInline(t.answer)}` : `*Final answer:* ${answerInline(t.answer)}`));
     if (t.final && !img) blocks.push(...sections(blockText(t.final)));
   }
   const alt = alternativesLine(t.alternatives, (a) => answerInline(a));
   if (alt) blocks.push(context(alt));
   if (img) out.push({ platform: 'slack', type: 'upload', initialComment: '*Final answer*', files: [slackFile(img, 'Final answer')] });
-  out.push(...posts(escapeSlack(`Final answer: ${spoiler ? '(hidden)' : t.answer ?? 'none found'}`), blocks));
+  out.push(...posts(escapeSlack(`${t.unsure ? 'Best guess (not sure)' : 'Final answer'}: ${spoiler ? '(hidden)' : t.answer ?? 'none found'}`), blocks));
   return out;
 }
 

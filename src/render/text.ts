@@ -127,8 +127,29 @@ export function confidenceLine(t: Thread): string | null {
   if (c.score !== null) parts.push(`PPM score ${c.score.toFixed(2)}`);
   if (c.votes !== null && c.totalVotes !== null && c.totalVotes > 1) parts.push(`${c.votes} of ${c.totalVotes} votes (${Math.round((c.voteShare ?? 0) * 100)}%)`);
   else if (c.voteShare !== null && c.score !== null) parts.push(`vote share ${Math.round(c.voteShare * 100)}%`);
-  if (c.voteShare !== null && c.voteShare < 0.5 && (c.totalVotes ?? 0) >= 3) parts.push('low agreement: check this answer');
+  if (!t.unsure && c.voteShare !== null && c.voteShare < 0.5 && (c.totalVotes ?? 0) >= 3) parts.push('low agreement: check this answer');
   return parts.length ? parts.join(' · ') : null;
+}
+
+/** Where a reader who got a "not sure" answer is pointed to (stronger models plug in there). */
+export const MODELS_DOC = 'docs/models.md';
+
+/**
+ * What the answer is called in the header and at the end of the thread: an answer the models are
+ * not sure of is only ever a "best guess".
+ */
+export function answerLabel(t: Thread): string {
+  return t.unsure ? 'Best guess' : 'Answer';
+}
+
+/**
+ * The plain warning shown with a not-sure answer, or null when the models are sure (or there is no
+ * answer at all, which the header already says).
+ */
+export function unsureLine(t: Thread): string | null {
+  if (!t.unsure || t.answer === null) return null;
+  const why = t.unsure.reasons.length ? ` (${t.unsure.reasons.join('; ')})` : '';
+  return `Not sure: the model is not confident in this answer${why}. It is shown as a best guess, not a checked answer: check it before relying on it. Stronger models plug in as ${MODELS_DOC} explains.`;
 }
 
 /** The header's small print: "Confidence: …" and "Search: …", each when there is something to say. */

@@ -5,6 +5,7 @@
  * Pure functions.
  */
 import type { AnswerSupport, SearchResult, Step } from '../engine/search/types';
+import { UNSURE_REASON_TEXT } from '../engine/search/verdict';
 import {
   CODE,
   END_OF_ANSWER,
@@ -171,6 +172,7 @@ interface Meta {
   alternatives: AnswerSupport[];
   cancelled: boolean;
   notice?: string | null;
+  unsure?: Thread['unsure'];
 }
 
 function assemble(question: string, steps: Step[], meta: Meta, opts: BuildThreadOptions): Thread {
@@ -224,6 +226,7 @@ function assemble(question: string, steps: Step[], meta: Meta, opts: BuildThread
     alternativesLine: alternativesLine(others),
     cancelled: meta.cancelled,
     notice: meta.notice ?? null,
+    unsure: meta.unsure ?? null,
   };
 }
 
@@ -268,6 +271,13 @@ function searchSummary(r: SearchResult): string {
   return parts.join(' · ');
 }
 
+/** The verdict's reasons in words when the answer is not sure (a missing answer says so itself). */
+function unsureOf(result: SearchResult): Thread['unsure'] {
+  const v = result.verdict;
+  if (!v || v.sure || result.answer === null) return null;
+  return { reasons: v.reasons.filter((r) => r !== 'no-answer').map((r) => UNSURE_REASON_TEXT[r]) };
+}
+
 /** The thread for a search result. */
 export function buildThread(result: SearchResult, opts: BuildThreadOptions = {}): Thread {
   const win = result.alternatives.find((a) => a.answer === result.answer) ?? (result.answer !== null ? result.alternatives[0] : undefined);
@@ -288,6 +298,7 @@ export function buildThread(result: SearchResult, opts: BuildThreadOptions = {})
       alternatives: result.alternatives,
       cancelled: result.cancelled,
       notice: result.models?.notice ?? null,
+      unsure: unsureOf(result),
     },
     opts,
   );

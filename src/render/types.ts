@@ -86,6 +86,11 @@ export interface Thread {
   notice: string | null;
   /** Set when math images could not be produced: why (math is then shown as LaTeX source). */
   fallback?: string;
+  /**
+   * Set when the engine's abstention rule says the models are not sure of the answer: the reasons
+   * in words. Every platform then shows the answer as a best guess under a plain warning.
+   */
+  unsure?: { reasons: string[] } | null;
 }
 
 /** A typeset block as a PNG. */

@@ -181,6 +181,8 @@ export class CheckService {
       else if (memberAnswer === null) report.botNote = 'I could not find a final answer in your solution (write it as \\boxed{…} or "the answer is …").';
       else report.matchesBot = await gradeAnswer(solved.result.answer, req.solution);
       if (solved.result.cancelled) report.botNote = 'My own solve ran out of time; its answer is the best found so far.';
+      else if (solved.result.answer !== null && solved.result.verdict && !solved.result.verdict.sure)
+        report.botNote = 'My own solve is not sure of its answer (only a best guess), so a match or mismatch with it proves little.';
     }
     return report;
   }

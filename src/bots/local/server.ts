@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SearchProgress, SearchResult } from '../../engine/index';
 import { buildThread } from '../../render/thread';
-import { metaLines } from '../../render/text';
+import { answerLabel, metaLines, unsureLine } from '../../render/text';
 import type { ImageSet, TextBlock, Thread } from '../../render/types';
 import type { BotCore } from '../core/index';
 import { alternativesText, progressText } from '../core/present';
@@ -26,6 +26,8 @@ interface LocalJob {
   images: Map<string, Buffer>;
   cached: boolean;
   answer: string | null;
+  /** false when the models are not sure of the answer (shown as a best guess); null before done. */
+  sure: boolean | null;
   steps: number;
 }
 
@@ -65,8 +67,12 @@ export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jo
   parts.push(`<section class="msg header"><h3>Question</h3>${blockHtml(t.question, images, jobId, 'question')}`);
   const ansImg = t.answerBlock?.mode === 'image' ? images.images.get(t.answerBlock.id) : undefined;
   parts.push(
-    `<p class="answer"><b>Answer:</b> <span id="answer">${esc(t.answer ?? 'none found')}</span>${t.cancelled ? ' <i>(search stopped early; best answer so far)</i>' : ''}</p>`,
+    t.unsure
+      ? `<p class="answer unsure">${esc(answerLabel(t))}: <span id="answer">${esc(t.answer ?? 'none found')}</span>${t.cancelled ? ' <i>(search stopped early; best answer so far)</i>' : ''}</p>`
+      : `<p class="answer"><b>Answer:</b> <span id="answer">${esc(t.answer ?? 'none found')}</span>${t.cancelled ? ' <i>(search stopped early; best answer so far)</i>' : ''}</p>`,
   );
+  const unsure = unsureLine(t);
+  if (unsure) parts.push(`<p class="warn unsure" role="alert">⚠ ${esc(unsure)}</p>`);
   if (ansImg) parts.push(blockHtml(t.answerBlock, images, jobId, 'answer-img'));
   const meta = metaLines(t).join(' · ');
   if (meta) parts.push(`<p class="meta">${esc(meta)}</p>`);
@@ -82,7 +88,7 @@ export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jo
     if (s.invalid) parts.push(`<p class="warn">⚠ This step failed: ${esc(s.invalid)}</p>`);
     parts.push('</section>');
   });
-  parts.push(`<section class="msg step final" data-step="${t.steps.length + 1}"><h4>Final answer: ${esc(t.answer ?? 'none found')}</h4>`);
+  parts.push(`<section class="msg step final" data-step="${t.steps.length + 1}"><h4>${t.unsure ? 'Best guess (not sure)' : 'Final answer'}: ${esc(t.answer ?? 'none found')}</h4>`);
   parts.push(blockHtml(t.final, images, jobId, 'final'));
   parts.push(`<pre class="alts">${esc(alternativesText(result))}</pre></section>`);
   return parts.join('\n');
@@ -116,6 +122,7 @@ export async function startLocal(
       for (const img of images.images.values()) lj.images.set(img.name, img.png);
       lj.html = threadHtml(thread, images, result, job.id);
       lj.answer = result.answer;
+      lj.sure = result.answer !== null && !thread.unsure;
       lj.steps = thread.steps.length;
       lj.cached = info.cached;
       lj.status = 'done';
@@ -136,7 +143,7 @@ export async function startLocal(
   // Jobs a previous process left unfinished: run them again (their page polls the same id).
   for (const job of service.unfinished('local')) {
     log(`resuming job ${job.id}: ${job.question.slice(0, 60)}`);
-    const lj = track({ id: job.id, question: job.question, status: 'queued', progress: 'Resumed after a restart…', error: null, html: null, images: new Map(), cached: false, answer: null, steps: 0 });
+    const lj = track({ id: job.id, question: job.question, status: 'queued', progress: 'Resumed after a restart…', error: null, html: null, images: new Map(), cached: false, answer: null, sure: null, steps: 0 });
     void service.resume(job, sinkFor(lj));
   }
 
@@ -171,7 +178,7 @@ export async function startLocal(
         const body = parsed as { question?: unknown; strategy?: unknown; budget?: unknown };
         const budget = body.budget === undefined || body.budget === '' || body.budget === null ? undefined : Number(body.budget);
         // the job's page state exists before the job does, so no progress or answer is missed
-        const lj: LocalJob = { id: '', question: '', status: 'queued', progress: null, error: null, html: null, images: new Map(), cached: false, answer: null, steps: 0 };
+        const lj: LocalJob = { id: '', question: '', status: 'queued', progress: null, error: null, html: null, images: new Map(), cached: false, answer: null, sure: null, steps: 0 };
         const out = await service.submit(
           {
             platform: 'local',
@@ -205,6 +212,7 @@ export async function startLocal(
           progress: lj.progress,
           error: lj.error,
           answer: lj.answer,
+          sure: lj.sure,
           steps: lj.steps,
           cached: lj.cached,
           html: lj.html,

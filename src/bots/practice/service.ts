@@ -526,6 +526,6 @@ export function botSolutionText(result: SearchResult): string {
     return lines.join('\n');
   });
   if (t.final) parts.push(t.final.source.trim());
-  parts.push(`Bot's answer: ${result.answer ?? 'none found'}`);
+  parts.push(t.unsure ? `Bot's best guess (not sure): ${result.answer}` : `Bot's answer: ${result.answer ?? 'none found'}`);
   return parts.join('\n\n');
 }

@@ -1,6 +1,7 @@
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { createEngine, STRATEGY_NAMES, QuestionError, type SearchResult, type StrategyName } from '../../engine';
 import { answerText, stepComment, stepStatements } from '../../engine/steps/format';
+import { UNSURE_REASON_TEXT } from '../../engine/search/verdict';
 import { ProgressLine } from '../progress';
 
 const usage = `Usage: ./stepwise solve "QUESTION" [options]
@@ -104,7 +105,11 @@ export function formatResult(r: SearchResult): string {
       r.confidence.score !== null ? `score ${r.confidence.score.toFixed(2)}` : null,
       r.alternatives.length ? `${Math.round(r.confidence.voteShare * 100)}% of counted answers agree` : null,
     ].filter(Boolean);
-    lines.push(`Final answer: ${r.answer}${conf.length ? `   (${conf.join(', ')})` : ''}`);
+    const unsure = r.verdict && !r.verdict.sure ? r.verdict.reasons.map((x) => UNSURE_REASON_TEXT[x]) : null;
+    if (unsure) {
+      lines.push(`Best guess: ${r.answer}${conf.length ? `   (${conf.join(', ')})` : ''}`);
+      lines.push(`Not sure: the model is not confident in this answer (${unsure.join('; ')}). Check it; stronger models: docs/models.md`);
+    } else lines.push(`Final answer: ${r.answer}${conf.length ? `   (${conf.join(', ')})` : ''}`);
   }
   const others = r.alternatives.filter((a) => a.answer !== r.answer);
   if (others.length) lines.push(`Other answers considered: ${others.map((a) => `${a.answer} (${a.votes})`).join(', ')}`);
