@@ -119,4 +119,28 @@ describe('engine', () => {
     const plain = await engineFrom(toyDeps().policy, undefined, toyDeps().executor).solve(QUESTION, { strategy: 'greedy' });
     expect(plain.models).toEqual({ policy: policy.name, scorer: null });
   });
+
+  test('each answer comes with a verdict from the policy\'s abstention rule and its question loss', async () => {
+    const { engineFrom } = await import('../../src/engine/index');
+    const make = (loss: number | Error) => {
+      const deps = toyDeps();
+      const policy = Object.assign(deps.policy, {
+        abstention: { maxQuestionLoss: 5 },
+        questionLoss: async () => {
+          if (loss instanceof Error) throw loss;
+          return loss;
+        },
+      });
+      return engineFrom(policy, deps.scorer, deps.executor);
+    };
+    const familiar = await make(2).solve(QUESTION, { strategy: 'mcts', rollouts: 8, seed: 3 });
+    expect(familiar.verdict).toMatchObject({ sure: true, signals: { questionLoss: 2 } });
+    const strange = await make(9).solve(QUESTION, { strategy: 'mcts', rollouts: 8, seed: 3 });
+    expect(strange.answer).toBe(familiar.answer); // the search is the same; only the verdict differs
+    expect(strange.verdict).toMatchObject({ sure: false, reasons: ['unfamiliar-question'] });
+    // a familiarity backend that fails never costs the answer: the signal is just missing
+    const failing = await make(new Error('backend down')).solve(QUESTION, { strategy: 'mcts', rollouts: 8, seed: 3 });
+    expect(failing.answer).toBe(familiar.answer);
+    expect(failing.verdict).toMatchObject({ sure: true, signals: { questionLoss: null } });
+  });
 });

@@ -1,0 +1,77 @@
+/**
+ * The abstention rule: which answers the bot may present as answers, and how its thresholds are
+ * calibrated on held-out problems so that the answers it presents are right often enough.
+ */
+import { calibrate, judge, selective, type CalibrationPoint } from '../../src/engine/search/verdict';
+
+describe('judge', () => {
+  const rule = { minVoteShare: 0.5, minScore: 0.2, maxQuestionLoss: 6 };
+  test('an answer every signal supports is sure', () => {
+    expect(judge('12', { voteShare: 0.9, score: 0.7, questionLoss: 3 }, rule)).toMatchObject({ sure: true, reasons: [] });
+  });
+  test('each weak signal is its own reason', () => {
+    expect(judge('12', { voteShare: 0.3, score: 0.7, questionLoss: 3 }, rule).reasons).toEqual(['low-agreement']);
+    expect(judge('12', { voteShare: 0.9, score: 0.1, questionLoss: 3 }, rule).reasons).toEqual(['low-score']);
+    expect(judge('12', { voteShare: 0.9, score: 0.7, questionLoss: 9 }, rule).reasons).toEqual(['unfamiliar-question']);
+    expect(judge('12', { voteShare: 0.2, score: -0.5, questionLoss: 9 }, rule).sure).toBe(false);
+  });
+  test('no answer is never sure; a missing signal is not held against the answer', () => {
+    expect(judge(null, { voteShare: 1, score: 1, questionLoss: 0 }, rule).reasons).toEqual(['no-answer']);
+    expect(judge('12', { voteShare: null, score: null, questionLoss: null }, rule).sure).toBe(true);
+  });
+  test('without a calibrated rule, an answer most solutions disagree with is not sure', () => {
+    expect(judge('12', { voteShare: 0.4, score: 0.9, questionLoss: 99 }).sure).toBe(false);
+    expect(judge('12', { voteShare: 0.6, score: -0.9, questionLoss: 99 }).sure).toBe(true);
+  });
+});
+
+/** Points where familiar questions (low loss) with high agreement are right, the rest mostly wrong. */
+function points(): CalibrationPoint[] {
+  const out: CalibrationPoint[] = [];
+  for (let i = 0; i < 200; i++) {
+    const familiar = i % 2 === 0;
+    const voteShare = ((i * 37) % 100) / 100;
+    const correct = familiar ? voteShare >= 0.4 || i % 10 === 0 : i % 7 === 0;
+    out.push({ answered: true, correct, voteShare, score: ((i * 13) % 100) / 100 - 0.5, questionLoss: familiar ? 2 + (i % 5) * 0.1 : 8 + (i % 3) });
+  }
+  return out;
+}
+
+describe('calibrate', () => {
+  test('finds a rule whose presented answers reach the target, answering as many as it can', () => {
+    const pts = points();
+    const before = selective(pts, {});
+    expect(before.selectiveAccuracy).toBeLessThan(0.9);
+    const r = calibrate(pts, 0.9);
+    expect(r.selectiveAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(r.answered).toBeGreaterThan(0.25);
+    expect(selective(pts, r.rule)).toMatchObject({ answered: r.answered, selectiveAccuracy: r.selectiveAccuracy });
+    // Unfamiliar questions are the ones it learns to hold back.
+    expect(r.rule.maxQuestionLoss).toBeDefined();
+    expect(r.rule.maxQuestionLoss!).toBeLessThan(8);
+  });
+
+  test('a stricter target answers fewer; accuracy over all problems is unchanged', () => {
+    const pts = points();
+    const loose = calibrate(pts, 0.8);
+    const strict = calibrate(pts, 0.99);
+    expect(strict.answered).toBeLessThanOrEqual(loose.answered);
+    expect(strict.accuracy).toBe(loose.accuracy);
+  });
+
+  test('when nothing reaches the target it still returns the most accurate rule that answers some', () => {
+    // Signals that say nothing: every rule answers all or none, at the base rate.
+    const pts = points().map((p, i) => ({ ...p, voteShare: 0.7, score: 0.1, questionLoss: 4, correct: i % 3 === 0 }));
+    const r = calibrate(pts, 0.99);
+    expect(r.answered).toBe(1);
+    expect(r.selectiveAccuracy).toBeCloseTo(67 / 200, 5);
+  });
+
+  test('unanswered problems never count as presented answers', () => {
+    const pts: CalibrationPoint[] = [
+      { answered: false, correct: false, voteShare: null, score: null, questionLoss: 1 },
+      { answered: true, correct: true, voteShare: 1, score: 0.9, questionLoss: 1 },
+    ];
+    expect(selective(pts, {})).toMatchObject({ answered: 0.5, selectiveAccuracy: 1 });
+  });
+});
