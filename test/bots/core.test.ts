@@ -76,6 +76,19 @@ describe('solve job service', () => {
     await core.close();
   });
 
+  test('chit-chat and empty questions get a friendly reply with an example, and start no job', async () => {
+    const core = testCore();
+    const log: string[] = [];
+    for (const question of ['hello, can you help me?', '   ']) {
+      const out = await core.service.submit({ platform: 'local', userId: 'u', channelId: 'c', question }, sink(log));
+      expect(out.ok).toBe(false);
+      if (!out.ok) expect(out.message).toMatch(/(does not look like a math problem|is empty)[^]*for example: ".+"/);
+    }
+    await core.service.idle();
+    expect(log).toEqual([]);
+    await core.close();
+  });
+
   test('concurrency limit, and users served in turn', async () => {
     const core = testCore({ STEPWISE_CONCURRENCY: '2', STEPWISE_USER_PENDING: '5' }, { delayMs: 10 });
     const jobs: { user: string; id: string }[] = [];

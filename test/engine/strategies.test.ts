@@ -1,4 +1,4 @@
-import { search, QuestionError } from '../../src/engine/search';
+import { checkQuestion, search, QuestionError } from '../../src/engine/search';
 import type { SearchProgress, TreeJSON } from '../../src/engine/search/types';
 import { ScriptedPolicy } from '../helpers/scripted';
 import { QUESTION, toyDeps } from './toy-problem';
@@ -105,6 +105,10 @@ describe('search strategies on a problem where greedy decoding is wrong', () => 
   test('empty and huge questions are refused with a friendly message', async () => {
     await expect(search('   ', toyDeps())).rejects.toThrow(QuestionError);
     await expect(search('x'.repeat(5000), toyDeps())).rejects.toThrow(/limit is 4000/);
+    // chit-chat is not answered with a made-up number
+    await expect(search('hello, can you help me?', toyDeps())).rejects.toThrow(/does not look like a math problem/);
+    for (const q of ['What is the square root of two?', 'Solve 2x + 3 = 11', 'What is $\\frac{a}{b}$ when a is twice b?'])
+      expect(() => checkQuestion(q)).not.toThrow();
   });
 });
 

@@ -2,6 +2,7 @@ import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { createEngine, STRATEGY_NAMES, QuestionError, type SearchResult, type StrategyName } from '../../engine';
 import { answerText, stepComment, stepStatements } from '../../engine/steps/format';
 import { UNSURE_REASON_TEXT } from '../../engine/search/verdict';
+import { EXAMPLE_QUESTION } from '../../engine/search';
 import { ProgressLine } from '../progress';
 
 const usage = `Usage: ./stepwise solve "QUESTION" [options]
@@ -42,7 +43,7 @@ export const command: CliCommand = {
       trees: { type: 'boolean' },
     });
     const question = positionals.join(' ');
-    if (!question.trim()) throw new CliError('give the question in quotes, e.g. ./stepwise solve "What is 15% of 80?"', 2);
+    if (!question.trim()) throw new CliError(`give the question in quotes, e.g. ./stepwise solve "${EXAMPLE_QUESTION}"`, 2);
     const strategy = (values.strategy ?? 'mcts') as StrategyName;
     if (!STRATEGY_NAMES.includes(strategy)) throw new CliError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`, 2);
     const config = {

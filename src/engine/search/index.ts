@@ -32,12 +32,26 @@ export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
 /** A question the engine refuses, with a message fit to show the user. */
 export class QuestionError extends Error {}
 
+/** A question the shipped default model answers (and is sure of), for help and error messages. */
+export const EXAMPLE_QUESTION = 'Maria is 10 years old now. Mia is 17 years older than Maria. Together, how old are they?';
+
+/**
+ * Something in a math problem: a number, an operator, LaTeX, or a word that names a quantity or
+ * an operation. Text without any ("hello, can you help me?") is not a problem to search on.
+ */
+const MATH_HINT =
+  /\d|[=+*/^<>%√π∑∫×÷−]|\\[a-zA-Z]+|\b(zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|twenty|thirty|forty|fifty|hundred|thousand|million|billion|half|halves|third|quarter|twice|double|triple|sum|product|difference|quotient|remainder|plus|minus|times|divided|square|cube|root|prime|factor|multiple|fraction|percent|ratio|equation|solve|integer|number|digit|probability|chance|area|volume|perimeter|angle|triangle|circle|derivative|integral|limit|matrix|function|polynomial|average|mean|median|how many|how much)/i;
+
 export function checkQuestion(question: string): string {
   const q = question.trim();
-  if (q === '') throw new QuestionError('The question is empty. Ask a math problem, for example: "What is 15% of 80?"');
+  if (q === '') throw new QuestionError(`The question is empty. Ask a math problem, for example: "${EXAMPLE_QUESTION}"`);
   if (q.length > MAX_QUESTION_CHARS) {
     throw new QuestionError(`The question is ${q.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Please shorten it to the problem itself.`);
   }
+  if (!MATH_HINT.test(q))
+    throw new QuestionError(
+      `That does not look like a math problem (no numbers or math in it), so there is nothing to solve. Ask one written out in words or LaTeX, for example: "${EXAMPLE_QUESTION}"`,
+    );
   return q;
 }
 
