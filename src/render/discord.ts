@@ -6,7 +6,7 @@
 import type { BlockImage, DiscordFile, DiscordMessage, ImageSet, PlatformOptions, TextBlock, Thread, ThreadStep } from './types';
 import { looksLikeLatex } from './latex';
 import { alternativesLine } from './thread';
-import { CODE_LIMITS, OUTPUT_LIMITS, answerLabel, blockAsText, cutLines, fenceSafe, metaLines, splitMessage, unsureLine } from './text';
+import { CODE_LIMITS, OUTPUT_LIMITS, answerLabel, blockAsText, cutLines, fenceSafe, metaLines, splitMessage, spoilerParts, unsureLine } from './text';
 
 export const DISCORD_LIMITS = { content: 2_000, files: 10, description: 1_024 };
 
@@ -93,9 +93,10 @@ function header(t: Thread, images: ImageSet, spoiler: boolean): DiscordMessage[]
   return pack(parts);
 }
 
-function step(s: ThreadStep, images: ImageSet, spoilerOutput: boolean): DiscordMessage[] {
+function step(s: ThreadStep, images: ImageSet, hide: { explanation: boolean; output: boolean }): DiscordMessage[] {
   const parts: Part[] = [];
-  const expl = block(s.explanation, images, false);
+  const spoilerOutput = hide.output;
+  const expl = block(s.explanation, images, hide.explanation);
   parts.push({ content: `**${s.label}**${expl.content && !expl.content.includes('\n') && expl.content.length < 300 ? ` · ${expl.content}` : ''}`, files: expl.files });
   if (expl.content && (expl.content.includes('\n') || expl.content.length >= 300)) parts.push({ content: expl.content, files: [] });
   if (s.code) parts.push({ content: fenced('python', s.code, CODE_LIMITS), files: [] });
@@ -129,7 +130,8 @@ function final(t: Thread, images: ImageSet, spoiler: boolean): DiscordMessage[] 
 export function discordMessages(t: Thread, images: ImageSet, opts: PlatformOptions = {}): DiscordMessage[] {
   const spoiler = opts.spoiler ?? false;
   const out = [...header(t, images, spoiler)];
-  t.steps.forEach((s, i) => out.push(...step(s, images, spoiler && i === t.steps.length - 1)));
+  const shown = { explanation: false, output: false };
+  t.steps.forEach((s, i) => out.push(...step(s, images, spoiler ? spoilerParts(s, t.answer, i === t.steps.length - 1) : shown)));
   out.push(...final(t, images, spoiler));
   return out;
 }

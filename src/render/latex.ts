@@ -85,7 +85,7 @@ export function findMath(text: string): Segment[] {
         i = end + 2;
         continue;
       }
-    } else if (/^\\(boxed|fbox)\s*\{/.test(rest)) {
+    } else if (/^\\(boxed|fbox|framebox)\s*[{[]/.test(text.slice(i, i + 40))) {
       const open = text.indexOf('{', i);
       const b = bracedAt(text, open);
       if (b) {
@@ -162,6 +162,8 @@ export function nestingDepth(tex: string): number {
 export function compatTex(tex: string): string {
   let t = tex
     .replace(/\\mbox(?![a-zA-Z])/g, '\\text')
+    // KaTeX has no \framebox: the same box, without its optional width and position
+    .replace(/\\framebox\s*(?:\[[^\]]*\]\s*)*(?=\{)/g, '\\boxed')
     .replace(/\\cancelto\s*\{[^{}]*\}/g, '\\cancel')
     .replace(/\\cline\s*\{[^{}]*\}/g, '\\hline')
     .replace(/\\multicolumn\s*\{\d+\}\s*\{[^{}]*\}/g, '');

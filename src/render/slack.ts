@@ -4,7 +4,7 @@
  * 50 blocks and about 4,000 characters of text per message.
  */
 import { looksLikeLatex } from './latex';
-import { CODE_LIMITS, OUTPUT_LIMITS, answerLabel, blockAsText, cutLines, cutText, fenceSafe, metaLines, splitMessage, unsureLine } from './text';
+import { CODE_LIMITS, OUTPUT_LIMITS, answerLabel, blockAsText, cutLines, cutText, fenceSafe, metaLines, splitMessage, spoilerParts, unsureLine } from './text';
 import { alternativesLine } from './thread';
 import type { BlockImage, ImageSet, PlatformOptions, SlackBlock, SlackFile, SlackMessage, TextBlock, Thread, ThreadStep } from './types';
 
@@ -88,21 +88,26 @@ function header(t: Thread, images: ImageSet, spoiler: boolean): SlackMessage[] {
   return out;
 }
 
-function step(s: ThreadStep, images: ImageSet): SlackMessage[] {
+const HIDDEN = '_hidden in practice mode: it gives the answer away (use *Reveal answer* at the end)_';
+
+function step(s: ThreadStep, images: ImageSet, hide: { explanation: boolean; output: boolean }): SlackMessage[] {
   const out: SlackMessage[] = [];
   const blocks: SlackBlock[] = [];
-  const img = s.explanation?.mode === 'image' ? images.images.get(s.explanation.id) : undefined;
-  const work = s.work ?? null;
+  // Slack has no inline spoilers: what gives the answer away in practice mode is left out.
+  const img = !hide.explanation && s.explanation?.mode === 'image' ? images.images.get(s.explanation.id) : undefined;
+  const work = hide.output ? null : s.work ?? null;
   const workImg = work?.mode === 'image' ? images.images.get(work.id) : undefined;
   const workFile = workImg ? [slackFile(workImg, `${s.label}, worked out`)] : [];
+  const explanation = s.explanation ? (hide.explanation ? HIDDEN : blockText(s.explanation)) : null;
   // With a typeset explanation, the step opens with one upload: explanation and working together.
   if (img) out.push({ platform: 'slack', type: 'upload', initialComment: `*${s.label}*`, files: [slackFile(img, s.label), ...workFile] });
-  else blocks.push(...sections(`*${s.label}*${s.explanation ? `\n${blockText(s.explanation)}` : ''}`));
+  else blocks.push(...sections(`*${s.label}*${explanation ? `\n${explanation}` : ''}`));
   if (s.code) blocks.push(section(fenced(s.code, CODE_LIMITS)));
-  if (s.output) blocks.push(section(`${s.output.ok ? 'Output' : 'Error'}:\n${fenced(s.output.text, OUTPUT_LIMITS)}`));
+  if (s.output) blocks.push(section(`${s.output.ok ? 'Output' : 'Error'}:\n${hide.output ? HIDDEN : fenced(s.output.text, OUTPUT_LIMITS)}`));
   if (work && !workImg) blocks.push(...sections(blockText(work)));
   if (s.invalid) blocks.push(context(`⚠ This step failed: ${escapeSlack(s.invalid).slice(0, 300)}`));
-  if (blocks.length) out.push(...posts(escapeSlack(`${s.label}: ${s.explanation?.source.slice(0, 500) ?? ''}`), blocks));
+  const summary = hide.explanation ? '' : s.explanation?.source.slice(0, 500) ?? '';
+  if (blocks.length) out.push(...posts(escapeSlack(`${s.label}: ${summary}`), blocks));
   // Otherwise the working follows the step's text as an upload of its own.
   if (!img && workFile.length) out.push({ platform: 'slack', type: 'upload', initialComment: `*${s.label}*, worked out`, files: workFile });
   return out;
@@ -139,5 +144,7 @@ function final(t: Thread, images: ImageSet, spoiler: boolean): SlackMessage[] {
 /** All Slack messages of a thread, in posting order (the first post is the thread parent). Pure. */
 export function slackMessages(t: Thread, images: ImageSet, opts: PlatformOptions = {}): SlackMessage[] {
   const spoiler = opts.spoiler ?? false;
-  return [...header(t, images, spoiler), ...t.steps.flatMap((s) => step(s, images)), ...final(t, images, spoiler)];
+  const shown = { explanation: false, output: false };
+  const steps = t.steps.flatMap((s, i) => step(s, images, spoiler ? spoilerParts(s, t.answer, i === t.steps.length - 1) : shown));
+  return [...header(t, images, spoiler), ...steps, ...final(t, images, spoiler)];
 }

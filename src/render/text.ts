@@ -3,7 +3,7 @@
  * keeping fences intact, splitting a message at line boundaries without breaking a code fence.
  */
 import { plainSegments } from './latex';
-import type { TextBlock, Thread } from './types';
+import type { TextBlock, Thread, ThreadStep } from './types';
 
 const plural = (n: number, w: string) => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
 
@@ -129,6 +129,25 @@ export function confidenceLine(t: Thread): string | null {
   else if (c.voteShare !== null && c.score !== null) parts.push(`vote share ${Math.round(c.voteShare * 100)}%`);
   if (!t.unsure && c.voteShare !== null && c.voteShare < 0.5 && (c.totalVotes ?? 0) >= 3) parts.push('low agreement: check this answer');
   return parts.length ? parts.join(' · ') : null;
+}
+
+/**
+ * Whether text gives the answer away (practice mode hides it): it contains the answer as a whole
+ * token (`204` in "= 204", not in "2045" or "1.204").
+ */
+export function mentionsAnswer(text: string | null | undefined, answer: string | null): boolean {
+  const a = answer?.trim();
+  if (!a || !text) return false;
+  const escaped = a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^0-9A-Za-z.])${escaped}(?![0-9A-Za-z]|\\.[0-9])`).test(text);
+}
+
+/** What of a step practice mode hides: the explanation when it names the answer; output and working when they show it (always in the last step). */
+export function spoilerParts(step: ThreadStep, answer: string | null, isLast: boolean): { explanation: boolean; output: boolean } {
+  return {
+    explanation: mentionsAnswer(step.explanation?.source, answer),
+    output: isLast || mentionsAnswer(step.output?.text, answer) || mentionsAnswer(step.work?.source, answer),
+  };
 }
 
 /** Where a reader who got a "not sure" answer is pointed to (stronger models plug in there). */

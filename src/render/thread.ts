@@ -346,7 +346,7 @@ export function threadFromSolutionText(question: string, solutionText: string, o
   } else {
     const raw = proseParagraphs(solutionText, 0);
     let k = raw.length - 1;
-    while (k >= 0 && !/\\(boxed|fbox)/.test(raw[k])) k--;
+    while (k >= 0 && !/\\(boxed|fbox|framebox)/.test(raw[k])) k--;
     const closing = k >= 0 ? raw.slice(k).join('\n\n') : null;
     const body: string[] = [];
     for (const p of k >= 0 ? raw.slice(0, k) : raw) {

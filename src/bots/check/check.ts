@@ -66,7 +66,7 @@ function merge(steps: string[]): string[] {
 export function toScorerSteps(steps: string[]): string[] {
   return steps.map((s, i) => {
     const last = i === steps.length - 1;
-    if (last && (/\\(boxed|fbox)/.test(s) || /\b(answer|therefore|thus|so)\b/i.test(s))) return `${i === 0 ? CODE : ''}\n${ANSWER}${s}${END_OF_ANSWER}`;
+    if (last && (/\\(boxed|fbox|framebox)/.test(s) || /\b(answer|therefore|thus|so)\b/i.test(s))) return `${i === 0 ? CODE : ''}\n${ANSWER}${s}${END_OF_ANSWER}`;
     const body = s
       .split('\n')
       .map((l) => `# ${l}`)

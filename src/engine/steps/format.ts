@@ -129,7 +129,8 @@ export function unwrapText(s: string): string {
  * `\text{…}` unwrapped. Also accepts `\boxed 5`. Null when there is none or it is unbalanced.
  */
 export function extractBoxed(text: string): string | null {
-  const re = /\\(?:boxed|fbox)\s*/g;
+  // \framebox takes optional [width][position] arguments before its box
+  const re = /\\(?:boxed|fbox|framebox)\s*(?:\[[^\]]*\]\s*)*/g;
   let last: RegExpExecArray | null = null;
   for (let m = re.exec(text); m; m = re.exec(text)) last = m;
   if (!last) return null;
