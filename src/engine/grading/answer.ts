@@ -170,6 +170,13 @@ export function parseStruct(s: string): Ans {
   return { kind: 'text', src: s };
 }
 
+/** `a \\pm b` (one `\\pm`, not inside a bracket or set) is the list `a+b, a-b`. */
+function parsePlusMinus(s: string): Ans | null {
+  const at = s.split(/\\pm(?![a-zA-Z])|±/);
+  if (at.length !== 2 || s.startsWith('\\{') || (OPEN.includes(s[0]) && wrapsWhole(s)) || /\\mp(?![a-zA-Z])/.test(s)) return null;
+  return { kind: 'list', items: [parseStruct(`${at[0]}+${at[1]}`), parseStruct(`${at[0]}-${at[1]}`)] };
+}
+
 const parseCache = new Map<string, Parsed>();
 
 /** Cleans and parses one answer (no extraction beyond unwrapping a `\boxed{}`). */
@@ -180,7 +187,7 @@ export function parseAnswer(raw: string): Parsed {
   try {
     const c = cleanAnswer(raw);
     // Answers are short; anything huge is compared as text instead of parsed.
-    p = { ans: c.text.length > 1000 ? { kind: 'text', src: c.text } : parseStruct(c.text), percent: c.percent };
+    p = { ans: c.text.length > 1000 ? { kind: 'text', src: c.text } : parsePlusMinus(c.text) ?? parseStruct(c.text), percent: c.percent };
   } catch {
     p = { ans: { kind: 'text', src: raw.trim() }, percent: false };
   }
@@ -207,7 +214,7 @@ export function render(a: Ans): string {
     case 'eq':
       return `${render(a.lhs)}${a.op}${render(a.rhs)}`;
     case 'list':
-      return a.items.map(render).join(',');
+      return a.items.map(render).sort().join(',');
     case 'tuple':
       return `${a.open}${a.items.map(render).join(',')}${a.close}`;
     case 'set':
@@ -343,6 +350,16 @@ function multisetEqual(xs: Ans[], ys: Ans[]): boolean {
   return go(0);
 }
 
+/** Set equality: every member of each side equals some member of the other (duplicates collapse). */
+function setEqual(xs: Ans[], ys: Ans[]): boolean {
+  return xs.every((x) => ys.some((y) => structEqual(x, y))) && ys.every((y) => xs.some((x) => structEqual(x, y)));
+}
+
+/** A union of finite sets (`\\{1,3\\} \\cup \\{2\\}`) as one set; null when a part is an interval. */
+function unionAsSet(u: Extract<Ans, { kind: 'union' }>): Ans[] | null {
+  return u.items.every((x) => x.kind === 'set') ? u.items.flatMap((x) => (x as Extract<Ans, { kind: 'set' }>).items) : null;
+}
+
 function seqEqual(xs: Ans[], ys: Ans[]): boolean {
   return xs.length === ys.length && xs.every((x, i) => structEqual(x, ys[i]));
 }
@@ -362,6 +379,8 @@ export function structEqual(a: Ans, b: Ans): boolean {
   if (b.kind === 'matrix' && a.kind === 'tuple') return vectorVsTuple(b, a);
   if (a.kind === 'set' && b.kind === 'list') return multisetEqual(a.items, b.items);
   if (b.kind === 'set' && a.kind === 'list') return multisetEqual(a.items, b.items);
+  if (a.kind === 'union' && b.kind === 'set') return setEqual(unionAsSet(a) ?? [a], b.items);
+  if (b.kind === 'union' && a.kind === 'set') return setEqual(unionAsSet(b) ?? [b], a.items);
   if (a.kind !== b.kind) {
     return render(a) === render(b);
   }
@@ -383,14 +402,20 @@ export function structEqual(a: Ans, b: Ans): boolean {
       return false;
     }
     case 'list':
-      return seqEqual(a.items, (b as typeof a).items);
+      // Several answers separated by commas or "and"/"or" are a set of answers, in any order.
+      return multisetEqual(a.items, (b as typeof a).items);
     case 'tuple': {
       const t = b as typeof a;
       return a.open === t.open && a.close === t.close && seqEqual(a.items, t.items);
     }
     case 'set':
-    case 'union':
-      return multisetEqual(a.items, (b as typeof a).items);
+      return setEqual(a.items, (b as typeof a).items);
+    case 'union': {
+      const u = b as typeof a;
+      const [sa, sb] = [unionAsSet(a), unionAsSet(u)];
+      if (sa && sb) return setEqual(sa, sb);
+      return multisetEqual(a.items, u.items);
+    }
     case 'matrix': {
       const m = b as typeof a;
       return a.rows.length === m.rows.length && a.rows.every((r, i) => seqEqual(r, m.rows[i]));

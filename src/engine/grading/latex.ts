@@ -252,5 +252,20 @@ export function cleanAnswer(input: string): Cleaned {
   s = s.replace(/π/g, '\\pi ').replace(/∞/g, '\\infty ').replace(/−/g, '-').replace(/×|·/g, '\\cdot ').replace(/÷/g, '/');
   s = s.replace(/≤/g, '\\le ').replace(/≥/g, '\\ge ').replace(/≠/g, '\\ne ').replace(/√/g, '\\sqrt');
   s = s.replace(/\s+/g, ' ').trim();
+  s = normalizeSpecialForms(s);
   return { text: s, percent };
+}
+
+/**
+ * Rewrites forms the graders accept as shorthands into the ones our parser reads: the empty set,
+ * a leading `x \in`, `inf`/`infinity`, e-notation (`1.5e3`) and a base subscript on a bare numeral.
+ */
+export function normalizeSpecialForms(s: string): string {
+  s = s.replace(/\\(?:emptyset|varnothing)(?![a-zA-Z])|∅/g, '\\{\\}');
+  s = s.replace(/^[a-zA-Z]\s*(?:\\in(?![a-zA-Z])|∈)\s*/, '');
+  s = s.replace(/(?<![a-zA-Z\\])(?:infinity|inf)(?![a-zA-Z])/g, '\\infty');
+  s = s.replace(/(?<![a-zA-Z\d.])(\d+\.?\d*|\.\d+)[eE]([-+]?\d+)(?![a-zA-Z\d])/g, '$1\\times10^{$2}');
+  const base = /^(\d+)_\{?\s*(\d+)\s*\}?$/.exec(s);
+  if (base) s = base[1];
+  return s;
 }
