@@ -2,12 +2,21 @@
  * Our own equivalence cases, grouped by the kind of answer (issue 16 item 2). Each case is
  * [gold, prediction, expected]; the check is run in both directions.
  */
-import { answersEqual } from '../../src/engine/grading';
+import { answersEqual, gradeAnswer } from '../../src/engine/grading';
 
 type Case = [string, string, boolean];
 
 export const KIND_CASES: Record<string, Case[]> = {
   'sets and intervals': [
+    ['\\{2,5\\} \\cup \\{7\\}', '\\{5,7,2\\}', true],
+    ['\\{2,5\\} \\cup \\{7\\}', '\\{2,5\\}', false],
+    ['\\{4,4,9\\}', '\\{9,4\\}', true],
+    ['(2,7)', '\\{2,7\\}', true],
+    ['(7,2)', '\\{2,7\\}', false],
+    ['[3, 8)', '[3, 8)', true],
+    ['(3, 8)', '[3, 8)', false],
+    ['y \\in (-2, 4]', '(-2,4]', true],
+    ['\\emptyset', '\\{0\\}', false],
     ['\\{1,2\\}', '\\{2,1\\}', true],
     ['\\{1, 2, 3\\}', '\\{1,2\\}', false],
     ['\\{-1, \\frac12\\}', '\\{0.5, -1\\}', true],
@@ -26,6 +35,10 @@ export const KIND_CASES: Record<string, Case[]> = {
     ['\\emptyset', '\\varnothing', true],
   ],
   'tuples, points, matrices': [
+    ['\\begin{pmatrix} 5 & 0 \\\\ 0 & 5 \\end{pmatrix}', '\\left[\\begin{array}{cc} 5 & 0 \\\\ 0 & 5 \\end{array}\\right]', true],
+    ['\\begin{pmatrix} 5 & 0 \\\\ 0 & 5 \\end{pmatrix}', '\\left[\\begin{array}{cc} 5 & 0 \\\\ 0 & 6 \\end{array}\\right]', false],
+    ['\\begin{pmatrix} \\frac{1}{4} \\\\ 3 \\end{pmatrix}', '\\begin{pmatrix} 0.25 \\\\ 3 \\end{pmatrix}', true],
+    ['\\begin{pmatrix} 1 \\\\ 4 \\end{pmatrix}', '(1,4)', true],
     ['(1,2)', '(1, 2)', true],
     ['(1,2)', '(2,1)', false],
     ['(1,2)', '[1,2]', false],
@@ -51,6 +64,12 @@ export const KIND_CASES: Record<string, Case[]> = {
     ['\\text{Monday}', '\\text{Tuesday}', false],
   ],
   percentages: [
+    ['35\\%', '35 percent', true],
+    ['35\\%', '35 pct', true],
+    ['35\\%', '0.35', true],
+    ['0.35', '35', false],
+    ['35', '\\frac{35}{100}', false],
+    ['35\\%', '3.5', false],
     ['50\\%', '50', true],
     ['50\\%', '0.5', true],
     ['50', '50\\%', true],
@@ -62,6 +81,12 @@ export const KIND_CASES: Record<string, Case[]> = {
     ['50\\%', '51\\%', false],
   ],
   'fraction shorthands': [
+    ['\\frac{2}{7}', '\\frac2{7}', true],
+    ['\\frac{2}{7}', '\\frac{2}7', true],
+    ['\\frac{2}{7}', '\\cfrac{2}{7}', true],
+    ['\\frac{2}{7}', '2/7', true],
+    ['-\\frac{9}{4}', '-9/4', true],
+    ['\\frac{2}{7}', '\\frac27 + 1', false],
     ['\\frac{1}{2}', '\\frac12', true],
     ['\\frac{1}{2}', '\\frac1{2}', true],
     ['\\frac{1}{2}', '\\dfrac{1}{2}', true],
@@ -84,6 +109,17 @@ export const KIND_CASES: Record<string, Case[]> = {
     ['90^\\circ', '\\frac{\\pi}{2}', false],
   ],
   equations: [
+    ['x \\geq 4', '4 \\leq x', true],
+    ['x \\geq 4', 'x \\leq 4', false],
+    ['x < 6', '-x > -6', true],
+    ['x < 6', 'x > -6', false],
+    ['x \\neq 8', 'x != 8', true],
+    ['x \\le 3', 'x <= 3', true],
+    ['9 = 2p + q', '2p+q', false],
+    ['3x + 6y = 9', 'x + 2y = 3', true],
+    ['3x + 6y = 9', 'x + 2y = 4', false],
+    ['y = 4 - 2x', '2x + y - 4 = 0', true],
+    ['t = 2 + 3 = 5', '5', true],
     ['x=2', '2', true],
     ['2', 'x = 2', true],
     ['y = 2x+1', '2x+1', true],
@@ -105,6 +141,9 @@ export const KIND_CASES: Record<string, Case[]> = {
     ['1 \\pm \\sqrt{2}', '1 \\pm \\sqrt{3}', false],
   ],
   'scientific notation': [
+    ['42000', '4.2E4', true],
+    ['0.0042', '4.2e-3', true],
+    ['0.0042', '4.2e-4', false],
     ['1500', '1.5\\times10^{3}', true],
     ['1500', '1.5 \\cdot 10^3', true],
     ['1500', '1.5e3', true],
@@ -124,6 +163,9 @@ export const KIND_CASES: Record<string, Case[]> = {
     ['\\sqrt2', '1.41', false],
   ],
   'commas in numbers': [
+    ['2500000', '2 500 000', true],
+    ['2500000', '2,500,000.0', true],
+    ['250', '2 500', false],
     ['1000', '1,000', true],
     ['1000', '1{,}000', true],
     ['1234567', '1,234,567', true],
@@ -149,6 +191,9 @@ export const KIND_CASES: Record<string, Case[]> = {
     ['7', '\\(7\\)', true],
   ],
   currency: [
+    ['12.40', '\\$12.40', true],
+    ['12.40', '$\\$12.4$', true],
+    ['12.40', '\\$12.04', false],
     ['5', '\\$5', true],
     ['5.50', '\\$5.5', true],
     ['\\$5', '5 dollars', true],
@@ -162,6 +207,14 @@ export const KIND_CASES: Record<string, Case[]> = {
     ['2, 3', '2, 4', false],
     ['2, 3', '2', false],
     ['\\boxed{2}, \\boxed{3}', '2, 3', true],
+  ],
+  'mixed numbers': [
+    ['\\frac{7}{2}', '3\\frac{1}{2}', true],
+    ['\\frac{7}{2}', '3\\frac12', true],
+    ['-\\frac{7}{2}', '-3\\frac{1}{2}', true],
+    ['\\frac{29}{8}', '3 5/8', true],
+    ['3', '3 5/8', false],
+    ['\\frac{7}{2}', '\\frac{3}{2}', false],
   ],
   'trailing periods': [
     ['5', '5.', true],
@@ -192,6 +245,9 @@ export const KIND_CASES: Record<string, Case[]> = {
     ['xy', 'yx', true],
   ],
   'imaginary unit': [
+    ['-1 + 4i', '4i - 1', true],
+    ['\\frac{1}{2} - \\frac{3}{2}i', '0.5 - 1.5i', true],
+    ['2i', '-2i', false],
     ['2+3i', '3i+2', true],
     ['2+3i', '2-3i', false],
     ['i', 'i', true],
@@ -224,11 +280,29 @@ export const KIND_CASES: Record<string, Case[]> = {
   ],
 };
 
-const rows = Object.entries(KIND_CASES).flatMap(([kind, cases]) => cases.map(([g, p, want]) => [kind, g, p, want] as const));
+// One describe per kind; where the relation is symmetric both argument orders are checked.
+for (const [kind, cases] of Object.entries(KIND_CASES)) {
+  describe(`answersEqual: ${kind}`, () => {
+    it.each(cases)('%s vs %s -> %s', (gold, pred, want) => {
+      expect(answersEqual(gold, pred)).toBe(want);
+      expect(answersEqual(pred, gold)).toBe(want);
+    });
+  });
+}
 
-describe('answersEqual by answer kind', () => {
-  it.each(rows)('%s: %s vs %s -> %s', (_kind, gold, pred, want) => {
-    expect(answersEqual(gold, pred)).toBe(want);
-    expect(answersEqual(pred, gold)).toBe(want);
+/** Whole responses: the answer is extracted from the prediction first (one direction only). */
+const RESPONSE_CASES: Case[] = [
+  ['12', 'The answer is 12.', true],
+  ['12', 'So the final answer is $\\boxed{12}$.', true],
+  ['12', 'Final Answer: The final answer is $12$. I hope it is correct.', true],
+  ['12', 'The answer is 13.', false],
+  ['\\frac{3}{4}', 'We get $x = \\frac{3}{4}$, so the answer is $\\frac34$.', true],
+  ['(2, 5)', 'Thus the point is $\\boxed{\\left( 2, 5 \\right)}$.', true],
+  ['45\\%', 'which is $\\boxed{45\\%}$ of the total.', true],
+];
+
+describe('gradeAnswer: answer phrases and whole responses', () => {
+  it.each(RESPONSE_CASES)('%s vs %s -> %s', async (gold, pred, want) => {
+    expect(await gradeAnswer(gold, pred)).toBe(want);
   });
 });

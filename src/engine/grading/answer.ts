@@ -82,7 +82,7 @@ function wrapsWhole(s: string): boolean {
   return false;
 }
 
-const REL = /^(?:<=|>=|=|<|>|\\(?:leq?|geq?|neq?|lt|gt)(?![a-zA-Z]))/;
+const REL = /^(?:<=|>=|!=|=|<|>|\\(?:leq?|geq?|neq?|lt|gt)(?![a-zA-Z]))/;
 const REL_NAME: Record<string, string> = { '\\le': '<=', '\\leq': '<=', '\\ge': '>=', '\\geq': '>=', '\\ne': '!=', '\\neq': '!=', '\\lt': '<', '\\gt': '>' };
 
 function parseRows(body: string): Ans[][] {
@@ -99,6 +99,11 @@ export function parseStruct(s: string): Ans {
   // Matrices.
   const mat = /^\\begin\{([pbvBV]?matrix|array|smallmatrix)\}(?:\{[^}]*\})?([\s\S]*)\\end\{\1\}$/.exec(s);
   if (mat) return { kind: 'matrix', rows: parseRows(mat[2]) };
+  // `[\\begin{array}…\\end{array}]` (from `\\left[ … \\right]`) or `(\\begin{pmatrix}…)`: the matrix itself.
+  if (/^[([]\s*\\begin\{/.test(s) && wrapsWhole(s)) {
+    const inner = parseStruct(s.slice(1, -1));
+    if (inner.kind === 'matrix') return inner;
+  }
   // Multiple choice.
   const ch = /^\(?\s*([A-J])\s*\)?$/.exec(s);
   if (ch) return { kind: 'choice', letter: ch[1] };
@@ -159,7 +164,9 @@ export function parseStruct(s: string): Ans {
     if (sides.some((x) => x.length === 0)) return { kind: 'text', src: s };
     if (ops.every((o) => o === '=')) {
       // `35 + 70 = 105` or `z = 3+3 = 2`: the last right-hand side is the answer.
-      if (!/[a-zA-Z]/.test(sides[0].replace(/\\(?:frac|sqrt|cdot|times|div|pi)/g, ''))) return parseStruct(sides[sides.length - 1]);
+      const hasLetters = (x: string) => /[a-zA-Z]/.test(x.replace(/\\(?:frac|sqrt|cdot|times|div|pi)/g, ''));
+      // (`7 = 11a+c` stays an equation: a constant on the left of a formula is not a worked step.)
+      if (!hasLetters(sides[0]) && !hasLetters(sides[sides.length - 1])) return parseStruct(sides[sides.length - 1]);
       return { kind: 'eq', src: s, op: '=', lhs: parseStruct(sides[0]), rhs: parseStruct(sides[sides.length - 1]) };
     }
     if (sides.length === 2) return { kind: 'eq', src: s, op: ops[0], lhs: parseStruct(sides[0]), rhs: parseStruct(sides[1]) };
@@ -302,10 +309,18 @@ export function exprEqual(a: Node, b: Node): boolean {
 
 /** `l1 - r1` is a nonzero constant multiple of `l2 - r2` (x+y=1 vs 2x+2y=2). */
 function equationsProportional(l1: Node, r1: Node, l2: Node, r2: Node): boolean {
+  return relationRatio(l1, r1, l2, r2) !== null;
+}
+
+/**
+ * The constant c with `l1 - r1 = c (l2 - r2)` at every sample point, or null when there is none:
+ * `x+y=1` vs `2x+2y=2` (c = 1/2), `x < 1` vs `-x > -1` (c = -1, so the relation flips).
+ */
+function relationRatio(l1: Node, r1: Node, l2: Node, r2: Node): number | null {
   const d1: Node = { t: 'bin', op: '-', l: l1, r: r1 };
   const d2: Node = { t: 'bin', op: '-', l: l2, r: r2 };
   const vars = [...new Set([...variables(d1), ...variables(d2)])].sort();
-  if (vars.length === 0) return false;
+  if (vars.length === 0) return null;
   let ratio: number | null = null;
   let valid = 0;
   for (let k = 0; k < POINTS.length; k++) {
@@ -315,14 +330,14 @@ function equationsProportional(l1: Node, r1: Node, l2: Node, r2: Node): boolean 
     if (!Number.isFinite(v1) || !Number.isFinite(v2)) continue;
     if (Math.abs(v2) < 1e-12 || Math.abs(v1) < 1e-12) {
       if (Math.abs(v2) < 1e-12 && Math.abs(v1) < 1e-12) continue;
-      return false;
+      return null;
     }
     const r = v1 / v2;
     if (ratio === null) ratio = r;
-    else if (!close(ratio, r, 1e-7)) return false;
+    else if (!close(ratio, r, 1e-7)) return null;
     valid++;
   }
-  return valid >= 3;
+  return valid >= 3 ? ratio : null;
 }
 
 function simpleLhs(a: Ans): string | null {
@@ -379,6 +394,8 @@ export function structEqual(a: Ans, b: Ans): boolean {
   if (b.kind === 'matrix' && a.kind === 'tuple') return vectorVsTuple(b, a);
   if (a.kind === 'set' && b.kind === 'list') return multisetEqual(a.items, b.items);
   if (b.kind === 'set' && a.kind === 'list') return multisetEqual(a.items, b.items);
+  if (a.kind === 'tuple' && b.kind === 'set') return tupleVsSet(a, b);
+  if (b.kind === 'tuple' && a.kind === 'set') return tupleVsSet(b, a);
   if (a.kind === 'union' && b.kind === 'set') return setEqual(unionAsSet(a) ?? [a], b.items);
   if (b.kind === 'union' && a.kind === 'set') return setEqual(unionAsSet(b) ?? [b], a.items);
   if (a.kind !== b.kind) {
@@ -389,6 +406,9 @@ export function structEqual(a: Ans, b: Ans): boolean {
       return exprEqual(a.node, (b as typeof a).node);
     case 'eq': {
       const e = b as typeof a;
+      if (a.op !== '=' && a.op !== '!=' && e.op !== '=' && e.op !== '!=' && [a.lhs, a.rhs, e.lhs, e.rhs].every((x) => x.kind === 'expr')) {
+        return inequalitiesEqual(a, e);
+      }
       if (a.op === e.op || FLIP[a.op] === e.op) {
         const straight = a.op === e.op;
         const l1 = a.lhs, r1 = a.rhs;
@@ -424,6 +444,22 @@ export function structEqual(a: Ans, b: Ans): boolean {
       return textKey(a.src) === textKey((b as typeof a).src);
   }
   return false;
+}
+
+/** `x >= 5` vs `5 <= x`, `x < 1` vs `-x > -1`: the same half-space, maybe scaled or flipped. */
+function inequalitiesEqual(a: Extract<Ans, { kind: 'eq' }>, b: Extract<Ans, { kind: 'eq' }>): boolean {
+  const node = (x: Ans) => (x as Extract<Ans, { kind: 'expr' }>).node;
+  const straight = a.op === b.op && structEqual(a.lhs, b.lhs) && structEqual(a.rhs, b.rhs);
+  const flipped = FLIP[a.op] === b.op && structEqual(a.lhs, b.rhs) && structEqual(a.rhs, b.lhs);
+  if (straight || flipped) return true;
+  const r = relationRatio(node(a.lhs), node(a.rhs), node(b.lhs), node(b.rhs));
+  if (r === null) return false;
+  return r > 0 ? a.op === b.op : FLIP[a.op] === b.op;
+}
+
+/** `(1,3)` vs `\\{1,3\\}`: Math-Verify accepts a point for a set written in the same order (not `(3,1)`). */
+function tupleVsSet(t: Extract<Ans, { kind: 'tuple' }>, s: Extract<Ans, { kind: 'set' }>): boolean {
+  return t.open === '(' && t.close === ')' && seqEqual(t.items, s.items);
 }
 
 function vectorVsTuple(m: Extract<Ans, { kind: 'matrix' }>, t: Extract<Ans, { kind: 'tuple' }>): boolean {
