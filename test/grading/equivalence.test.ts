@@ -81,7 +81,7 @@ describe('answersEqual: pairs that must differ', () => {
     ['big integers exact', '1000000', '1000001'],
     ['different variables', 'x = 3', 'y = 3'],
     ['different polynomials', 'x^2+2x+1', 'x^3+2x+1'],
-    ['list members', '4, 10, -2', '10, 4, 2'],
+    ['list order', '4, 10, -2', '10, 4, -2'],
     ['list length', '\\sqrt{67},-\\sqrt{85}', '\\sqrt{67}'],
     ['set size', '\\{1,2\\}', '\\{1,2,3\\}'],
     ['choice letters', '(A)', '(B)'],

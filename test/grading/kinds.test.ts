@@ -202,7 +202,10 @@ export const KIND_CASES: Record<string, Case[]> = {
   'multiple answers': [
     ['x=2, x=3', '2, 3', true],
     ['2, 3', 'x=2, x=3', true],
-    ['x=2, x=3', 'x=3, x=2', true],
+    // A bare comma list keeps its order (hendrycks' is_equiv); a written set does not.
+    ['x=2, x=3', 'x=3, x=2', false],
+    ['2, 3', '3, 2', false],
+    ['\\{2, 3\\}', '\\{3, 2\\}', true],
     ['x=2 \\text{ or } x=3', '2, 3', true],
     ['2, 3', '2, 4', false],
     ['2, 3', '2', false],

@@ -8,7 +8,7 @@ import { evalExact, evalNum, hasDecimal, hasInfinity, parseExpr, ratToLatex, rat
 export type Ans =
   | { kind: 'expr'; src: string; node: Node }
   | { kind: 'eq'; src: string; lhs: Ans; rhs: Ans; op: string }
-  | { kind: 'list'; items: Ans[] }
+  | { kind: 'list'; items: Ans[]; unordered?: boolean }
   | { kind: 'tuple'; open: string; close: string; items: Ans[] }
   | { kind: 'set'; items: Ans[] }
   | { kind: 'union'; items: Ans[] }
@@ -181,7 +181,7 @@ export function parseStruct(s: string): Ans {
 function parsePlusMinus(s: string): Ans | null {
   const at = s.split(/\\pm(?![a-zA-Z])|±/);
   if (at.length !== 2 || s.startsWith('\\{') || (OPEN.includes(s[0]) && wrapsWhole(s)) || /\\mp(?![a-zA-Z])/.test(s)) return null;
-  return { kind: 'list', items: [parseStruct(`${at[0]}+${at[1]}`), parseStruct(`${at[0]}-${at[1]}`)] };
+  return { kind: 'list', unordered: true, items: [parseStruct(`${at[0]}+${at[1]}`), parseStruct(`${at[0]}-${at[1]}`)] };
 }
 
 const parseCache = new Map<string, Parsed>();
@@ -221,7 +221,7 @@ export function render(a: Ans): string {
     case 'eq':
       return `${render(a.lhs)}${a.op}${render(a.rhs)}`;
     case 'list':
-      return a.items.map(render).sort().join(',');
+      return (a.unordered ? a.items.map(render).sort() : a.items.map(render)).join(',');
     case 'tuple':
       return `${a.open}${a.items.map(render).join(',')}${a.close}`;
     case 'set':
@@ -421,9 +421,12 @@ export function structEqual(a: Ans, b: Ans): boolean {
       }
       return false;
     }
-    case 'list':
-      // Several answers separated by commas or "and"/"or" are a set of answers, in any order.
-      return multisetEqual(a.items, (b as typeof a).items);
+    case 'list': {
+      // Comma lists keep their order (hendrycks' is_equiv: `4, 10, -2` is not `10, 4, -2`);
+      // the two answers of a `\\pm` may come in either order.
+      const l = b as typeof a;
+      return a.unordered || l.unordered ? multisetEqual(a.items, l.items) : seqEqual(a.items, l.items);
+    }
     case 'tuple': {
       const t = b as typeof a;
       return a.open === t.open && a.close === t.close && seqEqual(a.items, t.items);
