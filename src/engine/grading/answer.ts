@@ -8,7 +8,7 @@ import { evalExact, evalNum, hasDecimal, hasInfinity, parseExpr, ratToLatex, rat
 export type Ans =
   | { kind: 'expr'; src: string; node: Node }
   | { kind: 'eq'; src: string; lhs: Ans; rhs: Ans; op: string }
-  | { kind: 'list'; items: Ans[] }
+  | { kind: 'list'; items: Ans[]; unordered?: boolean }
   | { kind: 'tuple'; open: string; close: string; items: Ans[] }
   | { kind: 'set'; items: Ans[] }
   | { kind: 'union'; items: Ans[] }
@@ -82,7 +82,7 @@ function wrapsWhole(s: string): boolean {
   return false;
 }
 
-const REL = /^(?:<=|>=|=|<|>|\\(?:leq?|geq?|neq?|lt|gt)(?![a-zA-Z]))/;
+const REL = /^(?:<=|>=|!=|=|<|>|\\(?:leq?|geq?|neq?|lt|gt)(?![a-zA-Z]))/;
 const REL_NAME: Record<string, string> = { '\\le': '<=', '\\leq': '<=', '\\ge': '>=', '\\geq': '>=', '\\ne': '!=', '\\neq': '!=', '\\lt': '<', '\\gt': '>' };
 
 function parseRows(body: string): Ans[][] {
@@ -99,6 +99,11 @@ export function parseStruct(s: string): Ans {
   // Matrices.
   const mat = /^\\begin\{([pbvBV]?matrix|array|smallmatrix)\}(?:\{[^}]*\})?([\s\S]*)\\end\{\1\}$/.exec(s);
   if (mat) return { kind: 'matrix', rows: parseRows(mat[2]) };
+  // `[\\begin{array}…\\end{array}]` (from `\\left[ … \\right]`) or `(\\begin{pmatrix}…)`: the matrix itself.
+  if (/^[([]\s*\\begin\{/.test(s) && wrapsWhole(s)) {
+    const inner = parseStruct(s.slice(1, -1));
+    if (inner.kind === 'matrix') return inner;
+  }
   // Multiple choice.
   const ch = /^\(?\s*([A-J])\s*\)?$/.exec(s);
   if (ch) return { kind: 'choice', letter: ch[1] };
@@ -159,7 +164,9 @@ export function parseStruct(s: string): Ans {
     if (sides.some((x) => x.length === 0)) return { kind: 'text', src: s };
     if (ops.every((o) => o === '=')) {
       // `35 + 70 = 105` or `z = 3+3 = 2`: the last right-hand side is the answer.
-      if (!/[a-zA-Z]/.test(sides[0].replace(/\\(?:frac|sqrt|cdot|times|div|pi)/g, ''))) return parseStruct(sides[sides.length - 1]);
+      const hasLetters = (x: string) => /[a-zA-Z]/.test(x.replace(/\\(?:frac|sqrt|cdot|times|div|pi)/g, ''));
+      // (`7 = 11a+c` stays an equation: a constant on the left of a formula is not a worked step.)
+      if (!hasLetters(sides[0]) && !hasLetters(sides[sides.length - 1])) return parseStruct(sides[sides.length - 1]);
       return { kind: 'eq', src: s, op: '=', lhs: parseStruct(sides[0]), rhs: parseStruct(sides[sides.length - 1]) };
     }
     if (sides.length === 2) return { kind: 'eq', src: s, op: ops[0], lhs: parseStruct(sides[0]), rhs: parseStruct(sides[1]) };
@@ -168,6 +175,13 @@ export function parseStruct(s: string): Ans {
   const node = parseExpr(s);
   if (node) return { kind: 'expr', src: s, node };
   return { kind: 'text', src: s };
+}
+
+/** `a \\pm b` (one `\\pm`, not inside a bracket or set) is the list `a+b, a-b`. */
+function parsePlusMinus(s: string): Ans | null {
+  const at = s.split(/\\pm(?![a-zA-Z])|±/);
+  if (at.length !== 2 || s.startsWith('\\{') || (OPEN.includes(s[0]) && wrapsWhole(s)) || /\\mp(?![a-zA-Z])/.test(s)) return null;
+  return { kind: 'list', unordered: true, items: [parseStruct(`${at[0]}+${at[1]}`), parseStruct(`${at[0]}-${at[1]}`)] };
 }
 
 const parseCache = new Map<string, Parsed>();
@@ -180,7 +194,7 @@ export function parseAnswer(raw: string): Parsed {
   try {
     const c = cleanAnswer(raw);
     // Answers are short; anything huge is compared as text instead of parsed.
-    p = { ans: c.text.length > 1000 ? { kind: 'text', src: c.text } : parseStruct(c.text), percent: c.percent };
+    p = { ans: c.text.length > 1000 ? { kind: 'text', src: c.text } : parsePlusMinus(c.text) ?? parseStruct(c.text), percent: c.percent };
   } catch {
     p = { ans: { kind: 'text', src: raw.trim() }, percent: false };
   }
@@ -207,7 +221,7 @@ export function render(a: Ans): string {
     case 'eq':
       return `${render(a.lhs)}${a.op}${render(a.rhs)}`;
     case 'list':
-      return a.items.map(render).join(',');
+      return (a.unordered ? a.items.map(render).sort() : a.items.map(render)).join(',');
     case 'tuple':
       return `${a.open}${a.items.map(render).join(',')}${a.close}`;
     case 'set':
@@ -295,10 +309,18 @@ export function exprEqual(a: Node, b: Node): boolean {
 
 /** `l1 - r1` is a nonzero constant multiple of `l2 - r2` (x+y=1 vs 2x+2y=2). */
 function equationsProportional(l1: Node, r1: Node, l2: Node, r2: Node): boolean {
+  return relationRatio(l1, r1, l2, r2) !== null;
+}
+
+/**
+ * The constant c with `l1 - r1 = c (l2 - r2)` at every sample point, or null when there is none:
+ * `x+y=1` vs `2x+2y=2` (c = 1/2), `x < 1` vs `-x > -1` (c = -1, so the relation flips).
+ */
+function relationRatio(l1: Node, r1: Node, l2: Node, r2: Node): number | null {
   const d1: Node = { t: 'bin', op: '-', l: l1, r: r1 };
   const d2: Node = { t: 'bin', op: '-', l: l2, r: r2 };
   const vars = [...new Set([...variables(d1), ...variables(d2)])].sort();
-  if (vars.length === 0) return false;
+  if (vars.length === 0) return null;
   let ratio: number | null = null;
   let valid = 0;
   for (let k = 0; k < POINTS.length; k++) {
@@ -308,14 +330,14 @@ function equationsProportional(l1: Node, r1: Node, l2: Node, r2: Node): boolean 
     if (!Number.isFinite(v1) || !Number.isFinite(v2)) continue;
     if (Math.abs(v2) < 1e-12 || Math.abs(v1) < 1e-12) {
       if (Math.abs(v2) < 1e-12 && Math.abs(v1) < 1e-12) continue;
-      return false;
+      return null;
     }
     const r = v1 / v2;
     if (ratio === null) ratio = r;
-    else if (!close(ratio, r, 1e-7)) return false;
+    else if (!close(ratio, r, 1e-7)) return null;
     valid++;
   }
-  return valid >= 3;
+  return valid >= 3 ? ratio : null;
 }
 
 function simpleLhs(a: Ans): string | null {
@@ -343,6 +365,16 @@ function multisetEqual(xs: Ans[], ys: Ans[]): boolean {
   return go(0);
 }
 
+/** Set equality: every member of each side equals some member of the other (duplicates collapse). */
+function setEqual(xs: Ans[], ys: Ans[]): boolean {
+  return xs.every((x) => ys.some((y) => structEqual(x, y))) && ys.every((y) => xs.some((x) => structEqual(x, y)));
+}
+
+/** A union of finite sets (`\\{1,3\\} \\cup \\{2\\}`) as one set; null when a part is an interval. */
+function unionAsSet(u: Extract<Ans, { kind: 'union' }>): Ans[] | null {
+  return u.items.every((x) => x.kind === 'set') ? u.items.flatMap((x) => (x as Extract<Ans, { kind: 'set' }>).items) : null;
+}
+
 function seqEqual(xs: Ans[], ys: Ans[]): boolean {
   return xs.length === ys.length && xs.every((x, i) => structEqual(x, ys[i]));
 }
@@ -362,6 +394,10 @@ export function structEqual(a: Ans, b: Ans): boolean {
   if (b.kind === 'matrix' && a.kind === 'tuple') return vectorVsTuple(b, a);
   if (a.kind === 'set' && b.kind === 'list') return multisetEqual(a.items, b.items);
   if (b.kind === 'set' && a.kind === 'list') return multisetEqual(a.items, b.items);
+  if (a.kind === 'tuple' && b.kind === 'set') return tupleVsSet(a, b);
+  if (b.kind === 'tuple' && a.kind === 'set') return tupleVsSet(b, a);
+  if (a.kind === 'union' && b.kind === 'set') return setEqual(unionAsSet(a) ?? [a], b.items);
+  if (b.kind === 'union' && a.kind === 'set') return setEqual(unionAsSet(b) ?? [b], a.items);
   if (a.kind !== b.kind) {
     return render(a) === render(b);
   }
@@ -370,6 +406,9 @@ export function structEqual(a: Ans, b: Ans): boolean {
       return exprEqual(a.node, (b as typeof a).node);
     case 'eq': {
       const e = b as typeof a;
+      if (a.op !== '=' && a.op !== '!=' && e.op !== '=' && e.op !== '!=' && [a.lhs, a.rhs, e.lhs, e.rhs].every((x) => x.kind === 'expr')) {
+        return inequalitiesEqual(a, e);
+      }
       if (a.op === e.op || FLIP[a.op] === e.op) {
         const straight = a.op === e.op;
         const l1 = a.lhs, r1 = a.rhs;
@@ -382,15 +421,24 @@ export function structEqual(a: Ans, b: Ans): boolean {
       }
       return false;
     }
-    case 'list':
-      return seqEqual(a.items, (b as typeof a).items);
+    case 'list': {
+      // Comma lists keep their order (hendrycks' is_equiv: `4, 10, -2` is not `10, 4, -2`);
+      // the two answers of a `\\pm` may come in either order.
+      const l = b as typeof a;
+      return a.unordered || l.unordered ? multisetEqual(a.items, l.items) : seqEqual(a.items, l.items);
+    }
     case 'tuple': {
       const t = b as typeof a;
       return a.open === t.open && a.close === t.close && seqEqual(a.items, t.items);
     }
     case 'set':
-    case 'union':
-      return multisetEqual(a.items, (b as typeof a).items);
+      return setEqual(a.items, (b as typeof a).items);
+    case 'union': {
+      const u = b as typeof a;
+      const [sa, sb] = [unionAsSet(a), unionAsSet(u)];
+      if (sa && sb) return setEqual(sa, sb);
+      return multisetEqual(a.items, u.items);
+    }
     case 'matrix': {
       const m = b as typeof a;
       return a.rows.length === m.rows.length && a.rows.every((r, i) => seqEqual(r, m.rows[i]));
@@ -399,6 +447,22 @@ export function structEqual(a: Ans, b: Ans): boolean {
       return textKey(a.src) === textKey((b as typeof a).src);
   }
   return false;
+}
+
+/** `x >= 5` vs `5 <= x`, `x < 1` vs `-x > -1`: the same half-space, maybe scaled or flipped. */
+function inequalitiesEqual(a: Extract<Ans, { kind: 'eq' }>, b: Extract<Ans, { kind: 'eq' }>): boolean {
+  const node = (x: Ans) => (x as Extract<Ans, { kind: 'expr' }>).node;
+  const straight = a.op === b.op && structEqual(a.lhs, b.lhs) && structEqual(a.rhs, b.rhs);
+  const flipped = FLIP[a.op] === b.op && structEqual(a.lhs, b.rhs) && structEqual(a.rhs, b.lhs);
+  if (straight || flipped) return true;
+  const r = relationRatio(node(a.lhs), node(a.rhs), node(b.lhs), node(b.rhs));
+  if (r === null) return false;
+  return r > 0 ? a.op === b.op : FLIP[a.op] === b.op;
+}
+
+/** `(1,3)` vs `\\{1,3\\}`: Math-Verify accepts a point for a set written in the same order (not `(3,1)`). */
+function tupleVsSet(t: Extract<Ans, { kind: 'tuple' }>, s: Extract<Ans, { kind: 'set' }>): boolean {
+  return t.open === '(' && t.close === ')' && seqEqual(t.items, s.items);
 }
 
 function vectorVsTuple(m: Extract<Ans, { kind: 'matrix' }>, t: Extract<Ans, { kind: 'tuple' }>): boolean {

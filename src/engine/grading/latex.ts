@@ -233,7 +233,7 @@ export function cleanAnswer(input: string): Cleaned {
   s = s.replace(/\\\$|\$/g, '');
   // Percent.
   let percent = false;
-  s = s.replace(/\s*\\?%/g, () => {
+  s = s.replace(/\s*(?:\\?%|\\text\s*\{\s*(?:percent|pct)\s*\}|(?<![a-zA-Z])(?:percent|pct)(?![a-zA-Z]))/g, () => {
     percent = true;
     return '';
   });
@@ -248,9 +248,38 @@ export function cleanAnswer(input: string): Cleaned {
   s = s.replace(/(\d)\{,\}(?=\d{3})/g, '$1');
   const plain = s.replace(/\s+/g, '');
   if (/^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/.test(plain)) s = plain.replace(/,/g, '');
+  // Thin-space or space thousands separators: `1 000 000`.
+  if (/^[-+]?\d{1,3}(?: \d{3})+(?:\.\d+)?$/.test(s.trim())) s = s.replace(/ /g, '');
   // Unicode.
   s = s.replace(/π/g, '\\pi ').replace(/∞/g, '\\infty ').replace(/−/g, '-').replace(/×|·/g, '\\cdot ').replace(/÷/g, '/');
   s = s.replace(/≤/g, '\\le ').replace(/≥/g, '\\ge ').replace(/≠/g, '\\ne ').replace(/√/g, '\\sqrt');
   s = s.replace(/\s+/g, ' ').trim();
+  s = normalizeSpecialForms(s);
   return { text: s, percent };
+}
+
+/**
+ * Rewrites forms the graders accept as shorthands into the ones our parser reads: the empty set,
+ * a leading `x \in`, `inf`/`infinity`, e-notation (`1.5e3`) and a base subscript on a bare numeral.
+ */
+export function normalizeSpecialForms(s: string): string {
+  s = s.replace(/\\(?:emptyset|varnothing)(?![a-zA-Z])|∅/g, '\\{\\}');
+  s = s.replace(/^[a-zA-Z]\s*(?:\\in(?![a-zA-Z])|∈)\s*/, '');
+  s = s.replace(/(?<![a-zA-Z\\])(?:infinity|inf)(?![a-zA-Z])/g, '\\infty');
+  s = s.replace(/(?<![a-zA-Z\d.])(\d+\.?\d*|\.\d+)[eE]([-+]?\d+)(?![a-zA-Z\d])/g, '$1\\times10^{$2}');
+  const base = /^(\d+)_\{?\s*(\d+)\s*\}?$/.exec(s);
+  if (base) s = base[1];
+  return mixedNumber(s) ?? s;
+}
+
+/**
+ * A mixed number `2\frac{1}{2}` or `4 4/9` (a proper fraction after a whole number) as a sum;
+ * null when `s` is not one. `11 7/6` is not a mixed number and is left alone.
+ */
+export function mixedNumber(s: string): string | null {
+  const m = /^([-+]?)\s*(\d+)\s*(?:\\frac\{(\d+)\}\{(\d+)\}| (\d+)\/(\d+))$/.exec(s);
+  if (!m) return null;
+  const [num, den] = m[3] !== undefined ? [m[3], m[4]] : [m[5], m[6]];
+  if (!(Number(den) > 0 && Number(num) < Number(den))) return null;
+  return `${m[1] === '-' ? '-' : ''}(${m[2]}+\\frac{${num}}{${den}})`;
 }
