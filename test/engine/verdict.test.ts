@@ -15,9 +15,14 @@ describe('judge', () => {
     expect(judge('12', { voteShare: 0.9, score: 0.7, questionLoss: 9 }, rule).reasons).toEqual(['unfamiliar-question']);
     expect(judge('12', { voteShare: 0.2, score: -0.5, questionLoss: 9 }, rule).sure).toBe(false);
   });
-  test('no answer is never sure; a missing signal is not held against the answer', () => {
+  test('no answer is never sure', () => {
     expect(judge(null, { voteShare: 1, score: 1, questionLoss: 0 }, rule).reasons).toEqual(['no-answer']);
-    expect(judge('12', { voteShare: null, score: null, questionLoss: null }, rule).sure).toBe(true);
+  });
+  test('one lone solution or an unscored one is not vouched for; an unknown familiarity is not held against it', () => {
+    expect(judge('12', { voteShare: null, score: 0.7, questionLoss: 3 }, rule).reasons).toEqual(['single-attempt']);
+    expect(judge('12', { voteShare: 0.9, score: null, questionLoss: 3 }, rule).reasons).toEqual(['unscored']);
+    expect(judge('12', { voteShare: 0.9, score: 0.7, questionLoss: null }, rule).sure).toBe(true);
+    expect(judge('12', { voteShare: null, score: null, questionLoss: null }, {}).sure).toBe(true); // a rule with no thresholds
   });
   test('without a calibrated rule, an answer most solutions disagree with is not sure', () => {
     expect(judge('12', { voteShare: 0.4, score: 0.9, questionLoss: 99 }).sure).toBe(false);

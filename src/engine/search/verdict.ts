@@ -11,7 +11,7 @@
 
 /** What the verdict is computed from (null: the signal is not available for this search). */
 export interface VerdictSignals {
-  /** Share of counted answers that agree with the winner, in [0, 1]. */
+  /** Share of counted answers that agree with the winner, in [0, 1]; null with fewer than two counted. */
   voteShare: number | null;
   /** Scorer value of the winning trajectory, in [-1, 1]. */
   score: number | null;
@@ -28,7 +28,7 @@ export interface AbstentionRule {
   calibration?: { data: string; n: number; target: number; answered: number; selectiveAccuracy: number };
 }
 
-export type UnsureReason = 'no-answer' | 'low-agreement' | 'low-score' | 'unfamiliar-question';
+export type UnsureReason = 'no-answer' | 'low-agreement' | 'single-attempt' | 'low-score' | 'unscored' | 'unfamiliar-question';
 
 export interface Verdict {
   /** true: the answer may be presented as an answer; false: only as a guess, with the reasons. */
@@ -47,7 +47,9 @@ export const DEFAULT_ABSTENTION: AbstentionRule = { minVoteShare: 0.5 };
 export const UNSURE_REASON_TEXT: Record<UnsureReason, string> = {
   'no-answer': 'no solution finished with a checked answer',
   'low-agreement': 'the solutions it tried disagree',
+  'single-attempt': 'it finished only one solution, so there was nothing to compare it with',
   'low-score': 'its step checker rates the solution low',
+  'unscored': 'no step checker scored the solution',
   'unfamiliar-question': 'the question is unlike what it was trained on',
 };
 
@@ -55,8 +57,17 @@ export function judge(answer: string | null, signals: VerdictSignals, rule: Abst
   const reasons: UnsureReason[] = [];
   if (answer === null) reasons.push('no-answer');
   else {
-    if (rule.minVoteShare !== undefined && signals.voteShare !== null && signals.voteShare < rule.minVoteShare) reasons.push('low-agreement');
-    if (rule.minScore !== undefined && signals.score !== null && signals.score < rule.minScore) reasons.push('low-score');
+    // Agreement and the scorer's value are what the rule was calibrated on: without them (one
+    // greedy solution, no scorer) there is nothing to vouch for the answer. The question's
+    // familiarity is a side signal: when it cannot be computed it is not held against the answer.
+    if (rule.minVoteShare !== undefined) {
+      if (signals.voteShare === null) reasons.push('single-attempt');
+      else if (signals.voteShare < rule.minVoteShare) reasons.push('low-agreement');
+    }
+    if (rule.minScore !== undefined) {
+      if (signals.score === null) reasons.push('unscored');
+      else if (signals.score < rule.minScore) reasons.push('low-score');
+    }
     if (rule.maxQuestionLoss !== undefined && signals.questionLoss !== null && signals.questionLoss > rule.maxQuestionLoss)
       reasons.push('unfamiliar-question');
   }
