@@ -23,13 +23,29 @@ pkgs=("${runtime[@]}")
 if [[ $want_browser == 1 ]]; then pkgs+=("${browser[@]}"); fi
 if [[ $want_test == 1 ]]; then pkgs+=("${testing[@]}"); fi
 if [[ $want_training == 1 ]]; then pkgs+=("${training[@]}"); fi
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+find_missing() {
+  missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+}
+find_missing
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "system packages: all present" >&2
   exit 0
+fi
+# Two ./stepwise commands at once: one runs apt, the other waits, then checks again.
+if command -v flock >/dev/null; then
+  exec 8>"${STEPWISE_APT_LOCK:-$(dirname "${BASH_SOURCE[0]}")/../.stepwise-apt.lock}"
+  if ! flock -n 8; then
+    echo "waiting for another stepwise install… (system packages)" >&2
+    flock 8
+  fi
+  find_missing
+  if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "system packages: all present" >&2
+    exit 0
+  fi
 fi
 echo "system packages: installing ${missing[*]}" >&2
 SUDO=""

@@ -1,11 +1,13 @@
 /**
  * Starts the product: whichever chat platforms have credentials, and the local web page when none
  * do (or when asked). One bots core (engine, queue, store) is shared by all of them.
- * Operations (src/ops): /healthz and /metrics on the local page's port, or on a small server of
- * their own on PORT when only platforms run; structured logs; graceful drain on shutdown.
+ * One HTTP server on PORT serves Slack's POST /slack/events (HTTP mode), /healthz and /metrics
+ * (src/ops), and the local page when it runs (SLACK_PORT, when set to another port, adds a Slack
+ * listener of its own); structured logs; graceful drain on shutdown.
  * Scale-out (REDIS_URL, src/bots/scale): shared limits and the solve queue in Redis; searches run
  * in `./stepwise worker` processes.
  */
+import type http from 'node:http';
 import path from 'node:path';
 import type { ShardingManager } from 'discord.js';
 import type { Engine } from '../engine/index';
@@ -26,7 +28,7 @@ export interface Running {
   slack?: SlackBot;
   /** Shard processes (REDIS_URL with DISCORD_SHARDS). */
   shards?: ShardingManager;
-  /** /healthz and /metrics when no local page runs. */
+  /** The PORT server when no local page runs: /healthz, /metrics and Slack's /slack/events. */
   ops?: OpsServer;
   metrics: OpsMetrics;
   logger: Logger;
@@ -44,7 +46,7 @@ export interface ServeOptions {
   log?: (m: string) => void;
   logger?: Logger;
   core?: CoreOverrides;
-  /** Start the /healthz + /metrics server when no local page runs (default true). */
+  /** Start the PORT server when no local page runs (default true; always when Slack's HTTP mode needs it). */
   ops?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Scale-out tuning (tests). */
@@ -163,16 +165,21 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
       const { startSlack } = await import('./slack/bot');
       running.slack = await startSlack({ config: config.slack, core, log: sub('slack') });
       (running.slack.app.client as unknown as NodeJS.EventEmitter).on('rate_limited', () => metrics.rateLimited.inc({ platform: 'slack' }));
-      log(config.slack.appToken ? '[slack] connected (Socket Mode)' : `[slack] listening on port ${config.slack.port} (POST /slack/events)`);
+      if (config.slack.appToken) log('[slack] connected (Socket Mode)');
+      else if (config.slack.port !== undefined) log(`[slack] also listening on SLACK_PORT ${config.slack.port} (POST /slack/events)`);
     }
     const ops = { metrics, health };
+    const slackHandle = running.slack?.handle;
+    const opsRoutes = opsHandler(ops);
+    const routes = slackHandle ? async (req: http.IncomingMessage, res: http.ServerResponse) => slackHandle(req, res) || opsRoutes(req, res) : opsRoutes;
     if (mode !== 'child' && (opts.local || (!config.discord && !config.slack))) {
-      running.local = await startLocal(core, { host: config.host, port: config.port, log: sub('local'), routes: opsHandler(ops) });
+      running.local = await startLocal(core, { host: config.host, port: config.port, log: sub('local'), routes });
       log(`Stepwise local mode: open ${running.local.url} in a browser`);
-    } else if (opts.ops !== false) {
+      if (slackHandle) log(`[slack] Slack events on ${running.local.url}/slack/events`);
+    } else if (opts.ops !== false || slackHandle) {
       const port = mode === 'child' && config.port ? config.port + 1 + shardId(env) : config.port;
-      running.ops = await startOpsServer(ops, { host: config.host, port });
-      log(`health and metrics on ${running.ops.url}/healthz and /metrics`);
+      running.ops = await startOpsServer(ops, { host: config.host, port, routes: slackHandle });
+      log(`health and metrics on ${running.ops.url}/healthz and /metrics${slackHandle ? `; Slack events on ${running.ops.url}/slack/events` : ''}`);
     }
   } catch (err) {
     await running.close();

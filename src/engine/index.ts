@@ -9,6 +9,7 @@ import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, loadPolicy, loadScorer, MicroBa
 import type { Policy, StepScorer } from './models/types';
 import { search } from './search';
 import type { SearchConfig, SearchHooks, SearchResult, StrategyName } from './search/types';
+import { DEFAULT_ABSTENTION, judge } from './search/verdict';
 
 export interface EngineOptions {
   /** Policy model directory (manifest.json inside); defaults to the shipped model. */
@@ -39,8 +40,16 @@ export function engineFrom(policy: Policy, scorer: StepScorer | undefined, execu
     scorer,
     executor,
     solve: async (question, config = {}, hooks = {}) => {
+      // the question's familiarity costs one prefill: run it beside the search, never fail on it
+      const loss = policy.questionLoss ? policy.questionLoss(question, hooks.signal).catch(() => null) : Promise.resolve(null);
       const result = await search(question, { policy, scorer, executor, sameAnswer: answersEqual }, config, hooks);
-      return { ...result, models: { policy: policy.name, scorer: scorer?.name ?? null, ...(policy.notice && { notice: policy.notice }) } };
+      const questionLoss = await loss;
+      const verdict = judge(
+        result.answer,
+        { voteShare: result.answer === null ? null : result.confidence.voteShare, score: result.confidence.score, questionLoss },
+        policy.abstention ?? DEFAULT_ABSTENTION,
+      );
+      return { ...result, verdict, models: { policy: policy.name, scorer: scorer?.name ?? null, ...(policy.notice && { notice: policy.notice }) } };
     },
     async close() {
       await Promise.allSettled([policy.close?.(), scorer?.close?.(), executor.close()]);
@@ -69,3 +78,5 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
 
 export { search, checkQuestion, QuestionError, DEFAULT_CONFIG, STRATEGY_NAMES } from './search';
 export type { SearchConfig, SearchHooks, SearchProgress, SearchResult, Step, StrategyName } from './search/types';
+export { judge, calibrate, DEFAULT_ABSTENTION, UNSURE_REASON_TEXT } from './search/verdict';
+export type { AbstentionRule, Verdict, UnsureReason, CalibrationPoint } from './search/verdict';

@@ -50,15 +50,19 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-/** A server with only /healthz and /metrics (when no local page runs). */
-export async function startOpsServer(ctx: OpsContext, o: { host?: string; port?: number }): Promise<OpsServer> {
-  const handle = opsHandler(ctx);
+/** A server with /healthz and /metrics (when no local page runs), and `routes` (Slack events) tried first. */
+export async function startOpsServer(
+  ctx: OpsContext,
+  o: { host?: string; port?: number; routes?: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> | boolean },
+): Promise<OpsServer> {
+  const ops = opsHandler(ctx);
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => (o.routes && (await o.routes(req, res))) || ops(req, res);
   const server = http.createServer((req, res) => {
     handle(req, res)
       .then((done) => {
         if (!done) {
           res.writeHead(404, { 'content-type': 'text/plain' });
-          res.end('not found: this port serves /healthz and /metrics\n');
+          res.end(`not found: this port serves /healthz and /metrics${o.routes ? ' (and POST /slack/events)' : ''}\n`);
         }
       })
       .catch(() => {

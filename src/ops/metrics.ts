@@ -23,7 +23,7 @@ export interface MetricSources {
 }
 
 interface PoolLike {
-  stats?: { jobs: number; workerStarts: number; workerDeaths: number; stuckKills: number };
+  stats?: { jobs: number; workerStarts: number; workerDeaths: number; workerRetirements?: number; stuckKills: number };
   workers?: ({ ready: boolean; dead: boolean; job: unknown } | null)[];
   queue?: unknown[];
   unavailable?: unknown;
@@ -40,7 +40,7 @@ export class OpsMetrics {
   readonly stalled: client.Counter;
   private sources: MetricSources = {};
   private lastBatch = new Map<string, Map<number, number>>();
-  private lastPool = { jobs: 0, workerStarts: 0, workerDeaths: 0, stuckKills: 0 };
+  private lastPool: { jobs: number; workerStarts: number; workerDeaths: number; workerRetirements?: number; stuckKills: number } = { jobs: 0, workerStarts: 0, workerDeaths: 0, workerRetirements: 0, stuckKills: 0 };
 
   constructor(role: 'frontend' | 'worker' = 'frontend') {
     const r = this.registry;
@@ -111,7 +111,7 @@ export class OpsMetrics {
         for (const [model, s] of self.batchStats(self.sources.engine?.())) this.set({ model }, s.meanQueueMs);
       },
     });
-    const sandboxFailures = new client.Counter({ name: 'stepwise_sandbox_failures_total', help: 'Sandbox worker deaths and watchdog kills of stuck programs', labelNames: ['kind'], registers: [r] });
+    const sandboxFailures = new client.Counter({ name: 'stepwise_sandbox_failures_total', help: 'Sandbox worker deaths, watchdog kills of stuck programs and workers retired after a job left too much to clean up', labelNames: ['kind'], registers: [r] });
     const sandboxJobs = new client.Counter({ name: 'stepwise_sandbox_runs_total', help: 'Programs run in the sandbox', registers: [r] });
     new client.Gauge({
       name: 'stepwise_sandbox_workers',
@@ -131,6 +131,7 @@ export class OpsMetrics {
         sandboxJobs.inc(Math.max(0, s.jobs - self.lastPool.jobs));
         sandboxFailures.inc({ kind: 'worker_death' }, Math.max(0, s.workerDeaths - self.lastPool.workerDeaths));
         sandboxFailures.inc({ kind: 'stuck_kill' }, Math.max(0, s.stuckKills - self.lastPool.stuckKills));
+        sandboxFailures.inc({ kind: 'worker_retirement' }, Math.max(0, (s.workerRetirements ?? 0) - (self.lastPool.workerRetirements ?? 0)));
         self.lastPool = { ...s };
       },
     });

@@ -10,10 +10,14 @@ import { CODE_LIMITS, OUTPUT_LIMITS, blockAsText, cutLines, fenceSafe, metaLines
 
 export const DISCORD_LIMITS = { content: 2_000, files: 10, description: 1_024 };
 
-/** Escapes Discord markdown in prose (so `a*b*c` is not italic) and defuses mass mentions. */
+/**
+ * Escapes Discord markdown in prose (so `a*b*c` is not italic), masked links (`[x](javascript:…)`,
+ * `[https://a](https://b)`: the brackets are escaped, so no link text can hide its target), `<…>`
+ * mentions, channels and timestamps, and defuses mass mentions.
+ */
 export function escapeDiscord(s: string): string {
   return s
-    .replace(/[\\*_~|`]/g, '\\$&')
+    .replace(/[\\*_~|`[\]<]/g, '\\$&')
     .replace(/^(\s*)(#{1,3}\s|>|-#\s)/gm, '$1\\$2')
     .replace(/@(everyone|here)/g, '@\u200b$1');
 }
@@ -99,6 +103,10 @@ function step(s: ThreadStep, images: ImageSet, spoilerOutput: boolean): DiscordM
       parts.push({ content: one ? `${label}: ||\`${s.output.text.replace(/`/g, "'")}\`||` : `${label}:\n||\n${fenced('', s.output.text, OUTPUT_LIMITS)}\n||`, files: [] });
     else parts.push({ content: one ? `${label}: \`${s.output.text.replace(/`/g, "'")}\`` : `${label}:\n${fenced('', s.output.text, OUTPUT_LIMITS)}`, files: [] });
   }
+  // The working as formulas (an image; LaTeX source without one). It shows the answer in the
+  // last step, so practice mode hides it there like the output.
+  const work = block(s.work ?? null, images, spoilerOutput);
+  if (work.content || work.files.length) parts.push(work);
   if (s.invalid) parts.push({ content: `⚠ This step failed: ${escapeDiscord(s.invalid).slice(0, 300)}`, files: [] });
   return pack(parts);
 }

@@ -71,7 +71,7 @@ export function katexCss(): string {
 }
 
 /** The page: CSP forbids every load except inline styles and data: fonts; scripts only via CDP. */
-function pageHtml(): string {
+export function pageHtml(): string {
   return `<!doctype html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:">
 <style>${katexCss()}

@@ -28,7 +28,7 @@ export interface RenderOptions extends BuildThreadOptions {
 
 /** Every block of a thread that may become an image, in thread order. */
 export function threadBlocks(t: Thread): TextBlock[] {
-  return [t.question, t.answerBlock, ...t.steps.map((s) => s.explanation), t.final].filter((b): b is TextBlock => b !== null);
+  return [t.question, t.answerBlock, ...t.steps.flatMap((s) => [s.explanation, s.work ?? null]), t.final].filter((b): b is TextBlock => b !== null);
 }
 
 /**

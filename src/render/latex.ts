@@ -195,6 +195,8 @@ export function checkTex(tex: string, display: boolean): TexCheck {
   }
   try {
     const html = katex.renderToString(compatTex(tex), { ...KATEX_SAFE_OPTIONS, displayMode: display, output: 'html', macros: {} });
+    // Belt and braces: with trust off KaTeX makes no link or handler; if one ever appears, refuse.
+    if (/<a[\s>]|<[a-z][^>]*\s(href|xlink:href|on[a-z]+)\s*=/i.test(html)) return { ok: false, reason: 'links and HTML attributes are not allowed' };
     return { ok: true, html };
   } catch (err) {
     return { ok: false, reason: describeKatexError(err) };
@@ -253,8 +255,9 @@ export function mathBlock(id: string, tex: string): TextBlock {
   return classifyBlock(id, looksLikeLatex(tex) ? `$${tex.replace(/\$/g, '\\$')}$` : tex);
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** Escapes text for HTML content and attribute values (every prose piece of a block goes through it). */
+export const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /**
  * The HTML of a block for the image renderer: escaped prose (newlines kept) with KaTeX HTML.

@@ -10,7 +10,10 @@ import type { BlockImage, ImageSet, PlatformOptions, SlackBlock, SlackFile, Slac
 
 export const SLACK_LIMITS = { section: 3_000, blocks: 50, messageChars: 3_900, fallbackText: 3_000, buttonValue: 2_000 };
 
-/** Slack's three control characters; mrkdwn has no other escape. */
+/**
+ * Slack's three control characters; mrkdwn has no other escape. With them escaped no `<url|text>`
+ * link, `<!channel>` or `<@user>` can be formed from user or model text, in prose or in code.
+ */
 export function escapeSlack(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -38,7 +41,7 @@ function slackFile(img: BlockImage, title: string): SlackFile {
 }
 
 function blockText(b: TextBlock): string {
-  let text = blockAsText(b, escapeSlack);
+  let text = blockAsText(b, escapeSlack, undefined, escapeSlack);
   if (b.mode === 'refused') text += `\n_⚠ Not typeset: ${escapeSlack(b.refusals.join('; ')).slice(0, 400)}_`;
   return text;
 }
@@ -86,12 +89,19 @@ function step(s: ThreadStep, images: ImageSet): SlackMessage[] {
   const out: SlackMessage[] = [];
   const blocks: SlackBlock[] = [];
   const img = s.explanation?.mode === 'image' ? images.images.get(s.explanation.id) : undefined;
-  if (img) out.push({ platform: 'slack', type: 'upload', initialComment: `*${s.label}*`, files: [slackFile(img, s.label)] });
+  const work = s.work ?? null;
+  const workImg = work?.mode === 'image' ? images.images.get(work.id) : undefined;
+  const workFile = workImg ? [slackFile(workImg, `${s.label}, worked out`)] : [];
+  // With a typeset explanation, the step opens with one upload: explanation and working together.
+  if (img) out.push({ platform: 'slack', type: 'upload', initialComment: `*${s.label}*`, files: [slackFile(img, s.label), ...workFile] });
   else blocks.push(...sections(`*${s.label}*${s.explanation ? `\n${blockText(s.explanation)}` : ''}`));
   if (s.code) blocks.push(section(fenced(s.code, CODE_LIMITS)));
   if (s.output) blocks.push(section(`${s.output.ok ? 'Output' : 'Error'}:\n${fenced(s.output.text, OUTPUT_LIMITS)}`));
+  if (work && !workImg) blocks.push(...sections(blockText(work)));
   if (s.invalid) blocks.push(context(`⚠ This step failed: ${escapeSlack(s.invalid).slice(0, 300)}`));
   if (blocks.length) out.push(...posts(escapeSlack(`${s.label}: ${s.explanation?.source.slice(0, 500) ?? ''}`), blocks));
+  // Otherwise the working follows the step's text as an upload of its own.
+  if (!img && workFile.length) out.push({ platform: 'slack', type: 'upload', initialComment: `*${s.label}*, worked out`, files: workFile });
   return out;
 }
 

@@ -96,13 +96,15 @@ export type Escaper = (s: string) => string;
 /**
  * A block as text: prose escaped for the platform, trivial math as text, other math as its LaTeX
  * source in inline code or a ```latex block. Used for text blocks, refusals and image fallbacks.
+ * `escapeCode` escapes inside code too (Slack reads `<…|…>` links and `&` entities even there;
+ * Discord code is literal).
  */
-export function blockAsText(block: TextBlock, escape: Escaper, maxChars = 6_000): string {
+export function blockAsText(block: TextBlock, escape: Escaper, maxChars = 6_000, escapeCode: Escaper = (x) => x): string {
   const out: string[] = [];
   for (const p of plainSegments(block)) {
     if (p.kind === 'text') out.push(escape(p.text));
-    else if (p.display || p.text.includes('\n') || p.text.length > 120) out.push(`\n\`\`\`latex\n${fenceSafe(p.text)}\n\`\`\`\n`);
-    else out.push(`\`${p.text.replace(/`/g, "'")}\``);
+    else if (p.display || p.text.includes('\n') || p.text.length > 120) out.push(`\n\`\`\`latex\n${escapeCode(fenceSafe(p.text))}\n\`\`\`\n`);
+    else out.push(`\`${escapeCode(p.text.replace(/`/g, "'"))}\``);
   }
   let text = out.join('').replace(/\n{3,}/g, '\n\n').trim();
   if (text.length > maxChars) text = closeFences(cutText(text, maxChars));

@@ -19,7 +19,8 @@ import {
   stepOutput,
   stepStatements,
 } from '../engine/steps/format';
-import { classifyBlock, looksLikeLatex, mathBlock } from './latex';
+import { programWorking } from './code-math';
+import { checkTex, classifyBlock, looksLikeLatex, mathBlock } from './latex';
 import type { Thread, ThreadStep } from './types';
 
 export interface BuildThreadOptions {
@@ -197,9 +198,16 @@ function assemble(question: string, steps: Step[], meta: Meta, opts: BuildThread
       explanation: comment ? classifyBlock(id, comment) : null,
       code: code.trim() ? code : null,
       output: out !== undefined && out.trim() !== '' ? { text: out.replace(/\s+$/, ''), ok: withOutput!.ok } : null,
+      work: null,
     };
     if (bad) step.invalid = bad.invalidReason ?? 'this step did not finish';
     return step;
+  });
+  // The working: each step's assignments as formulas, with the values the program printed.
+  const working = programWorking(threadSteps.map((s) => ({ code: s.code ?? '', output: s.output?.text ?? '', ok: !s.invalid && (s.output?.ok ?? true) })));
+  threadSteps.forEach((s, i) => {
+    const formulas = working[i].filter((f) => checkTex(f, true).ok);
+    s.work = formulas.length ? classifyBlock(`step-${String(s.number).padStart(2, '0')}-work`, formulas.map((f) => `$$${f}$$`).join('\n')) : null;
   });
   const answer = meta.answer;
   const others = meta.alternatives.filter((a, i) => !(i === 0 && answer !== null && a.answer === answer)).filter((a) => a.answer !== answer);

@@ -48,6 +48,12 @@ export interface ThreadStep {
   code: string | null;
   /** What this step printed (only the new part of the cumulative program output). */
   output: { text: string; ok: boolean } | null;
+  /**
+   * The step's computation as display formulas (`$$\text{left} = \text{apples} - 7 = 29$$`), one
+   * per assignment src/render/code-math.ts understands, with values the program printed; id
+   * `step-NN-work`. Null when there is none (prose step, failed step, nothing computed).
+   */
+  work?: TextBlock | null;
   /** Why the step failed, when it did. */
   invalid?: string;
 }

@@ -61,6 +61,32 @@ describe('local web mode, end to end in headless Chromium', () => {
     await page.click('#all');
     expect(await page.$$eval('section.step.hidden', (els) => els.length)).toBe(0);
     expect(await page.$eval('#thread', (e) => e.textContent)).toContain('Final answer');
+    // the working is typeset too (issue 16.5): a formula image per step, loaded by the browser
+    const work = await page.$$eval('#thread img.work', (els) => els.map((e) => ({ w: (e as HTMLImageElement).naturalWidth, alt: e.getAttribute('alt') })));
+    expect(work.length).toBeGreaterThan(0);
+    expect(work[0].w).toBeGreaterThan(10);
+    expect(work.map((x) => x.alt).join('\n')).toMatch(/\\text\{left\} = \\text\{apples\} - 7 = (8|29)/);
+  });
+
+  test('a hostile question runs nothing in the page (escaped HTML, strict CSP) and is shown as text', async () => {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await page.goto(local.url, { waitUntil: 'load' });
+    const evil = 'Apples <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> [x](javascript:window.__pwned=3) $\\href{javascript:window.__pwned=4}{y}$ and $\\frac{1}{2}$?';
+    await page.type('#question', evil);
+    await page.click('#solve');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
+    await page.click('#all');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.$$eval('#thread script, #thread a, #thread [onerror]', (els) => els.length)).toBe(0);
+    const srcs = await page.$$eval('#thread img', (els) => els.map((e) => e.getAttribute('src') ?? ''));
+    expect(srcs.every((s) => /^\/img\/[\w-]+\/[\w.-]+\.png$/.test(s))).toBe(true);
+    expect(await page.$eval('#thread .question', (e) => e.textContent)).toContain('<img src=x onerror="window.__pwned=1">');
+    // the page's own (hashed) script and style were allowed: nothing was blocked
+    expect(violations).toEqual([]);
   });
 
   test('an empty question gets a friendly message', async () => {

@@ -7,9 +7,9 @@ afterAll(() => pool.close());
 const run = (code: string) => pool.run(code);
 
 describe('observation format', () => {
-  test('checkSandbox reports a working sandbox with sympy and numpy', async () => {
+  test('checkSandbox reports a working sandbox with sympy and numpy, under the seccomp filter', async () => {
     const r = await checkSandbox();
-    expect(r).toMatchObject({ ok: true, details: { passwd: false, net: false } });
+    expect(r).toMatchObject({ ok: true, details: { passwd: false, net: false, seccomp: '2', keyring: 'blocked' } });
     expect(r.details!.uid).not.toBe(0);
     expect(r.details!.sympy).toMatch(/^\d/);
   });

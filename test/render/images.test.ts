@@ -78,10 +78,11 @@ describeChromium('MathImageRenderer with chromium', () => {
     const msgs = await renderThread(triangleResult(), { platform: 'discord', images: renderer });
     expect(discordProblems(msgs)).toEqual([]);
     const files = msgs.flatMap((m) => m.files);
-    expect(files.map((f) => f.name)).toEqual(['question.png', 'answer.png', 'step-01.png', 'final.png']);
+    // step-01-work.png: the step's working (issue 16.5), typeset like the rest
+    expect(files.map((f) => f.name)).toEqual(['question.png', 'answer.png', 'step-01.png', 'step-01-work.png', 'final.png']);
     for (const f of files) expect(inspect(f.data).dark).toBeGreaterThan(50);
     const slack = await renderThread(triangleResult(), { platform: 'slack', images: renderer, spoiler: true });
-    expect(slack.filter((m) => m.type === 'upload').flatMap((m) => (m.type === 'upload' ? m.files.map((f) => f.filename) : []))).toEqual(['question.png', 'step-01.png']);
+    expect(slack.filter((m) => m.type === 'upload').flatMap((m) => (m.type === 'upload' ? m.files.map((f) => f.filename) : []))).toEqual(['question.png', 'step-01.png', 'step-01-work.png']);
   });
 
   test('a crashed chromium is relaunched once; a second crash falls back to LaTeX source', async () => {

@@ -21,8 +21,11 @@ export interface SlackConfig {
   appToken?: string;
   /** Web API base, e.g. https://slack.com/api/ */
   apiUrl?: string;
-  /** HTTP receiver port (ignored in Socket Mode). */
-  port: number;
+  /**
+   * An extra listener of its own for the HTTP receiver (SLACK_PORT). Unset, or equal to PORT:
+   * Slack events are served on PORT with /healthz and /metrics. Ignored in Socket Mode.
+   */
+  port?: number;
 }
 
 export interface LimitsConfig {
@@ -41,7 +44,7 @@ export interface LimitsConfig {
 export interface BotConfig {
   discord?: DiscordConfig;
   slack?: SlackConfig;
-  /** Local web mode port (127.0.0.1). */
+  /** The one HTTP server (PORT): the local page, /healthz, /metrics and Slack's /slack/events. */
   port: number;
   host: string;
   /** SQLite file for jobs and answers (":memory:" for none). */
@@ -105,6 +108,27 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, envFile?: string |
   return { ...fileVars, ...env };
 }
 
+/**
+ * Ports that two listeners of this configuration would both take (reported at load, before
+ * anything listens, instead of an EADDRINUSE later). PORT serves everything; the only other
+ * listeners are SLACK_PORT (when set to another port, HTTP mode) and, with REDIS_URL and a
+ * DISCORD_SHARDS count, each shard process's /metrics on PORT + 1 + shard id. SLACK_PORT equal to
+ * PORT is not a clash: that is the one server. Port 0 (any free port) never clashes.
+ */
+export function portClashes(config: BotConfig): string[] {
+  const slackPort = config.slack && !config.slack.appToken ? config.slack.port : undefined;
+  if (slackPort === undefined || slackPort === 0 || slackPort === config.port) return [];
+  if (config.discord && config.redisUrl && typeof config.shards === 'number' && config.shards > 1 && config.port !== 0) {
+    const id = slackPort - config.port - 1;
+    if (id >= 0 && id < config.shards)
+      return [
+        `SLACK_PORT (${slackPort}) is also the /metrics port of Discord shard process ${id} (PORT + 1 + shard id, PORT=${config.port}, DISCORD_SHARDS=${config.shards}); ` +
+          'unset SLACK_PORT to serve Slack on PORT, or pick a port outside that range',
+      ];
+  }
+  return [];
+}
+
 /** Validates the variables into a BotConfig; throws ConfigError listing every problem. */
 export function loadConfig(vars: Record<string, string | undefined> = readEnv()): BotConfig {
   const problems: string[] = [];
@@ -152,7 +176,7 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
   const sSecret = get('SLACK_SIGNING_SECRET');
   const sApp = get('SLACK_APP_TOKEN');
   const sApi = url('SLACK_API_URL');
-  const slackPort = int('SLACK_PORT', 3000, 0, 65535);
+  const slackPort = get('SLACK_PORT') === undefined ? undefined : int('SLACK_PORT', 0, 0, 65535);
   if (sToken || sSecret || sApp) {
     if (!sToken) problems.push('SLACK_BOT_TOKEN is missing (another SLACK_ variable is set; the bot token starts with xoxb-)');
     else if (!/^xox[bp]-/.test(sToken)) problems.push('SLACK_BOT_TOKEN must start with "xoxb-" (the Bot User OAuth Token)');
@@ -203,6 +227,8 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
     shards,
     drainS: int('STEPWISE_DRAIN_S', 25, 0, 3600),
   };
+  problems.push(...portClashes(config));
+  if (config.slack && config.slack.port === config.port) delete config.slack.port; // one server serves both
   for (const f of config.practice.files) if (!fs.existsSync(f)) problems.push(`STEPWISE_PRACTICE_FILES: no such file "${f}"`);
   if (problems.length) throw new ConfigError(problems);
   return config;

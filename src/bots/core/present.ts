@@ -18,7 +18,7 @@ export interface ImageMaker {
 }
 
 export function threadBlocks(t: Thread): TextBlock[] {
-  return [t.question, t.answerBlock, ...t.steps.map((s) => s.explanation), t.final].filter((b): b is TextBlock => !!b);
+  return [t.question, t.answerBlock, ...t.steps.flatMap((s) => [s.explanation, s.work ?? null]), t.final].filter((b): b is TextBlock => !!b);
 }
 
 /** No images: math is shown as LaTeX source (used when Chromium is unavailable). */

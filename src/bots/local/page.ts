@@ -1,11 +1,12 @@
-/** The local mode page: self-contained HTML, CSS and a little script (no external assets). */
-export const PAGE_HTML = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Stepwise: step-by-step math</title>
-<style>
+/**
+ * The local mode page: self-contained HTML, CSS and a little script (no external assets).
+ * The style and the script are constants whose sha256 hashes go into the Content-Security-Policy
+ * (`PAGE_CSP`), so the page runs no inline code but exactly these two, and no inline style
+ * attributes: anything that slipped into the thread HTML could not run or restyle the page.
+ */
+import { createHash } from 'node:crypto';
+
+export const PAGE_STYLE = `
   body { font: 16px/1.5 system-ui, sans-serif; max-width: 760px; margin: 2em auto; padding: 0 1em; color: #1d1d1f; background: #f6f6f8; }
   h1 { font-size: 1.5em; margin-bottom: 0.2em; }
   .sub { color: #666; margin-top: 0; }
@@ -28,23 +29,10 @@ export const PAGE_HTML = `<!doctype html>
   .warn { color: #a15c00; }
   .hidden { display: none; }
   #reveal { margin: 0.5em 0; }
-</style>
-</head>
-<body>
-<h1>Stepwise</h1>
-<p class="sub">Ask a math question. The solver searches over step-by-step solutions, runs each step's code, and shows you the best thread.</p>
-<form id="ask">
-  <textarea id="question" name="question" placeholder="e.g. What is the sum of the first 20 odd numbers?" required></textarea>
-  <div class="row">
-    <label>Strategy <select id="strategy"><option value="">default</option><option>mcts</option><option>beam</option><option>vote</option><option>best-of-n</option><option>greedy</option></select></label>
-    <label>Budget <input id="budget" type="number" min="1" max="1000" style="width:5em" placeholder="default"></label>
-    <button class="primary" id="solve" type="submit">Solve</button>
-  </div>
-</form>
-<div id="status" role="status" aria-live="polite"></div>
-<div id="reveal" class="hidden"><button id="next" type="button">Next step</button> <button id="all" type="button">Show all</button></div>
-<div id="thread"></div>
-<script>
+  #budget { width: 5em; }
+`;
+
+export const PAGE_SCRIPT = `
 (function () {
   var form = document.getElementById('ask');
   var statusEl = document.getElementById('status');
@@ -97,7 +85,48 @@ export const PAGE_HTML = `<!doctype html>
     if (h.engine && h.engine.indexOf('unavailable') === 0) setStatus('Note: the solver is ' + h.engine, true);
   }).catch(function () {});
 })();
-</script>
+`;
+
+const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+
+/**
+ * The page's policy: nothing loads but this origin's images and API calls, only the two hashed
+ * blocks run or style, no plugins, no <base>, no form posts, never framed.
+ */
+export const PAGE_CSP = [
+  "default-src 'none'",
+  `script-src ${sha256(PAGE_SCRIPT)}`,
+  `style-src ${sha256(PAGE_STYLE)}`,
+  "img-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+export const PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Stepwise: step-by-step math</title>
+<style>${PAGE_STYLE}</style>
+</head>
+<body>
+<h1>Stepwise</h1>
+<p class="sub">Ask a math question. The solver searches over step-by-step solutions, runs each step's code, and shows you the best thread.</p>
+<form id="ask">
+  <textarea id="question" name="question" placeholder="e.g. What is the sum of the first 20 odd numbers?" required></textarea>
+  <div class="row">
+    <label>Strategy <select id="strategy"><option value="">default</option><option>mcts</option><option>beam</option><option>vote</option><option>best-of-n</option><option>greedy</option></select></label>
+    <label>Budget <input id="budget" type="number" min="1" max="1000" placeholder="default"></label>
+    <button class="primary" id="solve" type="submit">Solve</button>
+  </div>
+</form>
+<div id="status" role="status" aria-live="polite"></div>
+<div id="reveal" class="hidden"><button id="next" type="button">Next step</button> <button id="all" type="button">Show all</button></div>
+<div id="thread"></div>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -14,7 +14,7 @@ import type { BotCore } from '../core/index';
 import { alternativesText, progressText } from '../core/present';
 import type { JobRecord } from '../core/store';
 import { friendlyError, type JobSink } from '../core/jobs';
-import { PAGE_HTML } from './page';
+import { PAGE_CSP, PAGE_HTML } from './page';
 
 interface LocalJob {
   id: string;
@@ -35,7 +35,22 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** On every response: no MIME sniffing, never framed; JSON and PNGs may load nothing at all. */
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+} as const;
+
+/** What a JSON body that is not an object is, for the 400 message. */
+function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'string' ? 'a string' : typeof v === 'number' ? 'a number' : typeof v === 'boolean' ? 'a boolean' : typeof v;
+}
+
+/** HTML-escapes text (also ' so attribute values are safe whichever quotes they use). */
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 function blockHtml(b: TextBlock | null, images: ImageSet, jobId: string, cls: string): string {
   if (!b) return '';
@@ -63,6 +78,7 @@ export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jo
     parts.push(blockHtml(s.explanation, images, jobId, 'expl'));
     if (s.code) parts.push(`<pre class="code"><code>${esc(s.code)}</code></pre>`);
     if (s.output) parts.push(`<div class="out-label">${s.output.ok ? 'Output' : 'Error'}</div><pre class="output${s.output.ok ? '' : ' err'}">${esc(s.output.text)}</pre>`);
+    parts.push(blockHtml(s.work ?? null, images, jobId, 'work'));
     if (s.invalid) parts.push(`<p class="warn">⚠ This step failed: ${esc(s.invalid)}</p>`);
     parts.push('</section>');
   });
@@ -126,7 +142,7 @@ export async function startLocal(
 
   const json = (res: http.ServerResponse, code: number, body: unknown) => {
     const data = JSON.stringify(body);
-    res.writeHead(code, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.writeHead(code, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     res.end(data);
   };
 
@@ -135,10 +151,7 @@ export async function startLocal(
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (opts.routes && (await opts.routes(req, res))) return;
       if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
-        res.writeHead(200, {
-          'content-type': 'text/html; charset=utf-8',
-          'content-security-policy': "default-src 'self'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'",
-        });
+        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' });
         return res.end(PAGE_HTML);
       }
       if (req.method === 'POST' && url.pathname === '/api/solve') {
@@ -147,12 +160,15 @@ export async function startLocal(
           raw += chunk;
           if (raw.length > 64_000) return json(res, 413, { error: 'The question is far too long; please shorten it to the problem itself.' });
         }
-        let body: { question?: unknown; strategy?: unknown; budget?: unknown };
+        let parsed: unknown;
         try {
-          body = JSON.parse(raw || '{}');
+          parsed = JSON.parse(raw || '{}');
         } catch {
-          return json(res, 400, { error: 'Bad request: expected JSON.' });
+          return json(res, 400, { error: 'Bad request: the body is not valid JSON; send an object like {"question": "…"}.' });
         }
+        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+          return json(res, 400, { error: `Bad request: expected a JSON object like {"question": "…"}, got ${jsonKind(parsed)}.` });
+        const body = parsed as { question?: unknown; strategy?: unknown; budget?: unknown };
         const budget = body.budget === undefined || body.budget === '' || body.budget === null ? undefined : Number(body.budget);
         // the job's page state exists before the job does, so no progress or answer is missed
         const lj: LocalJob = { id: '', question: '', status: 'queued', progress: null, error: null, html: null, images: new Map(), cached: false, answer: null, steps: 0 };
@@ -198,7 +214,7 @@ export async function startLocal(
       if (req.method === 'GET' && m) {
         const png = jobs.get(m[1])?.images.get(m[2]);
         if (!png) return json(res, 404, { error: 'no such image' });
-        res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'max-age=3600' });
+        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'max-age=3600' });
         return res.end(png);
       }
       if (req.method === 'GET' && url.pathname === '/api/health') {

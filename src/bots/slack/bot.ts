@@ -7,8 +7,8 @@
  * "Other answers". Posts are paced per channel (about 1 / s). Bolt verifies request signatures
  * and rejects stale timestamps (401); that stays on.
  */
-import type { Server } from 'node:http';
-import { App, LogLevel, type BlockAction, type ButtonAction, type SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SearchResult } from '../../engine/index';
 import { escapeSlack } from '../../render/slack';
@@ -47,7 +47,10 @@ export interface SlackBotOptions {
   config: SlackConfig;
   core: BotCore;
   pacing?: PacingOptions;
-  /** Port for the HTTP receiver (default config.port; 0 picks a free one). */
+  /**
+   * A listener of its own for the HTTP receiver (0 picks a free one; default config.port, and none
+   * when that is unset). Either way `handle` serves POST /slack/events on any other server.
+   */
   port?: number;
   log?: (msg: string) => void;
   /** Bolt's own log level (default WARN). */
@@ -56,8 +59,13 @@ export interface SlackBotOptions {
 
 export interface SlackBot {
   app: App;
-  /** The HTTP receiver's server (undefined in Socket Mode). */
+  /** The HTTP receiver's own listener (undefined in Socket Mode or when mounted only). */
   server?: Server;
+  /**
+   * HTTP mode: serves POST /slack/events (Bolt's request listener: signature and timestamp checks
+   * included) and returns true; false for any other request. Mount it on the PORT server.
+   */
+  handle?: (req: IncomingMessage, res: ServerResponse) => boolean;
   pacer: ChannelPacer;
   close(): Promise<void>;
 }
@@ -73,12 +81,13 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
   const log = opts.log ?? ((m: string) => process.stderr.write(`[slack] ${m}\n`));
   const pacer = new ChannelPacer(opts.pacing ?? SLACK_PACING);
   const socket = !!config.appToken;
+  const logLevel = opts.logLevel ?? LogLevel.WARN;
+  const receiver = socket ? undefined : new HTTPReceiver({ signingSecret: config.signingSecret, logLevel });
   const app = new App({
     token: config.botToken,
-    signingSecret: config.signingSecret,
-    ...(socket ? { socketMode: true, appToken: config.appToken } : {}),
+    ...(socket ? { signingSecret: config.signingSecret, socketMode: true, appToken: config.appToken } : { receiver }),
     ...(config.apiUrl ? { clientOptions: { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } } : {}),
-    logLevel: opts.logLevel ?? LogLevel.WARN,
+    logLevel,
   });
   const client: WebClient = app.client;
   const presentations = new Map<string, Presentation<SlackMessage>>();
@@ -263,8 +272,17 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
   const practice = practiceSlack({ app, client, core, pacer, log }); // /practice, /check
   app.error(async (err) => log(`bolt error: ${err?.stack ?? err}`));
 
-  const started = socket ? await app.start() : await app.start(opts.port ?? config.port);
-  const server = !socket ? (started as Server) : undefined;
+  const ownPort = opts.port ?? config.port;
+  const started = socket ? await app.start() : ownPort !== undefined ? await app.start(ownPort) : undefined;
+  const server = !socket ? (started as Server | undefined) : undefined;
+  const handle = receiver
+    ? (req: IncomingMessage, res: ServerResponse): boolean => {
+        const p = (req.url ?? '/').split('?')[0];
+        if (req.method !== 'POST' || p !== '/slack/events') return false;
+        receiver.requestListener(req, res);
+        return true;
+      }
+    : undefined;
 
   // Jobs a previous process left unfinished: resume those whose placeholder exists.
   for (const job of service.unfinished('slack')) {
@@ -283,6 +301,7 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
   return {
     app,
     server,
+    handle,
     pacer,
     async close() {
       await app.stop().catch(() => undefined);

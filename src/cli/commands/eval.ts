@@ -34,6 +34,8 @@ Options:
   --policy DIR, --scorer DIR   models (default: the shipped ones)
   --temperature T     sampling temperature for every sampling strategy (default 1.0)
   --seed N            (default 1)
+  --dump FILE         write one JSONL line per problem and strategy: {id, strategy, correct,
+                      answered, sure, voteShare, score, questionLoss} (input of ./stepwise calibrate)
   --json              print one object {"accuracy": {...}, "ppm_pair_accuracy": ..., "n": ...}
 `;
 
@@ -57,6 +59,7 @@ export const command: CliCommand = {
       seed: { type: 'string' },
       temperature: { type: 'string' },
       json: { type: 'boolean' },
+      dump: { type: 'string' },
     });
     if (!values.set) throw new CliError('--set is required (e.g. --set synth-ood)', 2);
     const strategies = (values.strategies ?? 'greedy,vote,best-of-n,beam,mcts').split(',').map((s) => s.trim()) as StrategyName[];
@@ -86,10 +89,12 @@ export const command: CliCommand = {
     });
     const progress = new ProgressLine(process.stderr);
     const started = new Map<string, number>();
+    const dump = values.dump ? fs.openSync(values.dump, 'w') : null;
     try {
       const reports = await evaluateStrategies(problems, engine.solve, strategies, budget, {
         symbolic: createSympyChecker(engine.executor),
         groupBy: values.by,
+        onRecord: dump === null ? undefined : (r) => fs.writeSync(dump, JSON.stringify({ set: values.set, ...r }) + '\n'),
         onProgress: (p) => {
           if (!started.has(p.strategy)) started.set(p.strategy, Date.now() - 1);
           const eta = ((Date.now() - (started.get(p.strategy) as number)) / 1000 / p.done) * (p.total - p.done);
@@ -112,10 +117,14 @@ export const command: CliCommand = {
         process.stdout.write(JSON.stringify({ accuracy, ppm_pair_accuracy: ppm, n: problems.length, set: values.set, budget: B, details: reports }) + '\n');
       } else {
         process.stdout.write(`set ${values.set}, ${problems.length} problems, budget ${B} trajectories per strategy\n`);
-        process.stdout.write('strategy     accuracy  coverage  mean sampled steps  mean s/problem\n');
+        process.stdout.write('strategy     accuracy  coverage  answered  selective  mean sampled steps  mean s/problem\n');
+        const pct = (x: number | null, w: number) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`).padStart(w);
         for (const [k, r] of Object.entries(reports)) {
-          process.stdout.write(`${k.padEnd(11)}  ${(r.accuracy * 100).toFixed(1).padStart(7)}%  ${(r.coverage * 100).toFixed(1).padStart(7)}%  ${r.mean_samples.toFixed(1).padStart(18)}  ${r.mean_seconds.toFixed(2).padStart(14)}${r.errors ? `  (${r.errors} errors)` : ''}\n`);
+          process.stdout.write(
+            `${k.padEnd(11)}  ${pct(r.accuracy, 8)}  ${pct(r.coverage, 8)}  ${pct(r.answered, 8)}  ${pct(r.selective_accuracy, 9)}  ${r.mean_samples.toFixed(1).padStart(18)}  ${r.mean_seconds.toFixed(2).padStart(14)}${r.errors ? `  (${r.errors} errors)` : ''}\n`,
+          );
         }
+        process.stdout.write('answered: share given without a "not sure" warning; selective: accuracy on those\n');
         if (values.by) {
           const names = [...new Set(Object.values(reports).flatMap((r) => Object.keys(r.groups ?? {})))];
           const ks = Object.keys(reports);
@@ -134,6 +143,7 @@ export const command: CliCommand = {
       }
       return 0;
     } finally {
+      if (dump !== null) fs.closeSync(dump);
       await engine.close();
     }
   },

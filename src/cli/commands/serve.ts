@@ -38,13 +38,13 @@ Starts every chat platform that has credentials in the environment (or .env):
   Discord: DISCORD_TOKEN + DISCORD_APPLICATION_ID
   Slack:   SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET (+ SLACK_APP_TOKEN for Socket Mode)
 With none configured (or with --local) it serves the answer threads on http://127.0.0.1:PORT.
-GET /healthz and /metrics (Prometheus) are served on PORT in every mode.
+GET /healthz, /metrics (Prometheus) and Slack's POST /slack/events are served on PORT in every mode.
 With REDIS_URL set, limits and the solve queue are shared in Redis and searches run in
 ./stepwise worker processes (docs/operations.md).
 See .env.example and docs/bots.md for every variable.
 
 Options:
-  --port N         local web page / health and metrics port (default $PORT or 8080)
+  --port N         the one HTTP port: local page, health, metrics, Slack events (default $PORT or 8080)
   --host ADDR      address to bind (default $HOST or 127.0.0.1; 0.0.0.0 in containers)
   --local          also serve the local web page when platforms are configured
   --db FILE        SQLite file for jobs and answers (default $STEPWISE_DB or data/bots.sqlite)

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, numberFlag, parseFlags, type CliCommand } from '../command';
+import { PUBLIC_USAGE, runSynthPublic } from './synth-public';
 import { DISTRACTOR_RATE, GENERATOR_VERSION, generateProblems, SPLITS, type Split } from '../../engine/synth/generator';
 
 /** Parses --generator-version (1..GENERATOR_VERSION; default the newest), for synth and evolve. */
@@ -25,13 +26,16 @@ Options:
   --generator-version
                1 reproduces the round-0 training data; ${GENERATOR_VERSION} (default) adds new
                compositions of each family's pieces and more sentence frames. Only train and
-               synthesis change: test-id and test-ood are always version 1.`;
+               synthesis change: test-id and test-ood are always version 1.
+
+${PUBLIC_USAGE}`;
 
 export const synthCommand: CliCommand = {
   name: 'synth',
-  summary: 'Generate SynthMath problems (train / test / synthesis splits) as JSONL',
+  summary: 'Generate SynthMath problems (train / test / synthesis splits) as JSONL; `synth public` converts the public training sets',
   usage: USAGE,
   async run(args) {
+    if (args[0] === 'public') return runSynthPublic(args.slice(1));
     const { values, positionals } = parseFlags('synth', args, {
       split: { type: 'string', default: 'train' },
       count: { type: 'string' },

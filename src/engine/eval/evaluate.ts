@@ -4,6 +4,7 @@
 import { gradeAnswer, type SymbolicChecker } from '../grading';
 import type { StepScorer } from '../models/types';
 import type { SearchConfig, SearchResult, StrategyName, TreeJSON } from '../search/types';
+import type { CalibrationPoint } from '../search/verdict';
 
 export interface EvalProblem {
   id: string;
@@ -36,8 +37,22 @@ export interface StrategyReport {
   mean_samples: number;
   mean_seconds: number;
   errors: number;
+  /**
+   * Share of problems answered without a "not sure" warning (the engine's verdict), and the
+   * accuracy on those (selective accuracy); null when the results carry no verdict.
+   */
+  answered: number | null;
+  selective_accuracy: number | null;
   /** Per value of the `groupBy` field, when one was given. */
   groups?: Record<string, GroupReport>;
+}
+
+/** One problem's outcome with its abstention signals (for `./stepwise calibrate`). */
+export interface EvalRecord extends CalibrationPoint {
+  id: string;
+  strategy: StrategyName;
+  /** The verdict the engine gave with the policy's current rule. */
+  sure: boolean | null;
 }
 
 /** A problem's group for a field: arrays join with "+", a missing field is "(none)". */
@@ -63,7 +78,7 @@ export async function evaluateStrategies(
   solve: Solve,
   strategies: readonly StrategyName[],
   budget: Record<StrategyName, Partial<SearchConfig>>,
-  opts: { symbolic?: SymbolicChecker; onProgress?: (p: EvalProgress) => void; groupBy?: string } = {},
+  opts: { symbolic?: SymbolicChecker; onProgress?: (p: EvalProgress) => void; groupBy?: string; onRecord?: (r: EvalRecord) => void } = {},
 ): Promise<Record<string, StrategyReport>> {
   const reports: Record<string, StrategyReport> = {};
   for (const strategy of strategies) {
@@ -72,6 +87,9 @@ export async function evaluateStrategies(
     let errors = 0;
     const all = newTally();
     const groups = new Map<string, Tally>();
+    let judged = 0;
+    let sure = 0;
+    let sureRight = 0;
     for (const p of problems) {
       let won = false;
       let found = false;
@@ -82,6 +100,23 @@ export async function evaluateStrategies(
         const right = (a: string) => gradeAnswer(p.answer, a, { symbolic: opts.symbolic });
         won = r.answer !== null && (await right(r.answer));
         found = won || (await someAsync(foundAnswers(r), right));
+        if (r.verdict) {
+          judged++;
+          if (r.verdict.sure) {
+            sure++;
+            if (won) sureRight++;
+          }
+        }
+        opts.onRecord?.({
+          id: p.id,
+          strategy,
+          correct: won,
+          answered: r.answer !== null,
+          voteShare: r.verdict?.signals.voteShare ?? (r.answer === null ? null : r.confidence.voteShare),
+          score: r.verdict?.signals.score ?? r.confidence.score,
+          questionLoss: r.verdict?.signals.questionLoss ?? null,
+          sure: r.verdict?.sure ?? null,
+        });
       } catch (err) {
         errors++;
         process.stderr.write(`eval: ${strategy} on ${p.id} failed: ${(err as Error).message}\n`);
@@ -99,6 +134,8 @@ export async function evaluateStrategies(
       mean_samples: all.n ? samples / all.n : 0,
       mean_seconds: all.n ? ms / all.n / 1000 : 0,
       errors,
+      answered: judged ? sure / judged : null,
+      selective_accuracy: judged ? (sure ? sureRight / sure : 1) : null,
       ...(opts.groupBy !== undefined && {
         groups: Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([k, t]) => [k, rates(t)])),
       }),

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
+import type { Writable } from 'node:stream';
 import { repoPath } from '../../paths';
+import { seccompFilter } from './seccomp';
 import type { ExecOptions, Executor, Observation } from './types';
 
 /** Limits and wiring of the sandboxed worker pool. Every field has a safe default. */
@@ -29,6 +31,12 @@ export interface PoolOptions {
   startupTimeoutMs?: number;
   /** Most jobs waiting for a worker before run() rejects (default 10,000). */
   maxQueue?: number;
+  /**
+   * Time the worker may spend emptying /tmp and /dev/shm after a job (default 2,000 ms). A job
+   * that left more than that to delete (or something that cannot be deleted) makes the worker
+   * retire: the pool replaces it, whose fresh tmpfs is instant, and the next job waits for it.
+   */
+  cleanupBudgetMs?: number;
   /** Interpreter inside the sandbox (default Debian's /usr/bin/python3, which has sympy/numpy). */
   python?: string;
   bwrap?: string;
@@ -58,6 +66,7 @@ interface Resolved {
   graceMs: number;
   startupTimeoutMs: number;
   maxQueue: number;
+  cleanupBudgetMs: number;
   python: string;
   bwrap: string;
   setpriv: string;
@@ -77,6 +86,7 @@ function resolveOptions(o: PoolOptions = {}): Resolved {
     graceMs: o.graceMs ?? 5_000,
     startupTimeoutMs: o.startupTimeoutMs ?? 60_000,
     maxQueue: o.maxQueue ?? 10_000,
+    cleanupBudgetMs: o.cleanupBudgetMs ?? 2_000,
     python: o.python ?? '/usr/bin/python3',
     bwrap: o.bwrap ?? '/usr/bin/bwrap',
     setpriv: o.setpriv ?? '/usr/bin/setpriv',
@@ -110,9 +120,16 @@ function systemBinds(): string[] {
   return args;
 }
 
-/** The full command line that starts one sandboxed process (`argv` runs inside the sandbox). */
+/** Descriptor (in bwrap) from which bwrap reads the seccomp program; see spawnSandbox(). */
+const SECCOMP_FD = 3;
+
+/**
+ * The full command line that starts one sandboxed process (`argv` runs inside the sandbox).
+ * bwrap expects the seccomp filter (seccomp.ts) on descriptor 3: start it with spawnSandbox().
+ */
 export function sandboxCommand(o: Resolved, slot: number, argv: string[]): { file: string; args: string[] } {
   const bwrapArgs = [
+    '--seccomp', String(SECCOMP_FD),
     '--unshare-all',
     '--unshare-user',
     '--disable-userns',
@@ -146,6 +163,29 @@ export function sandboxCommand(o: Resolved, slot: number, argv: string[]): { fil
   };
 }
 
+/**
+ * Spawns bwrap (via setpriv when root) with an empty environment, stdio pipes and the seccomp
+ * program on descriptor 3. Throws when no filter exists for this architecture: never a sandbox
+ * without it.
+ */
+function spawnSandbox(o: Resolved, slot: number, argv: string[]): ChildProcessWithoutNullStreams {
+  let filter: Buffer;
+  try {
+    filter = seccompFilter();
+  } catch (e) {
+    throw new Error(`cannot build the seccomp filter: ${(e as Error).message}`);
+  }
+  const { file, args } = sandboxCommand(o, slot, argv);
+  // Empty environment: nothing of ours (tokens, keys) reaches bwrap or the sandbox.
+  const proc = spawn(file, args, { env: {}, stdio: ['pipe', 'pipe', 'pipe', 'pipe'], detached: true, cwd: '/' });
+  const fd3 = proc.stdio[SECCOMP_FD] as Writable | null;
+  if (fd3) {
+    fd3.on('error', () => undefined); // bwrap failed to start: reported through 'error' / 'exit'
+    fd3.end(filter); // bwrap reads to EOF, then closes it before running anything
+  }
+  return proc as ChildProcessWithoutNullStreams;
+}
+
 interface Job {
   id: number;
   code: string;
@@ -163,6 +203,8 @@ class Worker {
   proc: ChildProcessWithoutNullStreams;
   ready = false;
   dead = false;
+  /** The worker said it cannot guarantee a clean next job and is being replaced (not a failure). */
+  retiring = false;
   job: Job | null = null;
   private buf = '';
   stderrTail = '';
@@ -176,6 +218,7 @@ class Worker {
     private readonly events: {
       onReady(w: Worker, msg: Record<string, unknown>): void;
       onResult(w: Worker, msg: Record<string, unknown>): void;
+      onRetire(w: Worker, reason: string): void;
       onDeath(w: Worker, reason: string): void;
     },
   ) {
@@ -185,10 +228,10 @@ class Worker {
       nproc: o.maxProcesses,
       fsize_mb: o.fileSizeMb,
       max_output: o.maxOutputChars,
+      cleanup_budget_ms: o.cleanupBudgetMs,
     });
-    const { file, args } = sandboxCommand(o, slot, [o.python, '-I', '-B', '-c', loadWorkerSource(), config]);
-    // Empty environment: nothing of ours (tokens, keys) reaches bwrap or the sandbox.
-    this.proc = spawn(file, args, { env: {}, stdio: ['pipe', 'pipe', 'pipe'], detached: true, cwd: '/' });
+    this.proc = spawnSandbox(o, slot, [o.python, '-I', '-B', '-c', loadWorkerSource(), config]);
+    const file = this.proc.spawnfile;
     this.exited = new Promise((res) => this.proc.once('close', () => res()));
     this.proc.once('error', (e) => this.die(`cannot start ${file}: ${e.message}`));
     this.proc.once('exit', (code, sig) => this.die(`worker exited (${sig ?? `code ${code}`})`));
@@ -224,6 +267,11 @@ class Worker {
         if (this.startTimer) clearTimeout(this.startTimer);
         this.startTimer = null;
         this.events.onReady(this, msg);
+      } else if (msg.retire === true) {
+        // Sent after a job's result, before the worker reads another job: the job we may have
+        // sent since has not started, so it is safe to hand it to another worker.
+        this.events.onRetire(this, typeof msg.reason === 'string' ? msg.reason.slice(0, 500) : 'retired');
+        return;
       } else {
         this.clearWatchdog();
         this.events.onResult(this, msg);
@@ -291,7 +339,9 @@ export class ExecutorPool implements Executor {
   /** Startup info reported by the last worker that became ready (versions, warm-up time). */
   info: Record<string, unknown> | null = null;
   /** Counters for monitoring and tests. */
-  readonly stats = { jobs: 0, workerStarts: 0, workerDeaths: 0, stuckKills: 0 };
+  readonly stats = { jobs: 0, workerStarts: 0, workerDeaths: 0, workerRetirements: 0, stuckKills: 0 };
+  /** Why the last worker retired (for logs and tests). */
+  lastRetirement: string | null = null;
 
   constructor(options?: PoolOptions) {
     this.options = resolveOptions(options);
@@ -318,6 +368,7 @@ export class ExecutorPool implements Executor {
       w = new Worker(slot, this.options, {
         onReady: (wk, msg) => this.onReady(wk, msg),
         onResult: (wk, msg) => this.onResult(wk, msg),
+        onRetire: (wk, reason) => this.onRetire(wk, reason),
         onDeath: (wk, reason) => this.onDeath(wk, reason),
       });
     } catch (e) {
@@ -354,8 +405,20 @@ export class ExecutorPool implements Executor {
     this.dispatch();
   }
 
+  private onRetire(w: Worker, reason: string): void {
+    w.retiring = true;
+    this.lastRetirement = reason;
+    const job = w.job;
+    w.job = null;
+    w.clearWatchdog();
+    if (job && !job.settled) this.queue.unshift(job); // never started: it runs on the replacement
+    w.kill(`retired: ${reason}`);
+    this.dispatch();
+  }
+
   private onDeath(w: Worker, reason: string): void {
-    this.stats.workerDeaths++;
+    if (w.retiring) this.stats.workerRetirements++;
+    else this.stats.workerDeaths++;
     const slot = w.slot;
     if (this.workers[slot] === w) this.workers[slot] = null;
     const job = w.job;
@@ -476,13 +539,19 @@ export interface SandboxCheck {
   ok: boolean;
   /** Why the sandbox cannot start (when ok is false). */
   reason?: string;
-  /** Host uid the sandbox runs as, python/sympy/numpy versions seen inside. */
+  /** Host uid the sandbox runs as, python/sympy/numpy versions seen inside, seccomp mode and keyring status. */
   details?: Record<string, unknown>;
 }
 
 const PROBE = `
-import json, os, socket
+import ctypes, json, os, platform, socket
 d = {'uid': os.getuid(), 'pid': os.getpid(), 'env': sorted(os.environ)}
+d['seccomp'] = open('/proc/self/status').read().split('Seccomp:')[1].split()[0]
+# add_key(NULL, ...): EFAULT when the call reaches the kernel, EPERM when the filter stops it.
+libc = ctypes.CDLL(None, use_errno=True)
+nr = {'x86_64': 248, 'aarch64': 217}.get(platform.machine())
+r = libc.syscall(nr, None, None, None, 0, -4) if nr else 0
+d['keyring'] = 'blocked' if r == -1 and ctypes.get_errno() == 1 else 'reachable'
 try:
     import sympy, numpy
     d['sympy'] = sympy.__version__; d['numpy'] = numpy.__version__
@@ -502,7 +571,6 @@ export async function checkSandbox(options?: PoolOptions, timeoutMs = 20_000): P
   for (const f of [o.bwrap, o.python]) {
     if (!fs.existsSync(f)) return { ok: false, reason: `${f} not found` };
   }
-  const { file, args } = sandboxCommand(o, o.workers, [o.python, '-I', '-B', '-c', PROBE]);
   return new Promise<SandboxCheck>((resolve) => {
     let out = '';
     let err = '';
@@ -515,9 +583,9 @@ export async function checkSandbox(options?: PoolOptions, timeoutMs = 20_000): P
     };
     let proc: ChildProcessWithoutNullStreams;
     try {
-      proc = spawn(file, args, { env: {}, stdio: ['pipe', 'pipe', 'pipe'], detached: true, cwd: '/' });
+      proc = spawnSandbox(o, o.workers, [o.python, '-I', '-B', '-c', PROBE]);
     } catch (e) {
-      resolve({ ok: false, reason: `cannot start ${file}: ${(e as Error).message}` });
+      resolve({ ok: false, reason: `cannot start the sandbox: ${(e as Error).message}` });
       return;
     }
     const timer = setTimeout(() => {
@@ -535,7 +603,7 @@ export async function checkSandbox(options?: PoolOptions, timeoutMs = 20_000): P
     proc.stderr.on('data', (d: Buffer) => {
       if (err.length < 65536) err += d.toString();
     });
-    proc.once('error', (e) => finish({ ok: false, reason: `cannot start ${file}: ${e.message}` }));
+    proc.once('error', (e) => finish({ ok: false, reason: `cannot start ${proc.spawnfile}: ${e.message}` }));
     proc.once('close', (code) => {
       if (code !== 0) {
         const why = err.trim().split('\n').slice(-2).join(' | ') || `exit code ${code}`;
@@ -555,6 +623,7 @@ export async function checkSandbox(options?: PoolOptions, timeoutMs = 20_000): P
       if (details.import_error) finish({ ok: false, reason: `sympy/numpy not importable in the sandbox: ${String(details.import_error)}`, details });
       else if (details.uid === 0) finish({ ok: false, reason: 'sandbox runs as uid 0', details });
       else if (details.net === true) finish({ ok: false, reason: 'sandbox has network access', details });
+      else if (details.keyring !== 'blocked') finish({ ok: false, reason: 'seccomp filter not active in the sandbox (keyring system calls reachable)', details });
       else finish({ ok: true, details });
     });
   });

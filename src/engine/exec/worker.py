@@ -4,10 +4,15 @@
 # private result pipe and runs the program; the parent enforces the wall-clock limit, kills every
 # other process in the sandbox after the job (it is the namespace init, so orphans and setsid
 # daemons are its children), removes leftover SysV IPC objects and empties /tmp and /dev/shm.
+# It refuses to start unless bwrap installed the pool's seccomp filter (keyring system calls
+# blocked), and retires itself (reports, then exits) when it cannot guarantee a clean next job.
 #
 # Protocol (JSON lines): stdin  {"id": n, "code": str, "timeout_ms": n}
 #                        stdout {"ready": true, ...} once, then {"id", "ok", "output", "error",
-#                        "timed_out", "ms"} per job. Config comes as argv[1] (JSON).
+#                        "timed_out", "ms"} per job, and {"retire": true, "reason": str} when the
+#                        cleanup after a job failed: the worker then exits without reading
+#                        another job (the pool gives any job it already sent to a new worker).
+#                        Config comes as argv[1] (JSON).
 import ast
 import ctypes
 import errno
@@ -31,6 +36,40 @@ NOFILE = int(CONFIG.get('nofile', 64))
 MAX_OUTPUT = int(CONFIG.get('max_output', 1024))
 RESULT_CAP = 256 * 1024
 SCRATCH_DIRS = ('/tmp', '/dev/shm')
+CLEANUP_BUDGET_S = max(0.0, float(CONFIG.get('cleanup_budget_ms', 2000)) / 1000.0)
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+# add_key's number: the pool's seccomp filter (seccomp.ts) must make it fail with EPERM.
+_ADD_KEY_NR = {'x86_64': 248, 'aarch64': 217}
+
+
+def seccomp_problem():
+    """None when the seccomp filter is active, else why not (the worker then refuses to serve)."""
+    mode = '?'
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('Seccomp:'):
+                    mode = line.split()[1]
+    except OSError:
+        pass
+    nr = _ADD_KEY_NR.get(os.uname().machine)
+    if nr is None:
+        return 'no seccomp check for architecture %s' % os.uname().machine
+    # add_key(NULL, ...) fails with EFAULT in the kernel; the filter answers EPERM before that.
+    r = _libc.syscall(ctypes.c_long(nr), None, None, None, ctypes.c_size_t(0), ctypes.c_int(-4))
+    err = ctypes.get_errno()
+    if mode != '2' or r != -1 or err != errno.EPERM:
+        return 'seccomp filter not active (Seccomp: %s, add_key -> %d, errno %d)' % (mode, r, err)
+    return None
+
+
+_problem = seccomp_problem()
+if _problem:
+    sys.stderr.write('stepwise worker: refusing to run: %s\n' % _problem)
+    sys.stderr.flush()
+    sys.exit(3)
 
 _t0 = time.time()
 # Warm-up: everything a step program typically imports, imported once before any fork.
@@ -62,7 +101,6 @@ gc.collect()
 gc.freeze()  # keep the warmed heap out of the children's GC passes (fewer copy-on-write faults)
 WARM_MS = (time.time() - _t0) * 1000
 
-_libc = ctypes.CDLL(None, use_errno=True)
 PR_SET_DUMPABLE = 4
 # Jobs run under the same uid: without this they could ptrace us or read /proc/1/mem.
 _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
@@ -250,41 +288,71 @@ def reap(block):
             return
 
 
-def _rm_tree_contents(root):
+class CleanupIncomplete(Exception):
+    """The scratch directories could not be emptied (in time): the worker must retire."""
+
+
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def _rm_tree_contents(root, deadline):
+    """Empties directory `root`. No recursion and no path names: only descriptor-relative calls
+    on the one directory being worked on, so depth (1,000s of levels, paths beyond PATH_MAX),
+    long names, chmod 000 modes and symlinks (never followed) cannot break it, and memory stays
+    constant. Raises CleanupIncomplete when something cannot be removed or the deadline passes
+    (millions of files): a fresh sandbox is then cheaper than deleting them."""
+    fd = os.open(root, _DIR_FLAGS)
+    depth = 0
     try:
-        names = os.listdir(root)
-    except OSError:
-        return
-    for name in names:
-        p = os.path.join(root, name)
-        try:
-            st = os.lstat(p)
-        except OSError:
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            try:
-                os.chmod(p, 0o700)
-            except OSError:
-                pass
-            _rm_tree_contents(p)
-            try:
-                os.rmdir(p)
-            except OSError:
-                pass
-        else:
-            try:
-                os.unlink(p)
-            except OSError:
-                pass
+        while True:
+            if time.monotonic() > deadline:
+                raise CleanupIncomplete('%s: more left behind than %g s of cleanup' % (root, CLEANUP_BUDGET_S))
+            seen = 0
+            child = None
+            with os.scandir(fd) as it:
+                for entry in it:
+                    seen += 1
+                    if time.monotonic() > deadline:
+                        raise CleanupIncomplete('%s: more left behind than %g s of cleanup'
+                                                % (root, CLEANUP_BUDGET_S))
+                    name = entry.name
+                    if not entry.is_dir(follow_symlinks=False):  # d_type, else fstatat(fd)
+                        os.unlink(name, dir_fd=fd)  # files, symlinks (not followed), fifos, sockets
+                        continue
+                    try:
+                        os.rmdir(name, dir_fd=fd)
+                        continue
+                    except OSError as e:
+                        if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                            raise
+                    child = name
+                    break
+            if child is not None:
+                os.chmod(child, 0o700, dir_fd=fd)  # a chmod 000 directory must be opened
+                nfd = os.open(child, _DIR_FLAGS, dir_fd=fd)
+                depth += 1
+            elif seen:
+                nfd = os.open('.', _DIR_FLAGS, dir_fd=fd)  # rescan: empty before going up
+            elif depth == 0:
+                return
+            else:
+                nfd = os.open('..', _DIR_FLAGS, dir_fd=fd)  # empty: its parent removes it
+                depth -= 1
+            os.close(fd)
+            fd = nfd
+    except OSError as e:
+        raise CleanupIncomplete('%s: %s' % (root, format_exc(e)))
+    finally:
+        os.close(fd)
 
 
-def clean_scratch():
+def clean_scratch(deadline):
     for d in SCRATCH_DIRS:
         try:
             os.chmod(d, 0o1777)
         except OSError:
             pass
-        _rm_tree_contents(d)
+        _rm_tree_contents(d, deadline)
 
 
 def clean_sysv_ipc():
@@ -481,11 +549,19 @@ def run_job(job, pf):
 
 
 def cleanup(pf):
-    """After every job: nothing of it survives into the next one."""
-    kill_all_others()
-    pf.close()
-    clean_sysv_ipc()
-    clean_scratch()
+    """After every job: nothing of it survives into the next one. Returns None, or why the
+    worker cannot promise that and must retire."""
+    deadline = time.monotonic() + CLEANUP_BUDGET_S
+    try:
+        kill_all_others()
+        pf.close()
+        clean_sysv_ipc()
+        clean_scratch(deadline)
+    except CleanupIncomplete as e:
+        return 'cleanup incomplete: %s' % e
+    except BaseException as e:  # noqa: BLE001 - whatever happened, the next job must not see it
+        return 'cleanup failed: %s' % format_exc(e)
+    return None
 
 
 def main():
@@ -517,8 +593,16 @@ def main():
             res['ms'] = 0
         res['id'] = job.get('id')
         send(res)
-        cleanup(pf)
-        pf = Prefork()
+        why = cleanup(pf)
+        if why is None:
+            try:
+                pf = Prefork()
+            except BaseException as e:  # noqa: BLE001
+                why = 'cannot fork the next job: %s' % format_exc(e)
+        if why is not None:
+            # Do not read another job: the pool hands it to a fresh worker (fresh tmpfs too).
+            send({'retire': True, 'reason': truncate(why, 500)})
+            return
     cleanup(pf)
 
 

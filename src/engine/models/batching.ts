@@ -194,12 +194,16 @@ export class Coalescer<U, R> {
 export class MicroBatchPolicy implements Policy {
   readonly name: string;
   readonly notice?: string;
+  readonly abstention?: Policy['abstention'];
+  readonly questionLoss?: Policy['questionLoss'];
   readonly stop: string[];
   private readonly co: Coalescer<SampleRequest, Sample[]>;
 
   constructor(readonly inner: Policy, opts: MicroBatchOptions = {}) {
     this.name = inner.name;
     this.notice = inner.notice;
+    this.abstention = inner.abstention;
+    if (inner.questionLoss) this.questionLoss = (q, signal) => inner.questionLoss!(q, signal);
     this.stop = inner.stop;
     this.co = new Coalescer((reqs) => inner.sample(reqs), (r) => Math.max(1, r.n), opts);
   }

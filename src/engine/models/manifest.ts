@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AbstentionRule } from '../search/verdict';
 
 export type ModelKind = 'policy' | 'ppm' | 'prm';
 export type ModelBackend = 'onnx' | 'openai' | 'vllm-pooling';
@@ -20,6 +21,11 @@ export interface ManifestFiles {
   tokenizer?: string;
   /** tokenizer_config.json (optional; looked up next to tokenizer.json when absent). */
   tokenizerConfig?: string;
+  /**
+   * Policies, any backend: a word-trigram model of the policy's training questions
+   * (src/engine/models/familiarity.ts), for the "unfamiliar question" abstention signal.
+   */
+  familiarity?: string;
 }
 
 export interface ManifestOnnx {
@@ -88,6 +94,11 @@ export interface ModelManifest {
    * small model was trained on and where its answers are unreliable). At most 300 characters.
    */
   notice?: string;
+  /**
+   * Policies: when an answer is "not sure" (src/engine/search/verdict.ts), calibrated on held-out
+   * problems by `./stepwise calibrate`. Absent: the default rule (most answers must agree).
+   */
+  abstention?: AbstentionRule;
   /** Free-form description / model card notes. */
   description?: string;
   /** Directory the manifest lives in (absolute). */
@@ -181,7 +192,13 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     model: str(filesRaw, 'model', 'files.model', backend === 'onnx'),
     tokenizer: str(filesRaw, 'tokenizer', 'files.tokenizer', backend === 'onnx'),
     tokenizerConfig: str(filesRaw, 'tokenizerConfig', 'files.tokenizerConfig', false),
+    familiarity: str(filesRaw, 'familiarity', 'files.familiarity', false),
   };
+  if (files.familiarity) {
+    const abs = path.resolve(dir, files.familiarity);
+    if (!fs.existsSync(abs)) fail('files.familiarity', `points to ${abs}, which does not exist`);
+    files.familiarity = abs;
+  }
   if (backend === 'onnx') {
     for (const key of ['model', 'tokenizer', 'tokenizerConfig'] as const) {
       const rel = files[key];
@@ -279,6 +296,8 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
   const notice =
     n === undefined ? undefined : typeof n === 'string' && n.trim() !== '' && n.length <= 300 ? n.trim() : fail('notice', 'must be a non-empty string of at most 300 characters');
 
+  const abstention = m.abstention === undefined ? undefined : parseAbstention(m.abstention, fail);
+
   return {
     name,
     kind,
@@ -293,10 +312,28 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     limits,
     stepStyles,
     notice,
+    abstention,
     description: typeof m.description === 'string' ? m.description : undefined,
     dir,
     file,
   };
+}
+
+function parseAbstention(raw: unknown, fail: (field: string, detail: string) => never): AbstentionRule {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('abstention', 'must be an object');
+  const r = raw as Record<string, unknown>;
+  const out: AbstentionRule = {};
+  const field = (k: 'minVoteShare' | 'minScore' | 'maxQuestionLoss', lo: number, hi: number) => {
+    const v = r[k];
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) fail(`abstention.${k}`, `must be a number in [${lo}, ${hi}]`);
+    out[k] = v;
+  };
+  field('minVoteShare', 0, 1.01);
+  field('minScore', -1, 1);
+  field('maxQuestionLoss', 0, 1000);
+  if (r.calibration !== undefined) out.calibration = r.calibration as AbstentionRule['calibration'];
+  return out;
 }
 
 /** Fills the manifest's prompt template in one pass (values are never re-scanned for placeholders). */

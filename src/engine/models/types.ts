@@ -6,6 +6,7 @@
  * Prompts are built by the model from its manifest (template, few-shot demos, stop strings);
  * strategies only pass the question and the solution text written so far.
  */
+import type { AbstentionRule } from '../search/verdict';
 import type { StepStyle } from './manifest';
 
 /** Sampling settings for one generation call. */
@@ -51,6 +52,13 @@ export interface Policy {
   readonly notice?: string;
   /** Default stop strings from the manifest (the engine's step format stops). */
   readonly stop: string[];
+  /** When its answers count as "not sure" (the manifest's calibrated rule), if it has one. */
+  readonly abstention?: AbstentionRule;
+  /**
+   * Mean negative log-likelihood per token (nats) of the question text under this policy, in its
+   * prompt: how unfamiliar the question is to the model. Backends that cannot tell leave it out.
+   */
+  questionLoss?(question: string, signal?: AbortSignal): Promise<number>;
   /** Returns, for each request, its n samples in order. */
   sample(requests: SampleRequest[], signal?: AbortSignal): Promise<Sample[][]>;
   close?(): Promise<void>;

@@ -3,6 +3,7 @@
  */
 import type { Observation } from '../exec/types';
 import type { StepKind } from '../steps/format';
+import type { Verdict } from './verdict';
 
 /** One step of a trajectory after it was sampled and (for code) executed. */
 export interface Step {
@@ -125,6 +126,11 @@ export interface SearchResult {
   config: Omit<SearchConfig, 'isCorrect'>;
   /** The models that answered (set by the engine), with the policy's note for readers, if any. */
   models?: { policy: string; scorer: string | null; notice?: string };
+  /**
+   * Whether the answer may be presented as sure (set by the engine from the policy's calibrated
+   * abstention rule). Not sure: show it only as a guess, with the reasons.
+   */
+  verdict?: Verdict;
 }
 
 export interface SearchProgress {

@@ -1,6 +1,7 @@
 /** The in-process ONNX policy: manifest prompt → tokenizer → shared-prefill batched generation. */
 import { fillTemplate, type ManifestOnnx, type ModelManifest } from '../manifest';
 import type { Policy, Sample, SampleRequest } from '../types';
+import { FamiliarityModel } from '../familiarity';
 import { OnnxCausalLM } from './causal-lm';
 import { generate, type GenPrompt, type GenStats } from './generate';
 import { ModelLoadError } from './session';
@@ -18,6 +19,7 @@ export interface OnnxPolicyOptions {
 export class OnnxPolicy implements Policy {
   readonly name: string;
   readonly notice?: string;
+  readonly abstention?: Policy['abstention'];
   readonly stop: string[];
   /** Statistics of the last sample() call (all waves summed). */
   lastStats?: GenStats;
@@ -33,6 +35,7 @@ export class OnnxPolicy implements Policy {
   ) {
     this.name = manifest.name;
     this.notice = manifest.notice;
+    this.abstention = manifest.abstention;
     this.stop = manifest.stop;
     const id = (t: string, field: string) => {
       const v = tokenizer.tokenToId(t);
@@ -70,6 +73,49 @@ export class OnnxPolicy implements Policy {
       stop: r.params.stop ?? this.stop,
       params: { temperature: r.params.temperature, topP: r.params.topP, topK: r.params.topK, seed: r.params.seed },
     };
+  }
+
+  /**
+   * How unfamiliar the question is: its surprise under the manifest's familiarity model when it
+   * has one (the shipped policies: trained with loss on the solution only, their own loss on a
+   * question says nothing), else the policy's own loss on the question's tokens.
+   */
+  async questionLoss(question: string): Promise<number> {
+    if (this.familiarity === undefined && this.manifest.files.familiarity) this.familiarity = FamiliarityModel.load(this.manifest.files.familiarity);
+    return this.familiarity ? this.familiarity.surprise(question) : this.questionNll(question);
+  }
+
+  private familiarity?: FamiliarityModel;
+
+  /**
+   * Mean NLL per token of the question's tokens, each predicted from the template text before it
+   * and the question tokens so far (one prefill with every position's logits).
+   */
+  async questionNll(question: string): Promise<number> {
+    const template = this.manifest.prompt.template;
+    const at = template.indexOf('{question}');
+    const before = fillTemplate({ prompt: { template: template.slice(0, Math.max(0, at)), fewshot: this.manifest.prompt.fewshot } }, '', '');
+    const head = this.tokenizer.encode(before);
+    const ids = this.tokenizer.encode(before + question);
+    // the question's tokens start where the template's text ends (a merge across the boundary
+    // moves it by a token at most: score from the first position that differs)
+    let start = 0;
+    while (start < head.length && start < ids.length && head[start] === ids[start]) start++;
+    start = Math.max(1, start);
+    const limit = this.manifest.limits.maxContextTokens;
+    const row = ids.slice(0, limit);
+    if (row.length <= start) return 0;
+    const { allLogits, vocab } = await this.lm.prefill([row], { allLogits: true, padId: this.padId });
+    let nll = 0;
+    for (let t = start; t < row.length; t++) {
+      const off = (t - 1) * vocab;
+      let max = -Infinity;
+      for (let v = 0; v < vocab; v++) max = Math.max(max, allLogits![off + v]!);
+      let z = 0;
+      for (let v = 0; v < vocab; v++) z += Math.exp(allLogits![off + v]! - max);
+      nll += Math.log(z) + max - allLogits![off + row[t]!]!;
+    }
+    return nll / (row.length - start);
   }
 
   async sample(requests: SampleRequest[], signal?: AbortSignal): Promise<Sample[][]> {

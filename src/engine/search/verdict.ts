@@ -1,0 +1,140 @@
+/**
+ * Knowing when the models do not know. After a search, three signals say how far to trust its
+ * answer: how many of the finished solutions agree (vote share), the scorer's value of the winning
+ * trajectory, and how unfamiliar the question is to the policy (its own mean loss per token on the
+ * question text: a question unlike anything it was trained on reads as surprising). An abstention
+ * rule — thresholds calibrated per model on held-out problems (`./stepwise calibrate`) and kept in
+ * the policy's manifest — turns them into a verdict: sure, or not sure with the reasons.
+ *
+ * The bot never presents a not-sure answer as an answer: it shows it as a guess and says so.
+ */
+
+/** What the verdict is computed from (null: the signal is not available for this search). */
+export interface VerdictSignals {
+  /** Share of counted answers that agree with the winner, in [0, 1]. */
+  voteShare: number | null;
+  /** Scorer value of the winning trajectory, in [-1, 1]. */
+  score: number | null;
+  /** Policy's mean negative log-likelihood per token of the question (nats; higher = less familiar). */
+  questionLoss: number | null;
+}
+
+/** Thresholds below (or, for the loss, above) which the answer is "not sure". Absent: not checked. */
+export interface AbstentionRule {
+  minVoteShare?: number;
+  minScore?: number;
+  maxQuestionLoss?: number;
+  /** How the thresholds were chosen (written by `./stepwise calibrate`; shown in model cards). */
+  calibration?: { data: string; n: number; target: number; answered: number; selectiveAccuracy: number };
+}
+
+export type UnsureReason = 'no-answer' | 'low-agreement' | 'low-score' | 'unfamiliar-question';
+
+export interface Verdict {
+  /** true: the answer may be presented as an answer; false: only as a guess, with the reasons. */
+  sure: boolean;
+  reasons: UnsureReason[];
+  signals: VerdictSignals;
+}
+
+/**
+ * Used when a policy's manifest has no calibrated rule (e.g. a real model just plugged in): an
+ * answer most finished solutions do not agree on is not presented as sure.
+ */
+export const DEFAULT_ABSTENTION: AbstentionRule = { minVoteShare: 0.5 };
+
+/** The reader-facing sentence for each reason. */
+export const UNSURE_REASON_TEXT: Record<UnsureReason, string> = {
+  'no-answer': 'no solution finished with a checked answer',
+  'low-agreement': 'the solutions it tried disagree',
+  'low-score': 'its step checker rates the solution low',
+  'unfamiliar-question': 'the question is unlike what it was trained on',
+};
+
+export function judge(answer: string | null, signals: VerdictSignals, rule: AbstentionRule = DEFAULT_ABSTENTION): Verdict {
+  const reasons: UnsureReason[] = [];
+  if (answer === null) reasons.push('no-answer');
+  else {
+    if (rule.minVoteShare !== undefined && signals.voteShare !== null && signals.voteShare < rule.minVoteShare) reasons.push('low-agreement');
+    if (rule.minScore !== undefined && signals.score !== null && signals.score < rule.minScore) reasons.push('low-score');
+    if (rule.maxQuestionLoss !== undefined && signals.questionLoss !== null && signals.questionLoss > rule.maxQuestionLoss)
+      reasons.push('unfamiliar-question');
+  }
+  return { sure: reasons.length === 0, reasons, signals };
+}
+
+/** One held-out problem's signals and whether the search's answer was right. */
+export interface CalibrationPoint extends VerdictSignals {
+  answered: boolean;
+  correct: boolean;
+}
+
+export interface CalibrationResult {
+  rule: AbstentionRule;
+  /** Share of problems the rule lets through as sure. */
+  answered: number;
+  /** Accuracy on those. */
+  selectiveAccuracy: number;
+  /** Accuracy on all problems (the rule changes nothing here; for the report). */
+  accuracy: number;
+  n: number;
+}
+
+/** Answered share and selective accuracy of a rule on points. */
+export function selective(points: readonly CalibrationPoint[], rule: AbstentionRule): Omit<CalibrationResult, 'rule'> {
+  let kept = 0;
+  let right = 0;
+  let correct = 0;
+  for (const p of points) {
+    if (p.correct) correct++;
+    if (judge(p.answered ? 'x' : null, p, rule).sure) {
+      kept++;
+      if (p.correct) right++;
+    }
+  }
+  const n = points.length;
+  return { n, answered: n ? kept / n : 0, selectiveAccuracy: kept ? right / kept : 1, accuracy: n ? correct / n : 0 };
+}
+
+/** Candidate thresholds: the observed values (quantiles when there are many), and "not checked". */
+function candidates(values: number[], most = 40): (number | undefined)[] {
+  const v = [...new Set(values.filter((x) => Number.isFinite(x)))].sort((a, b) => a - b);
+  const picked = v.length <= most ? v : Array.from({ length: most }, (_, i) => v[Math.round((i * (v.length - 1)) / (most - 1))]!);
+  return [undefined, ...new Set(picked)];
+}
+
+/**
+ * The rule that answers the most problems while keeping selective accuracy at or above `target`
+ * on the calibration points (ties: the simpler rule, then the higher selective accuracy). When no
+ * rule reaches the target, the one with the highest selective accuracy that still answers some.
+ */
+export function calibrate(points: readonly CalibrationPoint[], target: number): CalibrationResult {
+  const has = (k: keyof VerdictSignals) => points.some((p) => p[k] !== null);
+  const votes = has('voteShare') ? candidates(points.map((p) => p.voteShare ?? NaN)) : [undefined];
+  const scores = has('score') ? candidates(points.map((p) => p.score ?? NaN)) : [undefined];
+  const losses = has('questionLoss') ? candidates(points.map((p) => p.questionLoss ?? NaN)) : [undefined];
+  let best: CalibrationResult | null = null;
+  let fallback: CalibrationResult | null = null;
+  const size = (r: AbstentionRule) => [r.minVoteShare, r.minScore, r.maxQuestionLoss].filter((x) => x !== undefined).length;
+  for (const minVoteShare of votes)
+    for (const minScore of scores)
+      for (const maxQuestionLoss of losses) {
+        const rule: AbstentionRule = {
+          ...(minVoteShare !== undefined && { minVoteShare }),
+          ...(minScore !== undefined && { minScore }),
+          ...(maxQuestionLoss !== undefined && { maxQuestionLoss }),
+        };
+        const r = { rule, ...selective(points, rule) };
+        if (r.answered === 0) continue;
+        if (r.selectiveAccuracy >= target) {
+          if (
+            !best ||
+            r.answered > best.answered ||
+            (r.answered === best.answered && (size(rule) < size(best.rule) || (size(rule) === size(best.rule) && r.selectiveAccuracy > best.selectiveAccuracy)))
+          )
+            best = r;
+        } else if (!fallback || r.selectiveAccuracy > fallback.selectiveAccuracy || (r.selectiveAccuracy === fallback.selectiveAccuracy && r.answered > fallback.answered))
+          fallback = r;
+      }
+  return best ?? fallback ?? { rule: { minVoteShare: 1.01 }, ...selective(points, { minVoteShare: 1.01 }) };
+}
