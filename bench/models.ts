@@ -6,7 +6,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { repoPath } from '../src/paths';
 import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, loadPolicy, loadScorer } from '../src/engine/models';
 import { MicroBatchPolicy, MicroBatchScorer } from '../src/engine/models/batching';
 import { OnnxPolicy } from '../src/engine/models/onnx/policy';
@@ -32,7 +31,8 @@ export interface BenchModelsResult {
   [extra: string]: number | string;
 }
 
-const FIXTURE = repoPath('test', 'fixtures', 'tiny-random-qwen2');
+/** The test fixture (third-party files from STEPWISE_FIXTURES_DIR or ../shared/fixtures). */
+const FIXTURE = 'fixture:tiny-random-qwen2';
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** A question of about `tokens` tokens (Qwen tokenizer: ~1 token per short word). */
@@ -47,7 +47,8 @@ export async function benchModels(opts: BenchModelsOptions = {}): Promise<BenchM
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const policyDir = opts.policyDir ?? (fs.existsSync(path.join(DEFAULT_POLICY_DIR, 'manifest.json')) ? DEFAULT_POLICY_DIR : FIXTURE);
   const scorerDir = opts.scorerDir ?? (fs.existsSync(path.join(DEFAULT_SCORER_DIR, 'manifest.json')) ? DEFAULT_SCORER_DIR : FIXTURE);
-  log(`bench models: policy ${path.relative(process.cwd(), policyDir) || policyDir}, scorer ${path.relative(process.cwd(), scorerDir) || scorerDir}`);
+  const show = (d: string) => (d.startsWith('fixture:') ? d : path.relative(process.cwd(), d) || d);
+  log(`bench models: policy ${show(policyDir)}, scorer ${show(scorerDir)}`);
   if (process.platform === 'linux' && !(process.env.MALLOC_TRIM_THRESHOLD_ && process.env.MALLOC_MMAP_THRESHOLD_))
     log('  note: MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ are not set (./stepwise sets them): decode steps may page-fault and the figures swing');
   const policy = await loadPolicy(policyDir, { ignoreEos: true, maxBatch: 64 });

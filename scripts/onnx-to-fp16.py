@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Converts a float32 ONNX model to float16 the way fp16 exports ship (weights, constants, inputs,
 outputs and the KV cache all in float16). Used to make the fp16 test fixture from
-test/fixtures/tiny-random-qwen2/policy.onnx:
+the tiny-random-qwen2 fixture (../shared/fixtures/tiny-random-qwen2/policy.onnx, or
+$STEPWISE_FIXTURES_DIR; onnx-parity.test.ts makes it in a temporary folder):
 
     python3 scripts/onnx-to-fp16.py IN.onnx OUT.onnx
 

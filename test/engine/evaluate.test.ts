@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { evaluateStrategies, foundAnswers, groupOf } from '../../src/engine/eval/evaluate';
 import { readProblemFile } from '../../src/engine/eval/problem-sets';
@@ -60,7 +62,10 @@ describe('eval: accuracy and coverage per strategy', () => {
   });
 
   test('problem files keep their other fields for grouping', () => {
-    const rows = readProblemFile(path.join(__dirname, '..', 'data', 'math500.jsonl'));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'problems-')), 'set.jsonl');
+    const line = { id: 'own/1', problem: 'What is $2+3$?', answer: '5', solution: 'It is $\\boxed{5}$.', level: 1, type: 'Prealgebra' };
+    fs.writeFileSync(file, JSON.stringify(line) + '\n');
+    const rows = readProblemFile(file);
     expect(rows[0]!.fields).toHaveProperty('level');
     expect(rows[0]!.fields).not.toHaveProperty('solution');
     expect(typeof rows[0]!.question).toBe('string');

@@ -15,23 +15,15 @@ import {
 const SPEC_EXAMPLE =
   '<code>\n# Step 1: Tom has 3 boxes of 12 apples.\napples = 3 * 12\n<end_of_step>\n# Step 2: He gives 7 away.\nleft = apples - 7\n<end_of_step>\n# Now print the final answer\nprint(left)\n<end_of_code>\n<output>29<end_of_output>\n<answer>Tom has \\boxed{29} apples left.<end_of_answer>';
 
-const examples = fs
-  .readFileSync(path.join(__dirname, '../data/rstar_math_format_examples.jsonl'), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => JSON.parse(l));
+import { describeIfShared, haveShared, readJsonl, sharedData } from '../helpers/shared-data';
 
-describe('rStar step format', () => {
-  test('splits the spec trajectory into its four steps and joins it back exactly', () => {
-    const steps = splitSteps(SPEC_EXAMPLE);
-    expect(steps.map(stepKind)).toEqual(['code', 'code', 'code_end', 'answer']);
-    expect(steps[2]).toContain('<output>29<end_of_output>');
-    expect(joinSteps(steps)).toBe(SPEC_EXAMPLE);
-    expect(stepComment(steps[0])).toBe('Step 1: Tom has 3 boxes of 12 apples.');
-    expect(stepOutput(steps[2])).toBe('29');
-    expect(answerText(steps[3])).toBe('Tom has \\boxed{29} apples left.');
-  });
+// rStar's released examples (third-party, from the data directory; skipped when absent)
+const RSTAR_EXAMPLES = sharedData('rstar_math_format_examples.jsonl');
+const examples: any[] = haveShared([RSTAR_EXAMPLES]) ? readJsonl(RSTAR_EXAMPLES) : [];
+void fs;
+void path;
 
+describeIfShared('rStar released records (peer compatibility)', [RSTAR_EXAMPLES], () => {
   test.each(examples.map((e) => [e.id, e]))('round-trips the released rStar record %s', (_id, e) => {
     const texts: string[] =
       e.kind === 'sft' ? [e.record.response] : [e.record.pos, e.record.neg];
@@ -45,6 +37,18 @@ describe('rStar step format', () => {
       expect(stepKind(steps[steps.length - 1])).toBe('answer');
       expect(extractBoxed(e.record.response)).not.toBeNull();
     }
+  });
+});
+
+describe('rStar step format', () => {
+  test('splits the spec trajectory into its four steps and joins it back exactly', () => {
+    const steps = splitSteps(SPEC_EXAMPLE);
+    expect(steps.map(stepKind)).toEqual(['code', 'code', 'code_end', 'answer']);
+    expect(steps[2]).toContain('<output>29<end_of_output>');
+    expect(joinSteps(steps)).toBe(SPEC_EXAMPLE);
+    expect(stepComment(steps[0])).toBe('Step 1: Tom has 3 boxes of 12 apples.');
+    expect(stepOutput(steps[2])).toBe('29');
+    expect(answerText(steps[3])).toBe('Tom has \\boxed{29} apples left.');
   });
 
   test('the program for a candidate is the code of its ancestors plus its own, markers removed', () => {

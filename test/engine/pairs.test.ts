@@ -66,17 +66,14 @@ describe('training data from MCTS trees', () => {
   });
 });
 
-describe('held-out pairs in context', () => {
+const { sharedData, describeIfShared } = require('../helpers/shared-data') as typeof import('../helpers/shared-data');
+const RSTAR_EXAMPLES = sharedData('rstar_math_format_examples.jsonl');
+
+describeIfShared('held-out pairs in context (rStar examples from the data directory)', [RSTAR_EXAMPLES], () => {
   const { toContextPair } = require('../../src/engine/eval/evaluate') as typeof import('../../src/engine/eval/evaluate');
   test('reads rStar-Math rstar_ppm records and our own synthesis records alike', () => {
-    const fs = require('node:fs') as typeof import('node:fs');
-    const path = require('node:path') as typeof import('node:path');
-    const records = fs
-      .readFileSync(path.join(__dirname, '../data/rstar_math_format_examples.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l: string) => JSON.parse(l))
-      .filter((e: { kind: string }) => e.kind === 'rm_pairwise');
+    const { readJsonl } = require('../helpers/shared-data') as typeof import('../helpers/shared-data');
+    const records = readJsonl<any>(RSTAR_EXAMPLES).filter((e: { kind: string }) => e.kind === 'rm_pairwise');
     for (const e of records) {
       const p = toContextPair(e.record);
       const template = (q: string, partial: string) => `<|user|>:\n${q}\n<|assistant|>: Let's think step by step and solve the problem with code.${partial}`;

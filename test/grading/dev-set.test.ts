@@ -1,5 +1,6 @@
 /**
- * Runs the 78 answer-equivalence cases from graders' own test suites (test/data/SOURCES.md)
+ * Runs the 78 answer-equivalence cases from graders' own test suites (third-party: read from the
+ * data directory, ../shared/data/answer-equiv-dev.jsonl or $STEPWISE_DATA_DIR; see data/SOURCES.md)
  * through gradeAnswer and requires >= 95% agreement with their expected verdicts.
  * The sympy fallback is used when the sandboxed executor pool exists and starts; otherwise the
  * cheap checks run alone.
@@ -8,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createSympyChecker, gradeAnswer, type SymbolicChecker } from '../../src/engine/grading';
 import type { Executor } from '../../src/engine/exec/types';
+import { describeIfShared, haveShared, readJsonl, sharedData } from '../helpers/shared-data';
 
 interface Case {
   id: string;
@@ -17,11 +19,8 @@ interface Case {
   config?: { both_orders?: boolean };
 }
 
-const cases: Case[] = fs
-  .readFileSync(path.join(__dirname, '../data/answer-equiv-dev.jsonl'), 'utf8')
-  .split('\n')
-  .filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as Case);
+const DEV_SET = sharedData('answer-equiv-dev.jsonl');
+const cases: Case[] = haveShared([DEV_SET]) ? readJsonl<Case>(DEV_SET) : [];
 
 async function tryExecutor(): Promise<Executor | null> {
   if (process.env.STEPWISE_GRADING_NO_SANDBOX) return null;
@@ -54,7 +53,7 @@ async function score(symbolic?: SymbolicChecker): Promise<{ agree: number; faili
   return { agree, failing };
 }
 
-describe('answer-equivalence dev set', () => {
+describeIfShared('answer-equivalence dev set', [DEV_SET], () => {
   let executor: Executor | null = null;
   beforeAll(async () => {
     executor = await tryExecutor();

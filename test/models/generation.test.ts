@@ -10,14 +10,21 @@ import { argmax, rngFor, sampleToken, topKIndices } from '../../src/engine/model
 import { DecodeStream, loadTokenizer } from '../../src/engine/models/onnx/tokenizer';
 import { KvBufferPool, KvCache } from '../../src/engine/models/onnx/kv-cache';
 
-const DIR = path.join(__dirname, '..', 'fixtures', 'tiny-random-qwen2');
-const ref = JSON.parse(fs.readFileSync(path.join(DIR, 'reference.json'), 'utf8'));
+import { fixtureModelDir } from '../../src/engine/models/fixture';
+import { describeIfShared, haveShared, sharedFixture } from '../helpers/shared-data';
+
+// The fixture's weights and tokenizer are third-party (../shared/fixtures or STEPWISE_FIXTURES_DIR);
+// the manifests are the project's own (test/fixtures/tiny-random-qwen2). Skipped when absent.
+const NEEDS = [sharedFixture('tiny-random-qwen2', 'reference.json'), sharedFixture('tiny-random-qwen2', 'policy.onnx')];
+const HAVE = haveShared(NEEDS);
+const DIR = HAVE ? fixtureModelDir() : '/nonexistent/tiny-random-qwen2';
+const ref = HAVE ? JSON.parse(fs.readFileSync(path.join(DIR, 'reference.json'), 'utf8')) : (null as any);
 const Q = 'What is 3+4?';
 const PARTIAL = '<code>\n# Step 1';
 
 let policy: OnnxPolicy;
 beforeAll(async () => {
-  policy = (await loadPolicy(DIR)) as OnnxPolicy;
+  if (HAVE) policy = (await loadPolicy(DIR)) as OnnxPolicy;
 });
 afterAll(() => policy?.close());
 
@@ -131,7 +138,7 @@ describe('sampling primitives', () => {
   });
 });
 
-describe('incremental detokenisation', () => {
+describeIfShared('incremental detokenisation (Qwen fixture)', NEEDS, () => {
   test('DecodeStream releases only complete characters and matches a full decode', async () => {
     const tok = await loadTokenizer(path.join(DIR, 'tokenizer.json'));
     const text = ref.tokenizer_cases[3].text as string;
@@ -143,7 +150,7 @@ describe('incremental detokenisation', () => {
   });
 });
 
-describe('ONNX policy generation', () => {
+describeIfShared('ONNX policy generation (Qwen fixture)', NEEDS, () => {
   const params = (extra: object = {}) => ({ temperature: 0, topP: 1, maxTokens: 24, stop: [] as string[], ...extra });
 
   test('stop strings: cut after the matched stop, which is kept', async () => {

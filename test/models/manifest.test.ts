@@ -5,7 +5,11 @@ import path from 'node:path';
 import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, findManifest, loadPolicy, loadScorer } from '../../src/engine/models';
 import { fillTemplate, loadManifest, transformScore, validateManifest } from '../../src/engine/models/manifest';
 
-const FIXTURE = path.join(__dirname, '..', 'fixtures', 'tiny-random-qwen2');
+// A model directory the test makes: the project's fixture manifests (test/fixtures/tiny-random-qwen2)
+// with empty stand-ins for the third-party weight and tokenizer files (only their presence is checked).
+const FIXTURE = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-fixture-'));
+for (const f of ['policy.onnx', 'ppm.onnx', 'tokenizer.json', 'tokenizer_config.json']) fs.writeFileSync(path.join(FIXTURE, f), '');
+for (const f of ['manifest.json', 'ppm.manifest.json']) fs.copyFileSync(path.join(__dirname, '..', 'fixtures', 'tiny-random-qwen2', f), path.join(FIXTURE, f));
 const REPO = path.join(__dirname, '..', '..');
 
 const base = () => ({

@@ -2,7 +2,8 @@
  * @jest-environment ./test/helpers/ort-environment.js
  */
 /**
- * Parity with the Hugging Face transformers reference in test/fixtures/tiny-random-qwen2:
+ * Parity with the Hugging Face transformers reference in the tiny-random-qwen2 fixture
+ * (third-party, from ../shared/fixtures or STEPWISE_FIXTURES_DIR; skipped when absent):
  * exact greedy ids and logits within 1e-4 (single prompt and left-padded batch), PPM values,
  * tokenizer ids.
  */
@@ -13,14 +14,24 @@ import { OnnxCausalLM } from '../../src/engine/models/onnx/causal-lm';
 import { argmax } from '../../src/engine/models/onnx/sampling';
 import { loadTokenizer } from '../../src/engine/models/onnx/tokenizer';
 
-const DIR = path.join(__dirname, '..', 'fixtures', 'tiny-random-qwen2');
-const ref = JSON.parse(fs.readFileSync(path.join(DIR, 'reference.json'), 'utf8'));
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { fixtureModelDir } from '../../src/engine/models/fixture';
+import { describeIfShared, haveShared, sharedFixture } from '../helpers/shared-data';
+
+// The fixture's weights and tokenizer are third-party (../shared/fixtures or STEPWISE_FIXTURES_DIR);
+// the manifests are the project's own (test/fixtures/tiny-random-qwen2). Skipped when absent.
+const NEEDS = [sharedFixture('tiny-random-qwen2', 'reference.json'), sharedFixture('tiny-random-qwen2', 'policy.onnx')];
+const HAVE = haveShared(NEEDS);
+const DIR = HAVE ? fixtureModelDir() : '/nonexistent/tiny-random-qwen2';
+const ref = HAVE ? JSON.parse(fs.readFileSync(path.join(DIR, 'reference.json'), 'utf8')) : (null as any);
 const TOL = 1e-4;
 
 let policy: OnnxPolicy;
 let scorer: OnnxScorer;
 
 beforeAll(async () => {
+  if (!HAVE) return;
   policy = (await loadPolicy(DIR)) as OnnxPolicy;
   scorer = (await loadScorer(DIR)) as OnnxScorer;
 });
@@ -50,7 +61,7 @@ async function greedyTrace(lm: OnnxCausalLM, prompts: number[][], steps: number)
   return { ids, stepLogits, prefill, S, vocab: r.vocab };
 }
 
-describe('tokenizer', () => {
+describeIfShared('tokenizer', NEEDS, () => {
   test('matches Python tokenizers ids on the reference cases and round-trips', async () => {
     const tok = await loadTokenizer(path.join(DIR, 'tokenizer.json'));
     for (const c of ref.tokenizer_cases) {
@@ -67,7 +78,7 @@ describe('tokenizer', () => {
   });
 });
 
-describe('ONNX policy parity with transformers', () => {
+describeIfShared('ONNX policy parity with transformers', NEEDS, () => {
   test('session metadata is read from the export', () => {
     expect(policy.lm.layout).toEqual({ layers: 2, kvHeads: 1, headDim: 8, dtype: 'float32' });
     expect(policy.lm.hasPositionIds).toBe(true);
@@ -124,7 +135,7 @@ describe('ONNX policy parity with transformers', () => {
   });
 });
 
-describe('ONNX PPM parity with transformers', () => {
+describeIfShared('ONNX PPM parity with transformers', NEEDS, () => {
   test('raw values at the last token within 1e-4, scores = tanh(raw/5)', async () => {
     const p = ref.ppm;
     const raw = await scorer.rawLast(p.texts);
@@ -151,14 +162,36 @@ describe('ONNX PPM parity with transformers', () => {
   });
 });
 
-describe('float16 export (test/fixtures/tiny-random-qwen2-fp16, made by scripts/onnx-to-fp16.py)', () => {
-  const FP16 = path.join(__dirname, '..', 'fixtures', 'tiny-random-qwen2-fp16');
+// The float16 file is derived from the fixture's weights, so it is not committed either: it is made
+// here by scripts/onnx-to-fp16.py (needs python3 with onnx and numpy, e.g. Debian's python3-onnx).
+const PY_ONNX = HAVE && spawnSync('python3', ['-c', 'import onnx, numpy'], { stdio: 'ignore' }).status === 0;
+if (HAVE && !PY_ONNX) {
+  // eslint-disable-next-line no-console
+  console.warn('skipped "float16 export": python3 with onnx and numpy is needed to make the fp16 file from the fixture (scripts/onnx-to-fp16.py)');
+}
+
+/** Converts the fixture policy to float16 in a temporary model directory (tokenizer from the fixture). */
+function makeFp16(): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'tiny-random-qwen2-fp16-'));
+  const script = path.join(__dirname, '..', '..', 'scripts', 'onnx-to-fp16.py');
+  const r = spawnSync('python3', [script, path.join(DIR, 'policy.onnx'), path.join(out, 'policy.onnx')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`onnx-to-fp16.py failed: ${r.stderr}`);
+  const m = JSON.parse(fs.readFileSync(path.join(DIR, 'manifest.json'), 'utf8'));
+  m.name = 'tiny-random-qwen2-fp16';
+  m.files = { model: 'policy.onnx', tokenizer: path.join(DIR, 'tokenizer.json'), tokenizerConfig: path.join(DIR, 'tokenizer_config.json') };
+  fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(m, null, 2));
+  return out;
+}
+
+describeIfShared('float16 export (made from the fixture by scripts/onnx-to-fp16.py)', PY_ONNX ? NEEDS : [...NEEDS, 'python3 with onnx and numpy'], () => {
+  let FP16 = '';
   // fp16 keeps ~3 significant digits: logits of magnitude ~10 are off by up to ~0.05
   const TOL16 = 0.08;
   let p16: OnnxPolicy;
   beforeAll(async () => {
+    FP16 = makeFp16();
     p16 = (await loadPolicy(FP16)) as OnnxPolicy;
-  });
+  }, 120_000);
   afterAll(() => p16?.close());
 
   test('runs with a float16 KV cache; teacher-forced step logits near the reference, same argmax where the margin is clear', async () => {
@@ -202,7 +235,7 @@ describe('float16 export (test/fixtures/tiny-random-qwen2-fp16, made by scripts/
   });
 });
 
-describe('execution providers', () => {
+describeIfShared('execution providers', NEEDS, () => {
   const cudaLib = path.join(path.dirname(require.resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
   // on a GPU server installed with ONNXRUNTIME_NODE_INSTALL=cuda12 the provider exists and loads
   (fs.existsSync(cudaLib) ? test.skip : test)('asking for CUDA where its provider is not installed fails with how to install it', async () => {

@@ -1,4 +1,7 @@
 /** Set-up for the practice and /check tests: a core with a scripted engine and short practice minutes. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createCore, loadConfig, type BotCore } from '../../src/bots/core/index';
 import type { PracticeOptions } from '../../src/bots/practice/service';
 import { engineFrom, type Engine } from '../../src/engine/index';
@@ -23,7 +26,7 @@ export function practiceCore(o: { dbPath?: string; practice?: Partial<PracticeOp
     progressIntervalMs: 20,
     searchOverrides: { candidates: 4 },
     log: () => undefined,
-    practice: { minuteMs: MINUTE_MS, tickMs: 250, solutionWaitMs: 5000, ...o.practice },
+    practice: { minuteMs: MINUTE_MS, tickMs: 250, solutionWaitMs: 5000, dataDir: PRACTICE_DATA, ...o.practice },
   });
 }
 
@@ -39,3 +42,28 @@ export const until = async (pred: () => boolean, ms = 10_000, what = 'condition'
     await new Promise((r) => setTimeout(r, stepMs));
   }
 };
+
+/**
+ * A data directory the tests make, in the shape of the real one (benchmarks/aime2024.jsonl with
+ * official solutions, aime2025.jsonl and amc23.jsonl without): problems written for the tests, so
+ * the practice tests need no third-party data.
+ */
+export function practiceDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'practice-data-'));
+  fs.mkdirSync(path.join(dir, 'benchmarks'));
+  const lines = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+  const sum = (a: number, b: number) => ({ problem: `What is $${a} + ${b}$?`, answer: String(a + b) });
+  fs.writeFileSync(
+    path.join(dir, 'benchmarks', 'aime2024.jsonl'),
+    lines([
+      { id: 'own24-1', ...sum(200, 4), solution: 'Adding, $200 + 4 = \\boxed{204}$.', url: 'https://example.invalid/own24-1' },
+      { id: 'own24-2', ...sum(70, 3), solution: 'Adding, $70 + 3 = \\boxed{73}$.' },
+      { id: 'own24-3', ...sum(11, 11), solution: 'Adding, $11 + 11 = \\boxed{22}$.' },
+    ]),
+  );
+  fs.writeFileSync(path.join(dir, 'benchmarks', 'aime2025.jsonl'), lines([{ id: 'own25-1', ...sum(5, 8) }, { id: 'own25-2', ...sum(40, 2) }, { id: 'own25-3', ...sum(9, 9) }]));
+  fs.writeFileSync(path.join(dir, 'benchmarks', 'amc23.jsonl'), lines([{ id: 'ownamc-1', ...sum(3000, 159) }, { id: 'ownamc-2', ...sum(1, 1) }]));
+  return dir;
+}
+
+export const PRACTICE_DATA = practiceDataDir();

@@ -9,19 +9,28 @@ import { createCore, loadConfig } from '../../src/bots/core/index';
 import { fakeImages, tmpDb } from '../bots/harness';
 import { ScriptedPolicy, ScriptedScorer, ToyExecutor } from '../helpers/scripted';
 import { QUESTION, toyScript } from '../engine/toy-problem';
+import { PRACTICE_DATA } from './harness';
 
 describe('problem bank', () => {
-  test('built-in sets read data/benchmarks: AIME 2024 (with solutions), AIME 2025, AMC 2023', () => {
-    const bank = new ProblemBank();
-    expect(bank.get('aime2024').problems).toHaveLength(30);
+  test('built-in sets read the data directory: AIME 2024 (with solutions), AIME 2025, AMC 2023', () => {
+    const bank = new ProblemBank({ dataDir: PRACTICE_DATA });
+    expect(bank.get('aime2024').problems).toHaveLength(3);
     expect(bank.get('aime2024').problems.every((p) => p.solution)).toBe(true);
-    expect(bank.get('aime2025').problems).toHaveLength(30);
-    expect(bank.get('aime').problems).toHaveLength(60);
+    expect(bank.get('aime2025').problems).toHaveLength(3);
+    expect(bank.get('aime').problems).toHaveLength(6);
     expect(bank.get('aime').format).toBe('aime');
-    expect(bank.get('amc23').problems).toHaveLength(40);
+    expect(bank.get('amc23').problems).toHaveLength(2);
     expect(bank.get('amc23').format).toBe('free'); // 3159 is not an AIME answer
-    expect(bank.find('aime2024-I-1')!.answer).toBe('204');
+    expect(bank.find('own24-1')!.answer).toBe('204');
     expect(() => bank.get('nope')).toThrow(/Unknown problem set "nope". Choose one of: aime, aime2024/);
+  });
+
+  test('with no data directory the built-in sets are absent and the message says how to add one', () => {
+    const bank = new ProblemBank({ dataDir: '/nonexistent/stepwise-data' });
+    expect(bank.names()).toEqual([]);
+    expect(() => bank.get('aime')).toThrow(/AIME 2024 and 2025 set is not installed.*stepwise data fetch aime2024.*STEPWISE_DATA_DIR.*STEPWISE_PRACTICE_FILES/);
+    expect(() => bank.get('nope')).toThrow(/no problem set is installed.*stepwise data fetch/);
+    expect(bank.find('own24-1')).toBeNull();
   });
 
   test("a club's own JSONL file in the same format", () => {
@@ -95,7 +104,7 @@ describe('/check steps', () => {
   });
 
   test('without a step scorer the reply says so clearly (and still compares answers)', async () => {
-    const core = createCore(loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_BUDGET: '4' }), {
+    const core = createCore(loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_BUDGET: '4', STEPWISE_DATA_DIR: PRACTICE_DATA }), {
       engine: async () => engineFrom(new ScriptedPolicy(toyScript), undefined, new ToyExecutor()),
       images: fakeImages,
       log: () => undefined,
@@ -109,7 +118,7 @@ describe('/check steps', () => {
       expect(text).toMatch(/not a proof/);
       expect(r.botAnswer).not.toBeNull();
       // a bank problem is also compared with the official answer
-      const bank = await core.check.check({ platform: 'discord', userId: 'u', channelId: 'c', problem: 'aime2024-I-1', solution: 'So the answer is \\boxed{204}.' });
+      const bank = await core.check.check({ platform: 'discord', userId: 'u', channelId: 'c', problem: 'own24-1', solution: 'So the answer is \\boxed{204}.' });
       expect(bank.matchesOfficial).toBe(true);
       expect(checkReportText(bank, (s) => s)).toMatch(/Official answer: your answer matches it/);
     } finally {

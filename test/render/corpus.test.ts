@@ -1,5 +1,5 @@
 /**
- * Every MATH500 reference solution (test/data/math500.jsonl) → thread → Discord and Slack payloads,
+ * Every MATH500 reference solution (third-party, from the data directory: benchmarks/math500.jsonl) → thread → Discord and Slack payloads,
  * without Chromium: LaTeX validated, platform limits kept, no exception. Also each solution in the
  * rStar step format (paragraphs as step comments).
  */
@@ -8,9 +8,12 @@ import { slackMessages } from '../../src/render/slack';
 import { threadFromSolutionText } from '../../src/render/thread';
 import { threadBlocks } from '../../src/render';
 import { blockHtml } from '../../src/render/latex';
-import { discordProblems, fakeImages, loadMath500, noImages, slackProblems } from './helpers';
+import { discordProblems, fakeImages, loadMath500, MATH500_FILE, noImages, slackProblems } from './helpers';
+import { describeIfShared, haveShared } from '../helpers/shared-data';
 
-const items = loadMath500();
+const items = haveShared([MATH500_FILE]) ? loadMath500() : [];
+
+describeIfShared('MATH500 rendering corpus (peer compatibility)', [MATH500_FILE], () => {
 
 test('the corpus is the full MATH500 test split', () => {
   expect(items).toHaveLength(500);
@@ -58,4 +61,5 @@ test('the same solutions in the rStar step format render within limits', () => {
     problems.push(...slackProblems(slackMessages(t, fakeImages(t))).map((p) => `${it.id} slack: ${p}`));
   }
   expect(problems).toEqual([]);
+});
 });

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { dataDir } from '../../src/paths';
 import type { SearchResult, Step } from '../../src/engine/search/types';
 import { splitSteps, stepKind, stepOutput } from '../../src/engine/steps/format';
 import { DISCORD_LIMITS } from '../../src/render/discord';
@@ -128,9 +130,12 @@ export interface Math500Item {
   solution: string;
 }
 
+/** MATH500 (third-party: read from the data directory, see test/helpers/shared-data.ts). */
+export const MATH500_FILE = path.join(dataDir(), 'benchmarks', 'math500.jsonl');
+
 export function loadMath500(): Math500Item[] {
   return fs
-    .readFileSync(`${__dirname}/../data/math500.jsonl`, 'utf8')
+    .readFileSync(MATH500_FILE, 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Math500Item);

@@ -61,7 +61,7 @@ export interface BotConfig {
   /** Answer cache entries kept (oldest dropped). */
   cacheSize: number;
   /** Practice threads (src/bots/practice): club problem files, moderators, attempts per problem. */
-  practice: { files: string[]; moderators: string[]; maxAttempts: number; hintCost: number };
+  practice: { files: string[]; moderators: string[]; maxAttempts: number; hintCost: number; dataDir?: string };
   /** Scale-out mode (src/bots/scale): shared limits, queue and job state in this Redis. */
   redisUrl?: string;
   /** Discord shards: a count or 'auto' (undefined: one shard, discord.js default). */
@@ -218,6 +218,7 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
     cacheSize: int('STEPWISE_CACHE_SIZE', 1000, 0, 1_000_000),
     practice: {
       files: (get('STEPWISE_PRACTICE_FILES') ?? '').split(',').map((f) => f.trim()).filter(Boolean),
+      dataDir: get('STEPWISE_DATA_DIR'),
       moderators: (get('STEPWISE_PRACTICE_MODERATORS') ?? '').split(',').map((f) => f.trim()).filter(Boolean),
       maxAttempts: int('STEPWISE_PRACTICE_ATTEMPTS', 3, 1, 100),
       hintCost: int('STEPWISE_PRACTICE_HINT_COST', 3, 0, 1000),

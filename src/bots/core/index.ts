@@ -64,7 +64,7 @@ export function createCore(config: BotConfig, o: CoreOverrides = {}): BotCore {
   });
   const pc = config.practice;
   const practice = new PracticeService(service, config.dbPath, {
-    ...(pc ? { files: pc.files, moderators: pc.moderators, maxAttempts: pc.maxAttempts, hintCost: pc.hintCost } : {}),
+    ...(pc ? { files: pc.files, dataDir: pc.dataDir, moderators: pc.moderators, maxAttempts: pc.maxAttempts, hintCost: pc.hintCost } : {}),
     ...(o.log ? { log: o.log } : {}),
     ...o.practice,
   });

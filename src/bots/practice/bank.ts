@@ -1,12 +1,13 @@
 /**
- * The practice problem bank: AIME 2024, AIME 2025 and AMC 2023 (read from data/benchmarks/, the
- * same files `./stepwise eval` uses; provenance in data/problems/SOURCES.md) and any club's own
- * JSONL file in the same line format `{id, problem, answer, solution?}`.
+ * The practice problem bank: AIME 2024, AIME 2025 and AMC 2023 (third-party: read from the data
+ * directory's benchmarks/, the same files `./stepwise eval` uses; `./stepwise data fetch` gets them;
+ * see data/SOURCES.md) and any club's own JSONL file in the same line format
+ * `{id, problem, answer, solution?}`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { answersEqual } from '../../engine/grading/index';
-import { repoPath } from '../../paths';
+import { dataDir, repoPath } from '../../paths';
 
 export type AnswerFormat = 'aime' | 'free';
 
@@ -74,8 +75,10 @@ export function formatOf(name: string, problems: PracticeProblem[]): AnswerForma
 export interface BankOptions {
   /** Extra JSONL files (a club's own sets); the set name is the file name without .jsonl. */
   files?: string[];
-  /** Folder of the built-in sets (default data/benchmarks). */
+  /** Folder of the built-in sets (default `<data dir>/benchmarks`). */
   benchmarksDir?: string;
+  /** The data directory (default `dataDir()`: STEPWISE_DATA_DIR or ../shared/data). */
+  dataDir?: string;
   /** Folder scanned for club sets (default data/problems). */
   clubDir?: string;
 }
@@ -86,7 +89,7 @@ export class ProblemBank {
   private readonly benchmarksDir: string;
 
   constructor(opts: BankOptions = {}) {
-    this.benchmarksDir = opts.benchmarksDir ?? repoPath('data', 'benchmarks');
+    this.benchmarksDir = opts.benchmarksDir ?? path.join(dataDir(opts.dataDir), 'benchmarks');
     const clubDir = opts.clubDir ?? repoPath('data', 'problems');
     if (fs.existsSync(clubDir)) {
       for (const f of fs.readdirSync(clubDir)) if (f.endsWith('.jsonl')) this.files.set(setNameOf(f), path.join(clubDir, f));
@@ -94,9 +97,22 @@ export class ProblemBank {
     for (const f of opts.files ?? []) this.files.set(setNameOf(f), path.resolve(f));
   }
 
-  /** Names of the sets one can start a session with. */
+  /** Names of the sets one can start a session with (built-in ones only when their files are there). */
   names(): string[] {
-    return [...new Set([...Object.keys(BUILT_IN), ...this.files.keys()])];
+    return [...new Set([...Object.keys(BUILT_IN).filter((k) => this.hasBuiltIn(k)), ...this.files.keys()])];
+  }
+
+  private hasBuiltIn(key: string): boolean {
+    return !!BUILT_IN[key] && BUILT_IN[key].files.every((f) => fs.existsSync(path.join(this.benchmarksDir, f)));
+  }
+
+  /** How to add a set, for messages when none (or not the one asked for) is available. */
+  howToAdd(): string {
+    return (
+      'To add one: an operator runs `./stepwise data fetch aime2024` (or aime2025, amc23, all) on the bot host, ' +
+      `which downloads the public AIME/AMC files into the data directory (${this.benchmarksDir}; set STEPWISE_DATA_DIR to move it), ` +
+      "or names a club's own JSONL file in STEPWISE_PRACTICE_FILES (lines {\"id\", \"problem\", \"answer\", \"solution\"?})."
+    );
   }
 
   /** A set by name (throws with the list of names when unknown or unreadable). */
@@ -109,12 +125,19 @@ export class ProblemBank {
     if (file) {
       const problems = readProblems(file, key);
       set = { name: key, title: key, format: formatOf(key, problems), problems };
+    } else if (BUILT_IN[key] && !this.hasBuiltIn(key)) {
+      const others = this.names();
+      throw new Error(
+        `The ${BUILT_IN[key].title} set is not installed on this server (its files are not in ${this.benchmarksDir}). ${this.howToAdd()}` +
+          (others.length ? ` Sets available now: ${others.join(', ')}.` : ''),
+      );
     } else if (BUILT_IN[key]) {
       const b = BUILT_IN[key];
       const problems = b.files.flatMap((f) => readProblems(path.join(this.benchmarksDir, f), key));
       set = { name: key, title: b.title, format: formatOf(key, problems), problems };
     } else {
-      throw new Error(`Unknown problem set "${name}". Choose one of: ${this.names().join(', ')}.`);
+      const names = this.names();
+      throw new Error(names.length ? `Unknown problem set "${name}". Choose one of: ${names.join(', ')}.` : `Unknown problem set "${name}", and no problem set is installed on this server. ${this.howToAdd()}`);
     }
     this.cache.set(key, set);
     return set;

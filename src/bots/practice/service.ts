@@ -37,6 +37,8 @@ export interface PracticeOptions {
   moderators: string[];
   /** Club problem files. */
   files: string[];
+  /** The data directory for the AIME/AMC sets (default STEPWISE_DATA_DIR or ../shared/data). */
+  dataDir?: string;
   /** Most time to wait for the bot's own solution before revealing without it. */
   solutionWaitMs: number;
   now: () => number;
@@ -129,7 +131,7 @@ export class PracticeService {
   ) {
     this.opts = { ...DEFAULT_PRACTICE, ...opts };
     this.store = new PracticeStore(dbPath);
-    this.bank = new ProblemBank({ files: this.opts.files });
+    this.bank = new ProblemBank({ files: this.opts.files, dataDir: this.opts.dataDir });
     // Solve jobs of a previous process for practice and /check: their requesters are gone; the
     // solutions still needed are asked for again when a platform re-arms its sessions.
     for (const job of solver.unfinished('internal')) solver.abandon(job, 'interrupted by a restart');

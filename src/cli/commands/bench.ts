@@ -10,7 +10,7 @@ Runs a benchmark and prints its figures (ratios are measured side by side in one
   queue    solve-queue throughput with 1, 2, 4 workers on Redis, and Redis mode's added latency
 Options:
   --json   print one JSON object instead of a table
-  --policy DIR, --scorer DIR   (models) the models to measure, e.g. test/fixtures/tiny-random-qwen2
+  --policy DIR, --scorer DIR   (models) the models to measure, e.g. fixture:tiny-random-qwen2
                                (default: the shipped models)
 `;
 

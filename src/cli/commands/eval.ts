@@ -17,6 +17,8 @@ answer selection could reach with the same samples.
 
 Options:
   --set NAME          ${PROBLEM_SETS.join(' | ')} | FILE.jsonl (lines {problem|question, answer})
+  --data-dir DIR      where the benchmarks are (DIR/benchmarks/*.jsonl; default $STEPWISE_DATA_DIR,
+                      else ../shared/data); get them with ./stepwise data fetch
   --strategies LIST   comma-separated, default greedy,vote,best-of-n,beam,mcts
   --budget N          trajectories per strategy (default 8): vote/best-of-n sample N, MCTS runs
                       N rollouts, beam keeps width 2 with N/2 candidates; greedy samples 1
@@ -44,6 +46,7 @@ export const command: CliCommand = {
   async run(args) {
     const { values } = parseFlags('eval', args, {
       set: { type: 'string' },
+      'data-dir': { type: 'string' },
       strategies: { type: 'string' },
       budget: { type: 'string' },
       candidates: { type: 'string' },
@@ -69,7 +72,7 @@ export const command: CliCommand = {
     const temperature = positiveFlag('temperature', values.temperature, 1.0);
     let problems;
     try {
-      problems = loadProblemSet(values.set);
+      problems = loadProblemSet(values.set, undefined, values['data-dir']);
     } catch (err) {
       throw new CliError((err as Error).message, 2);
     }

@@ -7,7 +7,8 @@ prints them with their token ids. --prompt is the question; it is put into the m
 template (models/<name>/manifest.json) followed by --partial (the solution written so far).
 Options:
   --model DIR         model directory (manifest.json) or manifest file; default models/stepwise-synth-policy
-                      (test/fixtures/tiny-random-qwen2 works: a random-weight Qwen2 test model)
+                      (fixture:tiny-random-qwen2 works: a random-weight Qwen2 test model read from
+                      $STEPWISE_FIXTURES_DIR or ../shared/fixtures)
   --prompt TEXT       the question (required)
   --partial TEXT      solution text so far (default empty)
   --n N               number of samples (default 1; they share one prefill)

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { command as bench } from './bench';
 import { command as calibrate } from './calibrate';
+import { command as data } from './data';
 import { command as evaluate } from './eval';
 import { command as evolve } from './evolve';
 import { command as exec } from './exec';
@@ -17,4 +18,4 @@ import { command as synthesize } from './synthesize';
 import { command as worker } from './worker';
 
 /** Every ./stepwise subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [solve, evaluate, calibrate, familiarity, bench, synth, synthesize, evolve, grade, render, exec, serve, worker, registerCommands, generate, score];
+export const commands: CliCommand[] = [solve, evaluate, calibrate, familiarity, bench, synth, synthesize, evolve, grade, render, exec, serve, worker, registerCommands, generate, score, data];

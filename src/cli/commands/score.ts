@@ -11,7 +11,8 @@ in [-1, 1], higher is better.
   at its end is printed (a PRM: one score per step separator in the text).
 Options:
   --model DIR     model directory or manifest file; default models/stepwise-synth-ppm
-                  (test/fixtures/tiny-random-qwen2 works: its ppm.manifest.json is found)
+                  (fixture:tiny-random-qwen2 works: the test fixture from
+                  $STEPWISE_FIXTURES_DIR or ../shared/fixtures; its ppm.manifest.json is found)
   --text TEXT     text to score (required)
   --question Q    the question the solution answers
   --json          print one JSON object

@@ -8,6 +8,7 @@ const FLAGS = {
   db: { type: 'string' },
   env: { type: 'string' },
   shards: { type: 'string' },
+  'data-dir': { type: 'string' },
 } as const;
 
 /** The validated config for `serve` arguments (exported for the tests of the Docker entrypoint). */
@@ -20,6 +21,7 @@ export async function serveConfig(args: string[], env: NodeJS.ProcessEnv = proce
     if (values.host !== undefined) vars.HOST = values.host;
     if (values.db !== undefined) vars.STEPWISE_DB = values.db;
     if (values.shards !== undefined) vars.DISCORD_SHARDS = values.shards;
+    if (values['data-dir'] !== undefined) vars.STEPWISE_DATA_DIR = values['data-dir'];
     return { config: loadConfig(vars), local: !!values.local };
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(`${err.message}\nSee .env.example and docs/bots.md.`, 2);
@@ -30,7 +32,7 @@ export async function serveConfig(args: string[], env: NodeJS.ProcessEnv = proce
 export const command: CliCommand = {
   name: 'serve',
   summary: 'Run the bots: Discord / Slack when configured, else a local web page',
-  usage: `Usage: ./stepwise serve [--port N] [--host ADDR] [--local] [--db FILE] [--env FILE] [--shards N|auto]
+  usage: `Usage: ./stepwise serve [--port N] [--host ADDR] [--local] [--db FILE] [--env FILE] [--shards N|auto] [--data-dir DIR]
 
 Starts every chat platform that has credentials in the environment (or .env):
   Discord: DISCORD_TOKEN + DISCORD_APPLICATION_ID
@@ -48,6 +50,8 @@ Options:
   --db FILE        SQLite file for jobs and answers (default $STEPWISE_DB or data/bots.sqlite)
   --env FILE       read variables from FILE instead of .env
   --shards N|auto  Discord shards (default $DISCORD_SHARDS or one); with REDIS_URL one process each
+  --data-dir DIR   data directory for the practice AIME/AMC sets (default $STEPWISE_DATA_DIR, else
+                   ../shared/data); fill it with ./stepwise data fetch
 `,
   async run(args) {
     const { config, local } = await serveConfig(args);

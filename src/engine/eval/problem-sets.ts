@@ -1,10 +1,15 @@
-/** Problem sets for evaluation: SynthMath splits and the public benchmarks copied into data/. */
+/**
+ * Problem sets for evaluation: SynthMath splits (the project's own, data/synth) and the public
+ * benchmarks, which are third-party and read from the data directory (`dataDir()`:
+ * --data-dir, STEPWISE_DATA_DIR or ../shared/data; `./stepwise data fetch` downloads them).
+ */
 import fs from 'node:fs';
-import { repoPath } from '../../paths';
+import path from 'node:path';
+import { dataDir, repoPath } from '../../paths';
 import { generateProblems, type Split } from '../synth/generator';
 import type { EvalProblem } from './evaluate';
 
-const BENCHMARKS: Record<string, string> = {
+export const BENCHMARKS: Record<string, string> = {
   math500: 'math500.jsonl',
   gsm8k: 'gsm8k_test.jsonl',
   aime2024: 'aime2024.jsonl',
@@ -31,8 +36,22 @@ export function readProblemFile(file: string): EvalProblem[] {
     });
 }
 
-/** A named set (synth-ood, math500, …) or a JSONL file path. */
-export function loadProblemSet(name: string, count = 200): EvalProblem[] {
+/** Where a benchmark's file is looked for: `<data dir>/benchmarks/<file>`. */
+export function benchmarkPath(name: string, dir?: string): string {
+  return path.join(dataDir(dir), 'benchmarks', BENCHMARKS[name]!);
+}
+
+/** The message for a benchmark whose file is absent. */
+export function missingBenchmarkMessage(name: string, file: string): string {
+  return (
+    `the ${name} benchmark is not in the data directory (${file} does not exist). Benchmarks are third-party data and are not in the repository: ` +
+    `run ./stepwise data fetch ${name} (downloads it into the data directory), or point --data-dir / STEPWISE_DATA_DIR at a folder with benchmarks/${BENCHMARKS[name]} ` +
+    `(the default is ../shared/data next to the checkout). See data/SOURCES.md.`
+  );
+}
+
+/** A named set (synth-ood, math500, …) or a JSONL file path. `dir` overrides the data directory. */
+export function loadProblemSet(name: string, count = 200, dir?: string): EvalProblem[] {
   if (name in SYNTH) {
     const file = repoPath('data', 'synth', `${SYNTH[name]}.jsonl`);
     if (fs.existsSync(file)) return readProblemFile(file);
@@ -43,7 +62,11 @@ export function loadProblemSet(name: string, count = 200): EvalProblem[] {
       fields: { family: p.family, template: p.template, novelty: p.novelty, steps: p.steps },
     }));
   }
-  if (name in BENCHMARKS) return readProblemFile(repoPath('data', 'benchmarks', BENCHMARKS[name]));
+  if (name in BENCHMARKS) {
+    const file = benchmarkPath(name, dir);
+    if (!fs.existsSync(file)) throw new Error(missingBenchmarkMessage(name, file));
+    return readProblemFile(file);
+  }
   if (fs.existsSync(name)) return readProblemFile(name);
   throw new Error(`unknown problem set "${name}": use one of ${PROBLEM_SETS.join(', ')} or a JSONL file`);
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoPath } from '../../paths';
+import { resolveModelArg } from './fixture';
 import { loadManifest, ManifestError, type ManifestOnnx, type ModelKind, type ModelManifest } from './manifest';
 import { OnnxPolicy } from './onnx/policy';
 import { OnnxScorer } from './onnx/scorer';
@@ -15,6 +16,7 @@ import type { Policy, StepScorer } from './types';
 export * from './types';
 export { loadManifest, ManifestError, fillTemplate, transformScore } from './manifest';
 export type { ModelManifest } from './manifest';
+export { fixtureModelDir, FixtureMissingError, resolveModelArg } from './fixture';
 export { OnnxPolicy } from './onnx/policy';
 export { OnnxScorer } from './onnx/scorer';
 export { OpenAIPolicy } from './server/openai-policy';
@@ -50,10 +52,11 @@ const isScorerKind = (k: ModelKind) => k === 'ppm' || k === 'prm';
 /**
  * Finds the manifest for a role in `dirOrFile`: a .json file is used as is; in a directory,
  * manifest.json when its kind fits, else a sibling `*.manifest.json` of the right kind (so one
- * directory can hold a policy and its scorer, like the test fixture).
+ * directory can hold a policy and its scorer, like the test fixture). `fixture:NAME` is the test
+ * fixture NAME (see fixture.ts).
  */
 export function findManifest(dirOrFile: string, role: 'policy' | 'scorer'): ModelManifest {
-  const abs = path.resolve(dirOrFile);
+  const abs = path.resolve(resolveModelArg(dirOrFile));
   const fits = (m: ModelManifest) => (role === 'policy' ? m.kind === 'policy' : isScorerKind(m.kind));
   if (abs.endsWith('.json')) {
     const m = loadManifest(abs);
@@ -65,7 +68,7 @@ export function findManifest(dirOrFile: string, role: 'policy' | 'scorer'): Mode
   if (isDefault && !fs.existsSync(main)) {
     throw new ModelNotFoundError(
       `the default ${role} model (${abs}) is not there: the default Stepwise models are not trained/shipped yet. ` +
-        `Point at a model directory with --model DIR (or --policy/--scorer DIR; the fixture test/fixtures/tiny-random-qwen2 works), ` +
+        `Point at a model directory with --model DIR (or --policy/--scorer DIR; fixture:tiny-random-qwen2 works, the random-weight test model from STEPWISE_FIXTURES_DIR or ../shared/fixtures), ` +
         `or write a manifest for a server-hosted model (see docs/models.md).`,
     );
   }
