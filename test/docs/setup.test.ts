@@ -159,3 +159,25 @@ describe('Discord invite link and register-commands', () => {
     });
   });
 });
+
+describe('local page screenshots in the docs', () => {
+  const names = ['local-empty.png', 'local-progress.png', 'local-thread.png'];
+
+  test('`./stepwise screenshots` is a registered command that writes the three images the docs embed', async () => {
+    const { commands } = await import('../../src/cli/commands/index');
+    const shots = commands.find((c) => c.name === 'screenshots');
+    expect(shots).toBeDefined();
+    for (const n of names) expect(shots!.usage).toContain(n);
+    await expect(shots!.run(['--width', '5'])).rejects.toThrow(/--width/);
+  });
+
+  test('docs/bots.md embeds each committed PNG, each a real PNG under 300 KB', () => {
+    const doc = fs.readFileSync(path.join(ROOT, 'docs/bots.md'), 'utf8');
+    for (const n of names) {
+      expect(doc).toContain(`](img/${n})`);
+      const png = fs.readFileSync(path.join(ROOT, 'docs/img', n));
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      expect(png.length).toBeLessThan(300 * 1024);
+    }
+  });
+});
