@@ -11,6 +11,7 @@ import { command as grade } from './grade';
 import { command as registerCommands } from './register-commands';
 import { command as render } from './render';
 import { command as score } from './score';
+import { command as screenshots } from './screenshots';
 import { command as serve } from './serve';
 import { command as solve } from './solve';
 import { command as synth } from './synth';
@@ -18,4 +19,4 @@ import { command as synthesize } from './synthesize';
 import { command as worker } from './worker';
 
 /** Every ./stepwise subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [solve, evaluate, calibrate, familiarity, bench, synth, synthesize, evolve, grade, render, exec, serve, worker, registerCommands, generate, score, data];
+export const commands: CliCommand[] = [solve, evaluate, calibrate, familiarity, bench, synth, synthesize, evolve, grade, render, exec, serve, worker, registerCommands, screenshots, generate, score, data];
