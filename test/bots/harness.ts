@@ -17,9 +17,11 @@ export const MATH_QUESTION = 'Tom has $3$ boxes of $12$ apples and gives $7$ awa
 export class SlowPolicy implements Policy {
   readonly name = 'slow-scripted';
   readonly stop: string[];
+  readonly abstention: Policy['abstention'];
   private readonly inner = new ScriptedPolicy(toyScript);
   constructor(private readonly delayMs: number) {
     this.stop = this.inner.stop;
+    this.abstention = this.inner.abstention;
   }
   async sample(requests: SampleRequest[], signal?: AbortSignal): Promise<Sample[][]> {
     await new Promise((r) => setTimeout(r, this.delayMs));

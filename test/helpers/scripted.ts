@@ -4,6 +4,7 @@
  */
 import type { Executor, Observation } from '../../src/engine/exec/types';
 import type { Policy, Sample, SampleRequest, StepScorer, ScoreItem } from '../../src/engine/models/types';
+import type { AbstentionRule } from '../../src/engine/search/verdict';
 import { seededRandom } from '../../src/engine/util/random';
 
 /** For a given partial solution, the next steps the scripted policy can write, with weights. */
@@ -13,7 +14,17 @@ export class ScriptedPolicy implements Policy {
   readonly name = 'scripted';
   readonly stop = ['<end_of_step>', '<end_of_code>', '<end_of_answer>'];
   calls: SampleRequest[][] = [];
-  constructor(private readonly script: Script) {}
+  /**
+   * The toy scripts' answers are what most tests check, so by default the rule vouches for every
+   * answer; the not-sure path has tests of its own (test/engine/verdict.test.ts, test/render/unsure.test.ts).
+   */
+  readonly abstention: AbstentionRule;
+  constructor(
+    private readonly script: Script,
+    abstention: AbstentionRule = {},
+  ) {
+    this.abstention = abstention;
+  }
 
   async sample(requests: SampleRequest[], signal?: AbortSignal): Promise<Sample[][]> {
     this.calls.push(requests);

@@ -13,6 +13,7 @@ class SlowPolicy implements Policy {
   readonly name = 'slow-scripted';
   private readonly inner = new ScriptedPolicy(toyScript);
   readonly stop = this.inner.stop;
+  readonly abstention = this.inner.abstention;
   constructor(private readonly delayMs: number) {}
   async sample(requests: SampleRequest[], signal?: AbortSignal): Promise<Sample[][]> {
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));

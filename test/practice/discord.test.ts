@@ -55,7 +55,8 @@ describe('practice threads on Discord (real discord.js against the fake Discord)
     const problems = fake.posts(thread.id).slice(0, 2);
     expect(problems[0].body.content).toMatch(/Problem 1/);
     expect(problems.every((p) => p.files.every((f) => isPng(f.bytes)))).toBe(true); // math as KaTeX images
-    expect(problems.every((p) => p.files.length === 1 || p.body.content.length > 40)).toBe(true); // else as text
+    // each problem is one typeset image or, when its math reads fine as text, its statement
+    expect(problems.every((p) => p.files.length === 1 || /Problem \d+\*\* \(own25-\d\)\nWhat is \$\d+ \+ \d+\$\?/.test(p.body.content))).toBe(true);
 
     const session = core.practice.store.latestSessionIn('discord', thread.id)!;
     expect(session.status).toBe('open');
