@@ -6,4 +6,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 30000,
+  // A test that fails half-way can leave a bot's sockets open; CI must end with the verdict, not hang.
+  forceExit: true,
 };

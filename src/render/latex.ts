@@ -299,3 +299,26 @@ export function plainSegments(block: TextBlock): ({ kind: 'text'; text: string }
   }
   return out;
 }
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b) [a, b] = [b, a % b];
+  return a < 0n ? -a : a;
+}
+
+/**
+ * An answer that is a fraction of whole numbers, shown in lowest terms: `1574/4` → `787/2`,
+ * `\frac{12}{4}` → `3`, `-\dfrac{6}{8}` → `-\frac{3}{4}`. Anything else is returned as it is.
+ */
+export function lowestTerms(answer: string): string {
+  const plain = /^\s*(-?)\s*(\d{1,30})\s*\/\s*(\d{1,30})\s*$/.exec(answer);
+  const tex = /^\s*(-?)\s*\\[dt]?frac\s*\{\s*(\d{1,30})\s*\}\s*\{\s*(\d{1,30})\s*\}\s*$/.exec(answer);
+  const m = plain ?? tex;
+  if (!m) return answer;
+  let [n, d] = [BigInt(m[2]), BigInt(m[3])];
+  if (d === 0n) return answer;
+  const g = gcd(n, d);
+  [n, d] = [n / g, d / g];
+  const sign = m[1] && n !== 0n ? '-' : '';
+  if (d === 1n) return `${sign}${n}`;
+  return plain ? `${sign}${n}/${d}` : `${sign}\\frac{${n}}{${d}}`;
+}

@@ -21,7 +21,7 @@ import {
   stepStatements,
 } from '../engine/steps/format';
 import { programWorking } from './code-math';
-import { checkTex, classifyBlock, looksLikeLatex, mathBlock } from './latex';
+import { checkTex, classifyBlock, looksLikeLatex, lowestTerms, mathBlock } from './latex';
 import type { Thread, ThreadStep } from './types';
 
 export interface BuildThreadOptions {
@@ -211,8 +211,10 @@ function assemble(question: string, steps: Step[], meta: Meta, opts: BuildThread
     const formulas = working[i].filter((f) => checkTex(f, true).ok);
     s.work = formulas.length ? classifyBlock(`step-${String(s.number).padStart(2, '0')}-work`, formulas.map((f) => `$$${f}$$`).join('\n')) : null;
   });
-  const answer = meta.answer;
-  const others = meta.alternatives.filter((a, i) => !(i === 0 && answer !== null && a.answer === answer)).filter((a) => a.answer !== answer);
+  const others = meta.alternatives.filter((a, i) => !(i === 0 && meta.answer !== null && a.answer === meta.answer)).filter((a) => a.answer !== meta.answer)
+    .map((a) => ({ ...a, answer: lowestTerms(a.answer) }));
+  // Shown in lowest terms ("1574/4" reads as 787/2); the search compared answers by value already.
+  const answer = meta.answer === null ? null : lowestTerms(meta.answer);
   return {
     question: classifyBlock('question', question),
     answer,

@@ -1,6 +1,8 @@
 import { confidenceLine } from '../../src/render/text';
 import { buildThread, threadFromSolutionText } from '../../src/render/thread';
-import { TRIANGLE_QUESTION, TRIANGLE_SOLUTION, triangleResult } from './helpers';
+import { discordMessages } from '../../src/render/discord';
+import { slackMessages } from '../../src/render/slack';
+import { TRIANGLE_QUESTION, TRIANGLE_SOLUTION, fakeImages, triangleResult } from './helpers';
 
 describe('thread model', () => {
   test('snapshot of a search result thread', () => {
@@ -29,6 +31,30 @@ describe('thread model', () => {
     expect(t.search).toBe('16 rollouts · 4 runs · 212 nodes · 12.3 s');
     expect(t.alternativesLine).toBe('Other answers considered: 8 (1 vote)');
     expect(confidenceLine(t)).toBe('PPM score 0.83 · 3 of 4 votes (75%)');
+  });
+
+  test('fraction answers are shown in lowest terms, on every platform and in the alternatives', () => {
+    const t = buildThread(
+      triangleResult({
+        answer: '1574/4',
+        alternatives: [
+          { answer: '1574/4', votes: 3, share: 0.75, bestScore: 0.83 },
+          { answer: '\\frac{12}{4}', votes: 1, share: 0.25, bestScore: -0.2 },
+        ],
+      }),
+    );
+    expect(t.answer).toBe('787/2');
+    expect(t.alternativesLine).toBe('Other answers considered: 3 (1 vote)');
+    const discord = discordMessages(t, fakeImages(t)).map((m) => m.content).join('\n');
+    const slack = JSON.stringify(slackMessages(t, fakeImages(t)));
+    for (const text of [discord, slack]) {
+      expect(text).toContain('787/2');
+      expect(text).not.toContain('1574/4');
+    }
+    // what is not a plain fraction stays as written
+    expect(buildThread(triangleResult({ answer: '2/0' })).answer).toBe('2/0');
+    expect(buildThread(triangleResult({ answer: '-\\dfrac{6}{8}' })).answer).toBe('-\\frac{3}{4}');
+    expect(buildThread(triangleResult({ answer: '3/4 + x' })).answer).toBe('3/4 + x');
   });
 
   test('an answer few attempts agree on says so in words', () => {
