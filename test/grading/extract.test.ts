@@ -5,6 +5,8 @@ describe('extractAnswer', () => {
     ['last boxed', 'First \\boxed{1}, then finally \\boxed{2}.', '2'],
     ['nested braces', 'Thus $\\boxed{\\frac{1}{\\sqrt{2}}}$.', '\\frac{1}{\\sqrt{2}}'],
     ['fbox', 'so \\fbox{12} it is', '12'],
+    ['framebox, with its optional width and position', 'the answer is \\framebox[2cm][c]{204}, checked in 3 ways.', '204'],
+    ['framebox', 'so \\framebox{7} it is, not 8', '7'],
     ['boxed with space form', 'hence \\boxed 7 done', '7'],
     ['adjacent boxed answers merge', 'The roots are $\\boxed{2}$ and $\\boxed{3}$.', '2, 3'],
     ['rStar answer node', '<answer>Tom has \\boxed{29} apples left.<end_of_answer>', '29'],

@@ -27,14 +27,19 @@ export interface BoxedMatch {
   content: string;
 }
 
-/** Every `\boxed{…}` / `\fbox{…}` / `\boxed 5` in order, brace-matched. Unclosed ones are skipped. */
+/**
+ * Every `\boxed{…}` / `\fbox{…}` / `\framebox[w][pos]{…}` / `\boxed 5` in order, brace-matched.
+ * Unclosed ones are skipped.
+ */
 export function findBoxed(s: string): BoxedMatch[] {
   const out: BoxedMatch[] = [];
-  const re = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
+  const re = /\\(?:boxed|fbox|framebox)(?![a-zA-Z])/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(s))) {
     let i = m.index + m[0].length;
     while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
+    // \framebox's optional [width][position] arguments come before its box
+    if (m[0] === '\\framebox') while (s[i] === '[') i = s.indexOf(']', i) < 0 ? s.length : s.indexOf(']', i) + 1;
     if (s[i] === '{') {
       const close = matchBrace(s, i);
       if (close < 0) continue;
