@@ -44,10 +44,13 @@ export function engineFrom(policy: Policy, scorer: StepScorer | undefined, execu
       const loss = policy.questionLoss ? policy.questionLoss(question, hooks.signal).catch(() => null) : Promise.resolve(null);
       const result = await search(question, { policy, scorer, executor, sameAnswer: answersEqual }, config, hooks);
       const questionLoss = await loss;
+      // Agreement needs at least two finished attempts. MCTS counts each distinct terminal once, so
+      // rollouts that all converge on one solution are many attempts agreeing, not a lone one.
       const counted = result.alternatives.reduce((n, a) => n + a.votes, 0);
+      const attempts = result.strategy === 'mcts' && counted > 0 ? Math.max(counted, result.stats.rollouts) : counted;
       const verdict = judge(
         result.answer,
-        { voteShare: result.answer === null || counted < 2 ? null : result.confidence.voteShare, score: result.confidence.score, questionLoss },
+        { voteShare: result.answer === null || attempts < 2 ? null : result.confidence.voteShare, score: result.confidence.score, questionLoss },
         policy.abstention ?? DEFAULT_ABSTENTION,
       );
       return { ...result, verdict, models: { policy: policy.name, scorer: scorer?.name ?? null, ...(policy.notice && { notice: policy.notice }) } };

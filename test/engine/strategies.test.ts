@@ -1,7 +1,7 @@
 import { checkQuestion, search, QuestionError } from '../../src/engine/search';
 import type { SearchProgress, TreeJSON } from '../../src/engine/search/types';
 import { ScriptedPolicy } from '../helpers/scripted';
-import { QUESTION, toyDeps } from './toy-problem';
+import { QUESTION, toyDeps, toyScript } from './toy-problem';
 
 function* nodes(t: TreeJSON): Generator<TreeJSON> {
   yield t;
@@ -122,6 +122,22 @@ describe('engine', () => {
     expect(r.models).toEqual({ policy: policy.name, scorer: deps.scorer.name, notice: 'A toy policy: only knows apples.' });
     const plain = await engineFrom(toyDeps().policy, undefined, toyDeps().executor).solve(QUESTION, { strategy: 'greedy' });
     expect(plain.models).toEqual({ policy: policy.name, scorer: null });
+  });
+
+  test('MCTS rollouts that all converge on one solution count as agreeing attempts; one greedy solution has nothing to compare', async () => {
+    const { engineFrom } = await import('../../src/engine/index');
+    const { RIGHT } = await import('./toy-problem');
+    const deps = toyDeps();
+    // a policy that always writes the same (right) solution: every rollout reaches the same terminal
+    const sure = new ScriptedPolicy((partial) => (partial === '' ? [{ text: RIGHT, weight: 1 }] : toyScript(partial)), { minVoteShare: 0.7 });
+    const engine = engineFrom(sure, deps.scorer, deps.executor);
+    const mcts = await engine.solve(QUESTION, { strategy: 'mcts', rollouts: 8, seed: 3 });
+    expect(mcts.answer).toBe('29');
+    expect(mcts.alternatives).toHaveLength(1);
+    expect(mcts.verdict).toMatchObject({ sure: true, signals: { voteShare: 1 } });
+    const greedy = await engine.solve(QUESTION, { strategy: 'greedy' });
+    expect(greedy.answer).toBe('29');
+    expect(greedy.verdict).toMatchObject({ sure: false, reasons: ['single-attempt'], signals: { voteShare: null } });
   });
 
   test('each answer comes with a verdict from the policy\'s abstention rule and its question loss', async () => {

@@ -33,7 +33,7 @@ export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
 export class QuestionError extends Error {}
 
 /** A question the shipped default model answers (and is sure of), for help and error messages. */
-export const EXAMPLE_QUESTION = 'Maria is 10 years old now. Mia is 17 years older than Maria. Together, how old are they?';
+export const EXAMPLE_QUESTION = 'Maria makes 17 cups per hour. Every hour, Jack makes 17 cups. They both work 7 hours. How many cups are made altogether?';
 
 /**
  * Something in a math problem: a number, an operator, LaTeX, or a word that names a quantity or
