@@ -7,7 +7,8 @@ import type { Executor } from '../exec/types';
 import { answersEqual } from '../grading';
 import type { Policy, StepScorer } from '../models/types';
 import { search } from '../search';
-import type { BackupMode, TreeJSON } from '../search/types';
+import type { BackupMode } from '../search/types';
+import { gradeTrees, knownAnswerValue, type GradedTree } from './known-answer';
 import { pairRecords, sftRecords, type PairRecord, type PromptFn, type SftRecord } from './pairs';
 
 export interface KnownAnswerProblem {
@@ -30,7 +31,7 @@ export interface SynthesisOptions {
 }
 
 export interface SynthesisSink {
-  tree?(problem: KnownAnswerProblem, trees: TreeJSON[]): void;
+  tree?(problem: KnownAnswerProblem, trees: GradedTree[]): void;
   sft(record: SftRecord & { id: string }): void;
   pair(record: PairRecord & { id: string }): void;
 }
@@ -69,10 +70,10 @@ export async function synthesize(
             maxDepth: opts.maxDepth,
             temperature: opts.temperature,
             seed: opts.seed + i,
-            isCorrect: (a) => answersEqual(p.answer, a),
           },
+          { terminalValue: knownAnswerValue(p.answer) },
         );
-        const trees = r.trees ?? [];
+        const trees = gradeTrees(r.trees ?? [], p.answer);
         sink.tree?.(p, trees);
         const sft = sftRecords(p.question, trees);
         const pairs = pairRecords(p.question, trees, opts.prompt);
