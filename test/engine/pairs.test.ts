@@ -1,6 +1,6 @@
 import { search } from '../../src/engine/search';
-import { gradeTrees, knownAnswerValue, type GradedTree } from '../../src/engine/synth/known-answer';
-import { editDistanceAtLeast, pairRecords, sftRecords } from '../../src/engine/synth/pairs';
+import { gradeTrees, knownAnswerValue, type GradedTree } from '../../src/lab/synth/known-answer';
+import { editDistanceAtLeast, pairRecords, sftRecords } from '../../src/lab/synth/pairs';
 import { QUESTION, toyDeps } from './toy-problem';
 
 const prompt = (q: string, partial: string) => `<|user|>:\n${q}\n\n<|assistant|>: Let's think step by step and solve the problem with code.${partial}`;
@@ -70,7 +70,7 @@ const { sharedData, describeIfShared } = require('../helpers/shared-data') as ty
 const RSTAR_EXAMPLES = sharedData('rstar_math_format_examples.jsonl');
 
 describeIfShared('held-out pairs in context (rStar examples from the data directory)', [RSTAR_EXAMPLES], () => {
-  const { toContextPair } = require('../../src/engine/eval/evaluate') as typeof import('../../src/engine/eval/evaluate');
+  const { toContextPair } = require('../../src/lab/eval/evaluate') as typeof import('../../src/lab/eval/evaluate');
   test('reads rStar-Math rstar_ppm records and our own synthesis records alike', () => {
     const { readJsonl } = require('../helpers/shared-data') as typeof import('../helpers/shared-data');
     const records = readJsonl<any>(RSTAR_EXAMPLES).filter((e: { kind: string }) => e.kind === 'rm_pairwise');

@@ -3,11 +3,11 @@
  * terminal-guided (rounds 1-2) or PPM-augmented (rounds 3+) mode, keep the trees, and extract
  * policy SFT records and PPM preference pairs.
  */
-import type { Executor } from '../exec/types';
-import { answersEqual } from '../grading';
-import type { Policy, StepScorer } from '../models/types';
-import { search } from '../search';
-import type { BackupMode } from '../search/types';
+import type { Executor } from '../../engine/exec/types';
+import { answersEqual } from '../../engine/grading';
+import type { Policy, StepScorer } from '../../engine/models/types';
+import { search } from '../../engine/search';
+import type { BackupMode } from '../../engine/search/types';
 import { gradeTrees, knownAnswerValue, type GradedTree } from './known-answer';
 import { pairRecords, sftRecords, type PairRecord, type PromptFn, type SftRecord } from './pairs';
 

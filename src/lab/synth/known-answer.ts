@@ -3,8 +3,8 @@
  * knows nothing of gold answers: synthesis injects `knownAnswerValue` as the MCTS terminal value
  * and marks the finished trees with `gradeTrees` for the training-data extraction (pairs.ts).
  */
-import { answersEqual } from '../grading';
-import type { TerminalValue, TreeJSON } from '../search/types';
+import { answersEqual } from '../../engine/grading';
+import type { TerminalValue, TreeJSON } from '../../engine/search/types';
 
 /** A search tree whose valid answers carry whether they match the known answer. */
 export interface GradedTree extends TreeJSON {
