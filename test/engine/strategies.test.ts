@@ -158,3 +158,14 @@ describe('engine', () => {
     expect(failing.verdict).toMatchObject({ sure: true, signals: { questionLoss: null } });
   });
 });
+
+describe('the user budget', () => {
+  test('each strategy maps it onto its own size parameter', async () => {
+    const { budgetConfig } = await import('../../src/engine/index');
+    expect(budgetConfig('mcts', 7)).toEqual({ strategy: 'mcts', rollouts: 7 });
+    expect(budgetConfig('vote', 5)).toEqual({ strategy: 'vote', samples: 5 });
+    expect(budgetConfig('best-of-n', 5)).toEqual({ strategy: 'best-of-n', samples: 5 });
+    expect(budgetConfig('beam', 40)).toEqual({ strategy: 'beam', beamWidth: 16 });
+    expect(budgetConfig('greedy', 9)).toEqual({ strategy: 'greedy' });
+  });
+});

@@ -7,7 +7,7 @@ import { tallyAnswers, type Candidate } from '../search/answers';
 import type { Step, TerminalValue, TreeJSON } from '../search/types';
 import type { StepWorld } from '../search/world';
 import { seededRandom } from '../util/random';
-import { isCancellation, type Strategy, type StrategyOutcome } from './types';
+import { isCancellation, type Strategy, type StrategyModule, type StrategyOutcome } from './types';
 
 export class MctsNode {
   readonly children: MctsNode[] = [];
@@ -239,3 +239,6 @@ function outcome(
     cancelled,
   };
 }
+
+/** The budget is the number of rollouts (per run). */
+export const mctsStrategy: StrategyModule = { run: mcts, needsScorer: true, budget: (budget) => ({ rollouts: budget }) };
