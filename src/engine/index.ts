@@ -81,6 +81,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
 }
 
 export { search, checkQuestion, QuestionError, DEFAULT_CONFIG, STRATEGY_NAMES } from './search';
+export { budgetConfig } from './strategies';
 export type { SearchConfig, SearchHooks, SearchProgress, SearchResult, Step, StrategyName } from './search/types';
 export { judge, calibrate, DEFAULT_ABSTENTION, UNSURE_REASON_TEXT } from './search/verdict';
 export type { AbstentionRule, Verdict, UnsureReason, CalibrationPoint } from './search/verdict';

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { evaluateStrategies, foundAnswers, groupOf } from '../../src/engine/eval/evaluate';
-import { readProblemFile } from '../../src/engine/eval/problem-sets';
+import { evaluateStrategies, foundAnswers, groupOf } from '../../src/lab/eval/evaluate';
+import { readProblemFile } from '../../src/lab/eval/problem-sets';
 import { search } from '../../src/engine/search';
 import type { TreeJSON } from '../../src/engine/search/types';
 import { QUESTION, toyDeps } from './toy-problem';

@@ -1,16 +1,16 @@
 import { search } from '../../src/engine/search';
-import type { TreeJSON } from '../../src/engine/search/types';
-import { editDistanceAtLeast, pairRecords, sftRecords } from '../../src/engine/synth/pairs';
+import { gradeTrees, knownAnswerValue, type GradedTree } from '../../src/lab/synth/known-answer';
+import { editDistanceAtLeast, pairRecords, sftRecords } from '../../src/lab/synth/pairs';
 import { QUESTION, toyDeps } from './toy-problem';
 
 const prompt = (q: string, partial: string) => `<|user|>:\n${q}\n\n<|assistant|>: Let's think step by step and solve the problem with code.${partial}`;
 
-async function toyTrees(): Promise<TreeJSON[]> {
+async function toyTrees(): Promise<GradedTree[]> {
   const { scorer: _none, ...deps } = toyDeps();
-  const r = await search(QUESTION, deps, {
-    strategy: 'mcts', backup: 'terminal-guided', rollouts: 12, candidates: 12, seed: 1, isCorrect: (a) => a === '29',
+  const r = await search(QUESTION, deps, { strategy: 'mcts', backup: 'terminal-guided', rollouts: 12, candidates: 12, seed: 1 }, {
+    terminalValue: knownAnswerValue('29'),
   });
-  return r.trees ?? [];
+  return gradeTrees(r.trees ?? [], '29');
 }
 
 describe('training data from MCTS trees', () => {
@@ -47,10 +47,10 @@ describe('training data from MCTS trees', () => {
   });
 
   test('siblings closer than the margin make no pair', () => {
-    const leaf = (id: number, text: string, Q: number, correct: boolean): TreeJSON => ({
+    const leaf = (id: number, text: string, Q: number, correct: boolean): GradedTree => ({
       id, text, kind: 'answer', valid: true, terminal: true, answer: correct ? '1' : '2', N: 1, Q, correct, children: [],
     });
-    const root: TreeJSON = {
+    const root: GradedTree = {
       id: 0, text: '', kind: 'root', valid: true, terminal: false, N: 2, Q: 0,
       children: [leaf(1, '\n<answer>It is \\boxed{1} because of the first reason.<end_of_answer>', 0.2, true), leaf(2, '\n<answer>Totally different: \\boxed{2}!<end_of_answer>', -0.1, false)],
     };
@@ -70,7 +70,7 @@ const { sharedData, describeIfShared } = require('../helpers/shared-data') as ty
 const RSTAR_EXAMPLES = sharedData('rstar_math_format_examples.jsonl');
 
 describeIfShared('held-out pairs in context (rStar examples from the data directory)', [RSTAR_EXAMPLES], () => {
-  const { toContextPair } = require('../../src/engine/eval/evaluate') as typeof import('../../src/engine/eval/evaluate');
+  const { toContextPair } = require('../../src/lab/eval/evaluate') as typeof import('../../src/lab/eval/evaluate');
   test('reads rStar-Math rstar_ppm records and our own synthesis records alike', () => {
     const { readJsonl } = require('../helpers/shared-data') as typeof import('../helpers/shared-data');
     const records = readJsonl<any>(RSTAR_EXAMPLES).filter((e: { kind: string }) => e.kind === 'rm_pairwise');

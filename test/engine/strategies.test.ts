@@ -1,5 +1,5 @@
 import { checkQuestion, search, QuestionError } from '../../src/engine/search';
-import type { SearchProgress, TreeJSON } from '../../src/engine/search/types';
+import type { SearchProgress, Step, TreeJSON } from '../../src/engine/search/types';
 import { ScriptedPolicy } from '../helpers/scripted';
 import { QUESTION, toyDeps, toyScript } from './toy-problem';
 
@@ -60,20 +60,30 @@ describe('search strategies on a problem where greedy decoding is wrong', () => 
     expect(r.stats.rollouts).toBe(6);
   });
 
-  test('terminal-guided MCTS backs up +1/-1 by correctness to every ancestor, without a scorer', async () => {
+  test('terminal-guided MCTS backs up the injected terminal value to every ancestor, without a scorer', async () => {
     const { scorer: _unused, ...deps } = toyDeps();
-    const r = await search(QUESTION, deps, {
-      strategy: 'mcts', backup: 'terminal-guided', rollouts: 8, candidates: 12, seed: 1,
-      isCorrect: (a) => a === '29',
-    });
+    const valued: string[] = [];
+    const terminalValue = (path: readonly Step[]) => {
+      const answer = path[path.length - 1].answer as string;
+      valued.push(answer);
+      return answer === '29' ? 1 : -1;
+    };
+    const r = await search(QUESTION, deps, { strategy: 'mcts', backup: 'terminal-guided', rollouts: 8, candidates: 12, seed: 1 }, { terminalValue });
     const all = [...nodes(r.trees![0])];
     const answers = all.filter((n) => n.kind === 'answer');
     expect(answers.length).toBeGreaterThan(0);
-    for (const a of answers) expect(a.Q).toBe(a.correct ? 1 : -1);
-    expect(answers.some((a) => a.correct)).toBe(true);
+    const right = (a: TreeJSON) => a.valid && a.answer === '29';
+    for (const a of answers) expect(a.Q).toBe(right(a) ? 1 : -1);
+    expect(answers.some(right)).toBe(true);
+    expect(valued.length).toBe(answers.filter((a) => a.valid).length);
     const root = r.trees![0];
     // root N counts every terminal back-up (valid answers only reach the root)
     expect(root.N).toBe(answers.reduce((s, a) => s + a.N, 0));
+  });
+
+  test('the synthesis back-ups refuse to run without a terminal value (search knows no gold answer)', async () => {
+    const { scorer: _unused, ...deps } = toyDeps();
+    await expect(search(QUESTION, deps, { strategy: 'mcts', backup: 'terminal-guided', rollouts: 2, candidates: 4 })).rejects.toThrow(/needs a terminal value/);
   });
 
   test('several MCTS runs answer by a top-K vote and keep one tree per run', async () => {
@@ -162,5 +172,16 @@ describe('engine', () => {
     const failing = await make(new Error('backend down')).solve(QUESTION, { strategy: 'mcts', rollouts: 8, seed: 3 });
     expect(failing.answer).toBe(familiar.answer);
     expect(failing.verdict).toMatchObject({ sure: true, signals: { questionLoss: null } });
+  });
+});
+
+describe('the user budget', () => {
+  test('each strategy maps it onto its own size parameter', async () => {
+    const { budgetConfig } = await import('../../src/engine/index');
+    expect(budgetConfig('mcts', 7)).toEqual({ strategy: 'mcts', rollouts: 7 });
+    expect(budgetConfig('vote', 5)).toEqual({ strategy: 'vote', samples: 5 });
+    expect(budgetConfig('best-of-n', 5)).toEqual({ strategy: 'best-of-n', samples: 5 });
+    expect(budgetConfig('beam', 40)).toEqual({ strategy: 'beam', beamWidth: 16 });
+    expect(budgetConfig('greedy', 9)).toEqual({ strategy: 'greedy' });
   });
 });

@@ -1,4 +1,4 @@
-import { synthesize } from '../../src/engine/synth/synthesize';
+import { synthesize } from '../../src/lab/synth/synthesize';
 import { QUESTION, toyDeps } from './toy-problem';
 
 const prompt = (q: string, partial: string) => `<|user|>:\n${q}\n\n<|assistant|>: Let's think step by step and solve the problem with code.${partial}`;

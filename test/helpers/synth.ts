@@ -1,4 +1,4 @@
-import { FAMILIES } from '../../src/engine/synth/generator';
+import { FAMILIES } from '../../src/lab/synth/generator';
 
 /** `family/variant` ids of the structures generator version 2 added (absent from version 1). */
 export const addedTemplates = (): Set<string> =>

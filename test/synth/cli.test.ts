@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { synthCommand } from '../../src/cli/commands/synth';
-import { type SynthProblem } from '../../src/engine/synth/generator';
+import { type SynthProblem } from '../../src/lab/synth/generator';
 import { addedTemplates } from '../helpers/synth';
 
 async function synth(args: string[]): Promise<SynthProblem[]> {

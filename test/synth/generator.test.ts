@@ -3,10 +3,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FAMILIES, generateProblems, type SynthProblem, type Variant } from '../../src/engine/synth/generator';
-import { Builder } from '../../src/engine/synth/generator/builder';
-import { PEOPLE } from '../../src/engine/synth/generator/lexicon';
-import { definedSlots } from '../../src/engine/synth/generator/phrasing';
+import { FAMILIES, generateProblems, type SynthProblem, type Variant } from '../../src/lab/synth/generator';
+import { Builder } from '../../src/lab/synth/generator/builder';
+import { PEOPLE } from '../../src/lab/synth/generator/lexicon';
+import { definedSlots } from '../../src/lab/synth/generator/phrasing';
 import { addedTemplates } from '../helpers/synth';
 
 const PY = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';

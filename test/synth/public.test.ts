@@ -1,5 +1,5 @@
 /**
- * Mechanical conversion of the public training sets (src/engine/synth/public): each converter on
+ * Mechanical conversion of the public training sets (src/lab/synth/public): each converter on
  * small hand-written records (exact step text, and the program reproduces the answer in the real
  * sandbox), dropping of non-reproducing records, and a kept share over the first 50 problems of
  * each real source (skipped when ../shared/data/train is absent).
@@ -26,7 +26,7 @@ import {
   type SourceStats,
   type Trajectory,
   type WithheldRecord,
-} from '../../src/engine/synth/public';
+} from '../../src/lab/synth/public';
 import { dataDir } from '../../src/paths';
 
 jest.setTimeout(240_000);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { generateProblems } from '../../src/engine/synth/generator';
+import { generateProblems } from '../../src/lab/synth/generator';
 
 const DIR = path.join(__dirname, '../../models/stepwise-synth-policy');
 const TEMPLATE = "<|user|>:\n{question}\n\n<|assistant|>: Let's think step by step and solve the problem with code.{partial}";

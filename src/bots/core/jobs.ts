@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import Bottleneck from 'bottleneck';
 import {
+  budgetConfig,
   checkQuestion,
   QuestionError,
   STRATEGY_NAMES,
@@ -120,20 +121,8 @@ export interface SolveServiceOptions {
   events?: ServiceEvents;
 }
 
-/** Maps a budget onto the strategy's size parameter. */
-export function budgetConfig(strategy: StrategyName, budget: number): Partial<SearchConfig> & { strategy: StrategyName } {
-  switch (strategy) {
-    case 'mcts':
-      return { strategy, rollouts: budget };
-    case 'vote':
-    case 'best-of-n':
-      return { strategy, samples: budget };
-    case 'beam':
-      return { strategy, beamWidth: Math.max(1, Math.min(budget, 16)) };
-    default:
-      return { strategy };
-  }
-}
+/** Maps a budget onto the strategy's size parameter (each strategy in the engine maps its own). */
+export { budgetConfig };
 
 export const cacheKey = (question: string, strategy: string, budget: number) => `${strategy}|${budget}|${normaliseQuestion(question)}`;
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, parseFlags, positiveFlag, type CliCommand } from '../command';
-import { evolve } from '../../engine/synth/evolve';
+import { evolve } from '../../lab/synth/evolve';
 import { generatorVersionFlag } from './synth';
-import { GENERATOR_VERSION } from '../../engine/synth/generator';
+import { GENERATOR_VERSION } from '../../lab/synth/generator';
 
 const usage = `Usage: ./stepwise evolve [--rounds N] [options]
 

@@ -36,7 +36,7 @@ export async function runSynthPublic(args: string[]): Promise<number> {
     process.stdout.write(PUBLIC_USAGE + '\n');
     return 0;
   }
-  const pub = await import('../../engine/synth/public');
+  const pub = await import('../../lab/synth/public');
   const trainDir = path.resolve(values['train-dir'] ?? path.join(dataDir(), 'train'));
   if (!fs.existsSync(trainDir)) throw new CliError(`synth public: no training data at ${trainDir} (pass --train-dir)`, 2);
   const withhold = numberFlag('withhold', values.withhold, 0, 0, 1);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, numberFlag, parseFlags, type CliCommand } from '../command';
 import { PUBLIC_USAGE, runSynthPublic } from './synth-public';
-import { DISTRACTOR_RATE, GENERATOR_VERSION, generateProblems, SPLITS, type Split } from '../../engine/synth/generator';
+import { DISTRACTOR_RATE, GENERATOR_VERSION, generateProblems, SPLITS, type Split } from '../../lab/synth/generator';
 
 /** Parses --generator-version (1..GENERATOR_VERSION; default the newest), for synth and evolve. */
 export function generatorVersionFlag(value: string | undefined): number {

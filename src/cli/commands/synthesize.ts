@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { createExecutorPool } from '../../engine/exec';
-import { loadProblemSet } from '../../engine/eval/problem-sets';
+import { loadProblemSet } from '../../lab/eval/problem-sets';
 import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, fillTemplate, findManifest, loadPolicy, loadScorer } from '../../engine/models';
 import type { StepScorer } from '../../engine/models/types';
-import { synthesize } from '../../engine/synth/synthesize';
+import { synthesize } from '../../lab/synth/synthesize';
 import { ProgressLine } from '../progress';
 
 const usage = `Usage: ./stepwise synthesize --out DIR [options]

@@ -87,7 +87,6 @@ export async function search(
   world.stats.elapsedMs = Date.now() - started;
   const alternatives = tallyAnswers(outcome.candidates, deps.sameAnswer);
   const agreeing = outcome.answer === null ? 0 : outcome.candidates.filter((c) => deps.sameAnswer(outcome.answer as string, c.answer)).length;
-  const { isCorrect: _drop, ...plainConfig } = config;
   return {
     question: q,
     strategy: config.strategy,
@@ -101,7 +100,7 @@ export async function search(
     ...(outcome.trees ? { trees: outcome.trees } : {}),
     stats: world.stats,
     cancelled: outcome.cancelled,
-    config: plainConfig,
+    config: { ...config },
   };
 }
 
@@ -111,5 +110,5 @@ function winnerFirst<T extends { answer: string }>(list: T[], answer: string | n
   return i <= 0 ? list : [list[i], ...list.slice(0, i), ...list.slice(i + 1)];
 }
 
-export type { SearchConfig, SearchResult, SearchProgress, SearchHooks, Step, StrategyName } from './types';
+export type { SearchConfig, SearchResult, SearchProgress, SearchHooks, Step, StrategyName, TerminalValue } from './types';
 export type { WorldDeps } from './world';

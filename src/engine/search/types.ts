@@ -57,8 +57,6 @@ export interface SearchConfig {
    * an answer that differs from it is an invalid step (a model restating the output wrongly).
    */
   answerMustMatchOutput: boolean;
-  /** Data synthesis only: tells whether an answer is correct (terminal-guided / ppm-augmented). */
-  isCorrect?: (answer: string) => boolean;
 }
 
 export interface AnswerSupport {
@@ -85,8 +83,6 @@ export interface TreeJSON {
   Q: number;
   /** Scorer value of this prefix, when it was scored. */
   score?: number;
-  /** Data synthesis: whether this terminal's answer is correct. */
-  correct?: boolean;
   children: TreeJSON[];
 }
 
@@ -123,7 +119,7 @@ export interface SearchResult {
   /** The search was cancelled; the result holds the best found so far. */
   cancelled: boolean;
   /** The config the search ran with. */
-  config: Omit<SearchConfig, 'isCorrect'>;
+  config: SearchConfig;
   /** The models that answered (set by the engine), with the policy's note for readers, if any. */
   models?: { policy: string; scorer: string | null; notice?: string };
   /**
@@ -143,7 +139,16 @@ export interface SearchProgress {
   bestScore: number | null;
 }
 
+/**
+ * The value, in [-1, 1], that a finished trajectory (a valid answer step) backs up in MCTS. At test
+ * time it is the step scorer's value of the full solution (the default when none is given); data
+ * synthesis injects its own (src/lab/synth: +1 / -1 against the known answer).
+ */
+export type TerminalValue = (path: readonly Step[]) => number;
+
 export interface SearchHooks {
   onProgress?: (p: SearchProgress) => void;
   signal?: AbortSignal;
+  /** MCTS: the value of a finished trajectory; required by the `terminal-guided` and `ppm-augmented` back-ups. */
+  terminalValue?: TerminalValue;
 }

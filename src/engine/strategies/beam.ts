@@ -1,5 +1,5 @@
 import type { Step } from '../search/types';
-import { isCancellation, type Strategy } from './types';
+import { isCancellation, type Strategy, type StrategyModule } from './types';
 
 interface Beam {
   path: Step[];
@@ -46,3 +46,6 @@ export const beam: Strategy = async (world, hooks) => {
     cancelled,
   };
 };
+
+/** The budget is the beam width (at most 16). */
+export const beamStrategy: StrategyModule = { run: beam, needsScorer: true, budget: (budget) => ({ beamWidth: Math.max(1, Math.min(budget, 16)) }) };

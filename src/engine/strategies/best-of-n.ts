@@ -1,5 +1,5 @@
 import { sampleChains } from './chains';
-import { finalAnswer, type Strategy } from './types';
+import { finalAnswer, type Strategy, type StrategyModule } from './types';
 
 /** Best-of-N: sample N full trajectories, score each complete one with the step scorer, keep the best. */
 export const bestOfN: Strategy = async (world, hooks) => {
@@ -19,3 +19,6 @@ export const bestOfN: Strategy = async (world, hooks) => {
   hooks.onProgress?.({ strategy: 'best-of-n', done: total, total, unit: 'sample', bestAnswer: answer, bestScore: score });
   return { trajectory, answer, score, candidates, cancelled };
 };
+
+/** The budget is the number of sampled solutions. */
+export const bestOfNStrategy: StrategyModule = { run: bestOfN, needsScorer: true, budget: (budget) => ({ samples: budget }) };

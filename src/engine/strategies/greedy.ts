@@ -1,5 +1,5 @@
 import { sampleChains } from './chains';
-import { finalAnswer, type Strategy } from './types';
+import { finalAnswer, type Strategy, type StrategyModule } from './types';
 
 /** Greedy decoding: one trajectory at temperature 0, no scorer. The baseline every search must beat. */
 export const greedy: Strategy = async (world, hooks) => {
@@ -11,3 +11,6 @@ export const greedy: Strategy = async (world, hooks) => {
   const answer = finalAnswer(trajectory);
   return { trajectory, answer, score: null, candidates: answer === null ? [] : [{ answer, score: null }], cancelled };
 };
+
+/** Greedy decoding has no size to set: the budget changes nothing. */
+export const greedyStrategy: StrategyModule = { run: greedy, needsScorer: false, budget: () => ({}) };

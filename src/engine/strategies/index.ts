@@ -1,20 +1,30 @@
-import type { StrategyName } from '../search/types';
-import { beam } from './beam';
-import { bestOfN } from './best-of-n';
-import { greedy } from './greedy';
-import { mcts } from './mcts';
-import type { Strategy } from './types';
-import { vote } from './vote';
+import type { SearchConfig, StrategyName } from '../search/types';
+import { beamStrategy } from './beam';
+import { bestOfNStrategy } from './best-of-n';
+import { greedyStrategy } from './greedy';
+import { mctsStrategy } from './mcts';
+import type { Strategy, StrategyModule } from './types';
+import { voteStrategy } from './vote';
 
-export const STRATEGIES: Record<StrategyName, Strategy> = {
-  greedy,
-  'best-of-n': bestOfN,
-  vote,
-  beam,
-  mcts,
+/** Every strategy, each a small module behind one interface. */
+export const STRATEGY_MODULES: Record<StrategyName, StrategyModule> = {
+  greedy: greedyStrategy,
+  'best-of-n': bestOfNStrategy,
+  vote: voteStrategy,
+  beam: beamStrategy,
+  mcts: mctsStrategy,
 };
 
-/** Strategies that need a step scorer at test time. */
-export const NEEDS_SCORER: ReadonlySet<StrategyName> = new Set<StrategyName>(['best-of-n', 'beam', 'mcts']);
+export const STRATEGIES = Object.fromEntries(Object.entries(STRATEGY_MODULES).map(([name, m]) => [name, m.run])) as Record<StrategyName, Strategy>;
 
-export type { Strategy, StrategyOutcome } from './types';
+/** Strategies that need a step scorer at test time. */
+export const NEEDS_SCORER: ReadonlySet<StrategyName> = new Set(
+  (Object.keys(STRATEGY_MODULES) as StrategyName[]).filter((name) => STRATEGY_MODULES[name].needsScorer),
+);
+
+/** The search settings for a user's budget: each strategy maps it onto its own parameters. */
+export function budgetConfig(strategy: StrategyName, budget: number): Partial<SearchConfig> & { strategy: StrategyName } {
+  return { strategy, ...(Object.hasOwn(STRATEGY_MODULES, strategy) ? STRATEGY_MODULES[strategy].budget(budget) : {}) };
+}
+
+export type { Strategy, StrategyModule, StrategyOutcome } from './types';

@@ -4,10 +4,10 @@
  * a number of rollouts per run, and the cross-run top-K scorer-ranked majority vote.
  */
 import { tallyAnswers, type Candidate } from '../search/answers';
-import type { Step, TreeJSON } from '../search/types';
+import type { Step, TerminalValue, TreeJSON } from '../search/types';
 import type { StepWorld } from '../search/world';
 import { seededRandom } from '../util/random';
-import { isCancellation, type Strategy, type StrategyOutcome } from './types';
+import { isCancellation, type Strategy, type StrategyModule, type StrategyOutcome } from './types';
 
 export class MctsNode {
   readonly children: MctsNode[] = [];
@@ -15,8 +15,6 @@ export class MctsNode {
   W = 0;
   /** Scorer value of this prefix (when scored). */
   score?: number;
-  /** Data synthesis: whether this answer is correct. */
-  correct?: boolean;
   terminal: boolean;
   readonly depth: number;
 
@@ -65,7 +63,6 @@ export class MctsNode {
       N: this.N,
       Q: this.Q,
       ...(this.score !== undefined ? { score: this.score } : {}),
-      ...(this.correct !== undefined ? { correct: this.correct } : {}),
       children: this.children.map((c) => c.toJSON()),
     };
   }
@@ -91,6 +88,8 @@ export class MctsRun {
   constructor(
     private readonly world: StepWorld,
     seed: number,
+    /** The value a finished trajectory backs up; default (test time): its scorer value. */
+    private readonly terminalValue?: TerminalValue,
   ) {
     this.root = new MctsNode(0, null, null);
     this.random = seededRandom(seed);
@@ -142,28 +141,29 @@ export class MctsRun {
     return best[Math.floor(this.random() * best.length)];
   }
 
+  private answerValue(answer: MctsNode): number {
+    if (this.terminalValue) return this.terminalValue(answer.path());
+    const { backup } = this.world.config;
+    if (backup === 'test') return answer.score as number;
+    throw new Error(`MCTS back-up "${backup}" needs a terminal value (hooks.terminalValue, e.g. correctness against the known answer)`);
+  }
+
   private async expand(node: MctsNode, n: number): Promise<void> {
     const [steps] = await this.world.expand([node.path()], n);
     const children = steps.map((s) => new MctsNode(this.nextId++, s, node));
     node.children.push(...children);
-    const { backup, isCorrect } = this.world.config;
+    const { backup } = this.world.config;
     const usesScorer = backup === 'test' || backup === 'ppm-augmented';
     const answers = children.filter((c) => c.isAnswer());
     const open = children.filter((c) => !c.terminal);
-    // Test time scores answers (full solutions) too; synthesis grades them against the known answer.
+    // Test time scores answers (full solutions) too; the synthesis modes value them by the injected terminal value.
     const toScore = usesScorer ? [...open, ...(backup === 'test' ? answers : [])] : [];
     const scores = await this.world.score(toScore.map((c) => c.path()));
     toScore.forEach((c, i) => (c.score = scores[i]));
     for (const child of children) {
       if (!child.step?.valid) child.update(-1); // invalid terminal: local -1 only
-      else if (child.isAnswer()) {
-        if (backup === 'test') child.backup(child.score as number);
-        else {
-          if (!isCorrect) throw new Error(`MCTS back-up "${backup}" needs isCorrect (the known answer)`);
-          child.correct = isCorrect(child.step.answer as string);
-          child.backup(child.correct ? 1 : -1);
-        }
-      } else if (usesScorer) child.update(child.score as number); // new non-terminal child: update on itself only
+      else if (child.isAnswer()) child.backup(this.answerValue(child));
+      else if (usesScorer) child.update(child.score as number); // new non-terminal child: update on itself only
     }
   }
 }
@@ -175,7 +175,7 @@ export class MctsRun {
  */
 export const mcts: Strategy = async (world, hooks) => {
   const { runs: runCount, rollouts, topK, seed } = world.config;
-  const runs = Array.from({ length: runCount }, (_, i) => new MctsRun(world, seed * 7919 + i));
+  const runs = Array.from({ length: runCount }, (_, i) => new MctsRun(world, seed * 7919 + i, hooks.terminalValue));
   const total = runCount * rollouts;
   let done = 0;
   let cancelled = false;
@@ -239,3 +239,6 @@ function outcome(
     cancelled,
   };
 }
+
+/** The budget is the number of rollouts (per run). */
+export const mctsStrategy: StrategyModule = { run: mcts, needsScorer: true, budget: (budget) => ({ rollouts: budget }) };

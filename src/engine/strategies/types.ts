@@ -1,5 +1,5 @@
 import type { Candidate } from '../search/answers';
-import type { SearchHooks, Step, TreeJSON } from '../search/types';
+import type { SearchConfig, SearchHooks, Step, TreeJSON } from '../search/types';
 import type { StepWorld } from '../search/world';
 import { SearchCancelled } from '../search/world';
 
@@ -20,6 +20,18 @@ export interface StrategyOutcome {
 
 /** A search strategy: one small module each, all with this signature. */
 export type Strategy = (world: StepWorld, hooks: SearchHooks) => Promise<StrategyOutcome>;
+
+/** What each strategy module exports: the search, whether it needs a step scorer, and its budget. */
+export interface StrategyModule {
+  run: Strategy;
+  /** Needs a step scorer at test time. */
+  needsScorer: boolean;
+  /**
+   * Maps the user's budget (one number: "search size") onto this strategy's own parameters
+   * (rollouts, samples, beam width…); the bots and the CLI never need to know which.
+   */
+  budget(budget: number): Partial<SearchConfig>;
+}
 
 /** True when `err` means the search was cancelled (our signal, or an AbortError from a backend). */
 export function isCancellation(err: unknown, world: StepWorld): boolean {

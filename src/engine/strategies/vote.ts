@@ -1,6 +1,6 @@
 import { tallyAnswers } from '../search/answers';
 import { sampleChains } from './chains';
-import { finalAnswer, type Strategy } from './types';
+import { finalAnswer, type Strategy, type StrategyModule } from './types';
 
 /** Self-consistency: sample N trajectories and take the majority answer (answer equivalence). */
 export const vote: Strategy = async (world, hooks) => {
@@ -16,3 +16,6 @@ export const vote: Strategy = async (world, hooks) => {
   hooks.onProgress?.({ strategy: 'vote', done: total, total, unit: 'sample', bestAnswer: winner, bestScore: score });
   return { trajectory, answer: winner, score, candidates, cancelled };
 };
+
+/** The budget is the number of sampled solutions. */
+export const voteStrategy: StrategyModule = { run: vote, needsScorer: false, budget: (budget) => ({ samples: budget }) };

@@ -6,8 +6,8 @@
  * answer}, for MCTS self-evolution.
  */
 import { createHash } from 'node:crypto';
-import type { Executor } from '../../exec/types';
-import { answersEqual } from '../../grading';
+import type { Executor } from '../../../engine/exec/types';
+import { answersEqual } from '../../../engine/grading';
 import { programOf, solutionOf, SOURCE_NAMES, type PublicProblem, type SourceName, type Trajectory } from './format';
 import { readSource } from './sources';
 

@@ -1,10 +1,10 @@
 /**
  * Accuracy of search strategies on a problem set, and PPM pairwise accuracy on held-out pairs.
  */
-import { gradeAnswer, type SymbolicChecker } from '../grading';
-import type { StepScorer } from '../models/types';
-import type { SearchConfig, SearchResult, StrategyName, TreeJSON } from '../search/types';
-import type { CalibrationPoint } from '../search/verdict';
+import { gradeAnswer, type SymbolicChecker } from '../../engine/grading';
+import type { StepScorer } from '../../engine/models/types';
+import type { SearchConfig, SearchResult, StrategyName, TreeJSON } from '../../engine/search/types';
+import type { CalibrationPoint } from '../../engine/search/verdict';
 
 export interface EvalProblem {
   id: string;

@@ -7,7 +7,7 @@
  *    final step, complete correct vs complete incorrect trajectories.
  *    → {prompt, pos, neg, pos_count, neg_count} (+ our fields: question, depth, q_pos, q_neg, kind)
  */
-import type { TreeJSON } from '../search/types';
+import type { GradedTree } from './known-answer';
 
 export interface SftRecord {
   query: string;
@@ -51,9 +51,9 @@ interface Outcome {
 }
 
 /** Which answers lie below each node (by node id). */
-function outcomes(root: TreeJSON): Map<number, Outcome> {
+function outcomes(root: GradedTree): Map<number, Outcome> {
   const map = new Map<number, Outcome>();
-  const visit = (n: TreeJSON): Outcome => {
+  const visit = (n: GradedTree): Outcome => {
     const o: Outcome = { correct: n.correct === true, wrong: n.correct === false || (n.terminal && !n.valid) };
     for (const c of n.children) {
       const co = visit(c);
@@ -68,9 +68,9 @@ function outcomes(root: TreeJSON): Map<number, Outcome> {
 }
 
 /** Every root-to-answer path ending in a graded answer. */
-function answerPaths(root: TreeJSON): TreeJSON[][] {
-  const out: TreeJSON[][] = [];
-  const walk = (n: TreeJSON, path: TreeJSON[]) => {
+function answerPaths(root: GradedTree): GradedTree[][] {
+  const out: GradedTree[][] = [];
+  const walk = (n: GradedTree, path: GradedTree[]) => {
     const p = n.kind === 'root' ? path : [...path, n];
     if (n.kind === 'answer' && n.correct !== undefined) out.push(p);
     for (const c of n.children) walk(c, p);
@@ -79,11 +79,11 @@ function answerPaths(root: TreeJSON): TreeJSON[][] {
   return out;
 }
 
-const meanQ = (path: TreeJSON[]) => path.reduce((a, n) => a + n.Q, 0) / Math.max(1, path.length);
-const text = (path: TreeJSON[]) => path.map((n) => n.text).join('');
+const meanQ = (path: GradedTree[]) => path.reduce((a, n) => a + n.Q, 0) / Math.max(1, path.length);
+const text = (path: GradedTree[]) => path.map((n) => n.text).join('');
 
 /** Top-2 distinct correct trajectories by mean step Q. */
-export function sftRecords(question: string, trees: TreeJSON[], topN = 2): SftRecord[] {
+export function sftRecords(question: string, trees: GradedTree[], topN = 2): SftRecord[] {
   const seen = new Set<string>();
   return trees
     .flatMap(answerPaths)
@@ -95,18 +95,18 @@ export function sftRecords(question: string, trees: TreeJSON[], topN = 2): SftRe
 }
 
 /** Preference pairs for the PPM from one problem's trees. */
-export function pairRecords(question: string, trees: TreeJSON[], prompt: PromptFn, opts: PairOptions = DEFAULT_PAIR_OPTIONS): PairRecord[] {
+export function pairRecords(question: string, trees: GradedTree[], prompt: PromptFn, opts: PairOptions = DEFAULT_PAIR_OPTIONS): PairRecord[] {
   const pairs: PairRecord[] = [];
   for (const root of trees) {
     const below = outcomes(root);
-    const visit = (node: TreeJSON, prefix: string, depth: number) => {
+    const visit = (node: GradedTree, prefix: string, depth: number) => {
       const kids = node.children;
       const pos = kids.filter((c) => below.get(c.id)?.correct).sort((a, b) => b.Q - a.Q);
       const neg = kids.filter((c) => !below.get(c.id)?.correct && below.get(c.id)?.wrong).sort((a, b) => a.Q - b.Q);
       if (pos.length && neg.length) {
         const P = pos.slice(0, neg.length === 1 ? 4 : 2);
         const N = neg.slice(0, pos.length === 1 ? 4 : 2);
-        const kept: [TreeJSON, TreeJSON][] = [];
+        const kept: [GradedTree, GradedTree][] = [];
         for (const p of P)
           for (const n of N)
             if (p.Q - n.Q >= opts.margin && editDistanceAtLeast(p.text, n.text, opts.minEditDistance)) kept.push([p, n]);

@@ -3,11 +3,12 @@
  * terminal-guided (rounds 1-2) or PPM-augmented (rounds 3+) mode, keep the trees, and extract
  * policy SFT records and PPM preference pairs.
  */
-import type { Executor } from '../exec/types';
-import { answersEqual } from '../grading';
-import type { Policy, StepScorer } from '../models/types';
-import { search } from '../search';
-import type { BackupMode, TreeJSON } from '../search/types';
+import type { Executor } from '../../engine/exec/types';
+import { answersEqual } from '../../engine/grading';
+import type { Policy, StepScorer } from '../../engine/models/types';
+import { search } from '../../engine/search';
+import type { BackupMode } from '../../engine/search/types';
+import { gradeTrees, knownAnswerValue, type GradedTree } from './known-answer';
 import { pairRecords, sftRecords, type PairRecord, type PromptFn, type SftRecord } from './pairs';
 
 export interface KnownAnswerProblem {
@@ -30,7 +31,7 @@ export interface SynthesisOptions {
 }
 
 export interface SynthesisSink {
-  tree?(problem: KnownAnswerProblem, trees: TreeJSON[]): void;
+  tree?(problem: KnownAnswerProblem, trees: GradedTree[]): void;
   sft(record: SftRecord & { id: string }): void;
   pair(record: PairRecord & { id: string }): void;
 }
@@ -69,10 +70,10 @@ export async function synthesize(
             maxDepth: opts.maxDepth,
             temperature: opts.temperature,
             seed: opts.seed + i,
-            isCorrect: (a) => answersEqual(p.answer, a),
           },
+          { terminalValue: knownAnswerValue(p.answer) },
         );
-        const trees = r.trees ?? [];
+        const trees = gradeTrees(r.trees ?? [], p.answer);
         sink.tree?.(p, trees);
         const sft = sftRecords(p.question, trees);
         const pairs = pairRecords(p.question, trees, opts.prompt);

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../util/random';
+import { seededRandom } from '../../../engine/util/random';
 
 /** The engine's seeded PRNG with helpers; every generator decision goes through one. */
 export class Rng {

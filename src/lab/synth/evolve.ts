@@ -13,9 +13,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoPath } from '../../paths';
-import { createExecutorPool } from '../exec';
+import { createExecutorPool } from '../../engine/exec';
 import { readProblemFile } from '../eval/problem-sets';
-import { fillTemplate, findManifest, loadPolicy, loadScorer } from '../models';
+import { fillTemplate, findManifest, loadPolicy, loadScorer } from '../../engine/models';
 import { generateProblems, type Split } from './generator';
 import { synthesize } from './synthesize';
 
