@@ -399,13 +399,15 @@ export async function startLocal(
         const s = ownSession(body.session, player);
         if (!s) return json(res, 404, { error: 'No such practice session (it may belong to another browser).' });
         const n = num(body.n) ?? NaN;
+        // the services write chat markdown; the page shows text (bold marks dropped, code fences kept)
+        const plain = (t: string) => t.replace(/\*\*([^*\n]+)\*\*/g, '$1');
         if (what === 'answer') {
           const r = practice.answer(s, player, n, typeof body.value === 'string' ? body.value : String(body.value ?? ''));
-          return json(res, 200, { ok: r.ok, text: r.text });
+          return json(res, 200, { ok: r.ok, text: plain(r.text) });
         }
         if (what === 'hint') {
           const r = practice.hint(s, player, n);
-          return json(res, 200, { ok: r.ok, text: r.text });
+          return json(res, 200, { ok: r.ok, text: plain(r.text) });
         }
         // ends at once (scores saved); the solutions are revealed as they are ready (the page polls)
         void practice.end(s.id, player);
