@@ -4,13 +4,18 @@
  * (issue 16.1) in the HTML response and the JSON it serves.
  */
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { BotCore } from '../../src/bots/core/index';
 import { PAGE_CSP } from '../../src/bots/local/page';
 import { startLocal, threadHtml, type LocalServer } from '../../src/bots/local/server';
 import { buildThread } from '../../src/render/thread';
 import { fakeImages, noImages } from '../render/helpers';
 import { HOSTILE_QUESTION, HREF_QUESTION, hostileResult, liveMarkup } from '../render/hostile';
-import { testCore } from './harness';
+import { testCore, toyEngine } from './harness';
+import { practiceCore } from '../practice/harness';
+import { QUESTION } from '../engine/toy-problem';
 
 jest.setTimeout(30_000);
 
@@ -128,5 +133,179 @@ describe('hostile input on the local page (issue 16.1)', () => {
         expect(html).toContain('&lt;img src=x onerror=alert(29)&gt;');
       }
     }
+  });
+});
+
+describe('the budget limit is the same on the page and the server (issue 18)', () => {
+  test('/api/config sends the server limit and its message; 65 is refused with it, 64 is accepted', async () => {
+    const c = (await (await fetch(`${local.url}/api/config`)).json()) as { maxBudget: number; budgetMessage: string };
+    expect(c.maxBudget).toBe(core.config.maxBudget);
+    expect(c.maxBudget).toBe(64);
+    expect(c.budgetMessage).toBe('The budget must be a whole number from 1 to 64.');
+    const over = await post(JSON.stringify({ question: 'What is 2 + 3?', budget: c.maxBudget + 1 }));
+    expect(over.status).toBe(400);
+    expect((await over.json()).error).toBe(c.budgetMessage);
+    const top = await post(JSON.stringify({ question: 'What is 2 + 5?', budget: String(c.maxBudget) }));
+    expect(top.status).toBe(202);
+    const j = await waitDone(((await top.json()) as { id: string }).id);
+    expect(j.budget).toBe(64);
+  });
+});
+
+describe('"Solve again": a fresh search past the answer cache (issue 18)', () => {
+  test('the same question is answered from the cache, but fresh: true starts a new search', async () => {
+    const question = 'Tom has 3 boxes of 12 apples and gives 7 away. How many apples are left now?';
+    const first = (await (await post(JSON.stringify({ question }))).json()) as { id: string; cached: boolean };
+    expect(first.cached).toBe(false);
+    await waitDone(first.id);
+    const again = (await (await post(JSON.stringify({ question }))).json()) as { id: string; cached: boolean };
+    expect(again.cached).toBe(true);
+    expect(core.service.startOrder).not.toContain(again.id);
+    const fresh = await post(JSON.stringify({ question, fresh: true }));
+    expect(fresh.status).toBe(202);
+    const f = (await fresh.json()) as { id: string; cached: boolean };
+    expect(f.cached).toBe(false);
+    expect(f.id).not.toBe(first.id);
+    const done = await waitDone(f.id);
+    expect(done.status).toBe('done');
+    expect(done.cached).toBe(false);
+    expect(core.service.startOrder).toContain(f.id); // a search really ran
+  });
+
+  test.each([['"yes"'], ['1'], ['null']])('fresh must be true or false (%s is refused)', async (v) => {
+    const res = await post(`{"question": "What is 2 + 2?", "fresh": ${v}}`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toBe('Bad request: "fresh" must be true or false.');
+  });
+});
+
+describe('the state shown while nothing is queued (issue 18)', () => {
+  test('while the models load, the job says so (not "Queued"); then it is solved', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = testCore({ STEPWISE_STRATEGY: 'beam', STEPWISE_BUDGET: '2' }, { engine: async () => (await gate, toyEngine(5)) });
+    const srv = await startLocal(slow, { port: 0, log: () => undefined });
+    try {
+      const res = await fetch(`${srv.url}/api/solve`, { method: 'POST', body: JSON.stringify({ question: 'What is 4 + 4?' }) });
+      const { id } = (await res.json()) as { id: string };
+      const j = (await (await fetch(`${srv.url}/api/jobs/${id}`)).json()) as { status: string; progress: string };
+      expect(j.status).toBe('queued');
+      expect(j.progress).toMatch(/^Starting the models/);
+      expect(j.progress).not.toMatch(/queued/i);
+      release();
+      for (let i = 0; i < 200; i++) {
+        const k = (await (await fetch(`${srv.url}/api/jobs/${id}`)).json()) as { status: string };
+        if (k.status === 'done') break;
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      expect(((await (await fetch(`${srv.url}/api/jobs/${id}`)).json()) as { status: string }).status).toBe('done');
+    } finally {
+      release();
+      await srv.close();
+      await slow.close();
+    }
+  });
+});
+
+describe('practice and /check over the local API (issue 18)', () => {
+  let pcore: BotCore;
+  let psrv: LocalServer;
+  const player = 'httptestplayer01';
+  const api = async (p: string, body?: unknown) => {
+    const res = await fetch(`${psrv.url}${p}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+    return { status: res.status, j: (await res.json()) as Record<string, any> };
+  };
+
+  beforeAll(async () => {
+    pcore = practiceCore();
+    psrv = await startLocal(pcore, { port: 0, log: () => undefined });
+  });
+  afterAll(async () => {
+    await psrv?.close();
+    await pcore?.close();
+  });
+
+  test('the sets of the bank are listed; a session is started, answered, hinted, ended and scored', async () => {
+    const sets = await api('/api/practice/sets');
+    expect(sets.j.sets.map((s: { name: string }) => s.name)).toEqual(expect.arrayContaining(['aime', 'aime2024', 'amc23']));
+    expect(sets.j.message).toBeNull();
+    const start = await api('/api/practice/start', { player, set: 'aime2024', count: 2, minutes: 5 });
+    expect(start.status).toBe(201);
+    const s = start.j;
+    expect(s.title).toBe('AIME 2024');
+    expect(s.problems).toHaveLength(2);
+    // no spoilers while it runs
+    expect(s.problems.every((p: { answer: unknown }) => p.answer === null)).toBe(true);
+    const gold = pcore.practice.getSession(s.id)!.problems.map((p) => p.answer);
+    // a second start while this one runs is refused and points back at it
+    const twice = await api('/api/practice/start', { player, set: 'aime2024' });
+    expect(twice.status).toBe(409);
+    expect(twice.j.session).toBe(s.id);
+    expect((await api('/api/practice/answer', { player, session: s.id, n: 1, value: gold[0] })).j.text).toMatch(/^✅ .*problem 1 solved/);
+    expect((await api('/api/practice/answer', { player, session: s.id, n: 2, value: 'lots' })).j.text).toMatch(/AIME answers are whole numbers/);
+    expect((await api('/api/practice/answer', { player, session: s.id, n: 2, value: String((Number(gold[1]) + 1) % 1000) })).j.text).toMatch(/^❌/);
+    // another browser cannot answer in this session
+    expect((await api('/api/practice/answer', { player: 'someoneelse00000', session: s.id, n: 2, value: gold[1] })).status).toBe(404);
+    // a hint on problem 2: the next step of the bot's own solution (once that solution is ready)
+    let hint = await api('/api/practice/hint', { player, session: s.id, n: 2 });
+    for (let i = 0; i < 100 && !hint.j.ok; i++) {
+      expect(hint.j.text).toMatch(/still working out|No points were taken/);
+      await new Promise((r) => setTimeout(r, 50));
+      hint = await api('/api/practice/hint', { player, session: s.id, n: 2 });
+    }
+    expect(hint.j.text).toMatch(/^Hint 1 of \d+ for problem 2 \(−3 points/);
+    expect((await api(`/api/practice/sessions/${s.id}?player=${player}`)).j.problems[1].hints).toBe(1);
+    const ended = await api('/api/practice/end', { player, session: s.id });
+    expect(ended.j.status).toBe('ended');
+    expect(ended.j.results.you).toEqual({ points: 7, solved: 1, attempts: 2, hints: 1 });
+    expect(ended.j.problems.map((p: { answer: string }) => p.answer)).toEqual(gold);
+    // the solutions: official ones for this set
+    let view = ended.j;
+    for (let i = 0; i < 100 && !view.revealed; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      view = (await api(`/api/practice/sessions/${s.id}?player=${player}`)).j;
+    }
+    expect(view.revealed).toBe(true);
+    expect(view.results.solutions.map((v: { kind: string }) => v.kind)).toEqual(['official', 'official']);
+    expect(view.results.solutions[0].text).toMatch(/boxed/);
+  });
+
+  test('with no set installed, the page is told how to add one', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-sets-'));
+    const c = practiceCore({ practice: { dataDir: empty } });
+    const srv = await startLocal(c, { port: 0, log: () => undefined });
+    try {
+      const j = (await (await fetch(`${srv.url}/api/practice/sets`)).json()) as { sets: unknown[]; message: string };
+      expect(j.sets).toEqual([]);
+      expect(j.message).toMatch(/No problem set is installed.*\.\/stepwise data fetch aime2024.*STEPWISE_PRACTICE_FILES/);
+      const start = await fetch(`${srv.url}/api/practice/start`, { method: 'POST', body: JSON.stringify({ player }) });
+      expect(start.status).toBe(400);
+      expect(((await start.json()) as { error: string }).error).toMatch(/not installed.*stepwise data fetch/);
+    } finally {
+      await srv.close();
+      await c.close();
+    }
+  });
+
+  test('/check: each step gets a verdict; a wrong first step is the first weak one', async () => {
+    const right = await api('/api/check', { player, problem: QUESTION, solution: 'Step 1: 3 boxes of 12 apples: 3 * 12 = 36.\nStep 2: 36 - 7 = 29 left.\nStep 3: The answer is \\boxed{29}.' });
+    expect(right.status).toBe(200);
+    expect(right.j.steps.map((s: { n: number }) => s.n)).toEqual([1, 2, 3]);
+    expect(right.j.steps.every((s: { verdict: string; score: number }) => s.verdict === 'looks sound' && typeof s.score === 'number')).toBe(true);
+    expect(right.j.matchesBot).toBe(true);
+    expect(right.j.botAnswer).toBe('29');
+    const wrong = await api('/api/check', { player, problem: QUESTION, solution: 'First 3 + 12 = 15 apples.\n\n15 - 7 = 8, so the answer is \\boxed{8}.' });
+    expect(wrong.j.steps[0].verdict).toBe('first weak step');
+    expect(wrong.j.matchesBot).toBe(false);
+    const none = await api('/api/check', { player, problem: QUESTION, solution: '  ' });
+    expect(none.status).toBe(400);
+    expect(none.j.error).toMatch(/Give your solution/);
+    for (const body of ['[]', '"x"', 'null']) {
+      const res = await fetch(`${psrv.url}/api/check`, { method: 'POST', body });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/^Bad request: expected a JSON object/);
+    }
+    const res = await fetch(`${psrv.url}/api/practice/start`, { method: 'POST', body: '[1]' });
+    expect(res.status).toBe(400);
   });
 });

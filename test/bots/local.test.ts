@@ -5,7 +5,9 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { ChromiumImageMaker, createCore, loadConfig, type BotCore } from '../../src/bots/core/index';
 import { startLocal, type LocalServer } from '../../src/bots/local/server';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../src/render/images';
-import { MATH_QUESTION, tmpDb, toyEngine } from './harness';
+import { fakeImages, MATH_QUESTION, tmpDb, toyEngine } from './harness';
+import { PRACTICE_DATA } from '../practice/harness';
+import { QUESTION } from '../engine/toy-problem';
 
 jest.setTimeout(60_000);
 
@@ -23,6 +25,7 @@ describe('local web mode, end to end in headless Chromium', () => {
       progressIntervalMs: 50,
       searchOverrides: { candidates: 4 },
       log: () => undefined,
+      practice: { dataDir: PRACTICE_DATA, solutionWaitMs: 5000 },
     });
     local = await startLocal(core, { port: 0, log: () => undefined });
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-e2e-'));
@@ -50,6 +53,13 @@ describe('local web mode, end to end in headless Chromium', () => {
     await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
     const answer = await page.$eval('#answer', (e) => e.textContent);
     expect(answer).toMatch(/^(8|29)$/);
+    // "Next step" / "Show all" come after the thread, where the reader is (issue 18)
+    const after = await page.evaluate(() => {
+      const thread = document.getElementById('thread')!;
+      const follows = (id: string) => !!(thread.compareDocumentPosition(document.getElementById(id)!) & Node.DOCUMENT_POSITION_FOLLOWING);
+      return { reveal: follows('reveal'), again: follows('again-row'), revealShown: !document.getElementById('reveal')!.classList.contains('hidden') };
+    });
+    expect(after).toEqual({ reveal: true, again: true, revealShown: true });
     // the question is typeset: an image served from memory, actually loaded by the browser
     const img = await page.$eval('#thread img.question', (e) => ({ w: (e as HTMLImageElement).naturalWidth, src: (e as HTMLImageElement).src, done: (e as HTMLImageElement).complete }));
     expect(img.done).toBe(true);
@@ -87,6 +97,141 @@ describe('local web mode, end to end in headless Chromium', () => {
     expect(await page.$eval('#thread .question', (e) => e.textContent)).toContain('<img src=x onerror="window.__pwned=1">');
     // the page's own (hashed) script and style were allowed: nothing was blocked
     expect(violations).toEqual([]);
+  });
+
+  test('the budget box has the server limit: 65 is refused with its message, 64 is solved', async () => {
+    const page = await browser.newPage();
+    await page.goto(local.url, { waitUntil: 'load' });
+    await page.waitForSelector('body[data-max-budget="64"]');
+    expect(await page.$eval('#budget', (e) => (e as HTMLInputElement).max)).toBe('64');
+    await page.type('#question', 'What is 6 + 7?');
+    await page.type('#budget', '65');
+    await page.click('#solve');
+    await page.waitForSelector('body[data-state="failed"]');
+    expect(await page.$eval('#status', (e) => [e.textContent, e.className])).toEqual(['The budget must be a whole number from 1 to 64.', 'error']);
+    expect(await page.evaluate(() => location.hash)).toBe(''); // nothing was sent
+    await page.click('#budget', { clickCount: 3 });
+    await page.type('#budget', '64');
+    await page.click('#solve');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
+    expect(await page.$eval('#answer', (e) => e.textContent)).toBeTruthy();
+  });
+
+  test('a cached answer can be solved again: a new search, not the stored job', async () => {
+    const page = await browser.newPage();
+    await page.goto(local.url, { waitUntil: 'load' });
+    await page.type('#question', MATH_QUESTION); // solved by the first test: now in the cache
+    await page.click('#solve');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
+    expect(await page.$eval('body', (b) => b.getAttribute('data-cached'))).toBe('true');
+    expect(await page.$eval('#status', (e) => e.textContent)).toMatch(/from the cache/);
+    const cachedJob = (await page.$eval('body', (b) => b.getAttribute('data-job')))!;
+    expect(core.service.startOrder).not.toContain(cachedJob);
+    await page.click('#again');
+    await page.waitForFunction((prev) => document.body.getAttribute('data-state') === 'done' && document.body.getAttribute('data-job') !== prev, { timeout: 30_000 }, cachedJob);
+    const fresh = (await page.$eval('body', (b) => b.getAttribute('data-job')))!;
+    expect(await page.$eval('body', (b) => b.getAttribute('data-cached'))).toBe('false');
+    expect(core.service.startOrder).toContain(fresh);
+    expect(await page.$eval('#answer', (e) => e.textContent)).toMatch(/^(8|29)$/);
+  });
+
+  test('practice from the page: pick a set, start, answer, hint, end, see the score and the solutions', async () => {
+    const page = await browser.newPage();
+    await page.goto(local.url, { waitUntil: 'load' });
+    await page.click('#tab-practice');
+    expect(await page.$eval('#panel-solve', (e) => e.classList.contains('hidden'))).toBe(true);
+    await page.waitForSelector('#p-set option[value="aime2024"]');
+    await page.select('#p-set', 'aime2024');
+    await page.click('#p-count', { clickCount: 3 });
+    await page.type('#p-count', '2');
+    await page.click('#p-start');
+    await page.waitForSelector('body[data-practice="open"]', { timeout: 30_000 });
+    expect(await page.$$eval('#p-problems section.problem', (els) => els.length)).toBe(2);
+    expect(await page.$eval('#p-head', (e) => e.textContent)).toMatch(/AIME 2024 · 2 problems/);
+    expect(await page.$eval('#p-clock', (e) => e.textContent)).toMatch(/^Time left: \d+:\d\d$/);
+    const id = (await page.evaluate(() => localStorage.getItem('stepwise.practice')))!;
+    const gold = core.practice.getSession(id)!.problems.map((p) => p.answer);
+    await page.type('section.problem[data-n="1"] input.p-answer', gold[0]);
+    await page.click('section.problem[data-n="1"] button.p-submit');
+    await page.waitForFunction(() => /^✅/.test(document.querySelector('section.problem[data-n="1"] .feedback')?.textContent ?? ''));
+    await page.type('section.problem[data-n="2"] input.p-answer', String((Number(gold[1]) + 1) % 1000));
+    await page.click('section.problem[data-n="2"] button.p-submit');
+    await page.waitForFunction(() => /^❌ .*2 attempts left/.test(document.querySelector('section.problem[data-n="2"] .feedback')?.textContent ?? ''));
+    await page.click('section.problem[data-n="2"] button.p-hint');
+    await page.waitForSelector('section.problem[data-n="2"] .hints .hint');
+    await page.click('#p-end');
+    await page.waitForSelector('body[data-practice="ended"]');
+    await page.waitForSelector('#p-results .score');
+    const hinted = core.practice.store.hintCount(id, core.practice.getSession(id)!.startedBy, 2);
+    expect(await page.$eval('#p-results .score', (e) => e.textContent)).toBe(
+      `Your score: ${hinted ? 7 : 10} points · 1/2 solved · 2 attempts · ${hinted} hint${hinted === 1 ? '' : 's'}`,
+    );
+    const sols = await page.$$eval('#p-results section.solution', (els) => els.map((e) => e.textContent ?? ''));
+    expect(sols).toHaveLength(2);
+    expect(sols[0]).toContain(`answer ${gold[0]}`);
+    expect(sols[0]).toMatch(/You answered \d+ ✅/);
+    expect(sols[1]).toMatch(/You answered \d+ ❌/);
+    expect(sols.every((t) => /Official solution/.test(t) && /boxed/.test(t))).toBe(true);
+    expect(await page.$$eval('#p-problems input', (els) => els.every((e) => (e as HTMLInputElement).disabled))).toBe(true);
+  });
+
+  test('/check from the page: a problem and written steps in a multi-line box, a verdict per step', async () => {
+    const page = await browser.newPage();
+    await page.goto(local.url, { waitUntil: 'load' });
+    await page.click('#tab-check');
+    await page.type('#c-problem', QUESTION);
+    await page.type('#c-solution', 'Step 1: 3 boxes of 12 apples: 3 * 12 = 36.\nStep 2: 36 - 7 = 29 left.\nStep 3: The answer is \\boxed{29}.');
+    await page.click('#c-run');
+    await page.waitForSelector('body[data-check="done"]', { timeout: 30_000 });
+    const steps = await page.$$eval('#c-report li.check-step', (els) => els.map((e) => [e.getAttribute('data-verdict'), e.querySelector('.step-text')?.textContent]));
+    expect(steps).toEqual([
+      ['looks sound', 'Step 1: 3 boxes of 12 apples: 3 * 12 = 36.'],
+      ['looks sound', 'Step 2: 36 - 7 = 29 left.'],
+      ['looks sound', 'Step 3: The answer is \\boxed{29}.'],
+    ]);
+    // this page's toy engine answers 8 or 29 (its first step varies): the comparison says which
+    expect(await page.$eval('#c-report', (e) => e.textContent)).toMatch(/Final answer 29 (matches|does not match) my own solve \((8|29)\)/);
+    await page.click('#c-solution', { clickCount: 3 });
+    await page.$eval('#c-solution', (e) => ((e as HTMLTextAreaElement).value = ''));
+    await page.type('#c-solution', 'First 3 + 12 = 15 apples.\n\n15 - 7 = 8, so the answer is \\boxed{8}.');
+    await page.click('#c-run');
+    await page.waitForSelector('body[data-check="done"] #c-report li.check-step', { timeout: 30_000 });
+    expect(await page.$$eval('#c-report li.check-step', (els) => els.map((e) => e.getAttribute('data-verdict')))).toEqual(['first weak step', expect.any(String)]);
+    expect(await page.$eval('#c-report', (e) => e.textContent)).toMatch(/Final answer 8 (matches|does not match) my own solve \((8|29)\)/);
+  });
+
+  test('while the models load, the page says so, never "Queued" (nothing is queued)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = createCore(loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_STRATEGY: 'beam', STEPWISE_BUDGET: '2' }), {
+      engine: async () => (await gate, toyEngine(5)),
+      images: fakeImages,
+      progressIntervalMs: 50,
+      searchOverrides: { candidates: 4 },
+      log: () => undefined,
+    });
+    const srv = await startLocal(slow, { port: 0, log: () => undefined });
+    try {
+      const page = await browser.newPage();
+      await page.goto(srv.url, { waitUntil: 'load' });
+      await page.evaluate(() => {
+        const seen: string[] = ((window as unknown as { __seen: string[] }).__seen = []);
+        const s = document.getElementById('status')!;
+        new MutationObserver(() => seen.push(s.textContent ?? '')).observe(s, { childList: true, characterData: true, subtree: true });
+      });
+      await page.type('#question', 'What is 4 + 4?');
+      await page.click('#solve');
+      await page.waitForFunction(() => /^Starting the models/.test(document.getElementById('status')?.textContent ?? ''), { timeout: 10_000 });
+      release();
+      await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
+      const seen = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);
+      expect(seen.some((t) => /^Starting the models/.test(t))).toBe(true);
+      expect(seen.filter((t) => /queued/i.test(t))).toEqual([]);
+    } finally {
+      release();
+      await srv.close();
+      await slow.close();
+    }
   });
 
   test('an empty question gets a friendly message', async () => {

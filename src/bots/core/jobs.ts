@@ -33,6 +33,8 @@ export interface SolveRequest {
   budget?: number;
   /** Platform reply reference persisted with the job (where to post; used to resume). */
   reply?: Record<string, unknown>;
+  /** Search afresh even when the answer cache has this question (its new answer replaces the cached one). */
+  fresh?: boolean;
 }
 
 /** What a platform does as a job advances. Errors thrown here are logged, never fail the job. */
@@ -123,6 +125,9 @@ export interface SolveServiceOptions {
 
 /** Maps a budget onto the strategy's size parameter (each strategy in the engine maps its own). */
 export { budgetConfig };
+
+/** The message for a budget out of range (the same on every platform and in the local page). */
+export const budgetMessage = (maxBudget: number) => `The budget must be a whole number from 1 to ${maxBudget}.`;
 
 export const cacheKey = (question: string, strategy: string, budget: number) => `${strategy}|${budget}|${normaliseQuestion(question)}`;
 
@@ -218,7 +223,7 @@ export class SolveService {
     }
     const budget = req.budget ?? this.opts.defaultBudget;
     if (!Number.isInteger(budget) || budget < 1 || budget > this.opts.maxBudget) {
-      return { ok: false, message: `The budget must be a whole number from 1 to ${this.opts.maxBudget}.` };
+      return { ok: false, message: budgetMessage(this.opts.maxBudget) };
     }
     return { ok: true, question, strategy, budget };
   }
@@ -279,7 +284,7 @@ export class SolveService {
       createdAt: now,
       updatedAt: now,
     };
-    const cached = this.opts.store.getAnswer(cacheKey(job.question, job.strategy, job.budget));
+    const cached = req.fresh ? undefined : this.opts.store.getAnswer(cacheKey(job.question, job.strategy, job.budget));
     if (cached) {
       job.status = 'done';
       job.result = cached;
