@@ -99,7 +99,7 @@ describeChromium('MathImageRenderer with chromium', () => {
     const t = threadFromSolutionText('Find $x^2$ when $x = 3$.', 'We have $x^2 = \\boxed{9}$.');
     const msgs = await renderThreadModel(t, { platform: 'discord', images: renderer });
     expect(msgs.flatMap((m) => m.files)).toEqual([]);
-    expect(msgs[0].content).toMatch(/Math is shown as LaTeX source \(math images unavailable/);
+    expect(msgs[0].content).toMatch(/Math that needs typesetting is shown as LaTeX source \(math images unavailable/);
     expect(msgs.map((m) => m.content).join('\n')).toContain('`x^2`');
   });
 });
