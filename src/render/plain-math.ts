@@ -101,6 +101,24 @@ const isAtomic = (s: string) => /^[\p{L}\p{N}.′°²³¹⁰-⁹ⁿ]+$/u.test(s)
 /** Already one unit: a vulgar fraction or a fully parenthesised group. */
 const wrapped = (s: string) => /^[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]$/.test(s) || (/^\(.*\)$/.test(s) && balanced(s.slice(1, -1)));
 const wrap = (s: string) => (isAtomic(s) ? s : `(${s})`);
+/** A numerator like `n(n+1)` or `2x` reads fine before a slash: no operator or space outside brackets. */
+const wrapNumerator = (s: string) => (isAtomic(s) || topLevelPlain(s) ? s : `(${s})`);
+
+function topLevelPlain(s: string): boolean {
+  let d = 0;
+  for (const c of s) {
+    if (c === '(' || c === '[') d++;
+    else if (c === ')' || c === ']') d--;
+    else if (d === 0 && /[\s+−\-=<>±∓·×÷/,]/.test(c)) return false;
+  }
+  return d === 0;
+}
+
+/** Accents as combining marks (`\bar{x}` → x̅); strict mode only over one letter (\overline: any letters). */
+const ACCENTS: Record<string, string> = {
+  bar: '\u0305', overline: '\u0305', hat: '\u0302', widehat: '\u0302', vec: '\u20d7', tilde: '\u0303', widetilde: '\u0303',
+  dot: '\u0307', ddot: '\u0308', overrightarrow: '\u20d7',
+};
 
 function balanced(s: string): boolean {
   let d = 0;
@@ -201,7 +219,7 @@ class Parser {
       this.fracJustMade = false;
       // A fraction written next to what follows reads as (a/b)x.
       const prev = parts[parts.length - 1];
-      if (prev?.frac && /^[\p{L}\p{N}(]/u.test(s) && !wrapped(prev.s)) prev.s = `(${prev.s})`;
+      if (prev?.frac && /^[\p{L}\p{N}(√∛∜∑∏∫]/u.test(s) && !wrapped(prev.s)) prev.s = `(${prev.s})`;
       if (frac && prev && /[\p{L})]$/u.test(prev.s) && !wrapped(s)) parts.push({ s: `(${s})`, frac: false });
       else parts.push({ s, frac });
     }
@@ -278,7 +296,7 @@ class Parser {
       const a = this.arg().trim();
       const b = this.arg().trim();
       this.fracJustMade = true;
-      return FRACTIONS[`${a}/${b}`] ?? `${wrap(a)}/${wrap(b)}`;
+      return FRACTIONS[`${a}/${b}`] ?? `${wrapNumerator(a)}/${wrap(b)}`;
     }
     if (c === 'binom' || c === 'dbinom' || c === 'tbinom') {
       const n = this.arg().trim();
@@ -315,6 +333,13 @@ class Parser {
       return null;
     }
     if (WRAPPERS.has(c)) return this.arg();
+    if (c in ACCENTS) {
+      const x = this.arg().trim();
+      const letters = [...x];
+      const ok = letters.length === 1 || (c === 'overline' && /^[\p{L}\p{N}]+$/u.test(x));
+      if (!ok && this.strict) this.fail();
+      return letters.map((ch) => (/[\p{L}\p{N}]/u.test(ch) ? ch + ACCENTS[c] : ch)).join('');
+    }
     if (c === 'mathbb') {
       const x = this.arg().trim();
       if (x in DOUBLE_STRUCK) return DOUBLE_STRUCK[x];
@@ -343,7 +368,7 @@ class Parser {
   }
 }
 
-const tidy = (s: string) => s.replace(/[ \t]+/g, ' ').replace(/ ([,.;:!?)\]])/g, '$1').replace(/([([]) /g, '$1').trim();
+const tidy = (s: string) => s.replace(/[ \t]+/g, ' ').replace(/ ([,.;:!?)\]⌋⌉⟩])/g, '$1').replace(/([([]) /g, '$1').trim();
 
 /**
  * A formula as readable text, or null (strict mode) when it would not read well without
