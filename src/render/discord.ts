@@ -2,11 +2,15 @@
  * Thread + images → Discord message payloads (plain data close to discord.js MessageCreateOptions).
  * The first message is the thread starter (question, answer, confidence); the rest go into the
  * thread. Limits: 2,000 characters and 10 attachments per message; fences are never broken.
+ * Discord shows attachments under the text of their message, so every message is laid out text
+ * first, images last; math that reads well as plain text is text (readable, searchable, in
+ * previews), the rest is typeset. Every image has readable alt text.
  */
 import type { BlockImage, DiscordFile, DiscordMessage, ImageSet, PlatformOptions, TextBlock, Thread, ThreadStep } from './types';
 import { looksLikeLatex } from './latex';
 import { alternativesLine } from './thread';
-import { CODE_LIMITS, OUTPUT_LIMITS, answerLabel, blockAsText, cutLines, fenceSafe, metaLines, splitMessage, spoilerParts, unsureLine } from './text';
+import { altText, blockAsPlain, blockPieces, joinPieces, texToPlain } from './plain-math';
+import { CODE_LIMITS, OUTPUT_LIMITS, answerLabel, blockAsText, cutLines, cutText, fenceSafe, metaLines, splitMessage, spoilerParts, unsureLine } from './text';
 
 export const DISCORD_LIMITS = { content: 2_000, files: 10, description: 1_024 };
 
@@ -27,31 +31,44 @@ interface Part {
   files: DiscordFile[];
 }
 
-function file(img: BlockImage, spoiler: boolean): DiscordFile {
+/** What Discord shows for a spoiler image: the alt text would give the answer away. */
+export const SPOILER_DESCRIPTION = 'Spoiler: the answer, typeset';
+
+function file(img: BlockImage, block: TextBlock, spoiler: boolean): DiscordFile {
   return {
     name: spoiler ? `SPOILER_${img.name}` : img.name,
     data: img.png,
-    // Alt text would give the answer away in practice mode.
-    description: spoiler ? 'Spoiler: the answer, typeset' : img.alt.slice(0, DISCORD_LIMITS.description),
+    // Alt text is what a screen reader (and a failed image load) shows: readable text, not LaTeX.
+    description: spoiler ? SPOILER_DESCRIPTION : altText(block, DISCORD_LIMITS.description) || 'Typeset math',
   };
 }
 
-/** A block as an attachment (when its image exists) or as text with LaTeX source. */
-function block(b: TextBlock | null, images: ImageSet, spoiler: boolean): Part {
+/** Hides text behind spoiler bars; a fence must start its line, so the bars go on lines of their own. */
+const hideText = (text: string) => (text.includes('```') ? `||\n${text}\n||` : `||${text}||`);
+
+/**
+ * A block as a message part. Prose whose math all reads well as plain text (`½√(x²+1)`) is text,
+ * so it reads in order and shows in previews; other math is its typeset image (`preferText:
+ * false` keeps the image whenever there is one, for the working). Without an image: readable text,
+ * else LaTeX source.
+ */
+function block(b: TextBlock | null, images: ImageSet, spoiler: boolean, preferText = true): Part {
   if (!b) return { content: '', files: [] };
   const img = b.mode === 'image' ? images.images.get(b.id) : undefined;
-  if (img) return { content: '', files: [file(img, spoiler)] };
-  let text = blockAsText(b, escapeDiscord);
+  const plain = b.mode === 'image' && (preferText || !img) ? blockAsPlain(b) : null;
+  let text: string;
+  if (plain !== null) text = escapeDiscord(plain);
+  else if (img) return { content: '', files: [file(img, b, spoiler)] };
+  else text = blockAsText(b, escapeDiscord);
   if (b.mode === 'refused') text += `\n-# ⚠ Not typeset: ${escapeDiscord(b.refusals.join('; ')).slice(0, 400)}`;
-  // A fence must start at the beginning of its line, so spoiler bars go on lines of their own.
-  const hidden = text.includes('```') ? `||\n${text}\n||` : `||${text}||`;
-  return { content: spoiler && text ? hidden : text, files: [] };
+  return { content: spoiler && text ? hideText(text) : text, files: [] };
 }
 
 function answerInline(answer: string | null, spoiler: boolean): string {
   if (answer === null) return 'none found';
   const a = answer.replace(/\s+/g, ' ').slice(0, 300);
-  const shown = looksLikeLatex(a) ? `\`${a.replace(/`/g, "'")}\`` : escapeDiscord(a);
+  const plain = looksLikeLatex(a) ? texToPlain(a) : a;
+  const shown = plain !== null ? escapeDiscord(plain) : `\`${a.replace(/`/g, "'")}\``;
   return spoiler ? `||${shown}||` : shown;
 }
 
@@ -59,46 +76,79 @@ function fenced(lang: string, text: string, limits: { lines: number; chars: numb
   return `\`\`\`${lang}\n${fenceSafe(cutLines(text, limits.lines, limits.chars))}\n\`\`\``;
 }
 
-/** Splits parts into messages within the content and attachment limits, in order. */
+const message = (content: string, files: DiscordFile[]): DiscordMessage => ({ platform: 'discord', content, files, allowedMentions: { parse: [] } });
+
+/**
+ * Splits parts into messages within the content and attachment limits, in order. Discord shows
+ * attachments under a message's text, so the files go with the last chunk: after all the text.
+ */
 function pack(parts: Part[]): DiscordMessage[] {
-  const msgs: DiscordMessage[] = [];
   const content = parts.map((p) => p.content).filter(Boolean).join('\n');
   const files = parts.flatMap((p) => p.files);
-  const chunks = splitMessage(content, DISCORD_LIMITS.content);
-  chunks.forEach((c, i) => {
-    msgs.push({ platform: 'discord', content: c, files: i === 0 ? files.slice(0, DISCORD_LIMITS.files) : [], allowedMentions: { parse: [] } });
-  });
-  if (msgs.length === 0) msgs.push({ platform: 'discord', content: '', files: files.slice(0, DISCORD_LIMITS.files), allowedMentions: { parse: [] } });
-  for (let i = DISCORD_LIMITS.files; i < files.length; i += DISCORD_LIMITS.files)
-    msgs.push({ platform: 'discord', content: '', files: files.slice(i, i + DISCORD_LIMITS.files), allowedMentions: { parse: [] } });
+  const chunks = content ? splitMessage(content, DISCORD_LIMITS.content) : [];
+  const msgs = chunks.map((c) => message(c, []));
+  if (msgs.length === 0) msgs.push(message('', []));
+  msgs[msgs.length - 1].files = files.slice(0, DISCORD_LIMITS.files);
+  for (let i = DISCORD_LIMITS.files; i < files.length; i += DISCORD_LIMITS.files) msgs.push(message('', files.slice(i, i + DISCORD_LIMITS.files)));
   return msgs;
 }
 
+/**
+ * The question as text for the header (channel list and notification previews show only text):
+ * readable math where it can be, a typeset image under the header where it cannot.
+ */
+function questionPart(q: TextBlock, images: ImageSet): Part {
+  const img = q.mode === 'image' ? images.images.get(q.id) : undefined;
+  const strict = q.mode === 'image' ? blockAsPlain(q) : null;
+  if (strict !== null) return { content: escapeDiscord(strict), files: [] };
+  if (!img) return block(q, images, false);
+  // Math that needs typesetting: its readable approximation here, the exact image below.
+  return { content: escapeDiscord(joinPieces(blockPieces(q, false) ?? [])), files: [file(img, q, false)] };
+}
+
 function header(t: Thread, images: ImageSet, spoiler: boolean): DiscordMessage[] {
-  const q = block(t.question, images, false);
-  const parts: Part[] = [{ content: '**Question**', files: [] }, q];
-  if (q.files.length === 0 && !q.content) parts.pop();
+  const q = questionPart(t.question, images);
   const unsure = unsureLine(t);
   // A guess is never bold: only an answer the models are sure of is shown like one.
   let answerLine = unsure ? `${answerLabel(t)}: ${answerInline(t.answer, spoiler)}` : `**Answer:** ${answerInline(t.answer, spoiler)}`;
-  const ans = t.answerBlock?.mode === 'image' ? images.images.get(t.answerBlock.id) : undefined;
-  const files: DiscordFile[] = ans ? [file(ans, spoiler)] : [];
+  const answerText = t.answer !== null && looksLikeLatex(t.answer) ? texToPlain(t.answer.replace(/\s+/g, ' ').slice(0, 300)) : t.answer;
+  const ans = t.answerBlock?.mode === 'image' && answerText === null ? images.images.get(t.answerBlock.id) : undefined;
+  const files: DiscordFile[] = [...q.files, ...(ans && t.answerBlock ? [file(ans, t.answerBlock, spoiler)] : [])];
   if (t.cancelled) answerLine += ' (search stopped early; best answer so far)';
-  parts.push({ content: answerLine, files });
-  if (unsure) parts.push({ content: `> ⚠ ${escapeDiscord(unsure)}`, files: [] });
+  const rest: string[] = [answerLine];
+  if (unsure) rest.push(`> ⚠ ${escapeDiscord(unsure)}`);
   const meta = metaLines(t);
-  if (meta.length) parts.push({ content: meta.map((l) => `-# ${l}`).join('\n'), files: [] });
-  if (t.notice) parts.push({ content: `-# ⓘ ${escapeDiscord(t.notice)}`, files: [] });
-  if (t.fallback) parts.push({ content: `-# Math is shown as LaTeX source (${escapeDiscord(t.fallback).slice(0, 200)})`, files: [] });
+  if (meta.length) rest.push(meta.map((l) => `-# ${l}`).join('\n'));
+  if (t.notice) rest.push(`-# ⓘ ${escapeDiscord(t.notice)}`);
+  if (t.fallback) rest.push(`-# Math that needs typesetting is shown as LaTeX source (${escapeDiscord(t.fallback).slice(0, 200)})`);
+  // The question is cut so that the whole header fits one message (the thread starter).
+  const tail = rest.join('\n');
+  const room = DISCORD_LIMITS.content - tail.length - '**Question**\n\n'.length;
+  let question = q.content;
+  if (question.length > room) question = closeFence(cutText(question, Math.max(200, room)));
+  const parts: Part[] = question ? [{ content: `**Question**\n${question}`, files: [] }] : [];
+  parts.push({ content: tail, files });
   return pack(parts);
 }
 
+/** Closes a ``` fence left open by a cut. */
+function closeFence(text: string): string {
+  return (text.match(/```/g) ?? []).length % 2 === 1 ? `${text}\n\`\`\`` : text;
+}
+
+/**
+ * One step, read top to bottom: the label and explanation (text), the code and its output, then
+ * the working as a typeset image (attachments show under the text, which is where it belongs).
+ * An explanation that needs its image is a message of its own (label + image), so it still comes
+ * before the code.
+ */
 function step(s: ThreadStep, images: ImageSet, hide: { explanation: boolean; output: boolean }): DiscordMessage[] {
   const parts: Part[] = [];
   const spoilerOutput = hide.output;
   const expl = block(s.explanation, images, hide.explanation);
-  parts.push({ content: `**${s.label}**${expl.content && !expl.content.includes('\n') && expl.content.length < 300 ? ` · ${expl.content}` : ''}`, files: expl.files });
-  if (expl.content && (expl.content.includes('\n') || expl.content.length >= 300)) parts.push({ content: expl.content, files: [] });
+  const inline = expl.content && !expl.content.includes('\n') && expl.content.length < 300;
+  const head: Part[] = [{ content: `**${s.label}**${inline ? ` · ${expl.content}` : ''}`, files: expl.files }];
+  if (expl.content && !inline) head.push({ content: expl.content, files: [] });
   if (s.code) parts.push({ content: fenced('python', s.code, CODE_LIMITS), files: [] });
   if (s.output) {
     const label = s.output.ok ? 'Output' : 'Error';
@@ -107,12 +157,13 @@ function step(s: ThreadStep, images: ImageSet, hide: { explanation: boolean; out
       parts.push({ content: one ? `${label}: ||\`${s.output.text.replace(/`/g, "'")}\`||` : `${label}:\n||\n${fenced('', s.output.text, OUTPUT_LIMITS)}\n||`, files: [] });
     else parts.push({ content: one ? `${label}: \`${s.output.text.replace(/`/g, "'")}\`` : `${label}:\n${fenced('', s.output.text, OUTPUT_LIMITS)}`, files: [] });
   }
-  // The working as formulas (an image; LaTeX source without one). It shows the answer in the
-  // last step, so practice mode hides it there like the output.
-  const work = block(s.work ?? null, images, spoilerOutput);
+  // The working as formulas (an image; readable text or LaTeX source without one). It shows the
+  // answer in the last step, so practice mode hides it there like the output.
+  const work = block(s.work ?? null, images, spoilerOutput, false);
   if (work.content || work.files.length) parts.push(work);
   if (s.invalid) parts.push({ content: `⚠ This step failed: ${escapeDiscord(s.invalid).slice(0, 300)}`, files: [] });
-  return pack(parts);
+  if (expl.files.length && parts.length) return [...pack(head), ...pack(parts)];
+  return pack([...head, ...parts]);
 }
 
 function final(t: Thread, images: ImageSet, spoiler: boolean): DiscordMessage[] {

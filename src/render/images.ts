@@ -29,9 +29,14 @@ export const CHROMIUM_FLAGS = [
 ];
 
 /** Bump when the look changes: it is part of the cache key. */
-const STYLE_VERSION = 1;
-/** CSS pixels; the PNG is twice that. */
-const MAX_WIDTH = 680;
+const STYLE_VERSION = 2;
+/**
+ * Every image is this wide (CSS pixels; the PNG is twice that), with the math left-aligned, so a
+ * chat client that fits images to one width shows the text of every image of a thread at the same
+ * size. Content wider than that is scaled down to fit, down to MIN_SCALE.
+ */
+export const IMAGE_WIDTH = 680;
+const MIN_SCALE = 0.34;
 const MAX_IMAGE_CSS = { width: 2000, height: 4000 };
 
 export interface PngImage {
@@ -76,11 +81,12 @@ export function pageHtml(): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:">
 <style>${katexCss()}
 html,body{margin:0;padding:0;background:#ffffff}
-#card{display:inline-block;box-sizing:border-box;max-width:${MAX_WIDTH}px;padding:14px 18px;background:#ffffff;color:#1f2328;
+#card{display:block;box-sizing:border-box;width:${IMAGE_WIDTH}px;padding:14px 18px;background:#ffffff;color:#1f2328;
  font:19px/1.5 "Noto Sans","Noto Sans CJK SC","Noto Sans CJK JP","Noto Color Emoji",sans-serif;overflow-wrap:anywhere}
-#card.wide{max-width:none}
+#inner{display:block;width:100%}
 .katex{font-size:1.12em;color:#111}
-.katex-display{margin:.45em 0}
+.katex-display{margin:.45em 0;text-align:left}
+.katex-display>.katex{text-align:left}
 .sw-note{color:#57606a;font-style:italic}
 </style></head><body><div id="card"></div></body></html>`;
 }
@@ -239,18 +245,31 @@ export class MathImageRenderer {
     const page = this.page;
     if (!page) throw new Error('no page');
     const work = (async () => {
-      const box = await page.evaluate(async (content: string, maxWidth: number) => {
+      const box = await page.evaluate(async (content: string, minScale: number) => {
         const card = document.getElementById('card')!;
-        card.className = '';
-        card.innerHTML = content;
+        card.innerHTML = `<div id="inner">${content}</div>`;
+        const inner = document.getElementById('inner')!;
         await document.fonts.ready;
-        if (card.scrollWidth > card.clientWidth + 1) card.className = 'wide';
+        // A display formula wider than the card is scaled down on its own; then, if something is
+        // still too wide (a long unbreakable inline formula), the whole content.
+        let scale = 1;
+        for (const d of Array.from(card.querySelectorAll<HTMLElement>('.katex-display'))) {
+          if (d.scrollWidth > d.clientWidth + 1) {
+            const z = d.clientWidth / d.scrollWidth;
+            d.style.zoom = String(z);
+            scale = Math.min(scale, z);
+          }
+        }
+        if (inner.scrollWidth > inner.clientWidth + 1) {
+          const z = inner.clientWidth / inner.scrollWidth;
+          inner.style.zoom = String(z);
+          scale = Math.min(scale, z);
+        }
         const r = card.getBoundingClientRect();
-        const w = Math.max(r.width, card.scrollWidth);
-        return { x: Math.floor(r.left), y: Math.floor(r.top), width: Math.ceil(w), height: Math.ceil(r.height), maxWidth };
-      }, html, MAX_WIDTH);
-      if (box.width > MAX_IMAGE_CSS.width || box.height > MAX_IMAGE_CSS.height)
-        return { reason: `typeset text too large for an image (${box.width}×${box.height} px)` };
+        return { x: Math.floor(r.left), y: Math.floor(r.top), width: Math.round(r.width), height: Math.ceil(r.height), scale, tooWide: scale < minScale };
+      }, html, MIN_SCALE);
+      if (box.tooWide) return { reason: `typeset text too wide for an image (it would be scaled to ${Math.round(box.scale * 100)}%)` };
+      if (box.height > MAX_IMAGE_CSS.height) return { reason: `typeset text too large for an image (${box.width}×${box.height} px)` };
       const png = (await page.screenshot({
         type: 'png',
         clip: { x: box.x, y: box.y, width: Math.max(1, box.width), height: Math.max(1, box.height) },

@@ -37,12 +37,24 @@ describe('Discord bot (real discord.js against a fake Discord)', () => {
     expect(progress.length).toBeGreaterThan(0);
     const header = edits[edits.length - 1];
     expect(header.body.content).toMatch(/\*\*Answer:\*\* (8|29)/);
-    expect(header.files.length).toBeGreaterThan(0); // the typeset question
-    expect(isPng(header.files[0].bytes)).toBe(true);
+    // the thread starter shows the question as text (channel list and notification previews),
+    // its math readable without an image, before the answer
+    expect(header.body.content).toMatch(/^\*\*Question\*\*\nTom has 3 boxes of 12 apples and gives 7 away\. .* what is \(3 · 12 − 7\)\/1\?\n\*\*Answer:\*\*/);
+    expect(header.files).toEqual([]);
     const thread = fake.threads()[0];
     expect(thread.parent_id).toBe(fake.channelId);
     const posts = fake.posts(thread.id);
     expect(posts[0].body.content).toContain('Step');
+    // every step's explanation is text before its code; its images (the working) come after it
+    for (const p of posts.filter((x) => /```python/.test(x.body?.content ?? ''))) {
+      expect(p.body.content).toMatch(/^\*\*Steps? [\d–]+\*\*( · |\n)[^`]+\n```python/);
+    }
+    const files = posts.flatMap((p) => p.files.map((f, i) => ({ f, d: p.body.attachments?.[i]?.description as string | undefined })));
+    for (const { f, d } of files) {
+      expect(isPng(f.bytes)).toBe(true);
+      expect(d).toBeTruthy();
+      expect(d).not.toMatch(/\\[A-Za-z]/); // alt text is readable, not LaTeX
+    }
     const last = posts[posts.length - 1];
     const ids = last.body.components[0].components.map((c: any) => c.custom_id);
     expect(ids.some((c: string) => c.startsWith('sw:next:'))).toBe(true);

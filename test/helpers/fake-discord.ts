@@ -1,7 +1,8 @@
 /**
  * A fake Discord on 127.0.0.1: the REST routes a solve flow uses and a JSON gateway (WebSocket),
  * enough for the real discord.js client (see /work/shared/docs/platforms.md). Records every REST
- * call; tests dispatch INTERACTION_CREATE / MESSAGE_CREATE events through the gateway.
+ * call; tests dispatch INTERACTION_CREATE / MESSAGE_CREATE events through the gateway (slash
+ * commands, button clicks, modal submissions).
  */
 import http from 'node:http';
 import { Waiters } from './waiters';
@@ -200,6 +201,23 @@ export class FakeDiscord {
     return edits.length ? edits[edits.length - 1].body?.content : undefined;
   }
 
+  /**
+   * The modal (form) the bot answered an interaction with (callback type 9, MODAL), or undefined:
+   * `{custom_id, title, components}` as sent.
+   */
+  modal(interactionId: string): any {
+    return this.callsTo('POST', new RegExp(`^/interactions/${interactionId}/[^/]+/callback$`)).find((c) => c.body?.type === 9)?.body?.data;
+  }
+
+  /**
+   * Submits a modal (interaction type 5, MODAL_SUBMIT) as Discord sends it: each text input inside
+   * a label component (type 18) with its value. Returns the interaction's id and token.
+   */
+  submitModal(customId: string, values: Record<string, string>, userId = this.userId, channelId = this.channelId) {
+    const components = Object.entries(values).map(([id, value], i) => ({ type: 18, id: 2 * i + 1, component: { type: 4, id: 2 * i + 2, custom_id: id, value } }));
+    return this.interaction(5, { data: { custom_id: customId, components }, channel_id: channelId, channel: this.channels.get(channelId) }, userId);
+  }
+
   /** Clicks a button (custom id) on a message the bot posted. */
   click(messageId: string, customId: string, userId = this.userId) {
     const message = this.messages.get(messageId);
@@ -318,7 +336,8 @@ export class FakeDiscord {
     }
     if (req.method === 'GET' && path === '/gateway') return reply(200, { url: `ws://127.0.0.1:${this.port}` });
     if (req.method === 'POST' && (r = m(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
-      // type 5 (deferred reply) or 6 (deferred update): the original message is a placeholder
+      // type 5 (deferred reply) or 6 (deferred update): the original message is a placeholder;
+      // type 9 (a modal) opens a form and makes no message (the submission is a new interaction)
       if (body?.type === 5) this.message(this.channelIdOfToken(r[2]), { content: '' }, [], `orig-${r[2]}`.replace(/\D/g, '') || nextId());
       return reply(204);
     }

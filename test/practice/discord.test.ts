@@ -151,6 +151,34 @@ describe('practice threads on Discord (real discord.js against the fake Discord)
     const empty = await ask('check', [str('problem', QUESTION), str('solution', '   ')], ben);
     expect(empty.text).toMatch(/Give your solution/);
   });
+
+  test('/check without a solution opens a form with multi-line fields; what is submitted is checked', async () => {
+    const { id, token } = fake.command('check', [str('problem', QUESTION)], cy);
+    await until(() => fake.modal(id) !== undefined, 8000, 'the /check form');
+    const form = fake.modal(id);
+    expect(form.title).toBe('Check my solution');
+    const inputs = form.components.map((c: any) => ({ label: c.label, ...c.component }));
+    expect(inputs.map((x: any) => [x.label, x.custom_id, x.type, x.style, x.max_length])).toEqual([
+      ['Problem', 'problem', 4, 2, 4000],
+      ['Your solution', 'solution', 4, 2, 4000], // style 2: paragraph (multi-line)
+    ]);
+    expect(inputs[0].value).toBe(QUESTION); // the problem given as an option is filled in
+    // no reply message: the form is the answer; nothing was checked yet
+    expect(fake.replyContent(token)).toBeUndefined();
+    const solution = ['Step 1: 3 boxes of 12 apples are 3 * 12 = 36 apples.', '', 'Step 2: he gives 7 away, 36 - 7 = 29.', '', 'Step 3: the answer is \\boxed{29}.'].join('\n');
+    const sub = fake.submitModal(form.custom_id, { problem: inputs[0].value, solution }, cy);
+    await until(() => fake.replyContent(sub.token) !== undefined, 8000, 'the check of the form');
+    const defer = fake.callsTo('POST', new RegExp(`^/interactions/${sub.id}/`))[0];
+    expect(defer.body.type).toBe(5);
+    expect(defer.body.data.flags).toBe(64); // only the member sees it
+    const text = fake.replyContent(sub.token)!;
+    expect(text).toMatch(/Check of your solution \(3 steps\)/);
+    expect(text).toMatch(/matches my own solve \(29\)/);
+    // /check with no options at all: an empty form
+    const bare = fake.command('check', [], cy);
+    await until(() => fake.modal(bare.id) !== undefined, 8000, 'the empty /check form');
+    expect(fake.modal(bare.id).components[0].component.value).toBeUndefined();
+  });
 });
 
 describe('practice on Discord: a restart in the middle of a session', () => {

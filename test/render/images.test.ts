@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { PNG } from 'pngjs';
-import { MathImageRenderer } from '../../src/render/images';
+import { IMAGE_WIDTH, MathImageRenderer } from '../../src/render/images';
 import { renderThread, renderThreadModel } from '../../src/render';
 import { classifyBlock } from '../../src/render/latex';
 import { threadFromSolutionText } from '../../src/render/thread';
@@ -30,7 +30,7 @@ describeChromium('MathImageRenderer with chromium', () => {
   const renderer = new MathImageRenderer({ log: (m) => logs.push(m) });
   afterAll(() => renderer.close());
 
-  test('prose with inline and display math becomes one opaque 2x PNG, tightly cropped', async () => {
+  test('prose with inline and display math becomes one opaque 2x PNG at the fixed width, cropped in height', async () => {
     const block = classifyBlock('step-01', 'By Pythagoras $h^2 + 8^2 = 12^2$, so $$h = \\sqrt{144 - 64} = 4\\sqrt{5}.$$');
     expect(block.mode).toBe('image');
     const o = await renderer.renderBlock(block);
@@ -38,8 +38,7 @@ describeChromium('MathImageRenderer with chromium', () => {
     const info = inspect(o.image.png);
     expect([info.width, info.height]).toEqual([o.image.width, o.image.height]);
     expect(info.width % 2).toBe(0);
-    expect(info.width).toBeGreaterThan(300);
-    expect(info.width).toBeLessThanOrEqual(1360 + 2);
+    expect(info.width).toBe(IMAGE_WIDTH * 2);
     expect(info.height).toBeGreaterThan(80);
     expect(info.height).toBeLessThan(600);
     expect(info.transparent).toBe(0);
@@ -78,11 +77,49 @@ describeChromium('MathImageRenderer with chromium', () => {
     const msgs = await renderThread(triangleResult(), { platform: 'discord', images: renderer });
     expect(discordProblems(msgs)).toEqual([]);
     const files = msgs.flatMap((m) => m.files);
-    // step-01-work.png: the step's working (issue 16.5), typeset like the rest
-    expect(files.map((f) => f.name)).toEqual(['question.png', 'answer.png', 'step-01.png', 'step-01-work.png', 'final.png']);
+    // the question, explanation and answer read well as text; the step's working is typeset
+    expect(files.map((f) => f.name)).toEqual(['step-01-work.png']);
     for (const f of files) expect(inspect(f.data).dark).toBeGreaterThan(50);
     const slack = await renderThread(triangleResult(), { platform: 'slack', images: renderer, spoiler: true });
     expect(slack.filter((m) => m.type === 'upload').flatMap((m) => (m.type === 'upload' ? m.files.map((f) => f.filename) : []))).toEqual(['question.png', 'step-01.png']);
+  });
+
+  test('every image of a thread has the same width, so its text shows at the same size', async () => {
+    const wide = Array.from({ length: 30 }, (_, i) => `a_{${i}}`).join(' + ');
+    const solution = [
+      '<code>',
+      `# Step 1: First, $$S = ${wide} = \\sum_{i=0}^{29} a_i$$`,
+      'n = 10',
+      '<end_of_step>',
+      '',
+      '# Step 2: Short: $\\int_0^1 x\\,dx$',
+      'total = n * (n + 1) // 2',
+      'print(total)',
+      '<end_of_code>',
+      '<output>55<end_of_output>',
+      '<answer>So $\\sum_{k=1}^{10} k = \\boxed{55}$.<end_of_answer>',
+    ].join('\n');
+    const t = threadFromSolutionText('Show that $\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$ and find it for $n = 10$.', solution, { mergeBookkeeping: false });
+    const msgs = await renderThreadModel(t, { platform: 'discord', images: renderer });
+    expect(discordProblems(msgs)).toEqual([]);
+    const files = msgs.flatMap((m) => m.files);
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    const widths = files.map((f) => inspect(f.data).width);
+    expect(new Set(widths)).toEqual(new Set([IMAGE_WIDTH * 2]));
+    for (const f of files) {
+      expect(inspect(f.data).dark).toBeGreaterThan(50);
+      expect(f.data.length).toBeLessThan(120_000); // small enough to post quickly
+    }
+    // the wide formula was scaled down to fit, not cut or refused: its image is short but full of ink
+    const heights = files.map((f) => inspect(f.data).height);
+    expect(Math.max(...heights)).toBeLessThan(600);
+  });
+
+  test('a formula far too wide to read when scaled is refused (then shown as source)', async () => {
+    const huge = Array.from({ length: 200 }, (_, i) => `x_{${i}}`).join('+');
+    const o = await renderer.renderTex(huge);
+    expect(o.ok).toBe(false);
+    if (!o.ok) expect(o.reason).toMatch(/too wide/);
   });
 
   test('a crashed chromium is relaunched once; a second crash falls back to LaTeX source', async () => {
@@ -99,8 +136,8 @@ describeChromium('MathImageRenderer with chromium', () => {
     const t = threadFromSolutionText('Find $x^2$ when $x = 3$.', 'We have $x^2 = \\boxed{9}$.');
     const msgs = await renderThreadModel(t, { platform: 'discord', images: renderer });
     expect(msgs.flatMap((m) => m.files)).toEqual([]);
-    expect(msgs[0].content).toMatch(/Math is shown as LaTeX source \(math images unavailable/);
-    expect(msgs.map((m) => m.content).join('\n')).toContain('`x^2`');
+    expect(msgs[0].content).toMatch(/Math that needs typesetting is shown as LaTeX source \(math images unavailable/);
+    expect(msgs.map((m) => m.content).join('\n')).toContain('x²');
   });
 });
 

@@ -1,8 +1,28 @@
-import { discordMessages, escapeDiscord } from '../../src/render/discord';
+import { SPOILER_DESCRIPTION, discordMessages, escapeDiscord } from '../../src/render/discord';
 import { slackMessages } from '../../src/render/slack';
 import { cutLines, splitMessage } from '../../src/render/text';
 import { buildThread, threadFromSolutionText } from '../../src/render/thread';
+import type { DiscordMessage } from '../../src/render/types';
 import { discordProblems, fakeImages, noImages, slackProblems, snap, triangleResult } from './helpers';
+
+/** A thread whose math partly needs typesetting (∑ with limits), with a step that prints the answer. */
+const SUM_QUESTION = 'Compute $\\sum_{k=1}^{3} k^2$, the sum of the first three squares.';
+const SUM_SOLUTION = [
+  '<code>',
+  '# Step 1: The sum $\\sum_{k=1}^{3} k^2$ adds the squares $1^2 + 2^2 + 3^2$',
+  'squares = [k**2 for k in range(1, 4)]',
+  '<end_of_step>',
+  '',
+  '# Step 2: Add them up: $\\frac{3 \\cdot 4 \\cdot 7}{6}$ is the same',
+  'total = sum(squares)',
+  'print(total)',
+  '<end_of_code>',
+  '<output>14<end_of_output>',
+  '<answer>So $\\sum_{k=1}^{3} k^2 = \\boxed{14}$.<end_of_answer>',
+].join('\n');
+
+/** Index in a step's messages of the first message with code. */
+const codeAt = (msgs: DiscordMessage[]) => msgs.findIndex((m) => m.content.includes('```python'));
 
 describe('discord payloads', () => {
   const t = buildThread(triangleResult());
@@ -14,16 +34,17 @@ describe('discord payloads', () => {
   test('snapshot in practice mode (spoilers)', () => {
     const msgs = discordMessages(t, fakeImages(t), { spoiler: true });
     expect(snap(msgs)).toMatchSnapshot();
-    expect(msgs[0].content).toContain('**Answer:** ||`4\\sqrt{5}`||');
-    expect(msgs[0].files.map((f) => f.name)).toEqual(['question.png', 'SPOILER_answer.png']);
-    expect(msgs[msgs.length - 1].files.map((f) => f.name)).toEqual(['SPOILER_final.png']);
+    expect(msgs[0].content).toContain('**Answer:** ||4√5||');
+    // the closing prose names the answer: behind bars
+    expect(msgs[msgs.length - 1].content).toContain('||From the result, we can see that the length of the median XM is 4√5.||');
+    expect(msgs.flatMap((m) => m.files).every((f) => f.name.startsWith('SPOILER_') || f.name === 'question.png')).toBe(true);
     expect(msgs.flatMap((m) => m.content.split('\n')).find((l) => l.startsWith('Output'))).toBe('Output: ||`8.94427190999916`||');
   });
   test('fallback without images: LaTeX source in code, and the thread records why', () => {
     const msgs = discordMessages({ ...t, fallback: 'math images unavailable: chromium not found at /nope' }, noImages());
     expect(snap(msgs)).toMatchSnapshot();
     expect(msgs.every((m) => m.files.length === 0)).toBe(true);
-    expect(msgs[0].content).toContain('Math is shown as LaTeX source (math images unavailable: chromium not found at /nope)');
+    expect(msgs[0].content).toContain('Math that needs typesetting is shown as LaTeX source (math images unavailable: chromium not found at /nope)');
     expect(discordProblems(msgs)).toEqual([]);
   });
   test('long code and output are cut with a marker; long prose is split without breaking fences', () => {
@@ -55,6 +76,78 @@ describe('discord payloads', () => {
   test('markdown and mentions in prose are escaped', () => {
     expect(escapeDiscord('a*b*c @everyone # title')).toBe('a\\*b\\*c @\u200beveryone # title');
     expect(escapeDiscord('# heading')).toBe('\\# heading');
+  });
+});
+
+describe('what a Discord reader sees', () => {
+  const tri = buildThread(triangleResult());
+  const sum = threadFromSolutionText(SUM_QUESTION, SUM_SOLUTION, { mergeBookkeeping: false });
+
+  test('each step reads top to bottom: label, explanation as text, code, output, then the working image', () => {
+    const msgs = discordMessages(tri, fakeImages(tri));
+    const stepMsg = msgs.find((m) => m.content.startsWith('**Steps 1–3**'))!;
+    const c = stepMsg.content;
+    const order = ['**Steps 1–3**', 'Define the lengths', 'XM = ½√(2XY² + 2XZ² − YZ²)', '```python', 'Output: `8.94427190999916`'].map((x) => c.indexOf(x));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(c).not.toContain('\\frac');
+    // the only attachment is the working, shown under the output
+    expect(stepMsg.files.map((f) => f.name)).toEqual(['step-01-work.png']);
+  });
+
+  test('an explanation that needs its image is posted before the code, as a message of its own', () => {
+    const msgs = discordMessages(sum, fakeImages(sum));
+    const label = msgs.findIndex((m) => m.content.startsWith('**Step 1**'));
+    expect(msgs[label].content).toBe('**Step 1**');
+    expect(msgs[label].files.map((f) => f.name)).toEqual(['step-01.png']);
+    expect(msgs[label + 1].content).toMatch(/^```python\nsquares = /);
+    expect(label + 1).toBe(codeAt(msgs));
+    // step 2 reads as text: one message, explanation first
+    const two = msgs.find((m) => m.content.startsWith('**Step 2**'))!;
+    expect(two.content).toMatch(/^\*\*Step 2\*\* · Add them up: \(3 · 4 · 7\)\/6 is the same\n```python/);
+  });
+
+  test('alt text is readable, never raw LaTeX; in practice mode it stays neutral', () => {
+    for (const t of [tri, sum]) {
+      const files = discordMessages(t, fakeImages(t)).flatMap((m) => m.files);
+      expect(files.length).toBeGreaterThan(0);
+      for (const f of files) {
+        expect(f.description).toBeTruthy();
+        expect(f.description).not.toMatch(/\\[A-Za-z]|\$/);
+      }
+    }
+    const descs = discordMessages(sum, fakeImages(sum)).flatMap((m) => m.files.map((f) => f.description));
+    expect(descs).toContain('The sum ∑_(k=1)^3 k² adds the squares 1² + 2² + 3²');
+    const hidden = discordMessages(sum, fakeImages(sum), { spoiler: true }).flatMap((m) => m.files);
+    for (const f of hidden.filter((x) => x.name.startsWith('SPOILER_'))) expect(f.description).toBe(SPOILER_DESCRIPTION);
+  });
+
+  test('the header (thread starter, previews) contains the question text', () => {
+    expect(discordMessages(tri, fakeImages(tri))[0].content).toMatch(/^\*\*Question\*\*\nWe have a triangle △XYZ such that XY = XZ = 12 and YZ = 16\. What is the length/);
+    // math that needs typesetting: readable text in the header, the typeset question under it
+    const head = discordMessages(sum, fakeImages(sum))[0];
+    expect(head.content).toContain('Compute ∑\\_(k=1)^3 k², the sum of the first three squares.'); // \_ shows as _
+    expect(head.content.indexOf('Compute')).toBeLessThan(head.content.indexOf('**Answer:**'));
+    expect(head.files.map((f) => f.name)).toEqual(['question.png']);
+  });
+
+  test('a long question is cut so the whole header fits one message', () => {
+    const long = threadFromSolutionText(`A *farmer* has ${'many sheep and some goats, '.repeat(150)}how many legs?`, SUM_SOLUTION);
+    const msgs = discordMessages(long, noImages());
+    expect(msgs[0].content.length).toBeLessThanOrEqual(2000);
+    expect(msgs[0].content).toMatch(/^\*\*Question\*\*\nA \\\*farmer\\\* has many sheep/);
+    expect(msgs[0].content).toMatch(/… \([\d,]+ more characters\)/);
+    expect(msgs[0].content).toContain('**Answer:** 14');
+    expect(msgs[1].content).toMatch(/^\*\*Step 1\*\*/);
+    expect(discordProblems(msgs)).toEqual([]);
+  });
+
+  test('practice mode: a step whose output gives the answer away is hidden, text first all the same', () => {
+    const msgs = discordMessages(sum, fakeImages(sum), { spoiler: true });
+    const outside = msgs.map((m) => m.content.replace(/\|\|[^]*?\|\|/g, '')).join('\n');
+    expect(outside).not.toMatch(/(^|\D)14(\D|$)/);
+    expect(msgs.flatMap((m) => m.files).filter((f) => /final|answer|work/.test(f.name)).every((f) => f.name.startsWith('SPOILER_'))).toBe(true);
+    expect(discordProblems(msgs)).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
 /** The slash command definitions (`/solve`, `/practice`, `/check`) and their registration (guild or global). */
-import { REST, Routes, SlashCommandBuilder } from 'discord.js';
+import { LabelBuilder, ModalBuilder, REST, Routes, SlashCommandBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
 import { STRATEGY_NAMES } from '../../engine/index';
 
 export function solveCommand(maxBudget = 64) {
@@ -57,14 +57,46 @@ export function practiceCommand() {
     );
 }
 
-/** `/check`: score each step of a member's own solution. */
+/**
+ * `/check`: score each step of a member's own solution. Without `solution` it opens a form
+ * (checkModal) with a multi-line field, which suits written work better than a one-line option.
+ */
 export function checkCommand() {
   return new SlashCommandBuilder()
     .setName('check')
-    .setDescription('Check your own step-by-step solution (a model scores each step)')
-    .addStringOption((o) => o.setName('problem').setDescription('The problem, or a bank id such as aime2024-I-1').setRequired(true).setMaxLength(4000))
+    .setDescription('Check your own step-by-step solution (a model scores each step); opens a form without options')
+    .addStringOption((o) => o.setName('problem').setDescription('The problem, or a bank id such as aime2024-I-1').setMaxLength(4000))
     .addStringOption((o) =>
-      o.setName('solution').setDescription('Your solution: "Step 1: ... Step 2: ...", LaTeX in $...$, answer as \\boxed{...}').setRequired(true).setMaxLength(6000),
+      o.setName('solution').setDescription('Your solution (leave out to write it in a form): "Step 1: ...", LaTeX in $...$, \\boxed{...}').setMaxLength(6000),
+    );
+}
+
+/** Custom ids of the /check form and its fields. */
+export const CHECK_MODAL = { id: 'sw:check', problem: 'problem', solution: 'solution' } as const;
+/** Discord's limit for a text input. */
+export const MODAL_TEXT_MAX = 4000;
+
+/** The /check form: the problem (prefilled when given) and the solution, both multi-line. */
+export function checkModal(problem?: string | null) {
+  const p = new TextInputBuilder()
+    .setCustomId(CHECK_MODAL.problem)
+    .setStyle(TextInputStyle.Paragraph)
+    .setRequired(true)
+    .setMaxLength(MODAL_TEXT_MAX)
+    .setPlaceholder('The problem text, or a bank id such as aime2024-I-1');
+  if (problem?.trim()) p.setValue(problem.slice(0, MODAL_TEXT_MAX));
+  const sol = new TextInputBuilder()
+    .setCustomId(CHECK_MODAL.solution)
+    .setStyle(TextInputStyle.Paragraph)
+    .setRequired(true)
+    .setMaxLength(MODAL_TEXT_MAX)
+    .setPlaceholder('Step 1: ...\nStep 2: ...\nSo the answer is $\\boxed{...}$');
+  return new ModalBuilder()
+    .setCustomId(CHECK_MODAL.id)
+    .setTitle('Check my solution')
+    .addLabelComponents(
+      new LabelBuilder().setLabel('Problem').setTextInputComponent(p),
+      new LabelBuilder().setLabel('Your solution').setDescription('One step per line or paragraph; LaTeX in $...$; the answer as \\boxed{...}').setTextInputComponent(sol),
     );
 }
 

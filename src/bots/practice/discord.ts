@@ -2,7 +2,8 @@
  * Practice threads and /check on Discord. `/practice start` answers at once (deferReply), posts
  * the header (the countdown, edited each tick) and starts a thread with the problems as KaTeX
  * images; `/practice answer|hint|end|season` reply ephemerally; at the end results go into the
- * thread and the solutions are revealed behind spoilers (`||…||`). `/check` replies ephemerally.
+ * thread and the solutions are revealed behind spoilers (`||…||`). `/check` replies ephemerally;
+ * without a solution it opens a form (a modal with multi-line fields) and checks what is submitted.
  */
 import {
   AttachmentBuilder,
@@ -14,7 +15,10 @@ import {
   type Interaction,
   type Message,
   type MessageCreateOptions,
+  type ModalSubmitInteraction,
 } from 'discord.js';
+import { CHECK_MODAL, checkModal } from '../discord/commands';
+import { altText } from '../../render/plain-math';
 import { checkReportText } from '../check/check';
 import type { BotCore } from '../core/index';
 import type { ChannelPacer } from '../core/pacer';
@@ -104,12 +108,14 @@ export function practiceDiscord(o: { client: Client; core: BotCore; pacer: Chann
       const img = set?.images.get(`problem-${n}`);
       const head = `${b(`Problem ${n}`)} (${p.id})`;
       if (img) {
-        await post(threadId, { content: head, files: [new AttachmentBuilder(img.png, { name: img.name, description: img.alt.slice(0, 1000) })] });
+        const block = problemThread(p.problem, n).question;
+        const description = altText(block, 1000) || `Problem ${n}, typeset`;
+        await post(threadId, { content: head, files: [new AttachmentBuilder(img.png, { name: img.name, description })] });
       } else await post(threadId, { content: `${head}\n${p.problem}`.slice(0, 2000) });
     }
   }
 
-  async function ephemeral(i: ChatInputCommandInteraction, fn: () => Promise<string> | string): Promise<void> {
+  async function ephemeral(i: ChatInputCommandInteraction | ModalSubmitInteraction, fn: () => Promise<string> | string): Promise<void> {
     await i.deferReply({ flags: MessageFlags.Ephemeral });
     const text = await fn();
     for (const [k, c] of chunkText(text, 1950).entries()) {
@@ -152,22 +158,28 @@ export function practiceDiscord(o: { client: Client; core: BotCore; pacer: Chann
     }
   }
 
-  async function onCheck(i: ChatInputCommandInteraction): Promise<void> {
-    return ephemeral(i, async () => {
-      const r = await core.check.check({
-        platform: 'discord',
-        userId: i.user.id,
-        channelId: i.channelId,
-        problem: i.options.getString('problem') ?? '',
-        solution: i.options.getString('solution') ?? '',
-      });
+  const runCheck = (i: ChatInputCommandInteraction | ModalSubmitInteraction, problem: string, solution: string) =>
+    ephemeral(i, async () => {
+      const r = await core.check.check({ platform: 'discord', userId: i.user.id, channelId: i.channelId ?? '', problem, solution });
       return checkReportText(r, b, 1950);
     });
+
+  async function onCheck(i: ChatInputCommandInteraction): Promise<void> {
+    const solution = i.options.getString('solution');
+    // No solution given: a form with a multi-line field (answering with a modal is the ack).
+    if (solution === null) return void (await i.showModal(checkModal(i.options.getString('problem'))));
+    return runCheck(i, i.options.getString('problem') ?? '', solution);
+  }
+
+  async function onCheckForm(i: ModalSubmitInteraction): Promise<void> {
+    return runCheck(i, i.fields.getTextInputValue(CHECK_MODAL.problem), i.fields.getTextInputValue(CHECK_MODAL.solution));
   }
 
   return {
-    handles: (i) => i.isChatInputCommand() && (i.commandName === 'practice' || i.commandName === 'check'),
+    handles: (i) =>
+      (i.isChatInputCommand() && (i.commandName === 'practice' || i.commandName === 'check')) || (i.isModalSubmit() && i.customId === CHECK_MODAL.id),
     async handle(i) {
+      if (i.isModalSubmit()) return onCheckForm(i);
       if (!i.isChatInputCommand()) return;
       if (i.commandName === 'practice') await onPractice(i);
       else await onCheck(i);
