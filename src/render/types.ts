@@ -133,10 +133,23 @@ export interface DiscordMessage {
 
 // ---------------------------------------------------------------- Slack
 
+/**
+ * An image in a message: a PNG uploaded (not shared) before the message is posted. The builder
+ * writes `slack_file.id` as `slackFileRef(filename)`; the bot swaps in the real file id.
+ */
+export interface SlackImageBlock {
+  type: 'image';
+  slack_file: { id: string };
+  /** Plain text, ≤ 2,000 characters (the block's source text). */
+  alt_text: string;
+  title?: { type: 'plain_text'; text: string };
+}
+
 export type SlackBlock =
   | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
   | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] }
   | { type: 'divider' }
+  | SlackImageBlock
   | {
       type: 'actions';
       elements: { type: 'button'; text: { type: 'plain_text'; text: string }; action_id: string; value: string }[];
@@ -148,15 +161,25 @@ export interface SlackFile {
   title: string;
   /** Passed as `alt_text` to files.uploadV2. */
   altText: string;
+  /** mrkdwn shown in place of the image block when Slack will not show the file (LaTeX source). */
+  fallback: string;
 }
 
 /**
- * `post`: chat.postMessage (the first one is the thread parent; later ones use its thread_ts).
- * `upload`: files.uploadV2 into the thread ({thread_ts, initial_comment, file_uploads}).
+ * One chat.postMessage (the first one is the thread parent; later ones use its thread_ts). Its
+ * `files` are uploaded first without sharing them to a channel (files.uploadV2 with no
+ * channel_id); its `image` blocks show them by file id. So a step's text and images are in one
+ * message, in the order of `blocks`, and the thread reads in posting order.
  */
-export type SlackMessage =
-  | { platform: 'slack'; type: 'post'; text: string; blocks: SlackBlock[] }
-  | { platform: 'slack'; type: 'upload'; initialComment: string; files: SlackFile[] };
+export interface SlackMessage {
+  platform: 'slack';
+  type: 'post';
+  /** Notification / fallback text. */
+  text: string;
+  blocks: SlackBlock[];
+  /** The PNGs the image blocks refer to, in block order. */
+  files: SlackFile[];
+}
 
 export type PlatformMessage = DiscordMessage | SlackMessage;
 export type Platform = 'discord' | 'slack';

@@ -2,7 +2,7 @@
 import { assignmentTex, printedValueTex, programWorking, pythonExprTex } from '../../src/render/code-math';
 import { discordMessages } from '../../src/render/discord';
 import { checkTex } from '../../src/render/latex';
-import { slackMessages } from '../../src/render/slack';
+import { slackFileRef, slackMessages } from '../../src/render/slack';
 import { buildThread } from '../../src/render/thread';
 import type { SearchResult, Step } from '../../src/engine/search/types';
 import { threadBlocks } from '../../src/render';
@@ -144,12 +144,14 @@ describe('what a reader sees for a word problem', () => {
     expect(plain).toContain('```latex\n\\text{left} = \\text{apples} - 7 = 29\n```');
   });
 
-  test('Slack: the step is followed by an upload of its working', () => {
+  test('Slack: the working is an image at the end of the step\'s own message', () => {
     const msgs = slackMessages(t, fakeImages(t));
-    const uploads = msgs.filter((m) => m.type === 'upload');
-    expect(uploads.map((m) => (m.type === 'upload' ? [m.initialComment, m.files.map((f) => f.filename)] : null))).toEqual([['*Steps 1–3*, worked out', ['step-01-work.png']]]);
-    const i = msgs.indexOf(uploads[0]);
-    expect(JSON.stringify(msgs[i - 1])).toContain('Steps 1–3');
+    const withWork = msgs.filter((m) => m.files.some((f) => f.filename === 'step-01-work.png'));
+    expect(withWork).toHaveLength(1);
+    const m = withWork[0];
+    expect(m.files.map((f) => [f.filename, f.title])).toEqual([['step-01-work.png', 'Steps 1–3, worked out']]);
+    expect((m.blocks[0] as { text: { text: string } }).text.text).toMatch(/^\*Steps 1–3\*/);
+    expect(m.blocks[m.blocks.length - 1]).toMatchObject({ type: 'image', slack_file: { id: slackFileRef('step-01-work.png') } });
   });
 
   test('a step whose code is not understood has no formula, and the rest still do', () => {

@@ -4,7 +4,7 @@ import { dataDir } from '../../src/paths';
 import type { SearchResult, Step } from '../../src/engine/search/types';
 import { splitSteps, stepKind, stepOutput } from '../../src/engine/steps/format';
 import { DISCORD_LIMITS } from '../../src/render/discord';
-import { SLACK_LIMITS } from '../../src/render/slack';
+import { SLACK_FILE_REF, SLACK_LIMITS, slackFileRef } from '../../src/render/slack';
 import type { DiscordMessage, ImageSet, PlatformMessage, SlackMessage, Thread } from '../../src/render/types';
 import { threadBlocks } from '../../src/render';
 
@@ -99,16 +99,19 @@ export function discordProblems(msgs: DiscordMessage[]): string[] {
   return p;
 }
 
+/** Every Slack limit the renderer promises (and what real Slack validates); returns the problems found. */
 export function slackProblems(msgs: SlackMessage[]): string[] {
   const p: string[] = [];
   msgs.forEach((m, i) => {
-    if (m.type === 'upload') {
-      if (m.files.length === 0) p.push(`#${i}: upload without files`);
-      return;
-    }
-    if (m.blocks.length > SLACK_LIMITS.blocks) p.push(`#${i}: ${m.blocks.length} blocks`);
+    // the bot appends one button row to the last message of a reveal: one block is kept free
+    if (m.blocks.length > SLACK_LIMITS.blocks - 1) p.push(`#${i}: ${m.blocks.length} blocks`);
+    if (m.blocks.length === 0) p.push(`#${i}: no blocks`);
     if (m.text.length > 4_000) p.push(`#${i}: text ${m.text.length}`);
     let total = 0;
+    const refs = m.blocks.flatMap((b) => (b.type === 'image' ? [b.slack_file.id] : []));
+    const files = m.files.map((f) => slackFileRef(f.filename));
+    if (JSON.stringify(refs) !== JSON.stringify(files)) p.push(`#${i}: image blocks ${refs.join(',')} vs files ${files.join(',')}`);
+    for (const f of m.files) if (!f.fallback.trim() || f.fallback.length > SLACK_LIMITS.section) p.push(`#${i}: fallback of ${f.filename}`);
     for (const b of m.blocks) {
       if (b.type === 'section') {
         total += b.text.text.length;
@@ -117,10 +120,30 @@ export function slackProblems(msgs: SlackMessage[]): string[] {
         if (fences(b.text.text) % 2 !== 0 && (b.text.text.match(/```/g) ?? []).length % 2 !== 0) p.push(`#${i}: unbalanced fence`);
       }
       if (b.type === 'context') total += b.elements[0].text.length;
+      if (b.type === 'image') {
+        if (!b.alt_text.trim() || b.alt_text.length > SLACK_LIMITS.altText) p.push(`#${i}: alt_text ${b.alt_text.length}`);
+        if ((b.title?.text.length ?? 0) > SLACK_LIMITS.imageTitle) p.push(`#${i}: image title`);
+      }
     }
     if (total > 4_000) p.push(`#${i}: ${total} chars of text`);
   });
   return p;
+}
+
+/**
+ * What a reader of the thread sees, message by message, in order: each mrkdwn text, and each
+ * image as `[image <file name>]` (its alt text is for screen readers, not shown).
+ */
+export function slackSeen(msgs: SlackMessage[]): string[][] {
+  return msgs.map((m) =>
+    m.blocks.flatMap((b) => {
+      if (b.type === 'section') return [b.text.text];
+      if (b.type === 'context') return b.elements.map((e) => e.text);
+      if (b.type === 'image') return [`[image ${b.slack_file.id.replace(SLACK_FILE_REF, '')}]`];
+      if (b.type === 'actions') return b.elements.map((e) => `[button ${e.text.text}]`);
+      return [];
+    }),
+  );
 }
 
 export interface Math500Item {

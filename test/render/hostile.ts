@@ -106,15 +106,12 @@ export function discordLive(msgs: DiscordMessage[]): string[] {
 export function slackTexts(msgs: SlackMessage[]): string[] {
   const out: string[] = [];
   for (const m of msgs) {
-    if (m.type === 'upload') {
-      out.push(m.initialComment);
-      continue;
-    }
     out.push(m.text);
     for (const b of m.blocks) {
       if (b.type === 'section') out.push(b.text.text);
       if (b.type === 'context') out.push(...b.elements.map((e) => e.text));
     }
+    out.push(...m.files.map((f) => f.fallback));
   }
   return out;
 }

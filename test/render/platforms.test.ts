@@ -1,9 +1,9 @@
 import { SPOILER_DESCRIPTION, discordMessages, escapeDiscord } from '../../src/render/discord';
-import { slackMessages } from '../../src/render/slack';
+import { escapeSlack, resolveSlackFiles, slackBlocksAsText, slackFileRef, slackMessages } from '../../src/render/slack';
 import { cutLines, splitMessage } from '../../src/render/text';
 import { buildThread, threadFromSolutionText } from '../../src/render/thread';
-import type { DiscordMessage } from '../../src/render/types';
-import { discordProblems, fakeImages, noImages, slackProblems, snap, triangleResult } from './helpers';
+import type { DiscordMessage, SlackMessage } from '../../src/render/types';
+import { discordProblems, fakeImages, noImages, slackProblems, slackSeen, snap, triangleResult } from './helpers';
 
 /** A thread whose math partly needs typesetting (∑ with limits), with a step that prints the answer. */
 const SUM_QUESTION = 'Compute $\\sum_{k=1}^{3} k^2$, the sum of the first three squares.';
@@ -153,20 +153,103 @@ describe('what a Discord reader sees', () => {
 
 describe('slack payloads', () => {
   const t = buildThread(triangleResult());
-  test('snapshot with images (uploads into the thread)', () => {
+  /** The same solution step by step (no merging of bookkeeping steps): three steps. */
+  const t3 = buildThread(triangleResult(), { mergeBookkeeping: false });
+  const imageRefs = (m: SlackMessage) => m.blocks.flatMap((b) => (b.type === 'image' ? [b.slack_file.id] : []));
+  /** Blocks that state the answer: a labelled answer line or the typeset answer. */
+  const answerStatements = (msgs: SlackMessage[]) =>
+    slackSeen(msgs)
+      .flat()
+      .filter((x) => /^(\*?(Answer|Final answer|Best guess)\b|\[image answer\.png\])/.test(x) || /\n\*?(Answer|Final answer):/.test(x));
+
+  test('snapshot with images (typeset math as image blocks inside the posts)', () => {
     const msgs = slackMessages(t, fakeImages(t));
     expect(snap(msgs)).toMatchSnapshot();
-    expect(msgs[0].type).toBe('post');
     expect(slackProblems(msgs)).toEqual([]);
   });
+
+  test.each([
+    ['with images', fakeImages],
+    ['without images', noImages],
+  ])('%s: one message per step, plus the thread parent and the closing message', (_n, images) => {
+    const msgs = slackMessages(t3, images(t3));
+    expect(t3.steps.length).toBe(3);
+    expect(msgs).toHaveLength(1 + t3.steps.length + 1);
+    const seen = slackSeen(msgs);
+    t3.steps.forEach((s, i) => expect(seen[1 + i][0]).toMatch(new RegExp(`^\\*${s.label}\\*`)));
+    expect(seen[seen.length - 1][0]).toMatch(/^\*Conclusion\*/);
+  });
+
+  test('the question and the answer are each shown exactly once in the whole thread', () => {
+    const q = escapeSlack(t.question.source);
+    const withImages = slackMessages(t, fakeImages(t));
+    const seen = slackSeen(withImages).flat();
+    expect(seen.filter((x) => x === '[image question.png]')).toHaveLength(1);
+    expect(seen.filter((x) => x.includes('XY = XZ = 12'))).toHaveLength(0); // not also as text
+    // one labelled answer, typeset, in the thread parent; not repeated at the end
+    expect(answerStatements(withImages)).toEqual(['*Answer:*', '[image answer.png]']);
+    expect(answerStatements(withImages.slice(1))).toEqual([]);
+    const plain = slackMessages(t, noImages());
+    const plainSeen = slackSeen(plain).flat();
+    expect(plainSeen.filter((x) => x.includes('XY = XZ = 12'))).toHaveLength(1);
+    expect(plainSeen.some((x) => x.includes(q.slice(0, 20)) || x.includes('triangle XYZ'))).toBe(true);
+    expect(answerStatements(plain)).toEqual(['*Answer:* `4\\sqrt{5}`']);
+    expect(plain.every((m) => m.files.length === 0 && imageRefs(m).length === 0)).toBe(true);
+  });
+
+  test('each step reads in order: label and explanation, code, output, then the working; images after the text', () => {
+    const msgs = slackMessages(t3, fakeImages(t3));
+    for (const [i, s] of t3.steps.entries()) {
+      const m = msgs[1 + i];
+      const kinds = m.blocks.map((b) =>
+        b.type === 'image'
+          ? b.slack_file.id.endsWith('-work.png')
+            ? 'work'
+            : 'explanation'
+          : b.type === 'section' && b.text.text.startsWith(`*${s.label}*`)
+            ? 'label'
+            : b.type === 'section' && b.text.text.startsWith('```')
+              ? 'code'
+              : b.type === 'section' && /^(Output|Error):/.test(b.text.text)
+                ? 'output'
+                : b.type,
+      );
+      expect(kinds[0]).toBe('label');
+      const order = ['label', 'explanation', 'code', 'output', 'work'];
+      const ranks = kinds.filter((k) => order.includes(k)).map((k) => order.indexOf(k));
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      // the PNGs to upload are exactly the images of this message, in block order
+      expect(m.files.map((f) => slackFileRef(f.filename))).toEqual(imageRefs(m));
+    }
+    // the typeset explanation and working are in their step's message, not in one of their own
+    const step2 = msgs.find((m) => m.files.some((f) => f.filename === 'step-02.png'));
+    expect(step2 && slackSeen([step2])[0][0]).toMatch(/^\*Step 2\*/);
+  });
+
+  test('images carry alt text (the source) and a text fallback (LaTeX source) for when Slack refuses them', () => {
+    const msgs = slackMessages(t, fakeImages(t));
+    const q = msgs[0].blocks.find((b) => b.type === 'image');
+    expect(q).toMatchObject({ type: 'image', slack_file: { id: slackFileRef('question.png') } });
+    expect(q && q.type === 'image' && q.alt_text).toContain('What is the length of the median');
+    const asText = slackBlocksAsText(msgs[0]);
+    expect(asText.some((b) => b.type === 'image')).toBe(false);
+    expect(JSON.stringify(asText)).toContain('`\\\\triangle XYZ`');
+    expect(() => resolveSlackFiles(msgs[0].blocks, new Map())).toThrow(/no uploaded file/);
+    const resolved = resolveSlackFiles(msgs[0].blocks, new Map(msgs[0].files.map((f, i) => [f.filename, `F${i}`])));
+    expect(resolved.filter((b) => b.type === 'image').map((b) => (b.type === 'image' ? b.slack_file.id : ''))).toEqual(msgs[0].files.map((_, i) => `F${i}`));
+  });
+
   test('snapshot in practice mode (reveal button, no answer image)', () => {
     const msgs = slackMessages(t, fakeImages(t), { spoiler: true });
     expect(snap(msgs)).toMatchSnapshot();
-    const files = msgs.flatMap((m) => (m.type === 'upload' ? m.files.map((f) => f.filename) : []));
+    const files = msgs.flatMap((m) => m.files.map((f) => f.filename));
     expect(files).not.toContain('answer.png');
     expect(files).not.toContain('final.png');
     expect(JSON.stringify(msgs)).toContain('stepwise_reveal_answer');
+    expect(msgs).toHaveLength(1 + t.steps.length + 1);
+    expect(slackProblems(msgs)).toEqual([]);
   });
+
   test('escapes <, > and & and stays within limits for huge steps', () => {
     const tt = threadFromSolutionText('Is 1 < 2 & 3 > 2?', `${'Some <b> text & more. '.repeat(900)}\n\nSo $\\boxed{1}$.`);
     const msgs = slackMessages(tt, noImages());

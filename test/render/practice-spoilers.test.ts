@@ -30,8 +30,11 @@ const SOLUTION = [
   '<answer>There are $\\framebox{204}$ pairs.<end_of_answer>',
 ].join('\n');
 
+/** Everything of a Slack thread a reader or a screen reader gets: texts, alt texts, image fallbacks. */
 const slackText = (msgs: SlackMessage[]) =>
-  msgs.map((m) => (m.type === 'upload' ? m.initialComment : [m.text, ...m.blocks.map((b) => ('text' in b ? b.text.text : ''))].join('\n'))).join('\n');
+  msgs
+    .map((m) => [m.text, ...m.blocks.map((b) => ('text' in b ? b.text.text : b.type === 'image' ? b.alt_text : '')), ...m.files.map((f) => `${f.altText}\n${f.fallback}`)].join('\n'))
+    .join('\n');
 
 describe('practice mode', () => {
   const t = threadFromSolutionText('There are 12 boys and 17 girls. How many boy-girl pairs are there?', SOLUTION, { mergeBookkeeping: false });

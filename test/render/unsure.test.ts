@@ -18,7 +18,7 @@ const sure = () => triangleResult({ verdict: judge('4\\sqrt{5}', { voteShare: 0.
 const discordText = (msgs: DiscordMessage[]) => msgs.map((m) => m.content).join('\n');
 const slackText = (msgs: SlackMessage[]) =>
   msgs
-    .map((m) => (m.type === 'upload' ? m.initialComment : [m.text, ...m.blocks.map((b) => ('text' in b ? b.text.text : 'elements' in b ? JSON.stringify(b.elements) : ''))].join('\n')))
+    .map((m) => [m.text, ...m.blocks.map((b) => ('text' in b ? b.text.text : 'elements' in b ? JSON.stringify(b.elements) : ''))].join('\n'))
     .join('\n');
 
 describe('a not-sure answer', () => {

@@ -1,14 +1,16 @@
 /**
  * Practice threads and /check on Slack. `/practice start` posts the header (the countdown, updated
- * each tick with chat.update) in the channel and the problems (KaTeX images) in its thread;
+ * each tick with chat.update) in the channel and the problems in its thread, one message each
+ * (title + KaTeX image block, the PNG uploaded unshared first);
  * answers, hints and /check reports are ephemeral (chat.postEphemeral). At the end the results go
  * into the thread with one "Solution n" button per problem: a click shows that solution to the
  * clicker only (Slack has no spoilers). Also handles the renderer's `stepwise_reveal_answer` button.
  */
 import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { escapeSlack } from '../../render/slack';
-import type { SlackBlock } from '../../render/types';
+import { escapeSlack, slackFileRef } from '../../render/slack';
+import type { SlackBlock, SlackMessage } from '../../render/types';
+import { deliver } from '../slack/files';
 import { checkReportText } from '../check/check';
 import type { BotCore } from '../core/index';
 import type { ChannelPacer } from '../core/pacer';
@@ -22,7 +24,14 @@ interface SlackPracticeReply extends Record<string, unknown> {
 
 export const solutionActionId = (sessionId: string, n: number) => `swp:sol:${sessionId}:${n}`;
 
-export function practiceSlack(o: { app: App; client: WebClient; core: BotCore; pacer: ChannelPacer; log: (m: string) => void }): { ready(): void } {
+export function practiceSlack(o: {
+  app: App;
+  client: WebClient;
+  core: BotCore;
+  pacer: ChannelPacer;
+  log: (m: string) => void;
+  imageRetryMs?: number[];
+}): { ready(): void } {
   const { app, client, core, pacer, log } = o;
   const practice = core.practice;
   const b = bold('slack');
@@ -109,14 +118,24 @@ export function practiceSlack(o: { app: App; client: WebClient; core: BotCore; p
             const img = set?.images.get(`problem-${n}`);
             const title = `${b(`Problem ${n}`)} (${p.id})`;
             if (img) {
-              await pacer.schedule(channel, () =>
-                client.files.uploadV2({
-                  channel_id: channel,
-                  thread_ts: ts,
-                  initial_comment: title,
-                  file_uploads: [{ file: img.png, filename: img.name, title: `Problem ${n}`, alt_text: img.alt.slice(0, 1000) }],
-                } as never),
-              );
+              // one message: the title and the typeset problem (uploaded unshared first), so the
+              // problems appear in order (a file shared into the thread may show up late)
+              const alt = p.problem.replace(/\s+/g, ' ').slice(0, 2_000) || `Problem ${n}`;
+              const m: SlackMessage = {
+                platform: 'slack',
+                type: 'post',
+                text: `${title}\n${escapeSlack(p.problem)}`.slice(0, 3_000),
+                blocks: [
+                  { type: 'section', text: { type: 'mrkdwn', text: title } },
+                  { type: 'image', slack_file: { id: slackFileRef(img.name) }, alt_text: alt },
+                ],
+                files: [{ filename: img.name, data: img.png, title: `Problem ${n}`, altText: alt.slice(0, 1_000), fallback: escapeSlack(p.problem).slice(0, 2_900) }],
+              };
+              await deliver(client, m, [], (blocks) => client.chat.postMessage({ channel, thread_ts: ts, text: m.text, blocks: blocks as never, unfurl_links: false }), {
+                retryMs: o.imageRetryMs,
+                log,
+                schedule: (fn) => pacer.schedule(channel, fn),
+              });
             } else await say(channel, ts, `${title}\n${escapeSlack(p.problem)}`);
           }
           return;

@@ -2,9 +2,10 @@
  * The Slack bot (@slack/bolt): `/solve` and `app_mention`, over the HTTP receiver or Socket Mode.
  *
  * ack() at once; a placeholder message shows progress (chat.update); when done the placeholder
- * becomes the header and the steps are replied in its thread (chat.postMessage with thread_ts,
- * images with files.uploadV2), one at a time with Block Kit buttons "Next step", "Show all",
- * "Other answers". Posts are paced per channel (about 1 / s). Bolt verifies request signatures
+ * becomes the header and the steps are replied in its thread (chat.postMessage with thread_ts), one
+ * message per step, one at a time with Block Kit buttons "Next step", "Show all", "Other answers".
+ * Typeset math is uploaded unshared first and shown by `image` blocks inside the step's message
+ * (./files.ts), so the thread reads in posting order. Posts are paced per channel (about 1 / s). Bolt verifies request signatures
  * and rejects stale timestamps (401); that stays on.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -34,6 +35,7 @@ import {
   type SlackConfig,
 } from '../core/index';
 import { practiceSlack } from '../practice/slack';
+import { deliver } from './files';
 
 interface SlackReply extends Record<string, unknown> {
   channel: string;
@@ -55,6 +57,8 @@ export interface SlackBotOptions {
   log?: (msg: string) => void;
   /** Bolt's own log level (default WARN). */
   logLevel?: LogLevel;
+  /** Waits between tries while Slack is still processing uploaded images (default IMAGE_RETRY_MS). */
+  imageRetryMs?: number[];
 }
 
 export interface SlackBot {
@@ -112,20 +116,15 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     return p;
   }
 
+  /** One message into the thread: its PNGs uploaded (unshared) first, then the post that shows them. */
   async function send(channel: string, threadTs: string, m: SlackMessage, extra: SlackBlock[] = []): Promise<void> {
-    await pacer.schedule(channel, async () => {
-      if (m.type === 'post') {
-        await client.chat.postMessage({ channel, thread_ts: threadTs, text: m.text, blocks: [...m.blocks, ...extra] as never, unfurl_links: false });
-      } else {
-        await client.files.uploadV2({
-          channel_id: channel,
-          thread_ts: threadTs,
-          initial_comment: m.initialComment,
-          file_uploads: m.files.map((f) => ({ file: f.data, filename: f.filename, title: f.title, alt_text: f.altText })),
-        } as never);
-        if (extra.length) await client.chat.postMessage({ channel, thread_ts: threadTs, text: 'More of this answer', blocks: extra as never });
-      }
-    });
+    await deliver(
+      client,
+      m,
+      extra,
+      (blocks) => client.chat.postMessage({ channel, thread_ts: threadTs, text: m.text, blocks: blocks as never, unfurl_links: false }),
+      { retryMs: opts.imageRetryMs, log, schedule: (fn) => pacer.schedule(channel, fn) },
+    );
   }
 
   async function postGroups(job: JobRecord, channel: string, threadTs: string, groups: SlackMessage[][], more: boolean): Promise<void> {
@@ -156,15 +155,14 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
           const threadTs = r.threadTs ?? r.ts;
           threadJobs.set(threadTs, job.id);
           const [head, ...rest] = p.header;
-          const headBlocks = head?.type === 'post' ? head.blocks : [];
           const note: SlackBlock[] = info.cached ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: '_answered from the cache_' }] }] : [];
-          await client.chat.update({
-            channel: r.channel,
-            ts: r.ts,
-            text: head?.type === 'post' ? head.text : `Answer: ${result.answer ?? 'none found'}`,
-            blocks: [...headBlocks, ...note] as never,
-          });
-          if (head && head.type === 'upload') rest.unshift(head);
+          // the placeholder becomes the header (the thread parent), its images included
+          if (head) {
+            await deliver(client, head, note, (blocks) => client.chat.update({ channel: r.channel, ts: r.ts!, text: head.text, blocks: blocks as never }), {
+              retryMs: opts.imageRetryMs,
+              log,
+            });
+          }
           for (const m of rest) await send(r.channel, threadTs, m);
           const plan = revealPlan(p, job.revealed, job.revealed === 0 ? 'next' : 'all');
           await postGroups(job, r.channel, threadTs, plan.groups, plan.revealed < revealTotal(p));
@@ -269,7 +267,7 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     await reveal(parsed.jobId, parsed.action, body.channel.id, threadTs, body.user.id);
   });
 
-  const practice = practiceSlack({ app, client, core, pacer, log }); // /practice, /check
+  const practice = practiceSlack({ app, client, core, pacer, log, imageRetryMs: opts.imageRetryMs }); // /practice, /check
   app.error(async (err) => log(`bolt error: ${err?.stack ?? err}`));
 
   const ownPort = opts.port ?? config.port;

@@ -25,8 +25,7 @@ Options:
 function serialisable(messages: PlatformMessage[]): unknown[] {
   return messages.map((m) => {
     if (m.platform === 'discord') return { ...m, files: m.files.map((f) => ({ name: f.name, description: f.description, bytes: f.data.length })) };
-    if (m.type === 'upload') return { ...m, files: m.files.map((f) => ({ filename: f.filename, title: f.title, altText: f.altText, bytes: f.data.length })) };
-    return m;
+    return { ...m, files: m.files.map((f) => ({ filename: f.filename, title: f.title, altText: f.altText, bytes: f.data.length })) };
   });
 }
 
@@ -65,7 +64,7 @@ export const command: CliCommand = {
       fs.mkdirSync(out, { recursive: true });
       let pngs = 0;
       for (const m of messages) {
-        const files = m.platform === 'discord' ? m.files.map((f) => ({ name: f.name, data: f.data })) : m.type === 'upload' ? m.files.map((f) => ({ name: f.filename, data: f.data })) : [];
+        const files = m.platform === 'discord' ? m.files.map((f) => ({ name: f.name, data: f.data })) : m.files.map((f) => ({ name: f.filename, data: f.data }));
         for (const f of files) {
           fs.writeFileSync(path.join(out, f.name), f.data);
           pngs++;
