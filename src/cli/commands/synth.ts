@@ -2,23 +2,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, numberFlag, parseFlags, type CliCommand } from '../command';
 import { PUBLIC_USAGE, runSynthPublic } from './synth-public';
-import { DISTRACTOR_RATE, GENERATOR_VERSION, generateProblems, SPLITS, type Split } from '../../lab/synth/generator';
+import { createExecutorPool } from '../../engine/exec';
+import { DISTRACTOR_RATE, GENERATOR_VERSION, generateProblems, LATEST_GENERATOR_VERSION, SPLITS, type Split } from '../../lab/synth/generator';
+import { problemStats, verifyProblems } from '../../lab/synth/generator/verify';
 
-/** Parses --generator-version (1..GENERATOR_VERSION; default the newest), for synth and evolve. */
+/** Parses --generator-version (1..LATEST_GENERATOR_VERSION; default GENERATOR_VERSION, 2), for synth and evolve. */
 export function generatorVersionFlag(value: string | undefined): number {
   const version = intFlag('generator-version', value, GENERATOR_VERSION, 1);
-  if (version > GENERATOR_VERSION) throw new CliError(`--generator-version must be 1..${GENERATOR_VERSION}`, 2);
+  if (version > LATEST_GENERATOR_VERSION) throw new CliError(`--generator-version must be 1..${LATEST_GENERATOR_VERSION}`, 2);
   return version;
 }
 
-const USAGE = `Usage: ./stepwise synth generate --split train|test-id|test-ood|synthesis --count N [--seed S] [--generator-version V] [--out FILE.jsonl]
+const USAGE = `Usage: ./stepwise synth generate --split SPLIT --count N [--seed S] [--generator-version V] [--out FILE.jsonl] [--stats] [--verify]
 
 Writes SynthMath problems as JSONL (one object per line: id, split, family, template, question,
 answer, solution (not for synthesis), steps, frames, novelty). Without --out, writes to stdout.
 The same split, count, seed and generator version always give the same problems.
 
 Options:
-  --split      train | test-id | test-ood | synthesis (default train)
+  --split      train | test-id | test-ood | synthesis (default train), or the version 3
+               evaluation splits test-id-v3 | test-ood-v3 (held-out structures, phrasings and
+               number ranges that never appear in version 3 train)
   --count      number of problems (default 100)
   --seed       seed (default 1)
   --out        output file (directories are created)
@@ -27,6 +31,14 @@ Options:
                1 reproduces the round-0 training data; ${GENERATOR_VERSION} (default) adds new
                compositions of each family's pieces and more sentence frames. Only train and
                synthesis change: test-id and test-ood are always version 1.
+               3 (opt-in) adds the chat curriculum: percent of/off/change, linear equations and
+               2x2 systems, gcd/lcm/primes/divisibility, unit conversion, averages, probability and
+               counting, areas and volumes, evaluating expressions, many as bare questions
+               ("Solve 3x - 4 = 11"). Version 2 output is unchanged.
+  --stats      print problem counts per family, template and novelty (to stdout; the JSONL
+               then goes only to --out)
+  --verify     run every gold solution in the sandbox; exit 1 listing any that does not print
+               its answer
 
 ${PUBLIC_USAGE}`;
 
@@ -43,6 +55,8 @@ export const synthCommand: CliCommand = {
       out: { type: 'string' },
       distractor: { type: 'string' },
       'generator-version': { type: 'string' },
+      stats: { type: 'boolean' },
+      verify: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     });
     if (values.help) {
@@ -58,15 +72,32 @@ export const synthCommand: CliCommand = {
     const distractorRate = numberFlag('distractor', values.distractor, DISTRACTOR_RATE, 0, 1);
     const version = generatorVersionFlag(values['generator-version']);
     const t0 = Date.now();
+    if (split.endsWith('-v3') && values['generator-version'] !== undefined && version !== 3)
+      throw new CliError(`--split ${split} is generator version 3; drop --generator-version or pass 3`, 2);
     const problems = generateProblems({ split, count, seed, distractorRate, version });
+    if (values.verify) {
+      const pool = createExecutorPool();
+      try {
+        const failures = await verifyProblems(problems, pool);
+        const checked = problems.filter((p) => p.solution).length;
+        if (failures.length) {
+          for (const f of failures.slice(0, 20)) process.stderr.write(`synth: ${f.id} (${f.template}) printed "${f.got}", answer ${f.answer}\n`);
+          throw new CliError(`synth: ${failures.length} of ${checked} gold solutions do not reproduce their answer`, 1);
+        }
+        process.stderr.write(`synth: all ${checked} gold solutions reproduce their answer in the sandbox\n`);
+      } finally {
+        await pool.close();
+      }
+    }
     const text = problems.map((p) => JSON.stringify(p)).join('\n') + (problems.length ? '\n' : '');
     if (values.out) {
       fs.mkdirSync(path.dirname(path.resolve(values.out)), { recursive: true });
       fs.writeFileSync(values.out, text);
       process.stderr.write(`synth: wrote ${problems.length} ${split} problems to ${values.out} in ${Date.now() - t0} ms\n`);
-    } else {
+    } else if (!values.stats) {
       process.stdout.write(text);
     }
+    if (values.stats) process.stdout.write(problemStats(problems));
     return 0;
   },
 };

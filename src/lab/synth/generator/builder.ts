@@ -33,6 +33,8 @@ export interface BuiltProblem {
   /** Indices of phrase calls that could have used a held-out frame. */
   eligible: number[];
   usedHeldOut: boolean;
+  /** Some number was drawn from its held-out range (version 3 OOD). */
+  wide: boolean;
 }
 
 /** Probability that a problem gets a distractor sentence, unless a caller says otherwise. */
@@ -51,6 +53,7 @@ export class Builder {
   readonly frames: string[] = [];
   readonly eligible: number[] = [];
   usedHeldOut = false;
+  usedWide = false;
 
   constructor(
     seed: number,
@@ -58,6 +61,8 @@ export class Builder {
     private readonly distractorRate = DISTRACTOR_RATE,
     /** Generator version: 2 adds each slot's `more` training frames. */
     private readonly version = 1,
+    /** Draw `num` numbers from their held-out (out-of-distribution) range. */
+    private readonly wide = false,
   ) {
     this.rng = new Rng(seed);
     this.wrng = new Rng(seed ^ 0x5bd1e995);
@@ -72,6 +77,16 @@ export class Builder {
         return p;
       }
     }
+  }
+
+  /**
+   * A number in the training range [lo, hi], or (for the version 3 OOD split) in the held-out
+   * range (hi, 3 * hi]: training never sees such a number for this quantity.
+   */
+  num(lo: number, hi: number): number {
+    if (!this.wide) return this.rng.int(lo, hi);
+    this.usedWide = true;
+    return this.rng.int(hi + 1, 3 * hi);
   }
 
   /** Pronoun variables for templates: name, pron, Pron, pos, obj (suffix e.g. '2'). */
@@ -156,6 +171,7 @@ export class Builder {
       frames: this.frames,
       eligible: this.eligible,
       usedHeldOut: this.usedHeldOut,
+      wide: this.usedWide,
     };
   }
 }

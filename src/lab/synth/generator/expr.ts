@@ -84,3 +84,12 @@ export function pyStr(e: { v: Q; frac: boolean }): string {
 
 export const isInt = (e: Ex): boolean => e.v.d === 1;
 export const value = (e: Ex): number => e.v.n / e.v.d;
+
+/** Python code whose value the caller computed (sympy / math calls, negative numbers). */
+export const raw = (code: string, v: Q, isFrac = true, prec = ATOM): Ex => ({ code, v, frac: isFrac, prec });
+
+/** Exact arithmetic on values, for callers that build code text themselves. */
+export const qadd = add;
+export const qsub = sub;
+export const qmul = mul;
+export const qdiv = div;

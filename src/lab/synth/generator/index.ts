@@ -12,13 +12,19 @@
  * training structures that are new compositions of each family's pieces and more training
  * sentence frames. Versions change `train` and `synthesis` only: `test-id` and `test-ood` are
  * always version 1, so every round is evaluated on the same problems.
+ *
+ * Version 3 (opt-in) is the wider curriculum of questions people ask in chat: new families
+ * (percent, equations, number theory, probability and counting, expressions) and new kinds in
+ * averages, units and geometry, many in bare imperative form ("Solve 3x - 4 = 11"). Its own
+ * evaluation splits are `test-id-v3` (training structures and frames, another seed stream) and
+ * `test-ood-v3` (held-out structures, held-out frames or held-out number ranges, never in train).
  */
 import { Builder, DISTRACTOR_RATE, type BuiltProblem } from './builder';
-import { FAMILIES, type Family, type Variant } from './families';
+import { CURRICULUM_V3, FAMILIES, FAMILIES_V3, type Family, type Variant } from './families';
 import { hashSeed, Rng } from './rng';
 
-export type Split = 'train' | 'test-id' | 'test-ood' | 'synthesis';
-export const SPLITS: Split[] = ['train', 'test-id', 'test-ood', 'synthesis'];
+export type Split = 'train' | 'test-id' | 'test-ood' | 'synthesis' | 'test-id-v3' | 'test-ood-v3';
+export const SPLITS: Split[] = ['train', 'test-id', 'test-ood', 'synthesis', 'test-id-v3', 'test-ood-v3'];
 
 export interface SynthProblem {
   id: string;
@@ -35,7 +41,7 @@ export interface SynthProblem {
   steps: number;
   /** Sentence frame ids used (`slot#t<i>` training frames, `slot#o<i>` held-out frames). */
   frames: string[];
-  /** For test-ood: what is new (`structure`, `phrasing`). */
+  /** For test-ood and test-ood-v3: what is new (`structure`, `phrasing`, `numbers`). */
   novelty?: string[];
 }
 
@@ -49,32 +55,44 @@ export interface GenerateOptions {
   version?: number;
 }
 
-/** The newest generator version. */
+/** The default generator version (the one the shipped models were trained on). */
 export const GENERATOR_VERSION = 2;
+/** The newest generator version (opt-in: the wider chat curriculum). */
+export const LATEST_GENERATOR_VERSION = 3;
 
-/** The version a split is generated with: evaluation splits are frozen at version 1. */
-export const splitVersion = (split: Split, version = GENERATOR_VERSION): number => (split === 'train' || split === 'synthesis' ? version : 1);
+/**
+ * The version a split is generated with: `test-id` and `test-ood` are frozen at version 1, the
+ * version 3 evaluation splits at 3.
+ */
+export const splitVersion = (split: Split, version = GENERATOR_VERSION): number =>
+  split === 'train' || split === 'synthesis' ? version : split.endsWith('-v3') ? 3 : 1;
 
-export { DISTRACTOR_RATE, FAMILIES };
+/** The families a version draws from, round-robin by problem index. */
+export const familiesFor = (version: number): Family[] => (version >= 3 ? FAMILIES_V3 : FAMILIES);
+
+export { DISTRACTOR_RATE, FAMILIES, FAMILIES_V3, CURRICULUM_V3 };
 export type { Family, Variant };
 
-function build(v: Variant, seed: number, heldOut: Set<number>, distractorRate: number, version = 1): BuiltProblem {
-  const b = new Builder(seed, heldOut, distractorRate, version);
+function build(v: Variant, seed: number, heldOut: Set<number>, distractorRate: number, version = 1, wide = false): BuiltProblem {
+  const b = new Builder(seed, heldOut, distractorRate, version, wide);
   const result = v.build(b);
   return b.finish(result);
 }
 
 export function generateOne(split: Split, seed: number, index: number, distractorRate = DISTRACTOR_RATE, version = GENERATOR_VERSION): SynthProblem {
   const ver = splitVersion(split, version);
-  const family = FAMILIES[index % FAMILIES.length]!;
+  const families = familiesFor(ver);
+  const family = families[index % families.length]!;
   const pseed = hashSeed(split, seed, index);
   const rng = new Rng(pseed);
   const trainVariants = family.variants.filter((v) => !v.ood && (v.since ?? 1) <= ver);
-  const oodVariants = family.variants.filter((v) => v.ood);
+  const oodVariants = family.variants.filter((v) => v.ood && (v.since ?? 1) <= ver);
   let variant: Variant;
   let built: BuiltProblem;
   const novelty: string[] = [];
-  if (split !== 'test-ood') {
+  if (split === 'test-ood-v3') {
+    ({ variant, built } = buildOodV3(family, trainVariants, oodVariants, rng, pseed, distractorRate, novelty));
+  } else if (split !== 'test-ood') {
     variant = rng.pick(trainVariants);
     // Version 1 seeded the builder like the variant pick, so a structure's first draw (usually its
     // first person) depended on which structure was picked: few names per structure. Version 2
@@ -109,6 +127,44 @@ export function generateOne(split: Split, seed: number, index: number, distracto
   if (split !== 'synthesis') problem.solution = built.solution;
   if (novelty.length) problem.novelty = novelty;
   return problem;
+}
+
+/**
+ * One version 3 out-of-distribution problem: a held-out structure, held-out frames, or numbers
+ * from a held-out range (for kinds that draw their numbers with `Builder.num`), at least one.
+ */
+function buildOodV3(
+  family: Family,
+  trainVariants: Variant[],
+  oodVariants: Variant[],
+  rng: Rng,
+  pseed: number,
+  distractorRate: number,
+  novelty: string[],
+): { variant: Variant; built: BuiltProblem } {
+  // a structure drawn may have nothing to hold out (no held-out frames, numbers not drawn with
+  // Builder.num): draw again, deterministically
+  for (let attempt = 0; attempt < 50; attempt++) {
+    novelty.length = 0;
+    const structural = oodVariants.length > 0 && rng.chance(0.3);
+    const variant = structural ? rng.pick(oodVariants) : rng.pick(trainVariants);
+    if (structural) novelty.push('structure');
+    const bseed = hashSeed('build', pseed, attempt);
+    let wide = !!variant.wideNumbers && rng.chance(0.4);
+    const probe = build(variant, bseed, new Set(), distractorRate, 3, wide);
+    const held = new Set<number>();
+    if (((!structural && !wide) || rng.chance(0.3)) && probe.eligible.length) {
+      const order = rng.shuffle(probe.eligible);
+      held.add(order[0]!);
+      if (order.length > 1 && rng.chance(0.3)) held.add(order[1]!);
+    }
+    if (!structural && !held.size && variant.wideNumbers) wide = true;
+    const built = build(variant, bseed, held, distractorRate, 3, wide);
+    if (built.usedHeldOut) novelty.push('phrasing');
+    if (built.wide) novelty.push('numbers');
+    if (novelty.length) return { variant, built };
+  }
+  throw new Error(`OOD problem without novelty in ${family.name}`);
 }
 
 /** Deterministic: the same split, count and seed always give the same problems. */

@@ -1,5 +1,5 @@
 import { Builder } from '../builder';
-import { frac, op } from '../expr';
+import { frac, op, q, raw } from '../expr';
 import { GAMES } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
@@ -47,6 +47,44 @@ const ASK_TOTAL3 = slot('avg.ask.total3', [
   'What is the total number of points in the first three {games}?',
   'How many points does {pron} score in the first three {games} {in total|altogether}?',
 ]);
+
+/** Version 3: averages of plain lists, as people ask them in chat. */
+const MEAN_LIST = slot('avg.v3.mean', [
+  'Find the average of {list}.',
+  'What is the mean of {list}?',
+  'Calculate the average of {list}.',
+  'What is the average of {list}?',
+  'Find the mean of the numbers {list}.',
+  'What is the arithmetic mean of {list}?',
+  'Average these numbers: {list}.',
+], ['Give the mean of {list}.', 'The numbers are {list}. What is their average?']);
+const MEDIAN_LIST = slot('avg.v3.median', [
+  'Find the median of {list}.',
+  'What is the median of {list}?',
+  'Calculate the median of {list}.',
+  'What is the median of the numbers {list}?',
+  'Find the middle value (median) of {list}.',
+  'What is the median value of {list}?',
+], ['Give the median of {list}.']);
+const MISSING = slot('avg.v3.missing', [
+  'The average of {k} numbers is {m}. {Known} are {list}. What is the last number?',
+  'The mean of {k} numbers is {m}. If {known} are {list}, what is the missing number?',
+  '{k} numbers have an average of {m}. {Known} are {list}. Find the other number.',
+  'The average of {k} numbers is {m}, and {known} are {list}. What is the remaining number?',
+  'If the mean of {k} numbers is {m} and {known} are {list}, find the last one.',
+  'The average of {k} test scores is {m}. {Known} are {list}. What is the last score?',
+], ['{Known} of {k} numbers are {list}, and their mean is {m}. What is the last number?']);
+const NEW_MEAN = slot('avg.v3.newmean', [
+  'The average of {k} numbers is {m}. The number {x} is added. What is the new average?',
+  '{k} numbers have a mean of {m}. If {x} is added to them, what is the new mean?',
+  'The mean of {k} numbers is {m}. What is the mean after adding {x}?',
+  'After adding {x} to {k} numbers whose average is {m}, what is the average?',
+  'The average of {k} scores is {m}. A new score of {x} is added. Find the new average.',
+  'If {k} numbers average {m} and one more number {x} joins them, what is the new average?',
+]);
+
+const listText = (xs: number[]) => `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+const wordOf = (n: number) => ['', 'one', 'two', 'three', 'four', 'five', 'six'][n] ?? String(n);
 
 function g(b: Builder) {
   const game = b.rng.pick(GAMES);
@@ -198,6 +236,65 @@ export const averages: Family = {
         const k = b.step(`Add the known points ${x}, ${y} and ${z}.`, 'known', op(op(x, '+', y), '+', z));
         const t = b.step(`The average of four ${w.games} is ${m}, so the total is ${m} times 4.`, 'total', op(m, '*', 4));
         return b.step('Subtract the known points from the total.', 'fourth', op(t, '-', k));
+      },
+    },
+    // version 3: plain lists (the chat curriculum)
+    {
+      id: 'mean-of-list',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const xs = Array.from({ length: b.rng.int(3, 6) }, () => b.num(1, 50));
+        b.ask(MEAN_LIST, { list: listText(xs) });
+        const l = b.step(`Put the ${xs.length} numbers in a list.`, 'numbers', raw(`[${xs.join(', ')}]`, q(0)));
+        const t = b.step('Add them up.', 'total', raw(`sum(${l.code})`, q(xs.reduce((a, c) => a + c, 0)), false));
+        return b.step(`Divide the total by how many numbers there are (${xs.length}).`, 'average', frac(t, raw(`len(${l.code})`, q(xs.length), false)));
+      },
+    },
+    {
+      id: 'median-of-list',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const xs = Array.from({ length: b.rng.int(3, 7) }, () => b.num(1, 60));
+        b.ask(MEDIAN_LIST, { list: listText(xs) });
+        const s = [...xs].sort((a, c) => a - c);
+        const n = s.length;
+        const med = n % 2 ? q(s[(n - 1) / 2]!) : q(s[n / 2 - 1]! + s[n / 2]!, 2);
+        const l = b.step('Sort the numbers.', 'ordered', raw(`sorted([${xs.join(', ')}])`, q(0)));
+        if (n % 2) return b.step(`There are ${n} numbers: the median is the middle one.`, 'median', raw(`${l.code}[${(n - 1) / 2}]`, med, false));
+        return b.step(`There are ${n} numbers: the median is the mean of the two middle ones.`, 'median',
+          raw(`Fraction(${l.code}[${n / 2 - 1}] + ${l.code}[${n / 2}], 2)`, med));
+      },
+    },
+    {
+      id: 'missing-number',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const k = b.rng.int(3, 6);
+        const m = b.num(5, 60);
+        let known: number[];
+        do known = Array.from({ length: k - 1 }, () => b.rng.int(1, 2 * m));
+        while (k * m - known.reduce((a, c) => a + c, 0) < 0);
+        b.ask(MISSING, { k, m, list: listText(known), known: `the first ${wordOf(k - 1)}`, Known: `The first ${wordOf(k - 1)}` });
+        const t = b.step(`The average of ${k} numbers is ${m}, so the total is ${m} times ${k}.`, 'total', op(m, '*', k));
+        const s = b.step('Add the known numbers.', 'known', raw(`sum([${known.join(', ')}])`, q(known.reduce((a, c) => a + c, 0)), false));
+        return b.step('The last number is the total minus the known numbers.', 'last', op(t, '-', s));
+      },
+    },
+    {
+      id: 'mean-after-adding',
+      since: 3,
+      ood: true,
+      build(b) {
+        const k = b.rng.int(3, 9);
+        const m = b.rng.int(5, 60);
+        const x = b.rng.int(1, 100);
+        b.ask(NEW_MEAN, { k, m, x });
+        const t = b.step(`The ${k} numbers add up to ${m} times ${k}.`, 'total', op(m, '*', k));
+        const t2 = b.step(`Add the new number ${x}.`, 'new_total', op(t, '+', x));
+        return b.step(`Now there are ${k + 1} numbers: divide by ${k + 1}.`, 'average', frac(t2, k + 1));
       },
     },
   ],

@@ -1,5 +1,5 @@
 import { Builder } from '../builder';
-import { type Ex, op } from '../expr';
+import { type Ex, frac, num, op } from '../expr';
 import { PLACES } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
@@ -98,6 +98,73 @@ function fenceWithPond(b: Builder, pond: boolean): Ex {
     : b.step(`The perimeter of the ${place} is 2 times (${l} + ${w}).`, 'perimeter', op(2, '*', op(l, '+', w)));
   return b.step(`Each meter of fence costs ${c} dollars.`, 'cost', op(per, '*', c));
 }
+
+/** Version 3: areas and volumes, as people ask them in chat ({u}: a unit of length). */
+const RECT_AREA = slot('geo.v3.rect', [
+  'What is the area of a rectangle with length {l} {u} and width {w} {u}?',
+  'Find the area of a {l} {u} by {w} {u} rectangle.',
+  'A rectangle is {l} {u} long and {w} {u} wide. What is its area?',
+  'Calculate the area of a rectangle {l} {u} by {w} {u}.',
+  'What is the area of a {l} by {w} rectangle?',
+  'How many square {u} is a rectangle {l} {u} long and {w} {u} wide?',
+], ['A {w} {u} wide, {l} {u} long rectangle has what area?', 'Give the area of a rectangle of {l} {u} by {w} {u}.']);
+const TRIANGLE = slot('geo.v3.triangle', [
+  'What is the area of a triangle with base {l} {u} and height {w} {u}?',
+  'Find the area of a triangle with a base of {l} {u} and a height of {w} {u}.',
+  'A triangle has base {l} and height {w}. What is its area?',
+  'Calculate the area of a triangle whose base is {l} {u} and height is {w} {u}.',
+  'What is the area of a triangle, base {l} {u}, height {w} {u}?',
+  'How many square {u} is a triangle with base {l} {u} and height {w} {u}?',
+], ['Give the area of a triangle of base {l} {u} and height {w} {u}.']);
+const SQUARE = slot('geo.v3.square', [
+  'What is the area of a square with sides of {s} {u}?',
+  'Find the area of a square with side {s} {u}.',
+  'A square has sides of {s} {u}. What is its area?',
+  'Calculate the area of a square whose side is {s} {u}.',
+  'What is the area of a {s} by {s} square?',
+  'How many square {u} is a square with {s} {u} sides?',
+], ['Give the area of a square of side {s} {u}.']);
+const PERIM = slot('geo.v3.perimeter', [
+  'What is the perimeter of a rectangle {l} {u} long and {w} {u} wide?',
+  'Find the perimeter of a {l} {u} by {w} {u} rectangle.',
+  'A rectangle is {l} {u} by {w} {u}. What is its perimeter?',
+  'Calculate the perimeter of a rectangle with length {l} and width {w}.',
+  'How long is the perimeter of a rectangle of {l} {u} by {w} {u}?',
+  'What is the distance around a rectangle {l} {u} long and {w} {u} wide?',
+], ['Give the perimeter of a rectangle of {l} {u} by {w} {u}.']);
+const BOX = slot('geo.v3.box', [
+  'What is the volume of a box {l} {u} long, {w} {u} wide and {h} {u} high?',
+  'Find the volume of a {l} by {w} by {h} box.',
+  'A box is {l} {u} long, {w} {u} wide and {h} {u} tall. What is its volume?',
+  'Calculate the volume of a rectangular prism with sides {l}, {w} and {h} {u}.',
+  'How many cubic {u} is a box of {l} {u} by {w} {u} by {h} {u}?',
+  'What is the volume of a cuboid with length {l} {u}, width {w} {u} and height {h} {u}?',
+], ['Give the volume of a box of {l} {u} by {w} {u} by {h} {u}.']);
+const CUBE = slot('geo.v3.cube', [
+  'What is the volume of a cube with edges of {s} {u}?',
+  'Find the volume of a cube with side {s} {u}.',
+  'A cube has sides of {s} {u}. What is its volume?',
+  'Calculate the volume of a cube whose edge is {s} {u}.',
+  'How many cubic {u} is a cube with {s} {u} edges?',
+  'What is the volume of a {s} by {s} by {s} cube?',
+], ['Give the volume of a cube of side {s} {u}.']);
+const CIRCLE = slot('geo.v3.circle', [
+  'What is the area of a circle with radius {r} {u}? Use 22/7 for pi.',
+  'Find the area of a circle of radius {r} {u}, taking pi as 22/7.',
+  'Using pi = 22/7, what is the area of a circle with a radius of {r} {u}?',
+  'A circle has radius {r} {u}. Taking pi as 22/7, what is its area?',
+  'Calculate the area of a circle with radius {r}, using 22/7 for pi.',
+  'With pi = 22/7, find the area of a circle whose radius is {r} {u}.',
+], ['Take pi as 22/7. Give the area of a circle of radius {r} {u}.']);
+const CYLINDER = slot('geo.v3.cylinder', [
+  'What is the volume of a cylinder with radius {r} {u} and height {h} {u}? Use 22/7 for pi.',
+  'Find the volume of a cylinder of radius {r} {u} and height {h} {u}, taking pi as 22/7.',
+  'Using pi = 22/7, what is the volume of a cylinder with radius {r} {u} and height {h} {u}?',
+  'A cylinder has radius {r} {u} and height {h} {u}. Taking pi as 22/7, what is its volume?',
+  'Calculate the volume of a cylinder with radius {r} and height {h}, using 22/7 for pi.',
+  'With pi = 22/7, find the volume of a cylinder whose radius is {r} {u} and height is {h} {u}.',
+]);
+const LENGTHS = ['cm', 'm', 'inches', 'feet', 'meters', 'centimeters'];
 
 export const geometry: Family = {
   name: 'geometry',
@@ -217,5 +284,96 @@ export const geometry: Family = {
     },
     { id: 'pond-fence-cost', since: 2, build: (b) => fenceWithPond(b, true) },
     { id: 'fence-cost-with-pond', since: 2, build: (b) => fenceWithPond(b, false) },
+    // version 3: plain areas and volumes (the chat curriculum)
+    {
+      id: 'rectangle-area',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const [l, w, u] = [b.num(2, 30), b.num(1, 20), b.rng.pick(LENGTHS)];
+        b.ask(RECT_AREA, { l, w, u });
+        const len = b.step(`The length is ${l}.`, 'length', num(l));
+        return b.step(`Area of a rectangle = length times width ${w}.`, 'area', op(len, '*', w));
+      },
+    },
+    {
+      id: 'triangle-area',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const [l, w, u] = [b.num(2, 30), b.num(1, 20), b.rng.pick(LENGTHS)];
+        b.ask(TRIANGLE, { l, w, u });
+        const bh = b.step(`Base times height is ${l} times ${w}.`, 'product', op(l, '*', w));
+        return b.step('Area of a triangle = half of base times height.', 'area', op(frac(1, 2), '*', bh));
+      },
+    },
+    {
+      id: 'square-area',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const [s, u] = [b.num(2, 25), b.rng.pick(LENGTHS)];
+        b.ask(SQUARE, { s, u });
+        const side = b.step(`The side is ${s}.`, 'side', num(s));
+        return b.step('Area of a square = side times side.', 'area', op(side, '*', side));
+      },
+    },
+    {
+      id: 'rectangle-perimeter',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const [l, w, u] = [b.num(2, 30), b.num(1, 20), b.rng.pick(LENGTHS)];
+        b.ask(PERIM, { l, w, u });
+        const half = b.step(`Length plus width is ${l} + ${w}.`, 'half', op(l, '+', w));
+        return b.step('The perimeter goes around twice that.', 'perimeter', op(2, '*', half));
+      },
+    },
+    {
+      id: 'box-volume',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const [l, w, h, u] = [b.num(2, 20), b.num(1, 15), b.num(1, 12), b.rng.pick(LENGTHS)];
+        b.ask(BOX, { l, w, h, u });
+        const base = b.step(`The base area is ${l} times ${w}.`, 'base', op(l, '*', w));
+        return b.step(`Volume = base area times height ${h}.`, 'volume', op(base, '*', h));
+      },
+    },
+    {
+      id: 'cube-volume',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const [s, u] = [b.num(2, 15), b.rng.pick(LENGTHS)];
+        b.ask(CUBE, { s, u });
+        const face = b.step(`One face has area ${s} times ${s}.`, 'face', op(s, '*', s));
+        return b.step(`Volume = face area times the edge ${s}.`, 'volume', op(face, '*', s));
+      },
+    },
+    {
+      id: 'circle-area',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const [r, u] = [7 * b.num(1, 6), b.rng.pick(LENGTHS)];
+        b.ask(CIRCLE, { r, u });
+        const pi = b.step('Take pi as 22/7.', 'pi', frac(22, 7));
+        const sq = b.step(`The radius squared is ${r} times ${r}.`, 'r2', op(r, '*', r));
+        return b.step('Area of a circle = pi times radius squared.', 'area', op(pi, '*', sq));
+      },
+    },
+    {
+      id: 'cylinder-volume',
+      since: 3,
+      ood: true,
+      build(b) {
+        const [r, h, u] = [7 * b.rng.int(1, 4), b.rng.int(1, 20), b.rng.pick(LENGTHS)];
+        b.ask(CYLINDER, { r, h, u });
+        const pi = b.step('Take pi as 22/7.', 'pi', frac(22, 7));
+        const base = b.step('The base is a circle: pi times radius squared.', 'base', op(pi, '*', op(r, '*', r)));
+        return b.step(`Volume = base area times height ${h}.`, 'volume', op(base, '*', h));
+      },
+    },
   ],
 };

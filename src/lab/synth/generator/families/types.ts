@@ -11,6 +11,8 @@ export interface Variant {
    * compositions of each family's known pieces, so the policy learns pieces, not whole templates.
    */
   since?: number;
+  /** Version 3: draws its numbers with `Builder.num`, so the OOD split can use held-out ranges. */
+  wideNumbers?: boolean;
   build(b: Builder): Ex;
 }
 

@@ -1,5 +1,5 @@
 import { Builder } from '../builder';
-import { op } from '../expr';
+import { frac, num, op } from '../expr';
 import { ACTIVITIES } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
@@ -74,6 +74,48 @@ const ASK_REST = slot('unit.ask.rest', [
   'How many centimeters of rope are left after {pron} cuts the full pieces?',
   'How many centimeters are left after the full pieces are cut?',
 ]);
+
+/** Version 3: plain conversions, as people ask them in chat. */
+const CONVERT = slot('unit.v3.convert', [
+  'Convert {a} {from} to {to}.',
+  'How many {to} are in {a} {from}?',
+  'How many {to} is {a} {from}?',
+  'What is {a} {from} in {to}?',
+  'Express {a} {from} in {to}.',
+  'Change {a} {from} into {to}.',
+  'How many {to} are there in {a} {from}?',
+], ['Write {a} {from} as {to}.', 'If you have {a} {from}, how many {to} is that?']);
+const MIXED = slot('unit.v3.mixed', [
+  'How many {small} are in {a} {big} and {c} {small}?',
+  'Convert {a} {big} and {c} {small} to {small}.',
+  'What is {a} {big} {c} {small} in {small}?',
+  'Express {a} {big} and {c} {small} in {small}.',
+  'How many {small} is {a} {big} and {c} {small}?',
+  'Change {a} {big} and {c} {small} into {small}.',
+], ['Written in {small}, what is {a} {big} and {c} {small}?']);
+const TWO_STEP = slot('unit.v3.twostep', [
+  'How many {to} are in {a} {from}?',
+  'Convert {a} {from} to {to}.',
+  'What is {a} {from} in {to}?',
+  'How many {to} is {a} {from}?',
+  'Express {a} {from} in {to}.',
+  'Change {a} {from} into {to}.',
+]);
+
+const one = (unit: string) => ({ feet: 'foot', inches: 'inch', hours: 'hour', days: 'day' } as Record<string, string>)[unit] ?? unit.replace(/s$/, '');
+
+/** [bigger unit, smaller unit, how many smaller in one bigger] */
+const CONVERSIONS: Array<[string, string, number]> = [
+  ['kilometers', 'meters', 1000], ['meters', 'centimeters', 100], ['centimeters', 'millimeters', 10],
+  ['kilograms', 'grams', 1000], ['liters', 'milliliters', 1000], ['hours', 'minutes', 60],
+  ['minutes', 'seconds', 60], ['days', 'hours', 24], ['weeks', 'days', 7], ['feet', 'inches', 12],
+  ['yards', 'feet', 3], ['pounds', 'ounces', 16], ['dollars', 'cents', 100], ['years', 'months', 12],
+];
+/** [unit, middle, smallest, ratio big->middle, ratio middle->smallest] (held-out two-step chains) */
+const CHAINS: Array<[string, string, string, number, number]> = [
+  ['hours', 'minutes', 'seconds', 60, 60], ['days', 'hours', 'minutes', 24, 60], ['kilometers', 'meters', 'centimeters', 1000, 100],
+  ['yards', 'feet', 'inches', 3, 12], ['weeks', 'days', 'hours', 7, 24],
+];
 
 export const units: Family = {
   name: 'units',
@@ -244,6 +286,56 @@ export const units: Family = {
         const gr = b.step(`There are ${n} bags of ${kg} kilograms, and one kilogram is 1000 grams.`, 'grams', op(op(n, '*', kg), '*', 1000));
         const left = b.step(`${p.name} uses ${g1} grams.`, 'left', op(gr, '-', g1));
         return b.step(`Then ${p.name} uses ${g2} grams.`, 'left', op(left, '-', g2));
+      },
+    },
+    // version 3: plain conversions (the chat curriculum)
+    {
+      id: 'convert-down',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const [big, small, r] = b.rng.pick(CONVERSIONS);
+        const a = b.num(2, 40);
+        b.ask(CONVERT, { a, from: big, to: small });
+        const per = b.step(`One ${one(big)} is ${r} ${small}.`, 'per', num(r));
+        return b.step(`Multiply ${a} by ${r}.`, small, op(a, '*', per));
+      },
+    },
+    {
+      id: 'convert-up',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const [big, small, r] = b.rng.pick(CONVERSIONS);
+        const a = b.rng.chance(0.7) ? r * b.num(1, 20) : b.num(1, 5 * r);
+        b.ask(CONVERT, { a, from: small, to: big });
+        const per = b.step(`One ${one(big)} is ${r} ${small}.`, 'per', num(r));
+        return b.step(`Divide ${a} by ${r}.`, big, frac(a, per));
+      },
+    },
+    {
+      id: 'convert-mixed',
+      since: 3,
+      wideNumbers: true,
+      build(b) {
+        const [big, small, r] = b.rng.pick(CONVERSIONS);
+        const a = b.num(1, 12);
+        const c = b.rng.int(1, r - 1);
+        b.ask(MIXED, { a, c, big, small });
+        const first = b.step(`${a} ${big} is ${a} times ${r} ${small}.`, 'whole', op(a, '*', r));
+        return b.step(`Add the other ${c} ${small}.`, 'total', op(first, '+', c));
+      },
+    },
+    {
+      id: 'convert-two-steps',
+      since: 3,
+      ood: true,
+      build(b) {
+        const [big, mid, small, r1, r2] = b.rng.pick(CHAINS);
+        const a = b.rng.int(2, 12);
+        b.ask(TWO_STEP, { a, from: big, to: small });
+        const m = b.step(`${a} ${big} is ${a} times ${r1} ${mid}.`, mid, op(a, '*', r1));
+        return b.step(`Each of those is ${r2} ${small}.`, small, op(m, '*', r2));
       },
     },
   ],
