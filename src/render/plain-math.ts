@@ -430,6 +430,11 @@ export function blockAsPlain(block: TextBlock, escape?: (s: string) => string): 
 
 /** Alt text for a block's image: readable, never raw LaTeX, one line, at most `max` characters. */
 export function altText(block: TextBlock, max = 1_000): string {
-  const text = joinPieces(blockPieces(block, false) ?? []).replace(/\s+/g, ' ').trim();
+  // one line per formula or paragraph, read as a list ("a = 3 × 12; b = a − 7 = 29")
+  const text = joinPieces(blockPieces(block, false) ?? [])
+    .split(/\n+/)
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('; ');
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

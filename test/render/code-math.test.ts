@@ -132,16 +132,16 @@ describe('what a reader sees for a word problem', () => {
   test('Discord: every step message carries its formula image', () => {
     const msgs = discordMessages(t, fakeImages(t));
     const steps = msgs.filter((m) => /^\*\*Steps? \d/.test(m.content));
-    expect(steps.map((m) => m.files.map((f) => [f.name, f.description]))).toEqual([[['step-01-work.png', WORK]]]);
+    expect(steps.map((m) => m.files.map((f) => [f.name, f.description]))).toEqual([[['step-01-work.png', 'apples = 3 × 12; left = apples − 7 = 29']]]);
     const unmerged = buildThread(wordProblem(), { mergeBookkeeping: false });
     const each = discordMessages(unmerged, fakeImages(unmerged)).filter((m) => /^\*\*Step \d/.test(m.content));
     expect(each.map((m) => m.files.map((f) => f.name))).toEqual([['step-01-work.png'], ['step-02-work.png'], []]);
     // practice mode: the last step's working shows the answer, so it is a spoiler
     const practice = discordMessages(t, fakeImages(t), { spoiler: true }).filter((m) => /^\*\*Steps? \d/.test(m.content));
     expect(practice.map((m) => m.files.map((f) => [f.name, f.description]))).toEqual([[['SPOILER_step-01-work.png', 'Spoiler: the answer, typeset']]]);
-    // without images: the formulas as LaTeX source
+    // without images: the formulas as readable text under the output
     const plain = discordMessages(t, noImages()).map((m) => m.content).join('\n');
-    expect(plain).toContain('```latex\n\\text{left} = \\text{apples} - 7 = 29\n```');
+    expect(plain).toContain('Output: `29`\napples = 3 × 12\nleft = apples − 7 = 29');
   });
 
   test('Slack: the working is an image at the end of the step\'s own message', () => {

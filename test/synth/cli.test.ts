@@ -35,7 +35,7 @@ describe('./stepwise synth generate --generator-version', () => {
   });
 
   test('an unknown version is refused with the valid range', async () => {
-    await expect(synthCommand.run(['generate', '--generator-version', '3'])).rejects.toThrow(/--generator-version must be 1\.\.2/);
+    await expect(synthCommand.run(['generate', '--generator-version', '4'])).rejects.toThrow(/--generator-version must be 1\.\.3/);
     await expect(synthCommand.run(['generate', '--generator-version', '0'])).rejects.toThrow(/>= 1/);
   });
 });
@@ -43,7 +43,7 @@ describe('./stepwise synth generate --generator-version', () => {
 describe('./stepwise evolve --generator-version', () => {
   test('is parsed like synth generate: an unknown version is refused before any work starts', async () => {
     const { command: evolve } = await import('../../src/cli/commands/evolve');
-    await expect(evolve.run(['--generator-version', '3', '--out', '/nonexistent/never-created'])).rejects.toThrow(/--generator-version must be 1\.\.2/);
+    await expect(evolve.run(['--generator-version', '4', '--out', '/nonexistent/never-created'])).rejects.toThrow(/--generator-version must be 1\.\.3/);
   });
 
   test('every bad flag is refused with its own message, without creating the work directory', async () => {
