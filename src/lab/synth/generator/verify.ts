@@ -41,7 +41,7 @@ export function problemStats(problems: readonly SynthProblem[]): string {
     for (const p of problems) for (const k of key(p)) m.set(k, (m.get(k) ?? 0) + 1);
     return [...m.entries()].sort((a, b) => a[0].localeCompare(b[0]));
   };
-  const width = Math.max(8, ...problems.map((p) => p.template.length)) + 2;
+  const width = problems.reduce((w, p) => Math.max(w, p.template.length), 8) + 2; // no spread: 150k problems
   const lines = [`${problems.length} problems`];
   const families = count((p) => [p.family]);
   const templates = count((p) => [p.template]);
