@@ -54,6 +54,10 @@ describe('./stepwise evolve --generator-version', () => {
       [['--ppm-minutes', 'abc'], /--ppm-minutes must be a positive number, got "abc"/],
       [['--temperature', '0'], /--temperature must be a positive number, got "0"/],
       [['--seed', '1.5'], /--seed must be an integer >= 0/],
+      [['--model-size', 'huge'], /--model-size must be small or medium/],
+      [['--vocab', '12'], /--vocab must be an integer >= 300/],
+      [['--public', '/nonexistent/public.jsonl'], /public\.jsonl not found \(make it with \.\/stepwise synth public/],
+      [['--withheld', '/nonexistent/withheld.jsonl'], /withheld\.jsonl not found/],
     ];
     for (const [flags, message] of cases) {
       const run = evolve.run([...flags, '--out', out]);
@@ -61,5 +65,40 @@ describe('./stepwise evolve --generator-version', () => {
       await expect(run).rejects.not.toThrow(/Rerun the same command/);
       expect(fs.existsSync(out)).toBe(false);
     }
+  });
+});
+
+describe('./stepwise evolve on real problems (--public, --withheld, --vocab, --model-size)', () => {
+  test('withheld problems join the synthesis set without their solutions; the tokenizer is built on all gold text', async () => {
+    const { command: evolve } = await import('../../src/cli/commands/evolve');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-evolve-real-'));
+    const pub = path.join(dir, 'public.jsonl');
+    const held = path.join(dir, 'withheld.jsonl');
+    fs.writeFileSync(pub, JSON.stringify({ id: 'p1', question: 'What is 2 + 3?', answer: '5', solution: '<code>\nprint(2 + 3)\n<end_of_code>' }) + '\n');
+    const real = ['Ken has 3 boxes of 4 pens. How many pens?', 'Sam reads 5 pages a day for 6 days. How many pages?'];
+    fs.writeFileSync(held, real.map((q, i) => JSON.stringify({ id: `w${i}`, source: 'gsm8k', question: q, answer: String(12 + 18 * i) })).join('\n') + '\n');
+    // a python that records its arguments and fails: the run stops at the tokenizer stage
+    const fakePy = path.join(dir, 'python');
+    fs.writeFileSync(fakePy, `#!/bin/sh\necho "$@" >> ${dir}/calls.txt\nexit 3\n`, { mode: 0o755 });
+    const old = process.env.STEPWISE_PYTHON;
+    process.env.STEPWISE_PYTHON = fakePy;
+    const out = path.join(dir, 'run');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const run = evolve.run(['--out', out, '--train-count', '20', '--synth-problems', '3', '--rounds', '2', '--public', pub,
+        '--withheld', held, '--vocab', '4096', '--model-size', 'medium']);
+      await expect(run).rejects.toThrow(/build_tokenizer\.py exited with code 3[^]*Rerun the same command/);
+    } finally {
+      stderr.mockRestore();
+      process.env.STEPWISE_PYTHON = old;
+      if (old === undefined) delete process.env.STEPWISE_PYTHON;
+    }
+    const synthesis = fs.readFileSync(path.join(out, 'data', 'synthesis.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(synthesis).toHaveLength(6);
+    expect(synthesis.filter((p) => real.includes(p.question)).map((p) => p.answer)).toEqual(['12', '30']);
+    expect(synthesis.every((p) => p.solution === undefined && p.answer)).toBe(true);
+    const call = fs.readFileSync(path.join(dir, 'calls.txt'), 'utf8');
+    expect(call).toMatch(/build_tokenizer\.py --data \S+train\.jsonl \S+public\.jsonl --vocab 4096/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

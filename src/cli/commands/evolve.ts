@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, parseFlags, positiveFlag, type CliCommand } from '../command';
-import { evolve } from '../../lab/synth/evolve';
+import { evolve, MODEL_SIZES, type ModelSize } from '../../lab/synth/evolve';
 import { generatorVersionFlag } from './synth';
 import { GENERATOR_VERSION } from '../../lab/synth/generator';
 
@@ -31,6 +31,13 @@ Options:
   --init-policy DIR     start from this policy checkpoint (config.json + policy.pt); with
                         --policy-minutes 0,... round 1 keeps it unchanged
   --tokenizer FILE      the checkpoint's tokenizer.json (required with --init-policy)
+  --public FILE,...     verified gold trajectories to train on next to SynthMath (the output of
+                        ./stepwise synth public; read from where it is, never copied)
+  --withheld FILE       problems without gold solutions ({id, question, answer}, e.g. synth public
+                        --withhold-out): half of each round's synthesis problems come from it, solved
+                        only by MCTS (rStar's self-evolution on real problems)
+  --vocab N             vocabulary of the tokenizer built on all training text (default 1024)
+  --model-size S        small (3M parameters, rounds 0-2) or medium (~14M) when training from scratch
   --ship                copy the last round's models into models/stepwise-synth-{policy,ppm}
   --restart             forget finished stages
 `;
@@ -56,6 +63,10 @@ export const command: CliCommand = {
       ship: { type: 'boolean' },
       'init-policy': { type: 'string' },
       tokenizer: { type: 'string' },
+      public: { type: 'string' },
+      withheld: { type: 'string' },
+      vocab: { type: 'string' },
+      'model-size': { type: 'string' },
       restart: { type: 'boolean' },
     });
     const device = (values.device ?? 'cpu') as 'cpu' | 'cuda';
@@ -65,6 +76,13 @@ export const command: CliCommand = {
       throw new CliError('--policy-minutes takes numbers of minutes, e.g. 15,6 (0 for round 1 only with --init-policy)', 2);
     }
     if (values['init-policy'] && !values.tokenizer) throw new CliError('--init-policy needs --tokenizer (the checkpoint\'s tokenizer.json)', 2);
+    const modelSize = (values['model-size'] ?? 'small') as ModelSize;
+    if (!(modelSize in MODEL_SIZES)) throw new CliError(`--model-size must be ${Object.keys(MODEL_SIZES).join(' or ')}`, 2);
+    const extraTrain = values.public ? values.public.split(',').map((f) => path.resolve(f)) : [];
+    const withheld = values.withheld && path.resolve(values.withheld);
+    for (const f of [...extraTrain, ...(withheld ? [withheld] : [])]) {
+      if (!fs.existsSync(f)) throw new CliError(`${f} not found (make it with ./stepwise synth public --withhold 0.2)`, 2);
+    }
     // every flag is checked before the work directory is touched
     const options = {
       rounds: intFlag('rounds', values.rounds, 2),
@@ -81,6 +99,10 @@ export const command: CliCommand = {
       ship: values.ship ?? false,
       initPolicy: values['init-policy'] && path.resolve(values['init-policy']),
       tokenizer: values.tokenizer && path.resolve(values.tokenizer),
+      extraTrain,
+      withheld,
+      vocab: intFlag('vocab', values.vocab, 1024, 300),
+      modelSize,
     };
     const python = process.env.STEPWISE_PYTHON ?? '/usr/bin/python3';
     if (!fs.existsSync(python)) throw new CliError(`${python} not found: run scripts/install-system-deps.sh --training (or set STEPWISE_PYTHON)`);

@@ -41,7 +41,35 @@ export interface EvolveOptions {
   initPolicy?: string;
   /** Use this tokenizer.json (required with initPolicy: it must be the checkpoint's) instead of building one. */
   tokenizer?: string;
+  /** Verified gold trajectories from other sources (e.g. `synth public` output), trained on next to SynthMath. */
+  extraTrain?: string[];
+  /**
+   * Problems ({id, question, answer}) whose solutions the policy must find by MCTS synthesis
+   * (e.g. `synth public --withhold-out`): interleaved with the SynthMath synthesis problems.
+   */
+  withheld?: string;
+  /** Tokenizer vocabulary size when one is built (default 1024). */
+  vocab?: number;
+  /** Policy (and PPM backbone) size when trained from scratch. */
+  modelSize?: ModelSize;
   log: (line: string) => void;
+}
+
+/** Policy shapes for training from scratch (train_policy.py flags); `small` is the round 0-2 model. */
+export const MODEL_SIZES = {
+  small: { hidden: 256, layers: 4, heads: 4, 'kv-heads': 2, ffn: 640 },
+  medium: { hidden: 384, layers: 8, heads: 6, 'kv-heads': 2, ffn: 1024 },
+} as const;
+export type ModelSize = keyof typeof MODEL_SIZES;
+
+/** Interleaves two problem lists (a, b, a, b, …, then the rest of the longer). */
+export function interleave<T>(a: readonly T[], b: readonly T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (i < a.length) out.push(a[i]!);
+    if (i < b.length) out.push(b[i]!);
+  }
+  return out;
 }
 
 type State = Record<string, { done: string; info?: unknown }>;
@@ -76,12 +104,22 @@ export async function evolve(o: EvolveOptions): Promise<void> {
       ['synthesis', o.synthProblems * o.rounds, 'synthesis.jsonl'],
     ];
     for (const [split, count, file] of splits) {
-      const problems = generateProblems({ split, count, seed: o.seed, version: o.generatorVersion });
+      let problems: object[] = generateProblems({ split, count, seed: o.seed, version: o.generatorVersion });
+      if (split === 'synthesis' && o.withheld) {
+        // up to half withheld real problems (solved only by MCTS), the rest SynthMath, interleaved
+        const real = readProblemFile(o.withheld).map(({ id, question, answer }) => ({ id, question, answer }));
+        const nReal = Math.min(real.length, Math.floor(count / 2));
+        problems = interleave(problems.slice(0, count - nReal), real.slice(0, nReal));
+      }
       fs.writeFileSync(data(file), problems.map((p) => JSON.stringify(p)).join('\n') + '\n');
     }
-    return { train: o.trainCount };
+    return { train: o.trainCount, extraTrain: o.extraTrain ?? [], withheld: o.withheld ?? null };
   });
-  if (!o.tokenizer) await stage('tokenizer', () => py('build_tokenizer.py', ['--data', data('train.jsonl'), '--vocab', '1024', '--out', tokenizer]));
+  const goldFiles = [data('train.jsonl'), ...(o.extraTrain ?? [])];
+  if (!o.tokenizer) {
+    await stage('tokenizer', () => py('build_tokenizer.py', ['--data', ...goldFiles, '--vocab', String(o.vocab ?? 1024), '--out', tokenizer]));
+  }
+  const shape = Object.entries(MODEL_SIZES[o.modelSize ?? 'small']).flatMap(([k, v]) => [`--${k}`, String(v)]);
 
   const sftFiles: string[] = [];
   const pairFiles: string[] = [];
@@ -97,12 +135,12 @@ export async function evolve(o: EvolveOptions): Promise<void> {
         return { copied: init };
       }
       return py('train_policy.py', [
-        '--train', data('train.jsonl'), ...sftFiles,
+        '--train', ...goldFiles, ...sftFiles,
         '--val', data('test-id.jsonl'),
         '--tokenizer', tokenizer,
         '--minutes', String(minutes),
         '--out', path.join(dir, 'policy'),
-        ...(init ? ['--init', init] : []),
+        ...(init ? ['--init', init] : shape),
       ]);
     });
     await stage(`round${r}.policy-export`, () =>
