@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { generateProblems } from '../../src/lab/synth/generator';
 
@@ -47,4 +50,35 @@ const have = fs.existsSync(path.join(DIR, 'tokenizer.json'));
     expect(Math.max(...lens)).toBeLessThan(512);
     expect(lens.reduce((a, b) => a + b) / lens.length).toBeLessThan(250);
   });
+});
+
+describe('training/build_tokenizer.py', () => {
+  const PY = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const ROOT = path.join(__dirname, '../..');
+
+  test('its fast BPE learns the same merges as the plain loop', () => {
+    const out = execFileSync(PY, ['training/test_bpe.py'], { cwd: ROOT, encoding: 'utf8' });
+    expect(JSON.parse(out.trim())).toEqual({ same_merges: true, cases: 3 });
+  });
+
+  test('learns from gzip JSONL of several sources; the result loads in @huggingface/tokenizers and round-trips', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-tok-'));
+    const problems = generateProblems({ split: 'train', count: 300, seed: 2, version: 3 });
+    fs.writeFileSync(path.join(dir, 'a.jsonl.gz'), gzipSync(problems.slice(0, 150).map((p) => JSON.stringify(p)).join('\n') + '\n'));
+    fs.writeFileSync(path.join(dir, 'b.jsonl'), problems.slice(150).map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const log = execFileSync(PY, ['training/build_tokenizer.py', '--data', path.join(dir, 'a.jsonl.gz'), path.join(dir, 'b.jsonl'),
+      '--vocab', '700', '--out', path.join(dir, 'tokenizer.json')], { cwd: ROOT, encoding: 'utf8' });
+    expect(log).toMatch(/tokenizer: \d+ tokens/);
+    const tk = new Tokenizer(
+      JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')),
+      JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer_config.json'), 'utf8')),
+    );
+    const text = TEMPLATE.replace('{question}', problems[7]!.question).replace('{partial}', problems[7]!.solution!);
+    const ids = tk.encode(text, { add_special_tokens: false }).ids;
+    expect(tk.decode(ids, { skip_special_tokens: false })).toBe(text);
+    expect(tk.encode('2025', { add_special_tokens: false }).ids).toHaveLength(4);
+    // words of both files were learned: common words are single tokens
+    expect(ids.length).toBeLessThan(text.length / 2.5);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 });
