@@ -64,13 +64,10 @@ mkdir -p "$OUT/a"; cp "$WORK/a/policy/"* "$OUT/a/" 2>/dev/null
 stamp "3a trained: $(tail -1 "$WORK/train-a.log")"
 evaluate "$WORK/a/policy" round3a
 
-# self-evolution on withheld real problems + SynthMath samples for PPM pairs
+# self-evolution on withheld real problems: 8 samples each, the verified ones become training data
 $PY training/eval_policy.py --ckpt "$WORK/a/policy" --tokenizer "$WORK/tokenizer.json" --device "$DEV" \
-  --sets "$DATA/withheld-evolve.jsonl" "$DATA/synthesis-v3.jsonl" --k-sets "$DATA/withheld-evolve.jsonl" \
-  --limit "$EVO" --k 8 --temperature 1.0 --batch "$BATCH" --dump "$WORK/evo-samples.jsonl" > "$WORK/evo.log" 2>&1
-$PY training/eval_policy.py --ckpt "$WORK/a/policy" --tokenizer "$WORK/tokenizer.json" --device "$DEV" \
-  --sets "$DATA/synthesis-v3.jsonl" --limit "$SYN" --k 8 --temperature 1.2 --batch "$BATCH" \
-  --dump "$WORK/syn-samples.jsonl" >> "$WORK/evo.log" 2>&1
+  --sets "$DATA/withheld-evolve.jsonl" --limit "$EVO" --k 8 --temperature 1.0 --batch "$BATCH" \
+  --dump "$WORK/evo-samples.jsonl" > "$WORK/evo.log" 2>&1
 $PY training/sampled_sft.py --samples "$WORK/evo-samples.jsonl" --out "$WORK/sft-withheld.jsonl" | tee -a "$OUT/progress.txt"
 cp "$WORK/sft-withheld.jsonl" "$OUT/"
 # round 3b: continue on gold + the policy's own verified solutions of the withheld problems

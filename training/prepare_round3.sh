@@ -21,10 +21,22 @@ $S generate --split test-id --count 400 --seed 1 --out "$DATA/test-id.jsonl"
 $S generate --split test-ood --count 400 --seed 1 --out "$DATA/test-ood.jsonl"
 $S generate --split test-ood-v3 --count 400 --seed 1 --out "$DATA/test-ood-v3.jsonl"
 cp data/public/train.jsonl "$DATA/public-train.jsonl"
-# withheld real problems: the last 400 are the held-out evaluation set (never trained on, never
-# searched), the rest are for self-evolution (solved only by the policy's own samples)
-n=$(wc -l < data/public/withheld.jsonl)
-head -n $(( n - 400 )) data/public/withheld.jsonl > "$DATA/withheld-evolve.jsonl"
-tail -n 400 data/public/withheld.jsonl > "$DATA/withheld-eval.jsonl"
+# withheld real problems (no gold solution ever trained on): every 4th word problem (GSM8K,
+# MathQA, ALG514, DRAW, Dolphin), at most 400, is the held-out evaluation set (never searched
+# either); the rest, shuffled with a fixed seed, are for self-evolution
+python3 - data/public/withheld.jsonl "$DATA" <<'PY'
+import json, random, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+words = {'gsm8k', 'mathqa', 'alg514', 'draw', 'dolphin1878'}
+cand = [r for r in rows if r.get('source') in words]
+held = {r['id'] for r in cand[::4][:400]}
+evolve = [r for r in rows if r['id'] not in held]
+random.Random(3).shuffle(evolve)
+with open(sys.argv[2] + '/withheld-eval.jsonl', 'w') as f:
+    f.writelines(json.dumps(r) + '\n' for r in rows if r['id'] in held)
+with open(sys.argv[2] + '/withheld-evolve.jsonl', 'w') as f:
+    f.writelines(json.dumps(r) + '\n' for r in evolve)
+print(f'withheld: {len(held)} for evaluation, {len(evolve)} for self-evolution')
+PY
 gzip -f "$DATA"/train-v3.jsonl "$DATA"/public-train.jsonl
 du -sh "$DATA"; ls -la "$DATA"
