@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, parseCommand, parseDotEnv, readEnv, SqliteStore, type JobSink } from '../../src/bots/core/index';
 import { startDiscord } from '../../src/bots/discord/bot';
+import { ModelNotFoundError } from '../../src/engine/models';
 import { FakeDiscord } from '../helpers/fake-discord';
 import { MATH_QUESTION, testCore, tmpDb } from './harness';
 
@@ -108,9 +109,7 @@ describe('solve job service', () => {
   test('engine failures become friendly messages (models not installed)', async () => {
     const core = testCore({}, {
       engine: async () => {
-        const e = new Error('no manifest.json in models/stepwise-synth-policy');
-        e.name = 'ModelNotFoundError';
-        throw e;
+        throw new ModelNotFoundError('models/stepwise-synth-policy has no manifest.json (see docs/models.md for the manifest format)');
       },
     });
     const log: string[] = [];

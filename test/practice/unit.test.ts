@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { engineFrom } from '../../src/engine/index';
-import { CheckService, checkReportText, splitUserSteps, toScorerSteps } from '../../src/bots/check/check';
+import { ModelNotFoundError } from '../../src/engine/models';
+import { CheckService, checkReportText, splitUserSteps } from '../../src/bots/check/check';
 import { formatOf, ProblemBank, validateAnswer, isCorrect } from '../../src/bots/practice/bank';
 import { chunkText, parseCheckText, parsePracticeText } from '../../src/bots/practice/commands';
 import { createCore, loadConfig } from '../../src/bots/core/index';
@@ -97,12 +98,6 @@ describe('/check steps', () => {
     expect(splitUserSteps(Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n'))).toHaveLength(30);
   });
 
-  test('scorer format: comment steps, the last as the answer node', () => {
-    const s = toScorerSteps(['Step 1: $3 \\cdot 12 = 36$', 'so the answer is \\boxed{29}']);
-    expect(s[0]).toBe('<code>\n# Step 1: $3 \\cdot 12 = 36$\n<end_of_step>');
-    expect(s[1]).toBe('\n<answer>so the answer is \\boxed{29}<end_of_answer>');
-  });
-
   test('without a step scorer the reply says so clearly (and still compares answers)', async () => {
     const core = createCore(loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_BUDGET: '4', STEPWISE_DATA_DIR: PRACTICE_DATA }), {
       engine: async () => engineFrom(new ScriptedPolicy(toyScript), undefined, new ToyExecutor()),
@@ -159,7 +154,7 @@ describe('/check steps', () => {
   test('when the models are missing the reply says so', async () => {
     const core = createCore(loadConfig({ STEPWISE_DB: tmpDb() }), {
       engine: async () => {
-        throw Object.assign(new Error('models/stepwise-synth-ppm/manifest.json: no such file'), { name: 'ModelNotFoundError' });
+        throw new ModelNotFoundError('models/stepwise-synth-ppm has no manifest.json (see docs/models.md for the manifest format)');
       },
       images: fakeImages,
       log: () => undefined,

@@ -1,4 +1,6 @@
 import { confidenceLine } from '../../src/render/text';
+import type { Step } from '../../src/engine/search/types';
+import { withParts } from '../../src/engine/steps/format';
 import { buildThread, threadFromSolutionText } from '../../src/render/thread';
 import { discordMessages } from '../../src/render/discord';
 import { slackMessages } from '../../src/render/slack';
@@ -76,11 +78,11 @@ describe('thread model', () => {
 
   test('no answer found, failed steps and cumulative output', () => {
     const r = triangleResult({ answer: null, alternatives: [] });
-    r.trajectory = [
+    r.trajectory = ([
       { text: '<code>\n# Step 1: print a\nprint(1)\n<end_of_step>', kind: 'code', valid: true, terminal: false, observation: { ok: true, output: '1', timedOut: false } },
       { text: '\n# Step 2: then b\nprint(2)\n<end_of_step>', kind: 'code', valid: true, terminal: false, observation: { ok: true, output: '1\n2', timedOut: false } },
       { text: '\n# Step 3: divide\nx = 1/0\n<end_of_step>', kind: 'code', valid: false, terminal: true, invalidReason: 'ZeroDivisionError: division by zero', observation: { ok: false, output: 'ZeroDivisionError: division by zero', timedOut: false } },
-    ];
+    ] as Omit<Step, 'parts'>[]).map(withParts);
     const t = buildThread(r);
     expect(t.answer).toBeNull();
     expect(t.answerBlock).toBeNull();
