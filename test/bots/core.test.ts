@@ -3,9 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, parseCommand, parseDotEnv, readEnv, SqliteStore, type JobSink } from '../../src/bots/core/index';
 import { startDiscord } from '../../src/bots/discord/bot';
+import { EngineError, QuestionError } from '../../src/engine/index';
+import { SandboxUnavailableError } from '../../src/engine/exec';
 import { ModelNotFoundError } from '../../src/engine/models';
 import { FakeDiscord } from '../helpers/fake-discord';
-import { MATH_QUESTION, testCore, tmpDb } from './harness';
+import { MATH_QUESTION, testCore, tmpDb, toyEngine } from './harness';
 
 const sink = (log: string[]): JobSink => ({
   progress: (j, p) => void log.push(`progress ${p.done}`),
@@ -117,6 +119,34 @@ describe('solve job service', () => {
     if (out.ok) await out.finished;
     expect(log[0]).toMatch(/failed The solver models are not installed/);
     await core.close();
+  });
+
+  test('an engine error reaches the user by its code, with the same reply text as before', async () => {
+    const reply = async (fail: () => Error): Promise<string> => {
+      const engine = toyEngine();
+      engine.solve = async () => {
+        throw fail();
+      };
+      const core = testCore({}, { engine: async () => engine });
+      const log: string[] = [];
+      const out = await core.service.submit({ platform: 'local', userId: 'u', channelId: 'c', question: MATH_QUESTION, strategy: 'greedy' }, sink(log));
+      if (out.ok) await out.finished;
+      await core.close();
+      return log[0];
+    };
+    expect(await reply(() => new SandboxUnavailableError('setting up uid map: Permission denied'))).toBe(
+      'failed The code sandbox is unavailable on this server, so I cannot check solution steps right now. (Admin: install bubblewrap, see docs/bots.md.)',
+    );
+    // the code decides, whatever the message says
+    expect(await reply(() => new EngineError('scorer_unavailable', 'no PPM here'))).toBe(
+      'failed That strategy needs the step scorer model, which is not loaded here. Try strategy greedy or vote.',
+    );
+    expect(await reply(() => new EngineError('model_invalid', 'bad field'))).toMatch(/^failed The solver models are not installed on this server yet/);
+    expect(await reply(() => new QuestionError('not_math', 'That does not look like a math problem.'))).toBe('failed That does not look like a math problem.');
+    // an error from outside the engine gets the generic reply, whatever words are in it
+    expect(await reply(() => new Error('bwrap: manifest.json needs a step scorer'))).toBe(
+      'failed Something went wrong while solving this (bwrap: manifest.json needs a step scorer). Please try again later.',
+    );
   });
 
   test('a job interrupted by a restart is resumed by the next process', async () => {

@@ -151,6 +151,37 @@ describe('/check steps', () => {
     expect(prose.text).toMatch(/first looks weak at step 1 \(score -0\.95\)/);
   });
 
+  test("the scores /check shows are the engine's scores of the written steps, one per step", async () => {
+    const solution = 'Step 1: 3 boxes of 12 apples: 3*12 = 36.\nStep 2: 36 + 7 = 43.\nStep 3: \\boxed{43}';
+    const asked: string[][] = [];
+    const run = async (scoreSteps: (q: string, steps: readonly string[]) => Promise<number[]>) => {
+      const engine = engineFrom(new ScriptedPolicy(toyScript), new ScriptedScorer(() => 0), new ToyExecutor());
+      engine.scoreSteps = scoreSteps;
+      const core = createCore(loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_BUDGET: '4' }), { engine: async () => engine, images: fakeImages, log: () => undefined });
+      try {
+        const r = await core.check.check({ platform: 'slack', userId: 'u', channelId: 'c', problem: QUESTION, solution });
+        return { r, text: checkReportText(r, (s) => s) };
+      } finally {
+        await core.close();
+      }
+    };
+    const { r, text } = await run(async (_q, steps) => {
+      asked.push([...steps]);
+      return steps.map((_, i) => (i === 1 ? -0.6 : 0.7));
+    });
+    // plain steps go in (no step markers), one score per step comes back and is shown per step
+    expect(asked).toEqual([['Step 1: 3 boxes of 12 apples: 3*12 = 36.', 'Step 2: 36 + 7 = 43.', 'Step 3: \\boxed{43}']]);
+    expect(r.scores).toEqual([0.7, -0.6, 0.7]);
+    expect(text).toMatch(/first looks weak at step 2 \(score -0\.60\)/);
+    expect(text).toContain(' 1. +0.70  Step 1: 3 boxes of 12 apples');
+    expect(text).toContain(' 2. -0.60 ⚠  Step 2: 36 + 7 = 43.');
+    const failed = await run(async () => {
+      throw new Error('scorer process died');
+    });
+    expect(failed.r.scores).toBeNull();
+    expect(failed.text).toContain('Scoring the steps failed (scorer process died).');
+  });
+
   test('when the models are missing the reply says so', async () => {
     const core = createCore(loadConfig({ STEPWISE_DB: tmpDb() }), {
       engine: async () => {

@@ -100,6 +100,24 @@ describe('thread model', () => {
     expect(a.strategy).toBeNull();
   });
 
+  test('the thread shows the parts the engine parsed for each step, not its own reading of the text', () => {
+    const r = triangleResult();
+    // the engine's reading of the median step and of the answer differ from their raw text here
+    r.trajectory[1] = { ...r.trajectory[1], parts: { comment: 'The median, as the engine parsed it', code: 'XM = 4 * math.sqrt(5)', output: '' } };
+    const answer = r.trajectory.length - 1;
+    r.trajectory[answer] = { ...r.trajectory[answer], parts: { comment: '', code: '', prose: 'Parsed prose: $\\boxed{4\\sqrt{5}}$.' } };
+    const t = buildThread(r, { mergeBookkeeping: false });
+    expect(t.steps[1].explanation?.source).toBe('The median, as the engine parsed it');
+    expect(t.steps[1].code).toBe('XM = 4 * math.sqrt(5)');
+    expect(t.final?.source).toBe('Parsed prose: $\\boxed{4\\sqrt{5}}$.');
+  });
+
+  test('a result stored before steps carried their parts (restart resume, answer cache) renders the same', () => {
+    const stored = JSON.parse(JSON.stringify(triangleResult())) as ReturnType<typeof triangleResult>;
+    for (const step of stored.trajectory) delete (step as Partial<Step>).parts;
+    expect(buildThread(stored)).toEqual(buildThread(triangleResult()));
+  });
+
   test('prose solutions become prose steps with the boxed paragraph as the final answer', () => {
     const t = threadFromSolutionText('Q?', `First we note $x^2 = 4$.\n\n${'Then more. '.repeat(60)}\n\n[asy]\ndraw((0,0)--(1,1));\n\n[/asy]\n\nSo $x = \\boxed{2}$.`);
     expect(t.answer).toBe('2');
