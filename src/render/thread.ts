@@ -6,7 +6,19 @@
  */
 import type { AnswerSupport, SearchResult, Step } from '../engine/search/types';
 import { UNSURE_REASON_TEXT } from '../engine/search/verdict';
-import { CODE, END_OF_ANSWER, END_OF_CODE, END_OF_STEP, ANSWER, extractBoxed, splitSteps, stepKind, stepParts, withoutStepLabel, withParts } from '../engine/steps/format';
+import {
+  CODE,
+  END_OF_ANSWER,
+  END_OF_CODE,
+  END_OF_STEP,
+  ANSWER,
+  extractBoxed,
+  splitSteps,
+  stepKind,
+  stepParts,
+  withoutStepLabel,
+  withParts,
+} from '../engine/steps/format';
 import { programWorking } from './code-math';
 import { checkTex, classifyBlock, looksLikeLatex, lowestTerms, mathBlock } from './latex';
 import type { Thread, ThreadStep } from './types';
@@ -320,7 +332,9 @@ export function threadFromSolutionText(question: string, solutionText: string, o
     // prose paragraphs are explanations without code; the closing one is the answer's prose
     const explanation = (p: string) => withoutStepLabel(p.split('\n').map((l) => l.trimEnd()).join('\n'));
     steps = body.map((p) => ({ text: p, kind: 'code' as const, parts: { comment: explanation(p), code: '' }, valid: true, terminal: false }));
-    if (closing !== null) steps.push({ text: closing, kind: 'answer', parts: { comment: '', code: '', prose: closing.trim() }, valid: true, terminal: true });
+    if (closing !== null) {
+      steps.push({ text: closing, kind: 'answer', parts: { comment: '', code: '', prose: closing.trim() }, valid: true, terminal: true });
+    }
   }
   const answer = extractBoxed(solutionText);
   return assemble(

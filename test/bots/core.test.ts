@@ -129,7 +129,8 @@ describe('solve job service', () => {
       };
       const core = testCore({}, { engine: async () => engine });
       const log: string[] = [];
-      const out = await core.service.submit({ platform: 'local', userId: 'u', channelId: 'c', question: MATH_QUESTION, strategy: 'greedy' }, sink(log));
+      const req = { platform: 'local' as const, userId: 'u', channelId: 'c', question: MATH_QUESTION, strategy: 'greedy' };
+      const out = await core.service.submit(req, sink(log));
       if (out.ok) await out.finished;
       await core.close();
       return log[0];
@@ -141,8 +142,9 @@ describe('solve job service', () => {
     expect(await reply(() => new EngineError('scorer_unavailable', 'no PPM here'))).toBe(
       'failed That strategy needs the step scorer model, which is not loaded here. Try strategy greedy or vote.',
     );
-    expect(await reply(() => new EngineError('model_invalid', 'bad field'))).toMatch(/^failed The solver models are not installed on this server yet/);
-    expect(await reply(() => new QuestionError('not_math', 'That does not look like a math problem.'))).toBe('failed That does not look like a math problem.');
+    expect(await reply(() => new EngineError('model_invalid', 'bad field'))).toMatch(/^failed The solver models are not installed/);
+    const notMath = 'That does not look like a math problem.';
+    expect(await reply(() => new QuestionError('not_math', notMath))).toBe(`failed ${notMath}`);
     // an error from outside the engine gets the generic reply, whatever words are in it
     expect(await reply(() => new Error('bwrap: manifest.json needs a step scorer'))).toBe(
       'failed Something went wrong while solving this (bwrap: manifest.json needs a step scorer). Please try again later.',

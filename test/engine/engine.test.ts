@@ -39,10 +39,12 @@ describe('steps carry their parts', () => {
   });
 
   test('a failed step carries the error its code raised', async () => {
-    const engine = engineFrom(new ScriptedPolicy(() => [{ text: '<code>\n# Step 1: divide\napples = 3 / 0\n<end_of_step>', weight: 1 }]), undefined, new ToyExecutor());
+    const divide: Script = () => [{ text: '<code>\n# Step 1: divide\napples = 3 / 0\n<end_of_step>', weight: 1 }];
+    const engine = engineFrom(new ScriptedPolicy(divide), undefined, new ToyExecutor());
     const r = await engine.solve(QUESTION, { strategy: 'greedy' });
     expect(r.answer).toBeNull();
-    expect(r.trajectory[0].parts).toEqual({ comment: 'divide', code: 'apples = 3 / 0', output: expect.stringMatching(/ZeroDivisionError/) });
+    const output = expect.stringMatching(/ZeroDivisionError/);
+    expect(r.trajectory[0].parts).toEqual({ comment: 'divide', code: 'apples = 3 / 0', output });
   });
 });
 

@@ -157,7 +157,8 @@ describe('/check steps', () => {
     const run = async (scoreSteps: (q: string, steps: readonly string[]) => Promise<number[]>) => {
       const engine = engineFrom(new ScriptedPolicy(toyScript), new ScriptedScorer(() => 0), new ToyExecutor());
       engine.scoreSteps = scoreSteps;
-      const core = createCore(loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_BUDGET: '4' }), { engine: async () => engine, images: fakeImages, log: () => undefined });
+      const config = loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_BUDGET: '4' });
+      const core = createCore(config, { engine: async () => engine, images: fakeImages, log: () => undefined });
       try {
         const r = await core.check.check({ platform: 'slack', userId: 'u', channelId: 'c', problem: QUESTION, solution });
         return { r, text: checkReportText(r, (s) => s) };

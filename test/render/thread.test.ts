@@ -103,7 +103,8 @@ describe('thread model', () => {
   test('the thread shows the parts the engine parsed for each step, not its own reading of the text', () => {
     const r = triangleResult();
     // the engine's reading of the median step and of the answer differ from their raw text here
-    r.trajectory[1] = { ...r.trajectory[1], parts: { comment: 'The median, as the engine parsed it', code: 'XM = 4 * math.sqrt(5)', output: '' } };
+    const median = { comment: 'The median, as the engine parsed it', code: 'XM = 4 * math.sqrt(5)', output: '' };
+    r.trajectory[1] = { ...r.trajectory[1], parts: median };
     const answer = r.trajectory.length - 1;
     r.trajectory[answer] = { ...r.trajectory[answer], parts: { comment: '', code: '', prose: 'Parsed prose: $\\boxed{4\\sqrt{5}}$.' } };
     const t = buildThread(r, { mergeBookkeeping: false });

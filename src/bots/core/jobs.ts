@@ -145,7 +145,13 @@ const FRIENDLY_BY_CODE: Partial<Record<EngineErrorCode, string>> = {
 };
 
 /** Engine errors whose message is written for the user (a question or setting the engine refuses). */
-const USER_MESSAGE_CODES: ReadonlySet<EngineErrorCode> = new Set(['question_empty', 'question_too_long', 'not_math', 'unknown_strategy', 'bad_config']);
+const USER_MESSAGE_CODES: ReadonlySet<EngineErrorCode> = new Set([
+  'question_empty',
+  'question_too_long',
+  'not_math',
+  'unknown_strategy',
+  'bad_config',
+]);
 
 /** A message fit for a chat user for an engine failure, chosen by the engine error's code. */
 export function friendlyError(err: unknown): string {

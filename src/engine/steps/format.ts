@@ -129,7 +129,8 @@ export function stepParts(text: string, kind: StepKind = stepKind(text), observe
   if (kind === 'answer') {
     const before = body.includes(ANSWER) ? body.slice(0, body.indexOf(ANSWER)) : '';
     const output = observed ?? stepOutput(before);
-    return { comment: withoutStepLabel(stepComment(before)), code: stepStatements(before), ...(output !== undefined && { output }), prose: answerText(body) };
+    const parts = { comment: withoutStepLabel(stepComment(before)), code: stepStatements(before) };
+    return { ...parts, ...(output !== undefined && { output }), prose: answerText(body) };
   }
   const output = observed ?? stepOutput(body);
   return { comment: withoutStepLabel(stepComment(body)), code: stepStatements(body), ...(output !== undefined && { output }) };
@@ -139,8 +140,11 @@ export function stepParts(text: string, kind: StepKind = stepKind(text), observe
  * A step with its parts: as given when it has them, else parsed from its text (and its
  * observation's output). Steps stored before steps carried their parts get them here.
  */
-export function withParts<T extends { text: string; kind: StepKind; observation?: { output: string }; parts?: StepParts }>(step: T): T & { parts: StepParts } {
-  return step.parts ? (step as T & { parts: StepParts }) : { ...step, parts: stepParts(step.text, step.kind, step.observation?.output) };
+export function withParts<T extends { text: string; kind: StepKind; observation?: { output: string }; parts?: StepParts }>(
+  step: T,
+): T & { parts: StepParts } {
+  if (step.parts) return step as T & { parts: StepParts };
+  return { ...step, parts: stepParts(step.text, step.kind, step.observation?.output) };
 }
 
 /**
@@ -151,7 +155,8 @@ export function withParts<T extends { text: string; kind: StepKind; observation?
 export function writtenSteps(steps: readonly string[]): string[] {
   return steps.map((s, i) => {
     const last = i === steps.length - 1;
-    if (last && (/\\(boxed|fbox|framebox)/.test(s) || /\b(answer|therefore|thus|so)\b/i.test(s))) return `${i === 0 ? CODE : ''}\n${ANSWER}${s}${END_OF_ANSWER}`;
+    const statesAnswer = /\\(boxed|fbox|framebox)/.test(s) || /\b(answer|therefore|thus|so)\b/i.test(s);
+    if (last && statesAnswer) return `${i === 0 ? CODE : ''}\n${ANSWER}${s}${END_OF_ANSWER}`;
     const body = s
       .split('\n')
       .map((l) => `# ${l}`)
