@@ -2,14 +2,16 @@
  * The engine as the rest of the product sees it: load models and the sandbox once, then solve
  * questions. Bots and the CLI use only this module (and the types it re-exports).
  */
+import { EngineError } from './errors';
 import { createExecutorPool } from './exec';
 import type { Executor } from './exec/types';
 import { answersEqual } from './grading';
 import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, loadPolicy, loadScorer, MicroBatchPolicy, MicroBatchScorer } from './models';
-import type { Policy, StepScorer } from './models/types';
-import { search } from './search';
+import { scoreEachStep, type Policy, type StepScorer } from './models/types';
+import { checkQuestion, search } from './search';
 import type { SearchConfig, SearchHooks, SearchResult, StrategyName } from './search/types';
 import { DEFAULT_ABSTENTION, judge } from './search/verdict';
+import { writtenSteps } from './steps/format';
 
 export interface EngineOptions {
   /** Policy model directory (manifest.json inside); defaults to the shipped model. */
@@ -27,6 +29,13 @@ export interface EngineOptions {
 
 export interface Engine {
   solve(question: string, config?: Partial<SearchConfig> & { strategy?: StrategyName }, hooks?: SearchHooks): Promise<SearchResult>;
+  /**
+   * Scores written work (a person's solution in words and LaTeX, already split into steps): one
+   * score in [-1, 1] per step, each step judged in the context of the steps before it. Throws an
+   * EngineError: `scorer_unavailable` without a step scorer, `scorer_code_only` when the loaded
+   * scorer judges only code steps (its scores of steps in words would be noise).
+   */
+  scoreSteps(question: string, steps: readonly string[], signal?: AbortSignal): Promise<number[]>;
   readonly policy: Policy;
   readonly scorer?: StepScorer;
   readonly executor: Executor;
@@ -55,21 +64,45 @@ export function engineFrom(policy: Policy, scorer: StepScorer | undefined, execu
       );
       return { ...result, verdict, models: { policy: policy.name, scorer: scorer?.name ?? null, ...(policy.notice && { notice: policy.notice }) } };
     },
+    async scoreSteps(question, steps, signal) {
+      const q = checkQuestion(question);
+      if (!scorer) throw new EngineError('scorer_unavailable', 'scoring steps needs a step scorer (PPM or PRM); none is loaded');
+      if (scorer.stepStyles && !scorer.stepStyles.includes('prose')) {
+        throw new EngineError('scorer_code_only', `the step scorer ${scorer.name} judges only steps written as code, not steps in words`);
+      }
+      if (steps.length === 0) return [];
+      const scores = await scoreEachStep(scorer, { question: q, steps: writtenSteps(steps) }, signal);
+      return scores.map((x) => Math.max(-1, Math.min(1, x)));
+    },
     async close() {
       await Promise.allSettled([policy.close?.(), scorer?.close?.(), executor.close()]);
     },
   };
 }
 
-/** Loads the models named in `opts` (default: the shipped ones) and starts the sandbox pool. */
+/** A model file that is not there (a tokenizer, a weights file) means the model is not installed. */
+function modelLoadError(err: unknown): unknown {
+  if (err instanceof EngineError || (err as NodeJS.ErrnoException)?.code !== 'ENOENT') return err;
+  return new EngineError('model_unavailable', (err as Error).message, { cause: err });
+}
+
+/**
+ * Loads the models named in `opts` (default: the shipped ones) and starts the sandbox pool.
+ * Throws an EngineError (`model_unavailable`, `model_invalid`, `model_load_failed`, ...) when a
+ * model cannot be loaded.
+ */
 export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   const batch = opts.microBatch !== false;
-  const loaded = await loadPolicy(opts.policyDir ?? DEFAULT_POLICY_DIR);
+  const loaded = await loadPolicy(opts.policyDir ?? DEFAULT_POLICY_DIR).catch((err) => {
+    throw modelLoadError(err);
+  });
   const policy = batch ? new MicroBatchPolicy(loaded) : loaded;
   let scorer: StepScorer | undefined;
   try {
     if (opts.scorerDir !== null) {
-      const s = await loadScorer(opts.scorerDir ?? DEFAULT_SCORER_DIR);
+      const s = await loadScorer(opts.scorerDir ?? DEFAULT_SCORER_DIR).catch((err) => {
+        throw modelLoadError(err);
+      });
       scorer = batch ? new MicroBatchScorer(s) : s;
     }
     const executor = createExecutorPool(opts.workers ? { workers: opts.workers } : undefined);
@@ -81,6 +114,9 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
 }
 
 export { search, checkQuestion, QuestionError, DEFAULT_CONFIG, STRATEGY_NAMES } from './search';
+export { EngineError, engineErrorCode } from './errors';
+export type { EngineErrorCode } from './errors';
+export type { StepParts } from './steps/format';
 export { budgetConfig } from './strategies';
 export type { SearchConfig, SearchHooks, SearchProgress, SearchResult, Step, StrategyName } from './search/types';
 export { judge, calibrate, DEFAULT_ABSTENTION, UNSURE_REASON_TEXT } from './search/verdict';

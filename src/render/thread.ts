@@ -12,13 +12,12 @@ import {
   END_OF_CODE,
   END_OF_STEP,
   ANSWER,
-  answerText,
   extractBoxed,
   splitSteps,
-  stepComment,
   stepKind,
-  stepOutput,
-  stepStatements,
+  stepParts,
+  withoutStepLabel,
+  withParts,
 } from '../engine/steps/format';
 import { programWorking } from './code-math';
 import { checkTex, classifyBlock, looksLikeLatex, lowestTerms, mathBlock } from './latex';
@@ -43,51 +42,24 @@ interface RawStep {
   prose?: string;
 }
 
-/** The part of a step after `<code>` (the first step carries the assistant preamble before it). */
-function stepBody(text: string): string {
-  const i = text.indexOf(CODE);
-  return i >= 0 ? text.slice(i + CODE.length) : text;
-}
-
-const STEP_PREFIX = /^\s*step\s*\d+\s*[:.)-]\s*/i;
-
+/**
+ * A trajectory step for grouping, from the parts the engine parsed. Steps without parts (results
+ * stored before steps carried them) get them from the engine's step parser.
+ */
 function rawStep(step: Step, index: number): RawStep {
-  const body = stepBody(step.text);
-  const kind = step.kind;
-  if (kind === 'answer') {
-    // An answer step may still carry the last code (when the model wrote both in one step).
-    const before = body.includes(ANSWER) ? body.slice(0, body.indexOf(ANSWER)) : '';
-    return {
-      index,
-      comment: cleanComment(stepComment(before)),
-      statements: stepStatements(before),
-      output: step.observation?.output ?? stepOutput(before),
-      ok: step.observation?.ok ?? true,
-      kind,
-      valid: step.valid,
-      invalidReason: step.invalidReason,
-      prose: answerText(body),
-    };
-  }
-  const output = step.observation?.output ?? stepOutput(body);
+  const { parts } = withParts(step);
+  const output = parts.output;
   return {
     index,
-    comment: cleanComment(stepComment(body)),
-    statements: stepStatements(body),
+    comment: parts.comment,
+    statements: parts.code,
     output,
-    ok: step.observation?.ok ?? (output === undefined || !/^\w*(Error|Exception)\b/m.test(output)),
-    kind,
+    ok: step.observation?.ok ?? (step.kind === 'answer' || output === undefined || !/^\w*(Error|Exception)\b/m.test(output)),
+    kind: step.kind,
     valid: step.valid,
     invalidReason: step.invalidReason,
+    ...(step.kind === 'answer' && { prose: parts.prose }),
   };
-}
-
-function cleanComment(c: string): string {
-  return c
-    .split('\n')
-    .map((l, i) => (i === 0 ? l.replace(STEP_PREFIX, '') : l))
-    .join('\n')
-    .trim();
 }
 
 const LITERAL_RHS = [
@@ -343,7 +315,8 @@ export function threadFromSolutionText(question: string, solutionText: string, o
       .filter((t) => t.trim() !== '')
       .map((text) => {
         const kind = stepKind(text);
-        return { text, kind, valid: true, terminal: kind === 'answer', answer: kind === 'answer' ? extractBoxed(text) ?? undefined : undefined };
+        const answer = kind === 'answer' ? extractBoxed(text) ?? undefined : undefined;
+        return { text, kind, parts: stepParts(text, kind), valid: true, terminal: kind === 'answer', answer };
       });
   } else {
     const raw = proseParagraphs(solutionText, 0);
@@ -356,8 +329,12 @@ export function threadFromSolutionText(question: string, solutionText: string, o
       if (body.length && body[body.length - 1].length < 500) body[body.length - 1] += `\n\n${p}`;
       else body.push(p);
     }
-    steps = body.map((p) => ({ text: `${p.split('\n').map((l) => `# ${l}`).join('\n')}\n${END_OF_STEP}`, kind: 'code' as const, valid: true, terminal: false }));
-    if (closing !== null) steps.push({ text: `${ANSWER}${closing}${END_OF_ANSWER}`, kind: 'answer', valid: true, terminal: true });
+    // prose paragraphs are explanations without code; the closing one is the answer's prose
+    const explanation = (p: string) => withoutStepLabel(p.split('\n').map((l) => l.trimEnd()).join('\n'));
+    steps = body.map((p) => ({ text: p, kind: 'code' as const, parts: { comment: explanation(p), code: '' }, valid: true, terminal: false }));
+    if (closing !== null) {
+      steps.push({ text: closing, kind: 'answer', parts: { comment: '', code: '', prose: closing.trim() }, valid: true, terminal: true });
+    }
   }
   const answer = extractBoxed(solutionText);
   return assemble(

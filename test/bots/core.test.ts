@@ -3,8 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig, parseCommand, parseDotEnv, readEnv, SqliteStore, type JobSink } from '../../src/bots/core/index';
 import { startDiscord } from '../../src/bots/discord/bot';
+import { EngineError, QuestionError } from '../../src/engine/index';
+import { SandboxUnavailableError } from '../../src/engine/exec';
+import { ModelNotFoundError } from '../../src/engine/models';
 import { FakeDiscord } from '../helpers/fake-discord';
-import { MATH_QUESTION, testCore, tmpDb } from './harness';
+import { MATH_QUESTION, testCore, tmpDb, toyEngine } from './harness';
 
 const sink = (log: string[]): JobSink => ({
   progress: (j, p) => void log.push(`progress ${p.done}`),
@@ -108,9 +111,7 @@ describe('solve job service', () => {
   test('engine failures become friendly messages (models not installed)', async () => {
     const core = testCore({}, {
       engine: async () => {
-        const e = new Error('no manifest.json in models/stepwise-synth-policy');
-        e.name = 'ModelNotFoundError';
-        throw e;
+        throw new ModelNotFoundError('models/stepwise-synth-policy has no manifest.json (see docs/models.md for the manifest format)');
       },
     });
     const log: string[] = [];
@@ -118,6 +119,36 @@ describe('solve job service', () => {
     if (out.ok) await out.finished;
     expect(log[0]).toMatch(/failed The solver models are not installed/);
     await core.close();
+  });
+
+  test('an engine error reaches the user by its code, with the same reply text as before', async () => {
+    const reply = async (fail: () => Error): Promise<string> => {
+      const engine = toyEngine();
+      engine.solve = async () => {
+        throw fail();
+      };
+      const core = testCore({}, { engine: async () => engine });
+      const log: string[] = [];
+      const req = { platform: 'local' as const, userId: 'u', channelId: 'c', question: MATH_QUESTION, strategy: 'greedy' };
+      const out = await core.service.submit(req, sink(log));
+      if (out.ok) await out.finished;
+      await core.close();
+      return log[0];
+    };
+    expect(await reply(() => new SandboxUnavailableError('setting up uid map: Permission denied'))).toBe(
+      'failed The code sandbox is unavailable on this server, so I cannot check solution steps right now. (Admin: install bubblewrap, see docs/bots.md.)',
+    );
+    // the code decides, whatever the message says
+    expect(await reply(() => new EngineError('scorer_unavailable', 'no PPM here'))).toBe(
+      'failed That strategy needs the step scorer model, which is not loaded here. Try strategy greedy or vote.',
+    );
+    expect(await reply(() => new EngineError('model_invalid', 'bad field'))).toMatch(/^failed The solver models are not installed/);
+    const notMath = 'That does not look like a math problem.';
+    expect(await reply(() => new QuestionError('not_math', notMath))).toBe(`failed ${notMath}`);
+    // an error from outside the engine gets the generic reply, whatever words are in it
+    expect(await reply(() => new Error('bwrap: manifest.json needs a step scorer'))).toBe(
+      'failed Something went wrong while solving this (bwrap: manifest.json needs a step scorer). Please try again later.',
+    );
   });
 
   test('a job interrupted by a restart is resumed by the next process', async () => {

@@ -9,7 +9,9 @@ import {
   stepComment,
   stepKind,
   stepOutput,
+  stepParts,
   answerText,
+  writtenSteps,
 } from '../../src/engine/steps/format';
 
 const SPEC_EXAMPLE =
@@ -82,5 +84,30 @@ describe('rStar step format', () => {
 
   test('classifies partial steps that never reached a stop string', () => {
     expect(stepKind('\n# Step 3: compute\nx = ')).toBe('partial');
+  });
+});
+
+describe('step parts (the one step parser)', () => {
+  test('each step of the spec trajectory: explanation without its label, code, output, answer prose', () => {
+    expect(splitSteps(SPEC_EXAMPLE).map((t) => stepParts(t))).toEqual([
+      { comment: 'Tom has 3 boxes of 12 apples.', code: 'apples = 3 * 12' },
+      { comment: 'He gives 7 away.', code: 'left = apples - 7' },
+      { comment: 'Now print the final answer', code: 'print(left)', output: '29' },
+      { comment: '', code: '', prose: 'Tom has \\boxed{29} apples left.' },
+    ]);
+  });
+
+  test('the observed output wins over a spliced block; an answer step may carry code of its own', () => {
+    expect(stepParts('\nprint(x)\n<end_of_code>\n<output>4<end_of_output>', 'code_end', '4\n')).toMatchObject({ output: '4\n' });
+    const both = '<code>\n# Step 3: add them\ny = 2 + 2\nprint(y)\n<answer>So it is \\boxed{4}.<end_of_answer>';
+    expect(stepParts(both)).toEqual({ comment: 'add them', code: 'y = 2 + 2\nprint(y)', prose: 'So it is \\boxed{4}.' });
+  });
+
+  test('written work in the scorer format: comment steps, the last as the answer node', () => {
+    const s = writtenSteps(['Step 1: $3 \\cdot 12 = 36$', 'so the answer is \\boxed{29}']);
+    expect(s[0]).toBe('<code>\n# Step 1: $3 \\cdot 12 = 36$\n<end_of_step>');
+    expect(s[1]).toBe('\n<answer>so the answer is \\boxed{29}<end_of_answer>');
+    // a last step that states no answer stays a comment step
+    expect(writtenSteps(['We add.', 'Then we divide.'])[1]).toBe('\n# Then we divide.\n<end_of_step>');
   });
 });

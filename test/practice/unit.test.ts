@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { engineFrom } from '../../src/engine/index';
-import { CheckService, checkReportText, splitUserSteps, toScorerSteps } from '../../src/bots/check/check';
+import { ModelNotFoundError } from '../../src/engine/models';
+import { CheckService, checkReportText, splitUserSteps } from '../../src/bots/check/check';
 import { formatOf, ProblemBank, validateAnswer, isCorrect } from '../../src/bots/practice/bank';
 import { chunkText, parseCheckText, parsePracticeText } from '../../src/bots/practice/commands';
 import { createCore, loadConfig } from '../../src/bots/core/index';
@@ -97,12 +98,6 @@ describe('/check steps', () => {
     expect(splitUserSteps(Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n'))).toHaveLength(30);
   });
 
-  test('scorer format: comment steps, the last as the answer node', () => {
-    const s = toScorerSteps(['Step 1: $3 \\cdot 12 = 36$', 'so the answer is \\boxed{29}']);
-    expect(s[0]).toBe('<code>\n# Step 1: $3 \\cdot 12 = 36$\n<end_of_step>');
-    expect(s[1]).toBe('\n<answer>so the answer is \\boxed{29}<end_of_answer>');
-  });
-
   test('without a step scorer the reply says so clearly (and still compares answers)', async () => {
     const core = createCore(loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_BUDGET: '4', STEPWISE_DATA_DIR: PRACTICE_DATA }), {
       engine: async () => engineFrom(new ScriptedPolicy(toyScript), undefined, new ToyExecutor()),
@@ -156,10 +151,42 @@ describe('/check steps', () => {
     expect(prose.text).toMatch(/first looks weak at step 1 \(score -0\.95\)/);
   });
 
+  test("the scores /check shows are the engine's scores of the written steps, one per step", async () => {
+    const solution = 'Step 1: 3 boxes of 12 apples: 3*12 = 36.\nStep 2: 36 + 7 = 43.\nStep 3: \\boxed{43}';
+    const asked: string[][] = [];
+    const run = async (scoreSteps: (q: string, steps: readonly string[]) => Promise<number[]>) => {
+      const engine = engineFrom(new ScriptedPolicy(toyScript), new ScriptedScorer(() => 0), new ToyExecutor());
+      engine.scoreSteps = scoreSteps;
+      const config = loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_BUDGET: '4' });
+      const core = createCore(config, { engine: async () => engine, images: fakeImages, log: () => undefined });
+      try {
+        const r = await core.check.check({ platform: 'slack', userId: 'u', channelId: 'c', problem: QUESTION, solution });
+        return { r, text: checkReportText(r, (s) => s) };
+      } finally {
+        await core.close();
+      }
+    };
+    const { r, text } = await run(async (_q, steps) => {
+      asked.push([...steps]);
+      return steps.map((_, i) => (i === 1 ? -0.6 : 0.7));
+    });
+    // plain steps go in (no step markers), one score per step comes back and is shown per step
+    expect(asked).toEqual([['Step 1: 3 boxes of 12 apples: 3*12 = 36.', 'Step 2: 36 + 7 = 43.', 'Step 3: \\boxed{43}']]);
+    expect(r.scores).toEqual([0.7, -0.6, 0.7]);
+    expect(text).toMatch(/first looks weak at step 2 \(score -0\.60\)/);
+    expect(text).toContain(' 1. +0.70  Step 1: 3 boxes of 12 apples');
+    expect(text).toContain(' 2. -0.60 ⚠  Step 2: 36 + 7 = 43.');
+    const failed = await run(async () => {
+      throw new Error('scorer process died');
+    });
+    expect(failed.r.scores).toBeNull();
+    expect(failed.text).toContain('Scoring the steps failed (scorer process died).');
+  });
+
   test('when the models are missing the reply says so', async () => {
     const core = createCore(loadConfig({ STEPWISE_DB: tmpDb() }), {
       engine: async () => {
-        throw Object.assign(new Error('models/stepwise-synth-ppm/manifest.json: no such file'), { name: 'ModelNotFoundError' });
+        throw new ModelNotFoundError('models/stepwise-synth-ppm has no manifest.json (see docs/models.md for the manifest format)');
       },
       images: fakeImages,
       log: () => undefined,

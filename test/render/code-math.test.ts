@@ -5,6 +5,7 @@ import { checkTex } from '../../src/render/latex';
 import { slackFileRef, slackMessages } from '../../src/render/slack';
 import { buildThread } from '../../src/render/thread';
 import type { SearchResult, Step } from '../../src/engine/search/types';
+import { withParts } from '../../src/engine/steps/format';
 import { threadBlocks } from '../../src/render';
 import { fakeImages, noImages, triangleResult } from './helpers';
 
@@ -102,12 +103,12 @@ describe('values come only from what the program printed', () => {
 
 /** The toy word problem as the engine returns it: no LaTeX anywhere in the text. */
 function wordProblem(): SearchResult {
-  const trajectory: Step[] = [
+  const trajectory: Step[] = ([
     { text: '<code>\n# Step 1: 3 boxes of 12 apples\napples = 3 * 12\n<end_of_step>', kind: 'code', valid: true, terminal: false },
     { text: '\n# Step 2: he gives 7 away\nleft = apples - 7\n<end_of_step>', kind: 'code', valid: true, terminal: false },
     { text: '\n# Now print the final answer\nprint(left)\n<end_of_code>', kind: 'code_end', valid: true, terminal: false, observation: { ok: true, output: '29', timedOut: false } },
     { text: '\n<answer>Tom has 29 apples left.<end_of_answer>', kind: 'answer', valid: true, terminal: true, answer: '29' },
-  ];
+  ] as Omit<Step, 'parts'>[]).map(withParts);
   return triangleResult({
     question: 'Tom has 3 boxes of 12 apples and gives 7 away. How many apples are left?',
     answer: '29',
@@ -156,10 +157,10 @@ describe('what a reader sees for a word problem', () => {
 
   test('a step whose code is not understood has no formula, and the rest still do', () => {
     const r = wordProblem();
-    r.trajectory[0] = { ...r.trajectory[0], text: '<code>\n# Step 1: the boxes\nboxes = [12, 12, 12]\napples = sum(boxes)\n<end_of_step>' };
+    r.trajectory[0] = withParts({ ...r.trajectory[0], parts: undefined, text: '<code>\n# Step 1: the boxes\nboxes = [12, 12, 12]\napples = sum(boxes)\n<end_of_step>' });
     const tt = buildThread(r);
     expect(tt.steps[0].work?.source).toBe('$$\\text{apples} = \\operatorname{sum}\\left(\\text{boxes}\\right)$$');
-    r.trajectory[0] = { ...r.trajectory[0], text: '<code>\n# Step 1: the boxes\napples = len([12] * 3) * 12 if True else 0\n<end_of_step>' };
+    r.trajectory[0] = withParts({ ...r.trajectory[0], parts: undefined, text: '<code>\n# Step 1: the boxes\napples = len([12] * 3) * 12 if True else 0\n<end_of_step>' });
     const t2 = buildThread(r);
     expect(t2.steps[0].work).toBeNull();
     expect(t2.steps[1].work?.source).toBe('$$\\text{left} = \\text{apples} - 7 = 29$$');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dataDir } from '../../src/paths';
 import type { SearchResult, Step } from '../../src/engine/search/types';
-import { splitSteps, stepKind, stepOutput } from '../../src/engine/steps/format';
+import { splitSteps, stepKind, stepOutput, withParts } from '../../src/engine/steps/format';
 import { DISCORD_LIMITS } from '../../src/render/discord';
 import { SLACK_FILE_REF, SLACK_LIMITS, slackFileRef } from '../../src/render/slack';
 import type { DiscordMessage, ImageSet, PlatformMessage, SlackMessage, Thread } from '../../src/render/types';
@@ -39,14 +39,14 @@ export function triangleResult(overrides: Partial<SearchResult> = {}): SearchRes
   const trajectory: Step[] = texts.map((text) => {
     const kind = stepKind(text);
     const out = stepOutput(text);
-    return {
+    return withParts({
       text,
       kind,
       valid: true,
       terminal: kind === 'answer',
       ...(kind === 'answer' ? { answer: '4\\sqrt{5}' } : {}),
       ...(out !== undefined ? { observation: { ok: true, output: out, timedOut: false } } : {}),
-    };
+    });
   });
   return {
     question: TRIANGLE_QUESTION,

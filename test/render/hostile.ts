@@ -3,6 +3,7 @@
  * find live markup in each output: HTML (PNG page, local page), Discord and Slack payloads.
  */
 import type { SearchResult, Step } from '../../src/engine/search/types';
+import { withParts } from '../../src/engine/steps/format';
 import type { DiscordMessage, SlackMessage } from '../../src/render/types';
 import { triangleResult } from './helpers';
 
@@ -18,28 +19,30 @@ export const HOSTILE_OUTPUT = '<script>alert(11)</script> <javascript:alert(12)|
 
 /** A search result whose steps, output, answer and alternatives are hostile. */
 export function hostileResult(question = HOSTILE_QUESTION): SearchResult {
-  const trajectory: Step[] = [
-    {
-      text: '<code>\n# Step 1: <img src=x onerror=alert(20)> [x](javascript:alert(21)) see $\\href{javascript:alert(22)}{y}$\ns = "<script>alert(23)</script>"\n<end_of_step>',
-      kind: 'code',
-      valid: true,
-      terminal: false,
-    },
-    {
-      text: '\n# Step 2: <svg onload=alert(24)> and $\\sqrt{\\text{<img src=x onerror=alert(25)>}}$ [z](javascript:alert(26))\nprint(s)\n<end_of_code>',
-      kind: 'code_end',
-      valid: true,
-      terminal: false,
-      observation: { ok: true, output: HOSTILE_OUTPUT, timedOut: false },
-    },
-    {
-      text: '\n<answer>So <img src=x onerror=alert(27)> [w](javascript:alert(28)) $\\boxed{\\text{<b>}}$<end_of_answer>',
-      kind: 'answer',
-      valid: true,
-      terminal: true,
-      answer: '[w](javascript:alert(28))<script>',
-    },
-  ];
+  const trajectory: Step[] = (
+    [
+      {
+        text: '<code>\n# Step 1: <img src=x onerror=alert(20)> [x](javascript:alert(21)) see $\\href{javascript:alert(22)}{y}$\ns = "<script>alert(23)</script>"\n<end_of_step>',
+        kind: 'code',
+        valid: true,
+        terminal: false,
+      },
+      {
+        text: '\n# Step 2: <svg onload=alert(24)> and $\\sqrt{\\text{<img src=x onerror=alert(25)>}}$ [z](javascript:alert(26))\nprint(s)\n<end_of_code>',
+        kind: 'code_end',
+        valid: true,
+        terminal: false,
+        observation: { ok: true, output: HOSTILE_OUTPUT, timedOut: false },
+      },
+      {
+        text: '\n<answer>So <img src=x onerror=alert(27)> [w](javascript:alert(28)) $\\boxed{\\text{<b>}}$<end_of_answer>',
+        kind: 'answer',
+        valid: true,
+        terminal: true,
+        answer: '[w](javascript:alert(28))<script>',
+      },
+    ] as Omit<Step, 'parts'>[]
+  ).map(withParts);
   return triangleResult({
     question,
     answer: '[w](javascript:alert(28))<script>',

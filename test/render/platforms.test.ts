@@ -1,6 +1,8 @@
 import { SPOILER_DESCRIPTION, discordMessages, escapeDiscord } from '../../src/render/discord';
 import { escapeSlack, resolveSlackFiles, slackBlocksAsText, slackFileRef, slackMessages } from '../../src/render/slack';
 import { cutLines, splitMessage } from '../../src/render/text';
+import type { Step } from '../../src/engine/search/types';
+import { withParts } from '../../src/engine/steps/format';
 import { buildThread, threadFromSolutionText } from '../../src/render/thread';
 import type { DiscordMessage, SlackMessage } from '../../src/render/types';
 import { discordProblems, fakeImages, noImages, slackProblems, slackSeen, snap, triangleResult } from './helpers';
@@ -50,10 +52,10 @@ describe('discord payloads', () => {
   test('long code and output are cut with a marker; long prose is split without breaking fences', () => {
     const code = Array.from({ length: 120 }, (_, i) => `x${i} = ${i} * 2  # ${'c'.repeat(30)}`).join('\n');
     const r = triangleResult();
-    r.trajectory = [
+    r.trajectory = ([
       { text: `<code>\n# Step 1: ${'A long explanation. '.repeat(200)}\n${code}\n<end_of_step>`, kind: 'code', valid: true, terminal: false },
       { text: `\n# Step 2: print\nprint(1)\n<end_of_code>`, kind: 'code_end', valid: true, terminal: false, observation: { ok: true, output: Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n'), timedOut: false } },
-    ];
+    ] as Omit<Step, 'parts'>[]).map(withParts);
     const tt = buildThread(r);
     const msgs = discordMessages(tt, noImages());
     expect(discordProblems(msgs)).toEqual([]);

@@ -1,4 +1,6 @@
 import { confidenceLine } from '../../src/render/text';
+import type { Step } from '../../src/engine/search/types';
+import { withParts } from '../../src/engine/steps/format';
 import { buildThread, threadFromSolutionText } from '../../src/render/thread';
 import { discordMessages } from '../../src/render/discord';
 import { slackMessages } from '../../src/render/slack';
@@ -76,11 +78,11 @@ describe('thread model', () => {
 
   test('no answer found, failed steps and cumulative output', () => {
     const r = triangleResult({ answer: null, alternatives: [] });
-    r.trajectory = [
+    r.trajectory = ([
       { text: '<code>\n# Step 1: print a\nprint(1)\n<end_of_step>', kind: 'code', valid: true, terminal: false, observation: { ok: true, output: '1', timedOut: false } },
       { text: '\n# Step 2: then b\nprint(2)\n<end_of_step>', kind: 'code', valid: true, terminal: false, observation: { ok: true, output: '1\n2', timedOut: false } },
       { text: '\n# Step 3: divide\nx = 1/0\n<end_of_step>', kind: 'code', valid: false, terminal: true, invalidReason: 'ZeroDivisionError: division by zero', observation: { ok: false, output: 'ZeroDivisionError: division by zero', timedOut: false } },
-    ];
+    ] as Omit<Step, 'parts'>[]).map(withParts);
     const t = buildThread(r);
     expect(t.answer).toBeNull();
     expect(t.answerBlock).toBeNull();
@@ -96,6 +98,25 @@ describe('thread model', () => {
     expect(a.final).toEqual(b.final);
     expect(a.answer).toBe('4\\sqrt{5}');
     expect(a.strategy).toBeNull();
+  });
+
+  test('the thread shows the parts the engine parsed for each step, not its own reading of the text', () => {
+    const r = triangleResult();
+    // the engine's reading of the median step and of the answer differ from their raw text here
+    const median = { comment: 'The median, as the engine parsed it', code: 'XM = 4 * math.sqrt(5)', output: '' };
+    r.trajectory[1] = { ...r.trajectory[1], parts: median };
+    const answer = r.trajectory.length - 1;
+    r.trajectory[answer] = { ...r.trajectory[answer], parts: { comment: '', code: '', prose: 'Parsed prose: $\\boxed{4\\sqrt{5}}$.' } };
+    const t = buildThread(r, { mergeBookkeeping: false });
+    expect(t.steps[1].explanation?.source).toBe('The median, as the engine parsed it');
+    expect(t.steps[1].code).toBe('XM = 4 * math.sqrt(5)');
+    expect(t.final?.source).toBe('Parsed prose: $\\boxed{4\\sqrt{5}}$.');
+  });
+
+  test('a result stored before steps carried their parts (restart resume, answer cache) renders the same', () => {
+    const stored = JSON.parse(JSON.stringify(triangleResult())) as ReturnType<typeof triangleResult>;
+    for (const step of stored.trajectory) delete (step as Partial<Step>).parts;
+    expect(buildThread(stored)).toEqual(buildThread(triangleResult()));
   });
 
   test('prose solutions become prose steps with the boxed paragraph as the final answer', () => {

@@ -1,13 +1,12 @@
 /**
  * "Check my solution": a member's own step-by-step solution (text with LaTeX) is split into steps,
- * each step is scored in context by the engine's step scorer (the PPM that scores the bot's own
- * steps), and the final answer is compared with the bot's own solve (a solve job) and, for a bank
- * problem, the official answer. The reply says plainly that this is a model's judgement.
+ * each step is scored in context by the engine (engine.scoreSteps: its step scorer, the PPM that
+ * scores the bot's own steps), and the final answer is compared with the bot's own solve (a solve
+ * job) and, for a bank problem, the official answer. The reply says plainly that this is a model's
+ * judgement.
  */
 import { extractAnswer, answersEqual, gradeAnswer } from '../../engine/grading/index';
-import { scoreEachStep } from '../../engine/models/types';
-import { ANSWER, CODE, END_OF_ANSWER, END_OF_STEP } from '../../engine/steps/format';
-import type { SearchResult } from '../../engine/index';
+import { engineErrorCode, type SearchResult } from '../../engine/index';
 import { friendlyError, type SolveService } from '../core/jobs';
 import type { PlatformName } from '../core/store';
 import type { ProblemBank, PracticeProblem } from '../practice/bank';
@@ -56,23 +55,6 @@ function merge(steps: string[]): string[] {
     out.splice(k, 2, `${out[k]}\n${out[k + 1]}`);
   }
   return out;
-}
-
-/**
- * A member's steps in the step format the scorer was trained on: prose steps as comment-only code
- * steps, the last step as the answer node when it states a final answer. (The PPM has seen Python
- * steps with comments; prose in comments is the closest it knows.)
- */
-export function toScorerSteps(steps: string[]): string[] {
-  return steps.map((s, i) => {
-    const last = i === steps.length - 1;
-    if (last && (/\\(boxed|fbox|framebox)/.test(s) || /\b(answer|therefore|thus|so)\b/i.test(s))) return `${i === 0 ? CODE : ''}\n${ANSWER}${s}${END_OF_ANSWER}`;
-    const body = s
-      .split('\n')
-      .map((l) => `# ${l}`)
-      .join('\n');
-    return `${i === 0 ? `${CODE}\n` : '\n'}${body}\n${END_OF_STEP}`;
-  });
 }
 
 export interface CheckRequest {
@@ -157,21 +139,19 @@ export class CheckService {
       return report;
     }
     const solveP = this.botSolve(req, problem, !!engine.scorer);
-    if (!engine.scorer) {
-      report.scorerNote =
-        'No step scorer is loaded on this server, so I cannot score your steps. (Admin: install the step scorer model, models/stepwise-synth-ppm or STEPWISE_SCORER_DIR.)';
-    } else if (engine.scorer.stepStyles && !engine.scorer.stepStyles.includes('prose')) {
-      // its scores of steps in words are noise (the shipped PPM gives about -0.95 to every one)
-      report.scorerNote =
-        `The step scorer on this server (${engine.scorer.name}) was trained only on steps written as code (a comment plus Python), so it cannot judge steps written in words; I compared only your final answer. (Admin: a process reward model for written steps, e.g. models/qwen2.5-math-prm-7b, can judge them.)`;
-    } else {
-      try {
-        const scores = await scoreEachStep(engine.scorer, { question: problem, steps: toScorerSteps(steps) });
-        report.scores = scores.map((x) => Math.max(-1, Math.min(1, x)));
-        report.weakAt = this.firstWeak(report.scores);
-      } catch (err) {
-        report.scorerNote = `Scoring the steps failed (${(err as Error).message.slice(0, 200)}).`;
-      }
+    try {
+      report.scores = await engine.scoreSteps(problem, steps);
+      report.weakAt = this.firstWeak(report.scores);
+    } catch (err) {
+      const code = engineErrorCode(err);
+      if (code === 'scorer_unavailable') {
+        report.scorerNote =
+          'No step scorer is loaded on this server, so I cannot score your steps. (Admin: install the step scorer model, models/stepwise-synth-ppm or STEPWISE_SCORER_DIR.)';
+      } else if (code === 'scorer_code_only') {
+        // its scores of steps in words are noise (the shipped PPM gives about -0.95 to every one)
+        report.scorerNote =
+          `The step scorer on this server (${engine.scorer?.name}) was trained only on steps written as code (a comment plus Python), so it cannot judge steps written in words; I compared only your final answer. (Admin: a process reward model for written steps, e.g. models/qwen2.5-math-prm-7b, can judge them.)`;
+      } else report.scorerNote = `Scoring the steps failed (${String((err as Error)?.message ?? err).slice(0, 200)}).`;
     }
     const solved = await solveP;
     if ('error' in solved) report.botNote = solved.error;

@@ -12,9 +12,11 @@ import Bottleneck from 'bottleneck';
 import {
   budgetConfig,
   checkQuestion,
+  engineErrorCode,
   QuestionError,
   STRATEGY_NAMES,
   type Engine,
+  type EngineErrorCode,
   type SearchConfig,
   type SearchProgress,
   type SearchResult,
@@ -131,19 +133,34 @@ export const budgetMessage = (maxBudget: number) => `The budget must be a whole 
 
 export const cacheKey = (question: string, strategy: string, budget: number) => `${strategy}|${budget}|${normaliseQuestion(question)}`;
 
-/** A message fit for a chat user for an engine failure. */
+const MODELS_MISSING =
+  'The solver models are not installed on this server yet, so I cannot solve questions right now. (Admin: train or copy the default models into models/, see docs/bots.md.)';
+
+/** What a chat user is told for each engine error code; codes not here get the generic reply with the message. */
+const FRIENDLY_BY_CODE: Partial<Record<EngineErrorCode, string>> = {
+  model_unavailable: MODELS_MISSING,
+  model_invalid: MODELS_MISSING,
+  sandbox_unavailable: 'The code sandbox is unavailable on this server, so I cannot check solution steps right now. (Admin: install bubblewrap, see docs/bots.md.)',
+  scorer_unavailable: 'That strategy needs the step scorer model, which is not loaded here. Try strategy greedy or vote.',
+};
+
+/** Engine errors whose message is written for the user (a question or setting the engine refuses). */
+const USER_MESSAGE_CODES: ReadonlySet<EngineErrorCode> = new Set([
+  'question_empty',
+  'question_too_long',
+  'not_math',
+  'unknown_strategy',
+  'bad_config',
+]);
+
+/** A message fit for a chat user for an engine failure, chosen by the engine error's code. */
 export function friendlyError(err: unknown): string {
-  const e = err as Error;
-  const msg = String(e?.message ?? err);
-  if (err instanceof QuestionError) return msg;
+  const msg = String((err as Error)?.message ?? err);
   if (typeof (err as { friendly?: unknown })?.friendly === 'string') return (err as { friendly: string }).friendly;
-  if (e?.name === 'ModelNotFoundError' || e?.name === 'ManifestError' || /models? (not found|not installed)|manifest\.json|no such file.*models?/i.test(msg)) {
-    return 'The solver models are not installed on this server yet, so I cannot solve questions right now. (Admin: train or copy the default models into models/, see docs/bots.md.)';
-  }
-  if (/sandbox unavailable|bwrap|bubblewrap/i.test(msg)) {
-    return 'The code sandbox is unavailable on this server, so I cannot check solution steps right now. (Admin: install bubblewrap, see docs/bots.md.)';
-  }
-  if (/needs a step scorer/i.test(msg)) return `That strategy needs the step scorer model, which is not loaded here. Try strategy greedy or vote.`;
+  const code = engineErrorCode(err);
+  if (code && USER_MESSAGE_CODES.has(code)) return msg;
+  const text = code && FRIENDLY_BY_CODE[code];
+  if (text) return text;
   return `Something went wrong while solving this (${msg.slice(0, 200)}). Please try again later.`;
 }
 

@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { repoPath } from '../../paths';
+import { EngineError } from '../errors';
 import { seccompFilter } from './seccomp';
 import type { ExecOptions, Executor, Observation } from './types';
 
@@ -46,9 +47,9 @@ export interface PoolOptions {
 }
 
 /** Thrown (as a rejection of run()) when no sandbox can be started. Code never runs unsandboxed. */
-export class SandboxUnavailableError extends Error {
+export class SandboxUnavailableError extends EngineError {
   constructor(reason: string) {
-    super(`sandbox unavailable: ${reason}`);
+    super('sandbox_unavailable', `sandbox unavailable: ${reason}`);
     this.name = 'SandboxUnavailableError';
   }
 }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoPath } from '../../paths';
+import { EngineError } from '../errors';
 import { resolveModelArg } from './fixture';
 import { loadManifest, ManifestError, type ManifestOnnx, type ModelKind, type ModelManifest } from './manifest';
 import { OnnxPolicy } from './onnx/policy';
@@ -40,9 +41,9 @@ export interface LoadOptions {
   retryBaseMs?: number;
 }
 
-export class ModelNotFoundError extends Error {
+export class ModelNotFoundError extends EngineError {
   constructor(message: string) {
-    super(message);
+    super('model_unavailable', message);
     this.name = 'ModelNotFoundError';
   }
 }

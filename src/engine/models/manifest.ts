@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { EngineError } from '../errors';
 import type { AbstentionRule } from '../search/verdict';
 
 export type ModelKind = 'policy' | 'ppm' | 'prm';
@@ -107,9 +108,9 @@ export interface ModelManifest {
   file: string;
 }
 
-export class ManifestError extends Error {
+export class ManifestError extends EngineError {
   constructor(readonly file: string, readonly field: string, detail: string) {
-    super(`${file}: ${field ? `field "${field}" ` : ''}${detail}`);
+    super('model_invalid', `${file}: ${field ? `field "${field}" ` : ''}${detail}`);
     this.name = 'ManifestError';
   }
 }

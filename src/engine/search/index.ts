@@ -2,6 +2,7 @@
  * The engine's entry point: search(question) with a strategy and a budget → SearchResult.
  * Knows nothing of chat platforms; the bots and the CLI call this.
  */
+import { EngineError } from '../errors';
 import { NEEDS_SCORER, STRATEGIES } from '../strategies';
 import { tallyAnswers } from './answers';
 import type { SearchConfig, SearchHooks, SearchResult, StrategyName } from './types';
@@ -29,8 +30,13 @@ export const DEFAULT_CONFIG: Omit<SearchConfig, 'strategy'> = {
 
 export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
 
-/** A question the engine refuses, with a message fit to show the user. */
-export class QuestionError extends Error {}
+/** A question (or search setting) the engine refuses, with a message fit to show the user. */
+export class QuestionError extends EngineError {
+  constructor(code: 'question_empty' | 'question_too_long' | 'not_math' | 'unknown_strategy' | 'bad_config', message: string) {
+    super(code, message);
+    this.name = 'QuestionError';
+  }
+}
 
 /** A question the shipped default model answers (and is sure of), for help and error messages. */
 export const EXAMPLE_QUESTION = 'Maria makes 17 cups per hour. Every hour, Jack makes 17 cups. They both work 7 hours. How many cups are made altogether?';
@@ -44,12 +50,13 @@ const MATH_HINT =
 
 export function checkQuestion(question: string): string {
   const q = question.trim();
-  if (q === '') throw new QuestionError(`The question is empty. Ask a math problem, for example: "${EXAMPLE_QUESTION}"`);
+  if (q === '') throw new QuestionError('question_empty', `The question is empty. Ask a math problem, for example: "${EXAMPLE_QUESTION}"`);
   if (q.length > MAX_QUESTION_CHARS) {
-    throw new QuestionError(`The question is ${q.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Please shorten it to the problem itself.`);
+    throw new QuestionError('question_too_long', `The question is ${q.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Please shorten it to the problem itself.`);
   }
   if (!MATH_HINT.test(q))
     throw new QuestionError(
+      'not_math',
       `That does not look like a math problem (no numbers or math in it), so there is nothing to solve. Ask one written out in words or LaTeX, for example: "${EXAMPLE_QUESTION}"`,
     );
   return q;
@@ -58,10 +65,10 @@ export function checkQuestion(question: string): string {
 export function resolveConfig(partial: Partial<SearchConfig> & { strategy?: StrategyName }): SearchConfig {
   const config: SearchConfig = { ...DEFAULT_CONFIG, strategy: 'mcts', ...stripUndefined(partial) };
   if (!(config.strategy in STRATEGIES)) {
-    throw new QuestionError(`Unknown strategy "${config.strategy}". Choose one of: ${STRATEGY_NAMES.join(', ')}.`);
+    throw new QuestionError('unknown_strategy', `Unknown strategy "${config.strategy}". Choose one of: ${STRATEGY_NAMES.join(', ')}.`);
   }
   for (const key of ['candidates', 'rollouts', 'runs', 'topK', 'samples', 'beamWidth', 'maxDepth', 'maxStepTokens'] as const) {
-    if (!Number.isInteger(config[key]) || config[key] < 1) throw new QuestionError(`${key} must be a positive integer, got ${config[key]}`);
+    if (!Number.isInteger(config[key]) || config[key] < 1) throw new QuestionError('bad_config', `${key} must be a positive integer, got ${config[key]}`);
   }
   return config;
 }
@@ -79,7 +86,7 @@ export async function search(
   const q = checkQuestion(question);
   const config = resolveConfig(partial);
   if (NEEDS_SCORER.has(config.strategy) && !deps.scorer && config.backup !== 'terminal-guided') {
-    throw new Error(`strategy "${config.strategy}" needs a step scorer (PPM or PRM); none is loaded`);
+    throw new EngineError('scorer_unavailable', `strategy "${config.strategy}" needs a step scorer (PPM or PRM); none is loaded`);
   }
   const started = Date.now();
   const world = new StepWorld(q, deps, config, hooks.signal);

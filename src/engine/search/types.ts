@@ -2,7 +2,7 @@
  * What a search takes and returns. Shared by every strategy, the CLI, the renderer and the bots.
  */
 import type { Observation } from '../exec/types';
-import type { StepKind } from '../steps/format';
+import type { StepKind, StepParts } from '../steps/format';
 import type { Verdict } from './verdict';
 
 /** One step of a trajectory after it was sampled and (for code) executed. */
@@ -10,6 +10,11 @@ export interface Step {
   /** Text as it goes into the next prompt: the policy's text, plus the spliced <output> block. */
   text: string;
   kind: StepKind;
+  /**
+   * The step as a reader sees it (explanation, code, program output, answer prose), parsed once by
+   * the engine so that no caller parses the step format.
+   */
+  parts: StepParts;
   /** false: the code raised, the step never finished, or an answer step had no \boxed{}. */
   valid: boolean;
   /** An answer step, or an invalid step (a dead end). */

@@ -2,9 +2,10 @@
  * The step world: turns policy samples into verified steps. Every strategy expands and scores
  * through it, so sampling, de-duplication, execution and the step format live in one place.
  */
+import { EngineError } from '../errors';
 import type { Executor, Observation } from '../exec/types';
 import type { Policy, StepScorer } from '../models/types';
-import { buildProgram, extractBoxed, spliceOutput, stepKind, STEP_STOPS } from '../steps/format';
+import { buildProgram, extractBoxed, spliceOutput, stepKind, STEP_STOPS, withParts } from '../steps/format';
 import type { SameAnswer } from './answers';
 import type { SearchConfig, SearchStats, Step } from './types';
 
@@ -88,7 +89,7 @@ export class StepWorld {
   async score(paths: readonly Step[][]): Promise<number[]> {
     if (paths.length === 0) return [];
     const scorer = this.deps.scorer;
-    if (!scorer) throw new Error(`strategy "${this.config.strategy}" needs a step scorer (PPM or PRM) and none is loaded`);
+    if (!scorer) throw new EngineError('scorer_unavailable', `strategy "${this.config.strategy}" needs a step scorer (PPM or PRM) and none is loaded`);
     this.throwIfAborted();
     this.stats.scorerCalls++;
     this.stats.scoredItems += paths.length;
@@ -117,6 +118,11 @@ export class StepWorld {
   }
 
   private async makeStep(path: readonly Step[], text: string, unfinished: boolean): Promise<Step> {
+    return withParts(await this.classify(path, text, unfinished));
+  }
+
+  /** The step without its parts: kind, validity, answer, observation. */
+  private async classify(path: readonly Step[], text: string, unfinished: boolean): Promise<Omit<Step, 'parts'>> {
     this.stats.nodes++;
     const kind = stepKind(text);
     if (unfinished || kind === 'partial') {
@@ -179,13 +185,13 @@ export function dedupeCandidates(texts: readonly string[]): string[] {
   return out;
 }
 
-export class SearchCancelled extends Error {
+export class SearchCancelled extends EngineError {
   constructor() {
-    super('search cancelled');
+    super('cancelled', 'search cancelled');
   }
 }
 
 /** A step that ends a path because the path reached the maximum depth. */
 export function depthLimitStep(): Step {
-  return { text: '', kind: 'partial', valid: false, terminal: true, invalidReason: 'too many steps' };
+  return { text: '', kind: 'partial', parts: { comment: '', code: '' }, valid: false, terminal: true, invalidReason: 'too many steps' };
 }

@@ -91,6 +91,80 @@ export function answerText(text: string): string {
   return body.split(END_OF_ANSWER)[0].trim();
 }
 
+/**
+ * A step as a reader sees it: what the engine hands the renderer, so nothing past the engine
+ * parses the step format.
+ */
+export interface StepParts {
+  /** The explanation: the comment lines without `#`, the leading "Step k:" label and outer blank space. */
+  comment: string;
+  /** The Python statements, comment and blank lines removed ('' for a step without code). */
+  code: string;
+  /** What the program printed up to and including this step (cumulative), when known. */
+  output?: string;
+  /** The closing prose of an answer step: what is inside <answer>…<end_of_answer>. */
+  prose?: string;
+}
+
+const STEP_LABEL = /^\s*step\s*\d+\s*[:.)-]\s*/i;
+
+/** An explanation without the "Step k:" label the format starts it with, trimmed. */
+export function withoutStepLabel(comment: string): string {
+  return comment
+    .split('\n')
+    .map((l, i) => (i === 0 ? l.replace(STEP_LABEL, '') : l))
+    .join('\n')
+    .trim();
+}
+
+/**
+ * The one parser of a step's text into its parts. `observed` is what running the program printed
+ * (the engine's observation); without it the output is read from a spliced <output> block.
+ * The first step carries the prompt's assistant preamble before `<code>`; it is not part of the step.
+ * An answer step may also carry code before its <answer> (the model wrote both in one step).
+ */
+export function stepParts(text: string, kind: StepKind = stepKind(text), observed?: string): StepParts {
+  const at = text.indexOf(CODE);
+  const body = at >= 0 ? text.slice(at + CODE.length) : text;
+  if (kind === 'answer') {
+    const before = body.includes(ANSWER) ? body.slice(0, body.indexOf(ANSWER)) : '';
+    const output = observed ?? stepOutput(before);
+    const parts = { comment: withoutStepLabel(stepComment(before)), code: stepStatements(before) };
+    return { ...parts, ...(output !== undefined && { output }), prose: answerText(body) };
+  }
+  const output = observed ?? stepOutput(body);
+  return { comment: withoutStepLabel(stepComment(body)), code: stepStatements(body), ...(output !== undefined && { output }) };
+}
+
+/**
+ * A step with its parts: as given when it has them, else parsed from its text (and its
+ * observation's output). Steps stored before steps carried their parts get them here.
+ */
+export function withParts<T extends { text: string; kind: StepKind; observation?: { output: string }; parts?: StepParts }>(
+  step: T,
+): T & { parts: StepParts } {
+  if (step.parts) return step as T & { parts: StepParts };
+  return { ...step, parts: stepParts(step.text, step.kind, step.observation?.output) };
+}
+
+/**
+ * Written work (a person's steps in words and LaTeX) in the step format the scorer was trained on:
+ * each step as a comment-only code step, the last as the answer node when it states a final
+ * answer. (The PPM has seen Python steps with comments; prose in comments is the closest it knows.)
+ */
+export function writtenSteps(steps: readonly string[]): string[] {
+  return steps.map((s, i) => {
+    const last = i === steps.length - 1;
+    const statesAnswer = /\\(boxed|fbox|framebox)/.test(s) || /\b(answer|therefore|thus|so)\b/i.test(s);
+    if (last && statesAnswer) return `${i === 0 ? CODE : ''}\n${ANSWER}${s}${END_OF_ANSWER}`;
+    const body = s
+      .split('\n')
+      .map((l) => `# ${l}`)
+      .join('\n');
+    return `${i === 0 ? `${CODE}\n` : '\n'}${body}\n${END_OF_STEP}`;
+  });
+}
+
 /** Brace-matched content starting at `open` (the index of `{`); null when unbalanced. */
 export function bracedAt(text: string, open: number): { content: string; end: number } | null {
   if (text[open] !== '{') return null;

@@ -1,13 +1,14 @@
 /** onnxruntime-node session creation (execution providers, clear errors), fp16 helpers, a run lock. */
 import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
+import { EngineError } from '../../errors';
 import type { ManifestOnnx } from '../manifest';
 
 export { ort };
 
-export class ModelLoadError extends Error {
+export class ModelLoadError extends EngineError {
   constructor(message: string) {
-    super(message);
+    super('model_load_failed', message);
     this.name = 'ModelLoadError';
   }
 }

@@ -3,15 +3,17 @@
  * connection errors and time-outs; Retry-After honoured), a concurrency limit, and errors that
  * name the server URL.
  */
+import { EngineError } from '../../errors';
 
-export class ModelServerError extends Error {
+export class ModelServerError extends EngineError {
   constructor(
     readonly url: string,
     message: string,
     readonly status?: number,
     readonly retryable = false,
+    timedOut = false,
   ) {
-    super(`model server ${url}: ${message}`);
+    super(timedOut ? 'timeout' : 'model_server', `model server ${url}: ${message}`);
     this.name = 'ModelServerError';
   }
 }
@@ -94,7 +96,7 @@ export class JsonHttpClient {
         await sleep(Math.min(retryMaxMs, retryAfterMs ?? backoff), signal);
       }
     }
-    throw new ModelServerError(url, `failed after ${maxRetries + 1} attempts: ${lastErr!.message.replace(/^model server \S+: /, '')}`, lastErr!.status, false);
+    throw new ModelServerError(url, `failed after ${maxRetries + 1} attempts: ${lastErr!.message.replace(/^model server \S+: /, '')}`, lastErr!.status, false, lastErr!.code === 'timeout');
   }
 
   private async once<T>(url: string, body: unknown, signal?: AbortSignal): Promise<T> {
@@ -110,7 +112,7 @@ export class JsonHttpClient {
       text = await res.text();
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
-      if (timeout.aborted) throw new ModelServerError(url, `timed out after ${this.opts.timeoutMs} ms`, undefined, true);
+      if (timeout.aborted) throw new ModelServerError(url, `timed out after ${this.opts.timeoutMs} ms`, undefined, true, true);
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       throw new ModelServerError(url, `connection failed (${cause?.code ?? cause?.message ?? (err as Error).message})`, undefined, true);
     }
