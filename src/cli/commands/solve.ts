@@ -1,6 +1,6 @@
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { createEngine, STRATEGY_NAMES, QuestionError, type SearchResult, type StrategyName } from '../../engine';
-import { answerText, stepComment, stepStatements } from '../../engine/steps/format';
+import { withParts } from '../../engine/steps/format';
 import { UNSURE_REASON_TEXT } from '../../engine/search/verdict';
 import { EXAMPLE_QUESTION } from '../../engine/search';
 import { ProgressLine } from '../progress';
@@ -86,16 +86,15 @@ export const command: CliCommand = {
 /** Plain-text rendering of a result for the terminal. */
 export function formatResult(r: SearchResult): string {
   const lines = [`Question: ${r.question}`, ''];
-  r.trajectory.forEach((s, i) => {
+  r.trajectory.forEach((step, i) => {
+    const { parts, ...s } = withParts(step);
     if (s.kind === 'answer') {
-      lines.push(`Answer step: ${answerText(s.text)}`);
+      lines.push(`Answer step: ${parts.prose ?? ''}`);
       return;
     }
-    const comment = stepComment(s.text).replace(/\n/g, ' / ');
-    // Policies usually number their own steps ("Step 2: ..."); do not number them twice.
-    lines.push(/^step\s*\d+/i.test(comment) ? comment : `Step ${i + 1}${comment ? `: ${comment}` : ''}`);
-    const code = stepStatements(s.text);
-    if (code) lines.push(...code.split('\n').map((l) => `    ${l}`));
+    const comment = parts.comment.replace(/\n/g, ' / ');
+    lines.push(`Step ${i + 1}${comment ? `: ${comment}` : ''}`);
+    if (parts.code) lines.push(...parts.code.split('\n').map((l) => `    ${l}`));
     if (s.observation?.output) lines.push(`  → ${s.observation.output.replace(/\n/g, '\n    ')}`);
     if (!s.valid && s.invalidReason) lines.push(`  ✗ ${s.invalidReason}`);
   });
