@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks build_tokenizer.train_bpe (incremental pair counts) against the plain BPE loop it
 replaced: same merges, in the same order, on random words with overlaps ('aaaa') and ties.
-Prints one JSON line; run by test/synth/tokenizer.test.ts."""
+Prints one JSON line; run by test/lab/synth/tokenizer.test.ts."""
 import collections
 import json
 import os

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Smoke test of the PPM stage: a tiny random policy, pairs built by make_pairs.py from graded
 samples (correct vs obviously wrong trajectories), a few train_ppm.py steps on CPU; the held-out
-pair accuracy must beat chance and the loss must drop below ln 2. Used by test/synth/ppm-train.test.ts."""
+pair accuracy must beat chance and the loss must drop below ln 2. Used by test/lab/synth/ppm-train.test.ts."""
 import json
 import os
 import random

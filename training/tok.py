@@ -1,5 +1,5 @@
 """Python reader for our byte-level BPE tokenizer.json (encode/decode), matching
-@huggingface/tokenizers on the text we train on (checked by test/synth/tokenizer.test.ts).
+@huggingface/tokenizers on the text we train on (checked by test/lab/synth/tokenizer.test.ts).
 
 Pre-tokenization mirrors the Split regex in tokenizer.json with Python's `re`
 (\\p{L} -> [^\\W\\d_], \\p{N} -> \\d), which is exact for ASCII text."""

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { evaluateStrategies, foundAnswers, groupOf } from '../../../src/lab/eval/evaluate';
+import { readProblemFile } from '../../../src/lab/eval/problem-sets';
+import { search } from '../../../src/engine/search';
+import type { TreeJSON } from '../../../src/engine/search/types';
+import { QUESTION, toyDeps } from '../../engine/toy-problem';
+
+// the toy problem's right answer is 29; greedy decoding and the sample majority say 8
+const problems = [{ id: 'toy-1', question: QUESTION, answer: '29' }];
+
+describe('eval: accuracy and coverage per strategy', () => {
+  test('coverage counts a right answer the strategy found but did not pick', async () => {
+    const reports = await evaluateStrategies(problems, (q, cfg) => search(q, toyDeps(), cfg), ['greedy', 'vote', 'mcts'], {
+      greedy: {},
+      vote: { samples: 24, seed: 3 },
+      mcts: { rollouts: 6, candidates: 12, seed: 5 },
+    } as never);
+    expect(reports.greedy).toMatchObject({ accuracy: 0, coverage: 0, n: 1, errors: 0 });
+    // the majority is wrong, but 29 was among the 24 samples
+    expect(reports.vote).toMatchObject({ accuracy: 0, coverage: 1 });
+    expect(reports.mcts).toMatchObject({ accuracy: 1, coverage: 1 });
+    expect(reports.vote!.mean_samples).toBeGreaterThan(reports.greedy!.mean_samples);
+  });
+
+  test('a failing solve is counted as an error and a miss, and the run goes on', async () => {
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      let calls = 0;
+      const reports = await evaluateStrategies(
+        [...problems, { id: 'toy-2', question: QUESTION, answer: '29' }],
+        async (q, cfg) => {
+          if (calls++ === 0) throw new Error('model backend down');
+          return search(q, toyDeps(), cfg);
+        },
+        ['mcts'],
+        { mcts: { rollouts: 6, candidates: 12, seed: 5 } } as never,
+      );
+      expect(reports.mcts).toMatchObject({ n: 2, errors: 1, correct: 1, accuracy: 0.5, coverage: 0.5 });
+      expect(String(err.mock.calls[0]?.[0])).toMatch(/mcts on toy-1 failed: model backend down/);
+    } finally {
+      err.mockRestore();
+    }
+  });
+
+  test('groupBy: accuracy and coverage per value of a problem field (arrays joined, missing ones grouped)', async () => {
+    const probs = [
+      { id: 'a', question: QUESTION, answer: '29', fields: { novelty: ['phrasing'] } },
+      { id: 'b', question: QUESTION, answer: '8', fields: { novelty: ['structure', 'phrasing'] } },
+      { id: 'c', question: QUESTION, answer: '29', fields: { novelty: ['phrasing'] } },
+      { id: 'd', question: QUESTION, answer: '29' },
+    ];
+    const reports = await evaluateStrategies(probs, (q, cfg) => search(q, toyDeps(), cfg), ['greedy'], { greedy: {} } as never, { groupBy: 'novelty' });
+    // greedy answers 8 every time
+    expect(reports.greedy!.groups).toEqual({
+      '(none)': { n: 1, correct: 0, accuracy: 0, coverage: 0 },
+      phrasing: { n: 2, correct: 0, accuracy: 0, coverage: 0 },
+      'structure+phrasing': { n: 1, correct: 1, accuracy: 1, coverage: 1 },
+    });
+    expect(groupOf({ id: 'x', question: 'q', answer: '1', fields: { level: 3 } }, 'level')).toBe('3');
+  });
+
+  test('problem files keep their other fields for grouping', () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'problems-')), 'set.jsonl');
+    const line = { id: 'own/1', problem: 'What is $2+3$?', answer: '5', solution: 'It is $\\boxed{5}$.', level: 1, type: 'Prealgebra' };
+    fs.writeFileSync(file, JSON.stringify(line) + '\n');
+    const rows = readProblemFile(file);
+    expect(rows[0]!.fields).toHaveProperty('level');
+    expect(rows[0]!.fields).not.toHaveProperty('solution');
+    expect(typeof rows[0]!.question).toBe('string');
+  });
+
+  test('foundAnswers takes every valid terminal of the trees, not only the voted alternatives', () => {
+    const leaf = (id: number, answer: string, valid = true): TreeJSON => ({ id, text: 'x', kind: 'answer', valid, terminal: true, answer, N: 1, Q: 0, children: [] });
+    const tree: TreeJSON = { id: 0, text: '', kind: 'root', valid: true, terminal: false, N: 3, Q: 0, children: [leaf(1, '8'), leaf(2, '29'), leaf(3, '5', false)] };
+    const found = foundAnswers({ alternatives: [{ answer: '8', votes: 1, share: 1, bestScore: null }], trees: [tree] });
+    expect(found.sort()).toEqual(['29', '8']);
+  });
+});
