@@ -18,15 +18,7 @@ MIN=${MIN:-3.5}          # policy SFT minutes (wall clock, each variant)
 PPM_MIN=${PPM_MIN:-1.2}
 SYN=${SYN:-4000}         # synthesis problems sampled for PPM pairs
 LIMIT=${LIMIT:-400}      # test problems per split for the quick eval
-export PYTHONUNBUFFERED=1
-PY=""
-for p in python3 /usr/bin/python3 python; do
-  if command -v "$p" >/dev/null && "$p" -c 'import torch' 2>/dev/null; then PY=$p; break; fi
-done
-[ -z "$PY" ] && { echo "no python with torch"; exit 3; }
-nvidia-smi -L 2>/dev/null
-DEV=$($PY -c 'import torch; print("cuda" if torch.cuda.is_available() else "cpu")')
-$PY -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
+source "$(dirname "${BASH_SOURCE[0]}")/device_env.sh"
 export EXEC_WORKERS=$(( $(nproc) / 2 > 1 ? $(nproc) / 2 : 1 ))
 [ "$DEV" = cpu ] && export TORCH_THREADS=1 OPENBLAS_NUM_THREADS=1
 mkdir -p "$OUT" "$WORK"

@@ -23,15 +23,7 @@ EVO=${EVO:-4000}         # withheld real problems sampled for self-evolution
 LIMIT=${LIMIT:-400}      # problems per evaluation set
 VOCAB=${VOCAB:-4096}
 SIZE=${SIZE:-medium}     # medium: d=384, 8 layers, 6 heads (2 KV), FFN 1024 (~14M); small: round 2's 3M
-export PYTHONUNBUFFERED=1
-PY=""
-for p in python3 /usr/bin/python3 python; do
-  if command -v "$p" >/dev/null && "$p" -c 'import torch' 2>/dev/null; then PY=$p; break; fi
-done
-[ -z "$PY" ] && { echo "no python with torch"; exit 3; }
-nvidia-smi -L 2>/dev/null
-DEV=$($PY -c 'import torch; print("cuda" if torch.cuda.is_available() else "cpu")')
-$PY -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
+source training/device_env.sh  # PY, DEV
 export EXEC_WORKERS=$(( $(nproc) > 2 ? $(nproc) - 2 : 1 ))
 if [ "$DEV" = cuda ]; then TPB=32768; LR=3e-3; BATCH=4096; else TPB=4096; LR=2e-3; BATCH=64; fi
 case "$SIZE" in
