@@ -75,7 +75,9 @@ $PY training/eval_policy.py --ckpt "$WORK/b/policy" --tokenizer "$WORK/tokenizer
   --sets "$DATA/synthesis-v3.jsonl" "$DATA/withheld-evolve.jsonl" --k-sets "$DATA/synthesis-v3.jsonl" "$DATA/withheld-evolve.jsonl" \
   --limit "$SYN" --k 8 --temperature 1.2 --batch "$BATCH" --dump "$WORK/ppm-samples.jsonl" > "$WORK/ppm-samples.log" 2>&1
 $PY training/make_pairs.py --samples "$WORK/ppm-samples.jsonl" --out "$WORK/ppm-pairs.jsonl" > "$WORK/pairs.log" 2>&1
-stamp "pairs: $(wc -l < "$WORK/ppm-pairs.jsonl")"
+NPAIRS=$(wc -l < "$WORK/ppm-pairs.jsonl")
+stamp "pairs: $NPAIRS"
+[ "$NPAIRS" -gt 0 ] || { stamp "no pairs (the policy got none of the sampled problems right, or all): PPM not trained"; exit 4; }
 $PY training/train_ppm.py --pairs "$WORK/ppm-pairs.jsonl" --init "$WORK/b/policy" --tokenizer "$WORK/tokenizer.json" \
   --device "$DEV" --minutes "$PPM_MIN" --epochs 8 --batch 64 --out "$WORK/ppm" --log-every 50 \
   --heldout-out "$WORK/heldout-pairs.jsonl" > "$WORK/ppm.log" 2>&1
