@@ -9,6 +9,7 @@ import { CheckService } from '../check/check';
 
 export * from './commands';
 export * from './config';
+export * from './answer-thread';
 export * from './jobs';
 export * from './pacer';
 export * from './present';

@@ -23,27 +23,21 @@ import {
   type Message,
   type MessageCreateOptions,
 } from 'discord.js';
-import type { SearchResult } from '../../engine/index';
 import type { DiscordMessage } from '../../render/types';
 import {
+  acceptedText,
   actionId,
-  alternativesText,
+  AnswerThreads,
   DISCORD_PACING,
   HELP_TEXT,
   parseActionId,
   parseCommand,
   presentDiscord,
-  progressText,
-  revealPlan,
-  revealTotal,
   ChannelPacer,
   type BotCore,
   type DiscordConfig,
-  type JobRecord,
-  type JobSink,
   type PacingOptions,
-  type Presentation,
-  type RevealAction,
+  type ThreadPoster,
 } from '../core/index';
 import { editReply, sendableChannel, tokenLive, type InteractionReply } from './interaction-reply';
 import { practiceDiscord } from '../practice/discord';
@@ -104,29 +98,7 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
     ...(config.apiUrl ? { rest: { api: config.apiUrl.replace(/\/+$/, '') } } : {}),
     ...opts.clientOptions,
   });
-  const presentations = new Map<string, Presentation<DiscordMessage>>();
-  const threadJobs = new Map<string, string>();
-  const locks = new Map<string, Promise<unknown>>();
   const practice = practiceDiscord({ client, core, pacer, log });
-
-  /** Serialises work on one job (reveals, the final post). */
-  const withLock = <T>(jobId: string, fn: () => Promise<T>): Promise<T> => {
-    const prev = locks.get(jobId) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    locks.set(jobId, next.catch(() => undefined));
-    return next;
-  };
-
-  async function presentation(job: JobRecord, result?: SearchResult): Promise<Presentation<DiscordMessage> | null> {
-    const hit = presentations.get(job.id);
-    if (hit) return hit;
-    const r = result ?? job.result;
-    if (!r) return null;
-    const p = await presentDiscord(r, core.images);
-    presentations.set(job.id, p);
-    if (presentations.size > 200) presentations.delete(presentations.keys().next().value as string);
-    return p;
-  }
 
   const post = (channelId: string, options: MessageCreateOptions): Promise<Message> =>
     pacer.schedule(channelId, async () => (await sendableChannel(client, channelId)).send(options));
@@ -140,62 +112,51 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
   }
 
   /** Posts reveal groups into the thread; the last message carries the buttons. */
-  async function postGroups(job: JobRecord, threadId: string, groups: DiscordMessage[][], more: boolean): Promise<void> {
+  async function postGroups(jobId: string, threadId: string, groups: DiscordMessage[][], more: boolean): Promise<void> {
     const msgs = groups.flat().filter((m) => m.content || m.files.length);
     for (let i = 0; i < msgs.length; i++) {
-      await post(threadId, toCreate(msgs[i], i === msgs.length - 1 ? buttons(job.id, more) : undefined));
+      await post(threadId, toCreate(msgs[i], i === msgs.length - 1 ? buttons(jobId, more) : undefined));
     }
   }
 
-  function sinkFor(job0: JobRecord, ready: Promise<void>): JobSink {
-    const reply = (job: JobRecord) => (service.getJob(job.id)?.reply ?? job.reply) as DiscordReply;
-    return {
-      progress: async (job, p) => {
-        await ready;
-        await editMain(reply(job), { content: `${progressText(p)}` });
-      },
-      failed: async (job, message) => {
-        await ready;
-        await editMain(reply(job), { content: `⚠ ${message}`, components: [] });
-      },
-      done: (job, result, info) =>
-        withLock(job.id, async () => {
-          await ready;
-          const r = reply(job);
-          const p = await presentation(job, result);
-          if (!p) return;
-          const [head, ...restHead] = p.header;
-          const content = (head?.content ?? '') + (info.cached ? '\n-# (answered from the cache)' : '');
-          const main = await editMain(r, {
-            content: content.slice(0, 2000),
-            files: (head?.files ?? []).map((f) => new AttachmentBuilder(f.data, { name: f.name, description: f.description })),
-            components: [],
-          });
-          let threadId = r.threadId;
-          if (!threadId) {
-            threadId = r.channelId;
-            const msgId = main?.id ?? r.messageId;
-            try {
-              const ch = await client.channels.fetch(r.channelId);
-              if (msgId && ch && (ch.type === ChannelType.GuildText || ch.type === ChannelType.GuildAnnouncement)) {
-                const th = await pacer.schedule(r.channelId, () =>
-                  ch.threads.create({ startMessage: msgId, name: threadName(job.question), autoArchiveDuration: 1440 }),
-                );
-                threadId = th.id;
-              }
-            } catch (err) {
-              log(`could not start a thread (${(err as Error).message}); posting in the channel`);
-            }
-            service.updateReply(job.id, { ...r, threadId });
+  /** Discord's side of the answer thread; `where` is the thread (or channel) id. */
+  const poster: ThreadPoster<DiscordMessage, DiscordReply, string> = {
+    present: (result) => presentDiscord(result, core.images),
+    progress: (r, text) => editMain(r, { content: text }),
+    failed: (r, message) => editMain(r, { content: `⚠ ${message}`, components: [] }),
+    async postHeader(job, r, header, info) {
+      const [head, ...restHead] = header;
+      const content = (head?.content ?? '') + (info.cached ? '\n-# (answered from the cache)' : '');
+      const main = await editMain(r, {
+        content: content.slice(0, 2000),
+        files: (head?.files ?? []).map((f) => new AttachmentBuilder(f.data, { name: f.name, description: f.description })),
+        components: [],
+      });
+      let threadId = r.threadId;
+      let reply: DiscordReply | undefined;
+      if (!threadId) {
+        threadId = r.channelId;
+        const msgId = main?.id ?? r.messageId;
+        try {
+          const ch = await client.channels.fetch(r.channelId);
+          if (msgId && ch && (ch.type === ChannelType.GuildText || ch.type === ChannelType.GuildAnnouncement)) {
+            const th = await pacer.schedule(r.channelId, () =>
+              ch.threads.create({ startMessage: msgId, name: threadName(job.question), autoArchiveDuration: 1440 }),
+            );
+            threadId = th.id;
           }
-          threadJobs.set(threadId, job.id);
-          if (restHead.length) await postGroups(job, threadId, [restHead], false).catch((e) => log(String(e)));
-          const plan = revealPlan(p, job.revealed, job.revealed === 0 ? 'next' : 'all');
-          await postGroups(job, threadId, plan.groups, plan.revealed < revealTotal(p));
-          service.setRevealed(job.id, plan.revealed);
-        }),
-    };
-  }
+        } catch (err) {
+          log(`could not start a thread (${(err as Error).message}); posting in the channel`);
+        }
+        reply = { ...r, threadId };
+      }
+      if (restHead.length) await postGroups(job.id, threadId, [restHead], false).catch((e) => log(String(e)));
+      return { where: threadId, key: threadId, reply };
+    },
+    postSteps: (threadId, jobId, groups, more) => postGroups(jobId, threadId, groups, more),
+    postText: (threadId, text) => post(threadId, { content: escapeMd(text).slice(0, 2000), allowedMentions: { parse: [] } }),
+  };
+  const threads = new AnswerThreads({ service, platform: 'discord', poster, log });
 
   function threadName(q: string): string {
     const n = q.replace(/\s+/g, ' ').trim();
@@ -204,13 +165,9 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
 
   async function onSolve(i: ChatInputCommandInteraction): Promise<void> {
     await i.deferReply(); // first thing: the 3 s deadline
-    let release!: () => void;
-    const ready = new Promise<void>((r) => (release = r));
     const reply: DiscordReply = { kind: 'slash', channelId: i.channelId, appId: i.applicationId, token: i.token, tokenAt: Date.now() };
-    let sink: JobSink | undefined;
-    const out = await service.submit(
+    const out = await threads.submit(
       {
-        platform: 'discord',
         userId: i.user.id,
         channelId: i.channelId,
         question: i.options.getString('question') ?? '',
@@ -218,32 +175,17 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
         budget: i.options.getInteger('budget') ?? undefined,
         reply,
       },
-      // the sink is bound below once the job exists
-      {
-        progress: (j, p) => sink?.progress?.(j, p),
-        done: (j, r, info) => sink?.done(j, r, info),
-        failed: (j, m) => sink?.failed(j, m),
+      async (out) => {
+        const msg = await i.editReply({ content: acceptedText(out), allowedMentions: { parse: [] } });
+        return { reply: { ...reply, messageId: msg.id } };
       },
     );
-    if (!out.ok) {
-      await i.editReply({ content: `⚠ ${out.message}`, allowedMentions: { parse: [] } });
-      return;
-    }
-    sink = sinkFor(out.job, ready);
-    try {
-      const msg = await i.editReply({
-        content: out.cached ? 'Found this one in the cache…' : out.ahead > 0 ? `Queued behind ${out.ahead} other question${out.ahead === 1 ? '' : 's'}…` : 'Working on it…',
-        allowedMentions: { parse: [] },
-      });
-      service.updateReply(out.job.id, { ...reply, messageId: msg.id });
-    } finally {
-      release();
-    }
+    if (!out.ok) await i.editReply({ content: `⚠ ${out.message}`, allowedMentions: { parse: [] } });
   }
 
   async function onMention(message: Message): Promise<void> {
     const cmd = parseCommand(message.content);
-    const inThread = message.channel.isThread() ? threadJobs.get(message.channelId) : undefined;
+    const inThread = message.channel.isThread() ? threads.jobOf(message.channelId) : undefined;
     if (cmd.kind === 'help') {
       await pacer.schedule(message.channelId, () => message.reply({ content: HELP_TEXT, allowedMentions: { parse: [] } }));
       return;
@@ -255,60 +197,26 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
         );
         return;
       }
-      await reveal(inThread, cmd.kind === 'next' ? 'next' : cmd.kind === 'all' ? 'all' : 'alternatives', message.channelId);
+      await threads.reveal(inThread, cmd.kind === 'next' ? 'next' : cmd.kind === 'all' ? 'all' : 'alternatives', message.channelId);
       return;
     }
-    let release!: () => void;
-    const ready = new Promise<void>((r) => (release = r));
-    let sink: JobSink | undefined;
-    const out = await service.submit(
-      { platform: 'discord', userId: message.author.id, channelId: message.channelId, question: cmd.question, strategy: cmd.strategy, budget: cmd.budget, reply: { kind: 'mention', channelId: message.channelId } },
-      {
-        progress: (j, p) => sink?.progress?.(j, p),
-        done: (j, r, info) => sink?.done(j, r, info),
-        failed: (j, m) => sink?.failed(j, m),
+    const out = await threads.submit(
+      { userId: message.author.id, channelId: message.channelId, question: cmd.question, strategy: cmd.strategy, budget: cmd.budget, reply: { kind: 'mention', channelId: message.channelId } },
+      async (out) => {
+        let threadId = message.channelId;
+        if (!message.channel.isThread() && message.inGuild()) {
+          try {
+            const th = await pacer.schedule(message.channelId, () => message.startThread({ name: threadName(out.job.question), autoArchiveDuration: 1440 }));
+            threadId = th.id;
+          } catch (err) {
+            log(`could not start a thread (${(err as Error).message}); answering in the channel`);
+          }
+        }
+        const placeholder = await post(threadId, { content: out.cached ? 'Found this one in the cache…' : 'Working on it…', allowedMentions: { parse: [] } });
+        return { reply: { kind: 'mention', channelId: message.channelId, threadId, messageId: placeholder.id }, key: threadId };
       },
     );
-    if (!out.ok) {
-      await pacer.schedule(message.channelId, () => message.reply({ content: `⚠ ${out.message}`, allowedMentions: { parse: [] } }));
-      return;
-    }
-    sink = sinkFor(out.job, ready);
-    try {
-      let threadId = message.channelId;
-      if (!message.channel.isThread() && message.inGuild()) {
-        try {
-          const th = await pacer.schedule(message.channelId, () => message.startThread({ name: threadName(out.job.question), autoArchiveDuration: 1440 }));
-          threadId = th.id;
-        } catch (err) {
-          log(`could not start a thread (${(err as Error).message}); answering in the channel`);
-        }
-      }
-      const placeholder = await post(threadId, { content: out.cached ? 'Found this one in the cache…' : 'Working on it…', allowedMentions: { parse: [] } });
-      service.updateReply(out.job.id, { kind: 'mention', channelId: message.channelId, threadId, messageId: placeholder.id });
-      threadJobs.set(threadId, out.job.id);
-    } finally {
-      release();
-    }
-  }
-
-  async function reveal(jobId: string, action: RevealAction, threadId: string): Promise<string | null> {
-    return withLock(jobId, async () => {
-      const job = service.getJob(jobId);
-      if (!job) return 'I no longer have that answer; please ask again.';
-      if (job.status !== 'done' || !job.result) return 'Still working on that one; the steps come when it is done.';
-      if (action === 'alternatives') {
-        await post(threadId, { content: escapeMd(alternativesText(job.result)).slice(0, 2000), allowedMentions: { parse: [] } });
-        return null;
-      }
-      const p = await presentation(job);
-      if (!p) return 'I no longer have that answer; please ask again.';
-      const plan = revealPlan(p, job.revealed, action);
-      if (plan.groups.length === 0) return 'All steps are shown already.';
-      await postGroups(job, threadId, plan.groups, plan.revealed < revealTotal(p));
-      service.setRevealed(job.id, plan.revealed);
-      return null;
-    });
+    if (!out.ok) await pacer.schedule(message.channelId, () => message.reply({ content: `⚠ ${out.message}`, allowedMentions: { parse: [] } }));
   }
 
   async function onButton(i: ButtonInteraction): Promise<void> {
@@ -317,7 +225,7 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
     await i.deferUpdate(); // ack at once
     // the clicked message keeps only "Other answers" so the newest message holds the live buttons
     if (parsed.action !== 'alternatives') await i.editReply({ components: buttons(parsed.jobId, false) }).catch(() => undefined);
-    const note = await reveal(parsed.jobId, parsed.action, i.channelId);
+    const note = await threads.reveal(parsed.jobId, parsed.action, i.channelId);
     if (note) await i.followUp({ content: note, ephemeral: true }).catch(() => undefined);
   }
 
@@ -339,17 +247,11 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
     client.once(Events.ClientReady, () => {
       log(`logged in as ${client.user?.tag}`);
       // Jobs a previous process left unfinished: resume them where their reply says.
-      for (const job of service.unfinished('discord')) {
-        const r = job.reply as DiscordReply;
-        if (!r.messageId && !tokenLive(r)) {
-          service.abandon(job, 'interrupted by a restart before it started');
-          continue;
-        }
-        log(`resuming job ${job.id}`);
-        editMain(r, { content: 'The bot restarted; picking this question up again…' }).catch(() => undefined);
-        if (r.threadId) threadJobs.set(r.threadId, job.id);
-        void service.resume(job, sinkFor(job, Promise.resolve()));
-      }
+      threads.resumeUnfinished({
+        resumable: (r) => !!r.messageId || tokenLive(r),
+        key: (r) => r.threadId,
+        announce: (r) => editMain(r, { content: 'The bot restarted; picking this question up again…' }),
+      });
       practice.ready(); // practice sessions: deadlines re-armed
       resolve();
     });
