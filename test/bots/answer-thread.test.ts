@@ -1,10 +1,11 @@
 /**
- * The platform-neutral answer-thread controller (src/bots/core/answer-thread.ts) with a recording
+ * The platform-neutral answer-thread controller (src/bots/features/solve/answer-thread.ts) with a recording
  * poster: no progress, answer or failure is lost or posted before the placeholder exists, even
  * when the engine reports and finishes before the platform has posted it.
  */
 import type { Engine, SearchProgress } from '../../src/engine/index';
-import { AnswerThreads, type BotCore, type JobSink, type Presentation, type ThreadPoster } from '../../src/bots/core/index';
+import type { BotCore, JobSink, Presentation } from '../../src/bots/core/index';
+import { AnswerThreads, type ThreadPoster } from '../../src/bots/features/solve/index';
 import { testCore, toyEngine } from './harness';
 
 type Reply = { channel: string; ts?: string };

@@ -4,8 +4,12 @@
  * workers share theirs in Redis under the same key.
  */
 import type { SearchResult } from '../../engine/index';
-import { normaliseQuestion } from './commands';
 import type { BotStore } from './store';
+
+/** The question normalised for the answer cache: Unicode NFKC, whitespace collapsed, trailing dots/question marks dropped. */
+export function normaliseQuestion(q: string): string {
+  return q.normalize('NFKC').replace(/\s+/g, ' ').trim().replace(/[\s.?!]+$/, '');
+}
 
 export const cacheKey = (question: string, strategy: string, budget: number) => `${strategy}|${budget}|${normaliseQuestion(question)}`;
 

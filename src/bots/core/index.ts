@@ -4,14 +4,12 @@ import type { BotConfig } from './config';
 import { SolveService, type ServiceParts, type SolveServiceOptions } from './jobs';
 import { ChromiumImageMaker, type ImageMaker } from './present';
 import { SqliteStore, type BotStore } from './store';
-import { PracticeService, type PracticeOptions } from '../practice/service';
-import { CheckService } from '../check/check';
+import { PracticeService, type PracticeOptions } from '../features/practice/service';
+import { CheckService } from '../features/check/check';
 
-export * from './commands';
 export * from './config';
 export * from './admission';
 export * from './answer-cache';
-export * from './answer-thread';
 export * from './engine-loader';
 export * from './jobs';
 export * from './pacer';

@@ -2,9 +2,9 @@
  * Text forms of `/practice` and `/check` (Slack slash commands carry one text field; Discord has
  * options), the problem images, and the results text shared by the platforms.
  */
-import { classifyBlock } from '../../render/latex';
-import type { Thread } from '../../render/types';
-import type { PlatformName } from '../core/store';
+import { classifyBlock } from '../../../render/latex';
+import type { Thread } from '../../../render/types';
+import type { PlatformName } from '../../core/store';
 import { bold, type SessionReport } from './service';
 
 export type PracticeCommand =

@@ -8,14 +8,14 @@
  */
 import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { escapeSlack, slackFileRef } from '../../render/slack';
-import type { SlackBlock, SlackMessage } from '../../render/types';
-import { deliver } from '../slack/files';
-import { checkReportText } from '../check/check';
-import type { BotCore } from '../core/index';
-import type { ChannelPacer } from '../core/pacer';
-import { CHECK_USAGE, chunkText, parseCheckText, parsePracticeText, problemThread, resultsText, PRACTICE_HELP } from './commands';
-import { bold, type PracticeAdapter } from './service';
+import { escapeSlack, slackFileRef } from '../../../render/slack';
+import type { SlackBlock, SlackMessage } from '../../../render/types';
+import { deliver } from './files';
+import { checkReportText } from '../../features/check/check';
+import type { BotCore } from '../../core/index';
+import type { ChannelPacer } from '../../core/pacer';
+import { CHECK_USAGE, chunkText, parseCheckText, parsePracticeText, problemThread, resultsText, PRACTICE_HELP } from '../../features/practice/text';
+import { bold, type PracticeAdapter } from '../../features/practice/service';
 
 interface SlackPracticeReply extends Record<string, unknown> {
   channel: string;

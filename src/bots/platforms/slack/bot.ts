@@ -11,15 +11,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { escapeSlack } from '../../render/slack';
-import type { SlackBlock, SlackMessage } from '../../render/types';
+import { escapeSlack } from '../../../render/slack';
+import type { SlackBlock, SlackMessage } from '../../../render/types';
 import {
-  acceptedText,
-  actionId,
-  AnswerThreads,
-  HELP_TEXT,
-  parseActionId,
-  parseCommand,
   presentSlack,
   ChannelPacer,
   SLACK_PACING,
@@ -27,9 +21,17 @@ import {
   type PacingOptions,
   type RevealAction,
   type SlackConfig,
+} from '../../core/index';
+import {
+  acceptedText,
+  actionId,
+  AnswerThreads,
+  HELP_TEXT,
+  parseActionId,
+  parseCommand,
   type ThreadPoster,
-} from '../core/index';
-import { practiceSlack } from '../practice/slack';
+} from '../../features/solve/index';
+import { practiceSlack } from './practice';
 import { deliver } from './files';
 
 interface SlackReply extends Record<string, unknown> {

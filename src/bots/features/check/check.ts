@@ -4,12 +4,12 @@
  * steps), and the final answer is compared with the bot's own solve (a solve job) and, for a bank
  * problem, the official answer. The reply says plainly that this is a model's judgement.
  */
-import { extractAnswer, answersEqual, gradeAnswer } from '../../engine/grading/index';
-import { scoreEachStep } from '../../engine/models/types';
-import { ANSWER, CODE, END_OF_ANSWER, END_OF_STEP } from '../../engine/steps/format';
-import type { SearchResult } from '../../engine/index';
-import { friendlyError, type SolveService } from '../core/jobs';
-import type { PlatformName } from '../core/store';
+import { extractAnswer, answersEqual, gradeAnswer } from '../../../engine/grading/index';
+import { scoreEachStep } from '../../../engine/models/types';
+import { ANSWER, CODE, END_OF_ANSWER, END_OF_STEP } from '../../../engine/steps/format';
+import type { SearchResult } from '../../../engine/index';
+import { friendlyError, type SolveService } from '../../core/jobs';
+import type { PlatformName } from '../../core/store';
 import type { ProblemBank, PracticeProblem } from '../practice/bank';
 
 export const MAX_CHECK_STEPS = 30;

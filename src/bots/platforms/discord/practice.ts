@@ -17,15 +17,15 @@ import {
   type MessageCreateOptions,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { CHECK_MODAL, checkModal } from '../discord/commands';
-import { altText } from '../../render/plain-math';
-import { checkReportText } from '../check/check';
-import type { BotCore } from '../core/index';
-import type { ChannelPacer } from '../core/pacer';
-import { chunkText, problemThread, resultsText, PRACTICE_HELP } from './commands';
-import { bold, type PracticeAdapter } from './service';
-import type { PracticeSession } from './store';
-import { editReply, sendableChannel, type InteractionReply } from '../discord/interaction-reply';
+import { CHECK_MODAL, checkModal } from './slash-commands';
+import { altText } from '../../../render/plain-math';
+import { checkReportText } from '../../features/check/check';
+import type { BotCore } from '../../core/index';
+import type { ChannelPacer } from '../../core/pacer';
+import { chunkText, problemThread, resultsText, PRACTICE_HELP } from '../../features/practice/text';
+import { bold, type PracticeAdapter } from '../../features/practice/service';
+import type { PracticeSession } from '../../features/practice/store';
+import { editReply, sendableChannel, type InteractionReply } from './interaction-reply';
 
 /** Hides text behind a Discord spoiler; bars inside are escaped, fences get lines of their own. */
 export const spoiler = (s: string) => `||${s.includes('```') ? `\n${s.replace(/\|/g, '\\|')}\n` : s.replace(/\|/g, '\\|')}||`;

@@ -23,24 +23,26 @@ import {
   type Message,
   type MessageCreateOptions,
 } from 'discord.js';
-import type { DiscordMessage } from '../../render/types';
+import type { DiscordMessage } from '../../../render/types';
 import {
-  acceptedText,
-  actionId,
-  AnswerThreads,
   DISCORD_PACING,
-  HELP_TEXT,
-  parseActionId,
-  parseCommand,
   presentDiscord,
   ChannelPacer,
   type BotCore,
   type DiscordConfig,
   type PacingOptions,
+} from '../../core/index';
+import {
+  acceptedText,
+  actionId,
+  AnswerThreads,
+  HELP_TEXT,
+  parseActionId,
+  parseCommand,
   type ThreadPoster,
-} from '../core/index';
+} from '../../features/solve/index';
 import { editReply, sendableChannel, tokenLive, type InteractionReply } from './interaction-reply';
-import { practiceDiscord } from '../practice/discord';
+import { practiceDiscord } from './practice';
 
 interface DiscordReply extends InteractionReply {
   kind: 'slash' | 'mention';

@@ -10,10 +10,10 @@
  * attaches after a restart. The platforms post through a PracticeAdapter.
  */
 import { randomUUID } from 'node:crypto';
-import type { SearchResult } from '../../engine/index';
-import { buildThread } from '../../render/thread';
-import type { SolveService } from '../core/jobs';
-import type { PlatformName } from '../core/store';
+import type { SearchResult } from '../../../engine/index';
+import { buildThread } from '../../../render/thread';
+import type { SolveService } from '../../core/jobs';
+import type { PlatformName } from '../../core/store';
 import { DEFAULT_SET, isCorrect, ProblemBank, validateAnswer, type PracticeProblem } from './bank';
 import { PracticeStore, type MemberResult, type PracticeSession } from './store';
 

@@ -1,6 +1,6 @@
 /** The slash command definitions (`/solve`, `/practice`, `/check`) and their registration (guild or global). */
 import { LabelBuilder, ModalBuilder, REST, Routes, SlashCommandBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
-import { STRATEGY_NAMES } from '../../engine/index';
+import { STRATEGY_NAMES } from '../../../engine/index';
 
 export function solveCommand(maxBudget = 64) {
   return new SlashCommandBuilder()

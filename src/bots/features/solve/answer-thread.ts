@@ -12,11 +12,10 @@
  * A platform gives a small poster (ThreadPoster): how to edit the progress message, turn it into
  * the header, post step messages (the last one with the buttons) and plain text.
  */
-import type { SearchResult } from '../../engine/index';
-import type { RevealAction } from './commands';
-import type { SolveService, JobSink, SolveRequest, SubmitOutcome } from './jobs';
-import { alternativesText, progressText, revealPlan, revealTotal, type Presentation } from './present';
-import type { JobRecord, PlatformName } from './store';
+import type { SearchResult } from '../../../engine/index';
+import type { SolveService, JobSink, SolveRequest, SubmitOutcome } from '../../core/jobs';
+import { alternativesText, progressText, revealPlan, revealTotal, type Presentation, type RevealAction } from '../../core/present';
+import type { JobRecord, PlatformName } from '../../core/store';
 
 /** Where steps go on the platform (a Discord thread id, a Slack channel + thread ts). */
 export interface ThreadPoster<M, R extends Record<string, unknown>, W> {

@@ -1,0 +1,3 @@
+/** The solve feature: `/solve` and mentions, parsed (./commands.ts), answered in a thread with step reveal (./answer-thread.ts). */
+export * from './commands';
+export * from './answer-thread';
