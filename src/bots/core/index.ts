@@ -23,7 +23,7 @@ export interface BotCore {
   service: SolveService;
   store: BotStore;
   images: ImageMaker;
-  /** Practice threads and /check (src/bots/practice, src/bots/check). */
+  /** Practice threads and /check (src/bots/features/practice, src/bots/features/check). */
   practice: PracticeService;
   check: CheckService;
   close(opts?: { drain?: boolean }): Promise<void>;
