@@ -35,12 +35,15 @@ import {
 import {
   acceptedText,
   actionId,
+  solveCommand,
+  type Accepted,
   AnswerThreads,
   HELP_TEXT,
   parseActionId,
   parseCommand,
   type ThreadPoster,
 } from '../../features/solve/index';
+import type { CommandContext } from '../../features/command';
 import { editReply, sendableChannel, tokenLive, type InteractionReply } from './interaction-reply';
 import { practiceDiscord } from './practice';
 
@@ -165,60 +168,71 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
     return (n.length > 90 ? `${n.slice(0, 89)}…` : n) || 'Solution';
   }
 
+  /** The command context of a solve asked in a channel; refusals are replies of the bot's own. */
+  type Answer = (text: string) => Promise<unknown>;
+  const context = (userId: string, channelId: string, guildId: string | null, answer: Answer): CommandContext => ({
+    platform: 'discord',
+    userId,
+    channelId,
+    guildId: guildId ?? `dm:${channelId}`,
+    whisper: answer,
+    say: answer,
+    refuse: (message) => answer(`⚠ ${message}`),
+    warn: '⚠',
+    bold: (s) => `**${s}**`,
+    log,
+  });
+
   async function onSolve(i: ChatInputCommandInteraction): Promise<void> {
     await i.deferReply(); // first thing: the 3 s deadline
     const reply: DiscordReply = { kind: 'slash', channelId: i.channelId, appId: i.applicationId, token: i.token, tokenAt: Date.now() };
-    const out = await threads.submit(
+    const answer = (content: string) => i.editReply({ content, allowedMentions: { parse: [] } });
+    const input = {
+      question: i.options.getString('question') ?? '',
+      strategy: i.options.getString('strategy') ?? undefined,
+      budget: i.options.getInteger('budget') ?? undefined,
+    };
+    await solveCommand.run(
       {
-        userId: i.user.id,
-        channelId: i.channelId,
-        question: i.options.getString('question') ?? '',
-        strategy: i.options.getString('strategy') ?? undefined,
-        budget: i.options.getInteger('budget') ?? undefined,
+        ...context(i.user.id, i.channelId, i.guildId, answer),
+        threads,
         reply,
+        placeholder: async (out) => {
+          const msg = await answer(acceptedText(out));
+          return { reply: { ...reply, messageId: msg.id } };
+        },
       },
-      async (out) => {
-        const msg = await i.editReply({ content: acceptedText(out), allowedMentions: { parse: [] } });
-        return { reply: { ...reply, messageId: msg.id } };
-      },
+      input,
     );
-    if (!out.ok) await i.editReply({ content: `⚠ ${out.message}`, allowedMentions: { parse: [] } });
   }
 
   async function onMention(message: Message): Promise<void> {
     const cmd = parseCommand(message.content);
     const inThread = message.channel.isThread() ? threads.jobOf(message.channelId) : undefined;
-    if (cmd.kind === 'help') {
-      await pacer.schedule(message.channelId, () => message.reply({ content: HELP_TEXT, allowedMentions: { parse: [] } }));
-      return;
-    }
+    const answer = (content: string) => pacer.schedule(message.channelId, () => message.reply({ content, allowedMentions: { parse: [] } }));
+    if (cmd.kind === 'help') return void (await answer(HELP_TEXT));
     if (cmd.kind !== 'solve') {
-      if (!inThread) {
-        await pacer.schedule(message.channelId, () =>
-          message.reply({ content: 'Use that inside an answer thread (or press the buttons under an answer).', allowedMentions: { parse: [] } }),
-        );
-        return;
-      }
+      if (!inThread) return void (await answer('Use that inside an answer thread (or press the buttons under an answer).'));
       await threads.reveal(inThread, cmd.kind === 'next' ? 'next' : cmd.kind === 'all' ? 'all' : 'alternatives', message.channelId);
       return;
     }
-    const out = await threads.submit(
-      { userId: message.author.id, channelId: message.channelId, question: cmd.question, strategy: cmd.strategy, budget: cmd.budget, reply: { kind: 'mention', channelId: message.channelId } },
-      async (out) => {
-        let threadId = message.channelId;
-        if (!message.channel.isThread() && message.inGuild()) {
-          try {
-            const th = await pacer.schedule(message.channelId, () => message.startThread({ name: threadName(out.job.question), autoArchiveDuration: 1440 }));
-            threadId = th.id;
-          } catch (err) {
-            log(`could not start a thread (${(err as Error).message}); answering in the channel`);
-          }
+    const reply: DiscordReply = { kind: 'mention', channelId: message.channelId };
+    const placeholder = async (out: Accepted) => {
+      let threadId = message.channelId;
+      if (!message.channel.isThread() && message.inGuild()) {
+        try {
+          const th = await pacer.schedule(message.channelId, () => message.startThread({ name: threadName(out.job.question), autoArchiveDuration: 1440 }));
+          threadId = th.id;
+        } catch (err) {
+          log(`could not start a thread (${(err as Error).message}); answering in the channel`);
         }
-        const placeholder = await post(threadId, { content: out.cached ? 'Found this one in the cache…' : 'Working on it…', allowedMentions: { parse: [] } });
-        return { reply: { kind: 'mention', channelId: message.channelId, threadId, messageId: placeholder.id }, key: threadId };
-      },
-    );
-    if (!out.ok) await pacer.schedule(message.channelId, () => message.reply({ content: `⚠ ${out.message}`, allowedMentions: { parse: [] } }));
+      }
+      const ph = await post(threadId, { content: out.cached ? 'Found this one in the cache…' : 'Working on it…', allowedMentions: { parse: [] } });
+      return { reply: { ...reply, threadId, messageId: ph.id }, key: threadId };
+    };
+    const input = { question: cmd.question, strategy: cmd.strategy, budget: cmd.budget };
+    const ctx = context(message.author.id, message.channelId, message.guildId, answer);
+    await solveCommand.run({ ...ctx, threads, reply, placeholder }, input);
   }
 
   async function onButton(i: ButtonInteraction): Promise<void> {

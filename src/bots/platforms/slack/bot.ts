@@ -25,6 +25,8 @@ import {
 import {
   acceptedText,
   actionId,
+  solveCommand,
+  type SolveContext,
   AnswerThreads,
   HELP_TEXT,
   parseActionId,
@@ -150,18 +152,29 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
 
   /** Starts a solve whose placeholder is posted by `placeholder()` once the job is accepted. */
   async function solve(
-    req: { userId: string; channel: string; question: string; strategy?: string; budget?: number },
+    req: { userId: string; channel: string; team?: string; question: string; strategy?: string; budget?: number },
     placeholder: (text: string) => Promise<{ ts: string; threadTs?: string }>,
-    refuse: (text: string) => Promise<unknown>,
+    answer: (text: string) => Promise<unknown>,
   ): Promise<void> {
-    const out = await threads.submit(
-      { userId: req.userId, channelId: req.channel, question: req.question, strategy: req.strategy, budget: req.budget, reply: { channel: req.channel } },
-      async (out) => {
+    const ctx: SolveContext<SlackReply> = {
+      platform: 'slack',
+      userId: req.userId,
+      channelId: req.channel,
+      guildId: req.team ?? '',
+      whisper: answer,
+      say: answer,
+      refuse: (message) => answer(`:warning: ${escapeSlack(message)}`),
+      warn: ':warning:',
+      bold: (t) => `*${t}*`,
+      log,
+      threads,
+      reply: { channel: req.channel },
+      placeholder: async (out) => {
         const ph = await placeholder(acceptedText(out));
         return { reply: { channel: req.channel, ts: ph.ts, threadTs: ph.threadTs ?? ph.ts } };
       },
-    );
-    if (!out.ok) await refuse(`:warning: ${escapeSlack(out.message)}`);
+    };
+    await solveCommand.run(ctx, { question: req.question, strategy: req.strategy, budget: req.budget });
   }
 
   app.command('/solve', async ({ command, ack }) => {
