@@ -9,6 +9,8 @@ import { checkCommand } from '../../src/bots/features/check/command';
 import { practiceCommand, type PracticeContext } from '../../src/bots/features/practice/command';
 import type { PracticeSession } from '../../src/bots/features/practice/store';
 import { parsePracticeText } from '../../src/bots/features/practice/text';
+import { DISCORD_PRACTICE_MARKUP } from '../../src/bots/platforms/discord/practice-markup';
+import { SLACK_PRACTICE_MARKUP } from '../../src/bots/platforms/slack/practice-markup';
 import { practiceCore } from '../practice/harness';
 
 function recording(core: BotCore, userId: string, channelId = 'C1') {
@@ -75,8 +77,31 @@ describe('command modules', () => {
     const ann = recording(core, 'U1');
     await checkCommand.run(ann.check, null);
     expect(ann.said).toEqual([`whisper: ${checkCommand.usage}`]);
-    await checkCommand.run(ann.check, { problem: 'What is $200 + 4$?', solution: 'Step 1: $200 + 4 = 204$.\nSo the answer is $\\boxed{204}$.' });
+    const solution = 'Step 1: $200 + 4 = 204$.\nSo the answer is $\\boxed{204}$.';
+    await checkCommand.run(ann.check, { problem: 'What is $200 + 4$?', solution });
     expect(ann.said[1]).toMatch(/^whisper: Checking your solution/);
     expect(ann.said[2]).toMatch(/^whisper: \*Check of your solution \(\d+ steps?\)\*/);
+  });
+
+  test("a session's countdown is in its platform's markup: Discord timestamps, Slack dates, plain locally", () => {
+    core.practice.useMarkup('discord', DISCORD_PRACTICE_MARKUP);
+    core.practice.useMarkup('slack', SLACK_PRACTICE_MARKUP);
+    const text = (platform: 'discord' | 'slack' | 'local') => {
+      const req = { platform, guildId: 'G', channelId: `markup-${platform}`, userId: 'U9', set: 'aime2024', count: 1, minutes: 5 };
+      const out = core.practice.start(req);
+      if (!out.ok) throw new Error(out.message);
+      return core.practice.countdownText(out.session);
+    };
+    const discord = text('discord');
+    expect(discord).toMatch(/^\*\*Practice\*\* · /);
+    expect(discord).toMatch(/\(ends <t:\d+:t>, <t:\d+:R>\)/);
+    expect(discord).toContain('`/practice answer problem:<n> value:<answer>`');
+    const slack = text('slack');
+    expect(slack).toMatch(/^\*Practice\* · /);
+    expect(slack).toMatch(/\(ends <!date\^\d+\^\{time\}\|soon>\)/);
+    expect(slack).toContain('`/practice hint <n>`');
+    const local = text('local');
+    expect(local).toMatch(/^\*\*Practice\*\* · /);
+    expect(local).not.toMatch(/\(ends /);
   });
 });

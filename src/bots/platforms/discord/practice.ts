@@ -25,7 +25,8 @@ import { practiceCommand } from '../../features/practice/command';
 import type { BotCore } from '../../core/index';
 import type { ChannelPacer } from '../../core/pacer';
 import { chunkText, problemThread, resultsText, type PracticeCommand } from '../../features/practice/text';
-import { bold, type PracticeAdapter } from '../../features/practice/service';
+import type { PracticeAdapter } from '../../features/practice/service';
+import { DISCORD_PRACTICE_MARKUP } from './practice-markup';
 import type { PracticeSession } from '../../features/practice/store';
 import { editReply, sendableChannel, type InteractionReply } from './interaction-reply';
 
@@ -42,7 +43,8 @@ export interface PracticeDiscord {
 export function practiceDiscord(o: { client: Client; core: BotCore; pacer: ChannelPacer; log: (m: string) => void }): PracticeDiscord {
   const { client, core, pacer, log } = o;
   const practice = core.practice;
-  const b = bold('discord');
+  const b = DISCORD_PRACTICE_MARKUP.bold;
+  practice.useMarkup('discord', DISCORD_PRACTICE_MARKUP);
 
   const post = (channelId: string, options: MessageCreateOptions): Promise<Message> =>
     pacer.schedule(channelId, async () => (await sendableChannel(client, channelId)).send({ allowedMentions: { parse: [] }, ...options }));
@@ -58,7 +60,7 @@ export function practiceDiscord(o: { client: Client; core: BotCore; pacer: Chann
       await editHeader(s.reply as InteractionReply, text);
     },
     async results(s, report) {
-      for (const c of chunkText(resultsText('discord', report, spoiler), 1900)) await post(threadOf(s), { content: c });
+      for (const c of chunkText(resultsText(report, b, spoiler), 1900)) await post(threadOf(s), { content: c });
     },
     async solution(s, v) {
       const title =

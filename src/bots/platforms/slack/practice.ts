@@ -17,7 +17,8 @@ import { practiceCommand } from '../../features/practice/command';
 import type { BotCore } from '../../core/index';
 import type { ChannelPacer } from '../../core/pacer';
 import { chunkText, parseCheckText, parsePracticeText, problemThread, resultsText } from '../../features/practice/text';
-import { bold, type PracticeAdapter } from '../../features/practice/service';
+import type { PracticeAdapter } from '../../features/practice/service';
+import { SLACK_PRACTICE_MARKUP } from './practice-markup';
 import type { PracticeSession } from '../../features/practice/store';
 
 interface SlackPracticeReply extends Record<string, unknown> {
@@ -37,7 +38,8 @@ export function practiceSlack(o: {
 }): { ready(): void } {
   const { app, client, core, pacer, log } = o;
   const practice = core.practice;
-  const b = bold('slack');
+  const b = SLACK_PRACTICE_MARKUP.bold;
+  practice.useMarkup('slack', SLACK_PRACTICE_MARKUP);
 
   const say = (channel: string, threadTs: string | undefined, text: string, blocks?: SlackBlock[]) =>
     pacer.schedule(channel, () => client.chat.postMessage({ channel, thread_ts: threadTs, text, ...(blocks ? { blocks: blocks as never } : {}), unfurl_links: false }));
@@ -51,7 +53,7 @@ export function practiceSlack(o: {
       if (r.ts) await client.chat.update({ channel: r.channel, ts: r.ts, text });
     },
     async results(s, report) {
-      const text = resultsText('slack', report, (x) => x);
+      const text = resultsText(report, b, (x) => x);
       const chunks = chunkText(text, 2900);
       const buttons: SlackBlock[] = [];
       for (let k = 0; k < s.problems.length; k += 5) {
