@@ -10,8 +10,8 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createCore, loadConfig, maxInWindow, type BotCore } from '../src/bots/core/index';
-import { startDiscord } from '../src/bots/discord/bot';
-import { startSlack } from '../src/bots/slack/bot';
+import { startDiscord } from '../src/bots/platforms/discord/bot';
+import { startSlack } from '../src/bots/platforms/slack/bot';
 import { FakeDiscord } from '../test/helpers/fake-discord';
 import { FakeSlack, signedRequest, slashBody } from '../test/helpers/fake-slack';
 import { fakeImages, MATH_QUESTION, tmpDb, toyEngine } from '../test/bots/harness';

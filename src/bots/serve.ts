@@ -11,10 +11,10 @@ import type http from 'node:http';
 import path from 'node:path';
 import type { ShardingManager } from 'discord.js';
 import type { Engine } from '../engine/index';
-import type { DiscordBot } from './discord/bot';
-import type { SlackBot } from './slack/bot';
+import type { DiscordBot } from './platforms/discord/bot';
+import type { SlackBot } from './platforms/slack/bot';
 import { createCore, type BotConfig, type BotCore, type CoreOverrides } from './core/index';
-import { startLocal, type LocalServer } from './local/server';
+import { startLocal, type LocalServer } from './platforms/local/server';
 import { createLogger, lineLog, type Logger } from '../ops/log';
 import { instrumentImages, OpsMetrics, serviceEvents } from '../ops/metrics';
 import { opsHandler, startOpsServer, type HealthReport, type OpsServer } from '../ops/http';
@@ -153,7 +153,7 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
       const file = path.resolve(__dirname, '..', 'cli', path.basename(__filename).endsWith('.ts') ? 'main.ts' : 'main.js');
       running.shards = await startShardManager(config, { file, log: sub('discord') });
     } else if (config.discord) {
-      const { startDiscord } = await import('./discord/bot');
+      const { startDiscord } = await import('./platforms/discord/bot');
       running.discord = await startDiscord({ config: config.discord, core, log: sub('discord'), clientOptions: shardClientOptions(config, env) });
       const rest = running.discord.client.rest;
       rest.on('rateLimited', () => metrics.rateLimited.inc({ platform: 'discord' }));
@@ -162,7 +162,7 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
       });
     }
     if (config.slack && mode !== 'child') {
-      const { startSlack } = await import('./slack/bot');
+      const { startSlack } = await import('./platforms/slack/bot');
       running.slack = await startSlack({ config: config.slack, core, log: sub('slack') });
       (running.slack.app.client as unknown as NodeJS.EventEmitter).on('rate_limited', () => metrics.rateLimited.inc({ platform: 'slack' }));
       if (config.slack.appToken) log('[slack] connected (Socket Mode)');

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, parseCommand, parseDotEnv, readEnv, SqliteStore, type JobSink } from '../../src/bots/core/index';
-import { startDiscord } from '../../src/bots/discord/bot';
+import { ConfigError, loadConfig, parseDotEnv, readEnv, SqliteStore, type JobSink } from '../../src/bots/core/index';
+import { parseCommand } from '../../src/bots/features/solve/index';
+import { startDiscord } from '../../src/bots/platforms/discord/bot';
 import { EngineError, QuestionError } from '../../src/engine/index';
 import { SandboxUnavailableError } from '../../src/engine/exec';
 import { ModelNotFoundError } from '../../src/engine/models';

@@ -1,5 +1,5 @@
-import { startDiscord, type DiscordBot } from '../../src/bots/discord/bot';
-import { registerCommands } from '../../src/bots/discord/commands';
+import { startDiscord, type DiscordBot } from '../../src/bots/platforms/discord/bot';
+import { registerCommands } from '../../src/bots/platforms/discord/slash-commands';
 import type { BotCore } from '../../src/bots/core/index';
 import { FakeDiscord } from '../helpers/fake-discord';
 import { isPng, MATH_QUESTION, testCore } from './harness';

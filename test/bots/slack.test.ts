@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { LogLevel } from '@slack/bolt';
-import { startSlack, type SlackBot } from '../../src/bots/slack/bot';
+import { startSlack, type SlackBot } from '../../src/bots/platforms/slack/bot';
 import type { BotCore } from '../../src/bots/core/index';
 import { actionBody, FakeSlack, mentionBody, signedRequest, slashBody } from '../helpers/fake-slack';
 import { isPng, MATH_QUESTION, testCore } from './harness';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PermissionFlagsBits } from 'discord.js';
-import { checkCommand, practiceCommand, solveCommand } from '../../src/bots/discord/commands';
+import { checkCommand, practiceCommand, solveCommand } from '../../src/bots/platforms/discord/slash-commands';
 import { command as registerCli, inviteUrl, INVITE_PERMISSIONS } from '../../src/cli/commands/register-commands';
 import { FakeDiscord } from '../helpers/fake-discord';
 
@@ -23,7 +23,7 @@ function sources(dir: string): { file: string; text: string }[] {
 }
 
 /** Every Bolt file: those that register handlers on a Bolt `app`, and the Slack helpers they call. */
-const slackFiles = sources(path.join(ROOT, 'src/bots')).filter((f) => /\bapp\.(command|event|action)\(/.test(f.text) || f.file.startsWith('src/bots/slack/'));
+const slackFiles = sources(path.join(ROOT, 'src/bots')).filter((f) => /\bapp\.(command|event|action)\(/.test(f.text) || f.file.startsWith('src/bots/platforms/slack/'));
 const all = (re: RegExp) => slackFiles.flatMap((f) => [...f.text.matchAll(re)].map((m) => m[1]));
 
 /** Scope each Slack Web API method the code calls needs (https://api.slack.com/methods). */
@@ -42,7 +42,7 @@ describe('Slack app manifest (docs/slack-app-manifest.json)', () => {
   const scopes: string[] = manifest.oauth_config.scopes.bot;
 
   test('the Slack code was found (the test reads the real handlers)', () => {
-    expect(slackFiles.map((f) => f.file)).toEqual(expect.arrayContaining(['src/bots/slack/bot.ts']));
+    expect(slackFiles.map((f) => f.file)).toEqual(expect.arrayContaining(['src/bots/platforms/slack/bot.ts']));
   });
 
   test('lists exactly the slash commands the code registers, each with a usage hint and the events URL', () => {
@@ -81,7 +81,7 @@ describe('Slack app manifest (docs/slack-app-manifest.json)', () => {
     for (const url of [manifest.settings.event_subscriptions.request_url, manifest.settings.interactivity.request_url]) {
       expect(url).toMatch(/^https:\/\/.+\/slack\/events$/);
     }
-    const bot = fs.readFileSync(path.join(ROOT, 'src/bots/slack/bot.ts'), 'utf8');
+    const bot = fs.readFileSync(path.join(ROOT, 'src/bots/platforms/slack/bot.ts'), 'utf8');
     expect(bot).toMatch(/socketMode: true/);
     expect(manifest.features.bot_user.display_name).toBe('Stepwise');
   });

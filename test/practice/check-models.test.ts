@@ -3,7 +3,7 @@
  * through createEngine(). Skipped, with a message, where the models are not there yet.
  */
 import fs from 'node:fs';
-import { CheckService, checkReportText } from '../../src/bots/check/check';
+import { CheckService, checkReportText } from '../../src/bots/features/check/check';
 import { createCore, loadConfig, type BotCore } from '../../src/bots/core/index';
 import { repoPath } from '../../src/paths';
 import { fakeImages, tmpDb } from '../bots/harness';

@@ -1,4 +1,4 @@
-import { startDiscord, type DiscordBot } from '../../src/bots/discord/bot';
+import { startDiscord, type DiscordBot } from '../../src/bots/platforms/discord/bot';
 import type { BotCore } from '../../src/bots/core/index';
 import { FakeDiscord, nextId } from '../helpers/fake-discord';
 import { isPng, tmpDb } from '../bots/harness';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore, loadConfig, type BotCore } from '../../src/bots/core/index';
-import type { PracticeOptions } from '../../src/bots/practice/service';
+import type { PracticeOptions } from '../../src/bots/features/practice/service';
 import { engineFrom, type Engine } from '../../src/engine/index';
 import { fakeImages, tmpDb } from '../bots/harness';
 import { ScriptedPolicy, ScriptedScorer, ToyExecutor } from '../helpers/scripted';

@@ -3,7 +3,7 @@
  * reader can get (Discord, Slack, the local page) shows the answer as a best guess under a plain
  * warning with the reasons, never as a bold answer; a sure answer is shown as before.
  */
-import { threadHtml } from '../../src/bots/local/server';
+import { threadHtml } from '../../src/bots/platforms/local/server';
 import { judge } from '../../src/engine/search/verdict';
 import { discordMessages } from '../../src/render/discord';
 import { slackMessages } from '../../src/render/slack';

@@ -60,7 +60,7 @@ export interface BotConfig {
   workers?: number;
   /** Answer cache entries kept (oldest dropped). */
   cacheSize: number;
-  /** Practice threads (src/bots/practice): club problem files, moderators, attempts per problem. */
+  /** Practice threads (src/bots/features/practice): club problem files, moderators, attempts per problem. */
   practice: { files: string[]; moderators: string[]; maxAttempts: number; hintCost: number; dataDir?: string };
   /** Scale-out mode (src/bots/scale): shared limits, queue and job state in this Redis. */
   redisUrl?: string;

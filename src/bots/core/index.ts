@@ -1,17 +1,21 @@
 /** The platform-neutral bots core: config, commands, the solve job service, persistence, presentation. */
 import { createEngine, type Engine } from '../../engine/index';
 import type { BotConfig } from './config';
-import { SolveService, type SolveServiceOptions } from './jobs';
+import { SolveService, type ServiceParts, type SolveServiceOptions } from './jobs';
 import { ChromiumImageMaker, type ImageMaker } from './present';
 import { SqliteStore, type BotStore } from './store';
-import { PracticeService, type PracticeOptions } from '../practice/service';
-import { CheckService } from '../check/check';
+import { PracticeService, type PracticeOptions } from '../features/practice/service';
+import { CheckService } from '../features/check/check';
 
-export * from './commands';
 export * from './config';
+export * from './admission';
+export * from './answer-cache';
+export * from './engine-loader';
 export * from './jobs';
 export * from './pacer';
 export * from './present';
+export * from './progress';
+export * from './runner';
 export * from './store';
 
 export interface BotCore {
@@ -19,7 +23,7 @@ export interface BotCore {
   service: SolveService;
   store: BotStore;
   images: ImageMaker;
-  /** Practice threads and /check (src/bots/practice, src/bots/check). */
+  /** Practice threads and /check (src/bots/features/practice, src/bots/features/check). */
   practice: PracticeService;
   check: CheckService;
   close(opts?: { drain?: boolean }): Promise<void>;
@@ -33,8 +37,8 @@ export interface CoreOverrides {
   progressIntervalMs?: number;
   searchOverrides?: SolveServiceOptions['searchOverrides'];
   log?: (msg: string) => void;
-  /** Scale-out and observability hooks (src/bots/scale, src/ops): remote solving, shared limits, events. */
-  scale?: Pick<SolveServiceOptions, 'remote' | 'bottleneck' | 'pending' | 'events'>;
+  /** Services chosen at start-up (src/bots/scale: remote runner, shared limits) and observers (src/ops). */
+  scale?: ServiceParts;
   /** Practice settings (tests: short minutes, fast countdown). */
   practice?: Partial<PracticeOptions>;
 }

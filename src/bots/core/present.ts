@@ -9,7 +9,9 @@ import { MathImageRenderer } from '../../render/images';
 import { slackMessages } from '../../render/slack';
 import { buildThread } from '../../render/thread';
 import type { BlockImage, DiscordMessage, ImageSet, SlackMessage, TextBlock, Thread } from '../../render/types';
-import type { RevealAction } from './commands';
+
+/** What a step-reveal button or command asks for (button ids: src/bots/features/solve/commands.ts). */
+export type RevealAction = 'next' | 'all' | 'alternatives';
 
 /** Makes the PNGs of a thread's typeset blocks. */
 export interface ImageMaker {

@@ -7,12 +7,15 @@
 import type Bottleneck from 'bottleneck';
 import type { Redis } from 'ioredis';
 import type { BotConfig } from '../core/config';
-import { cacheKey, type ServiceEvents, type SolveServiceOptions } from '../core/jobs';
+import { cacheKey } from '../core/answer-cache';
+import type { ServiceEvents, ServiceParts } from '../core/jobs';
 import { RemoteQueue } from './queue';
+import { ClusterRate, RemoteRunner, type Cluster } from './runner';
 import { bottleneckConnection, instanceId, redisClient, redisReady, RedisPending } from './redis';
 
 export { RemoteQueue, SolverWorker, RemoteSolveError, QUEUE_NAME } from './queue';
 export type { SolveJobData, SolveJobResult, SolverWorkerOptions, SolverWorkerEvents } from './queue';
+export { ClusterRate, RemoteRunner, type Cluster, type RemoteSolver } from './runner';
 export { RedisPending, redisClient, redisReady, redactUrl, bottleneckConnection, PREFIX } from './redis';
 
 export interface Scale {
@@ -21,7 +24,7 @@ export interface Scale {
   redis: Redis;
   connection: Bottleneck.IORedisConnection;
   /** For createCore({ scale }). */
-  options: Pick<SolveServiceOptions, 'remote' | 'bottleneck' | 'pending' | 'events'>;
+  options: ServiceParts;
   /** Redis reachable (for /healthz). */
   healthy(): boolean;
   close(): Promise<void>;
@@ -50,12 +53,18 @@ export async function connectScale(config: BotConfig, o: { events?: ServiceEvent
   });
   await queue.ready();
   const pending = new RedisPending(redis, o.leaseMs);
+  const cluster: Cluster = { datastore: 'ioredis', connection, id: 'stepwise' };
   return {
     instance,
     queue,
     redis,
     connection,
-    options: { remote: queue, bottleneck: { datastore: 'ioredis', connection, id: 'stepwise' }, pending, events: o.events },
+    options: {
+      runner: new RemoteRunner(queue, cluster),
+      rate: new ClusterRate(config.limits.perUserPerMinute, cluster),
+      pending,
+      events: o.events,
+    },
     healthy: () => redis.status === 'ready',
     async close() {
       await pending.close();

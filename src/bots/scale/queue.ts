@@ -10,9 +10,11 @@ import { createHash } from 'node:crypto';
 import { Job, Queue, QueueEvents, Worker, type Job as BullJob } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { SearchConfig, SearchProgress, SearchResult } from '../../engine/index';
-import { friendlyError, type EngineProvider, type RemoteSolver } from '../core/jobs';
+import type { EngineProvider } from '../core/engine-loader';
+import { friendlyError } from '../core/jobs';
 import { storableResult, type JobRecord } from '../core/store';
 import { budgetConfig } from '../core/jobs';
+import type { RemoteSolver } from './runner';
 import { PREFIX, redisClient } from './redis';
 
 export const QUEUE_NAME = 'solve';

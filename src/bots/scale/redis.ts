@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Bottleneck from 'bottleneck';
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
-import type { PendingCounter } from '../core/jobs';
+import type { PendingCounter } from '../core/admission';
 
 /** Key prefix of everything Stepwise keeps in Redis (BullMQ's keys are `stepwise:solve:*`). */
 export const PREFIX = 'stepwise';

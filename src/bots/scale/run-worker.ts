@@ -7,7 +7,7 @@
  */
 import { createEngine, type Engine } from '../../engine/index';
 import type { BotConfig } from '../core/config';
-import type { EngineProvider } from '../core/jobs';
+import type { EngineProvider } from '../core/engine-loader';
 import { createLogger, type Logger } from '../../ops/log';
 import { OpsMetrics } from '../../ops/metrics';
 import { startOpsServer, type OpsServer } from '../../ops/http';

@@ -71,7 +71,7 @@ Send Messages in Threads, Create Public Threads, Attach Files, Read Message Hist
     }
     if (!config.discord) throw new CliError('DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set (see .env.example)', 2);
     if (values.guild !== undefined && !/^\d{5,25}$/.test(values.guild)) throw new CliError(`--guild must be a numeric server id, got "${values.guild}"`, 2);
-    const { registerCommands } = await import('../../bots/discord/commands');
+    const { registerCommands } = await import('../../bots/platforms/discord/slash-commands');
     const names = await registerCommands({ ...config.discord, guildId: values.guild, maxBudget: config.maxBudget });
     process.stdout.write(`registered ${names.map((n) => `/${n}`).join(', ')} ${values.guild ? `in guild ${values.guild}` : 'globally'}\n`);
     process.stdout.write(`Invite link (open it to add the bot to your server):\n${await inviteUrl(config.discord.applicationId)}\n`);

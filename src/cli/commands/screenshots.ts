@@ -37,7 +37,7 @@ writes three PNGs:
     const say = (m: string) => process.stderr.write(`[screenshots] ${m}\n`);
 
     const { createCore, loadConfig } = await import('../../bots/core/index');
-    const { startLocal } = await import('../../bots/local/server');
+    const { startLocal } = await import('../../bots/platforms/local/server');
     const { CHROMIUM_FLAGS, CHROMIUM_PATH } = await import('../../render/images');
     const puppeteer = (await import('puppeteer-core')).default;
 

@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { SearchResult } from '../../engine/index';
-import { storableResult, type PlatformName } from '../core/store';
+import type { SearchResult } from '../../../engine/index';
+import { storableResult, type PlatformName } from '../../core/store';
 import type { AnswerFormat, PracticeProblem } from './bank';
 
 export type SessionStatus = 'open' | 'ended';

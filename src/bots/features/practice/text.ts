@@ -2,10 +2,9 @@
  * Text forms of `/practice` and `/check` (Slack slash commands carry one text field; Discord has
  * options), the problem images, and the results text shared by the platforms.
  */
-import { classifyBlock } from '../../render/latex';
-import type { Thread } from '../../render/types';
-import type { PlatformName } from '../core/store';
-import { bold, type SessionReport } from './service';
+import { classifyBlock } from '../../../render/latex';
+import type { Thread } from '../../../render/types';
+import type { SessionReport } from './scoring';
 
 export type PracticeCommand =
   | { kind: 'start'; set?: string; count?: number; minutes?: number }
@@ -120,8 +119,7 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
  * Results text: scores per member, then each problem's answer and what members answered.
  * `hide` wraps what should stay hidden (Discord spoilers); Slack shows it (the session is over).
  */
-export function resultsText(platform: PlatformName, report: SessionReport, hide: (s: string) => string): string {
-  const b = bold(platform);
+export function resultsText(report: SessionReport, b: (s: string) => string, hide: (s: string) => string): string {
   const lines: string[] = [];
   lines.push(report.reason === 'timeout' ? `⏰ ${b("Time is up!")} Results:` : `🛑 ${b('Session ended')} by <@${report.endedBy}>. Results:`);
   if (report.members.length === 0) lines.push('Nobody answered this time.');

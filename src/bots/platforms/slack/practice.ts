@@ -8,14 +8,18 @@
  */
 import type { App, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { escapeSlack, slackFileRef } from '../../render/slack';
-import type { SlackBlock, SlackMessage } from '../../render/types';
-import { deliver } from '../slack/files';
-import { checkReportText } from '../check/check';
-import type { BotCore } from '../core/index';
-import type { ChannelPacer } from '../core/pacer';
-import { CHECK_USAGE, chunkText, parseCheckText, parsePracticeText, problemThread, resultsText, PRACTICE_HELP } from './commands';
-import { bold, type PracticeAdapter } from './service';
+import { escapeSlack, slackFileRef } from '../../../render/slack';
+import type { SlackBlock, SlackMessage } from '../../../render/types';
+import { deliver } from './files';
+import { checkCommand } from '../../features/check/command';
+import type { CommandContext } from '../../features/command';
+import { practiceCommand } from '../../features/practice/command';
+import type { BotCore } from '../../core/index';
+import type { ChannelPacer } from '../../core/pacer';
+import { chunkText, parseCheckText, parsePracticeText, problemThread, resultsText } from '../../features/practice/text';
+import type { PracticeAdapter } from '../../features/practice/service';
+import { SLACK_PRACTICE_MARKUP } from './practice-markup';
+import type { PracticeSession } from '../../features/practice/store';
 
 interface SlackPracticeReply extends Record<string, unknown> {
   channel: string;
@@ -34,7 +38,8 @@ export function practiceSlack(o: {
 }): { ready(): void } {
   const { app, client, core, pacer, log } = o;
   const practice = core.practice;
-  const b = bold('slack');
+  const b = SLACK_PRACTICE_MARKUP.bold;
+  practice.useMarkup('slack', SLACK_PRACTICE_MARKUP);
 
   const say = (channel: string, threadTs: string | undefined, text: string, blocks?: SlackBlock[]) =>
     pacer.schedule(channel, () => client.chat.postMessage({ channel, thread_ts: threadTs, text, ...(blocks ? { blocks: blocks as never } : {}), unfurl_links: false }));
@@ -48,7 +53,7 @@ export function practiceSlack(o: {
       if (r.ts) await client.chat.update({ channel: r.channel, ts: r.ts, text });
     },
     async results(s, report) {
-      const text = resultsText('slack', report, (x) => x);
+      const text = resultsText(report, b, (x) => x);
       const chunks = chunkText(text, 2900);
       const buttons: SlackBlock[] = [];
       for (let k = 0; k < s.problems.length; k += 5) {
@@ -74,73 +79,60 @@ export function practiceSlack(o: {
     },
   };
 
+  /** Posts a started session: its header (the countdown, the thread's parent), then the problems in the thread. */
+  async function started(channel: string, s: PracticeSession): Promise<void> {
+    const head = await say(channel, undefined, practice.countdownText(s));
+    const ts = head.ts as string;
+    practice.setReply(s.id, { channel, ts }, ts);
+    for (let n = 1; n <= s.problems.length; n++) {
+      const p = s.problems[n - 1];
+      const set = await core.images.make(problemThread(p.problem, n)).catch(() => null);
+      const img = set?.images.get(`problem-${n}`);
+      const title = `${b(`Problem ${n}`)} (${p.id})`;
+      if (img) {
+        // one message: the title and the typeset problem (uploaded unshared first), so the
+        // problems appear in order (a file shared into the thread may show up late)
+        const alt = p.problem.replace(/\s+/g, ' ').slice(0, 2_000) || `Problem ${n}`;
+        const m: SlackMessage = {
+          platform: 'slack',
+          type: 'post',
+          text: `${title}\n${escapeSlack(p.problem)}`.slice(0, 3_000),
+          blocks: [
+            { type: 'section', text: { type: 'mrkdwn', text: title } },
+            { type: 'image', slack_file: { id: slackFileRef(img.name) }, alt_text: alt },
+          ],
+          files: [{ filename: img.name, data: img.png, title: `Problem ${n}`, altText: alt.slice(0, 1_000), fallback: escapeSlack(p.problem).slice(0, 2_900) }],
+        };
+        await deliver(client, m, [], (blocks) => client.chat.postMessage({ channel, thread_ts: ts, text: m.text, blocks: blocks as never, unfurl_links: false }), {
+          retryMs: o.imageRetryMs,
+          log,
+          schedule: (fn) => pacer.schedule(channel, fn),
+        });
+      } else await say(channel, ts, `${title}\n${escapeSlack(p.problem)}`);
+    }
+  }
+
+  /** A slash command's context: replies are ephemeral (`whisper`) unless meant for the channel. */
+  const context = (command: { channel_id: string; user_id: string; team_id: string }): CommandContext => ({
+    platform: 'slack',
+    userId: command.user_id,
+    channelId: command.channel_id,
+    guildId: command.team_id,
+    whisper: (text) => whisper(command.channel_id, command.user_id, text),
+    say: (text) => say(command.channel_id, undefined, text),
+    refuse: (message) => whisper(command.channel_id, command.user_id, `:warning: ${escapeSlack(message)}`),
+    warn: ':warning:',
+    bold: b,
+    log,
+  });
+
   app.command('/practice', async ({ command, ack }) => {
     await ack(); // the 3 s deadline
-    const channel = command.channel_id;
-    const user = command.user_id;
-    const guild = command.team_id;
-    const cmd = parsePracticeText(command.text ?? '');
-    const here = () => practice.openSessionIn('slack', channel);
-    const mod = (sessionStarter?: Parameters<typeof practice.isModerator>[2]) => practice.isModerator(user, false, sessionStarter);
+    const ctx = context(command);
+    const moderatorsNote = ' (STEPWISE_PRACTICE_MODERATORS)';
     try {
-      switch (cmd.kind) {
-        case 'help':
-          return void (await whisper(channel, user, PRACTICE_HELP));
-        case 'error':
-          return void (await whisper(channel, user, `:warning: ${cmd.message}`));
-        case 'answer':
-          return void (await whisper(channel, user, practice.answer(here(), user, cmd.n, cmd.value).text));
-        case 'hint':
-          return void (await whisper(channel, user, practice.hint(here(), user, cmd.n).text));
-        case 'end': {
-          const s = here();
-          if (!s) return void (await whisper(channel, user, 'There is no practice session running here.'));
-          if (!mod(s)) return void (await whisper(channel, user, 'Only a moderator (STEPWISE_PRACTICE_MODERATORS) or the member who started the session can end it.'));
-          await whisper(channel, user, 'Ended: the answers, scores and solutions are being posted in the thread.');
-          void practice.end(s.id, user);
-          return;
-        }
-        case 'season':
-          if (!mod()) return void (await whisper(channel, user, 'Only a moderator (STEPWISE_PRACTICE_MODERATORS) can start a new season.'));
-          return void (await whisper(channel, user, practice.setSeason('slack', guild, cmd.name).text));
-        case 'leaderboard':
-          return void (await say(channel, undefined, practice.leaderboardText('slack', guild, cmd.season)));
-        case 'start': {
-          const out = practice.start({ platform: 'slack', guildId: guild, channelId: channel, userId: user, set: cmd.set, count: cmd.count, minutes: cmd.minutes });
-          if (!out.ok) return void (await whisper(channel, user, `:warning: ${escapeSlack(out.message)}`));
-          const s = out.session;
-          const head = await say(channel, undefined, practice.countdownText(s));
-          const ts = head.ts as string;
-          practice.setReply(s.id, { channel, ts }, ts);
-          for (let n = 1; n <= s.problems.length; n++) {
-            const p = s.problems[n - 1];
-            const set = await core.images.make(problemThread(p.problem, n)).catch(() => null);
-            const img = set?.images.get(`problem-${n}`);
-            const title = `${b(`Problem ${n}`)} (${p.id})`;
-            if (img) {
-              // one message: the title and the typeset problem (uploaded unshared first), so the
-              // problems appear in order (a file shared into the thread may show up late)
-              const alt = p.problem.replace(/\s+/g, ' ').slice(0, 2_000) || `Problem ${n}`;
-              const m: SlackMessage = {
-                platform: 'slack',
-                type: 'post',
-                text: `${title}\n${escapeSlack(p.problem)}`.slice(0, 3_000),
-                blocks: [
-                  { type: 'section', text: { type: 'mrkdwn', text: title } },
-                  { type: 'image', slack_file: { id: slackFileRef(img.name) }, alt_text: alt },
-                ],
-                files: [{ filename: img.name, data: img.png, title: `Problem ${n}`, altText: alt.slice(0, 1_000), fallback: escapeSlack(p.problem).slice(0, 2_900) }],
-              };
-              await deliver(client, m, [], (blocks) => client.chat.postMessage({ channel, thread_ts: ts, text: m.text, blocks: blocks as never, unfurl_links: false }), {
-                retryMs: o.imageRetryMs,
-                log,
-                schedule: (fn) => pacer.schedule(channel, fn),
-              });
-            } else await say(channel, ts, `${title}\n${escapeSlack(p.problem)}`);
-          }
-          return;
-        }
-      }
+      const started$ = (s: PracticeSession) => started(command.channel_id, s);
+      await practiceCommand.run({ ...ctx, practice, moderator: false, moderatorsNote, started: started$ }, parsePracticeText(command.text ?? ''));
     } catch (err) {
       log(`/practice failed: ${(err as Error)?.stack ?? err}`);
     }
@@ -148,18 +140,8 @@ export function practiceSlack(o: {
 
   app.command('/check', async ({ command, ack }) => {
     await ack();
-    const channel = command.channel_id;
-    const user = command.user_id;
-    const parsed = parseCheckText(command.text ?? '');
-    if (!parsed) return void (await whisper(channel, user, CHECK_USAGE).catch(() => undefined));
-    await whisper(channel, user, 'Checking your solution: scoring each step and solving the problem myself…').catch(() => undefined);
-    try {
-      const r = await core.check.check({ platform: 'slack', userId: user, channelId: channel, ...parsed });
-      await whisper(channel, user, checkReportText(r, b, 3500));
-    } catch (err) {
-      log(`/check failed: ${(err as Error)?.stack ?? err}`);
-      await whisper(channel, user, ':warning: Something went wrong while checking; please try again later.').catch(() => undefined);
-    }
+    const ctx = context(command);
+    await checkCommand.run({ ...ctx, check: core.check, maxChars: 3500, working: ctx.whisper }, parseCheckText(command.text ?? ''));
   });
 
   app.action(/^swp:sol:/, async (args) => {

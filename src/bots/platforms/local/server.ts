@@ -9,18 +9,19 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SearchProgress, SearchResult } from '../../engine/index';
-import { buildThread } from '../../render/thread';
-import { answerLabel, metaLines, unsureLine } from '../../render/text';
-import type { ImageSet, TextBlock, Thread } from '../../render/types';
-import type { BotCore } from '../core/index';
-import { alternativesText, progressText } from '../core/present';
-import type { JobRecord } from '../core/store';
-import { budgetMessage, friendlyError, type JobSink } from '../core/jobs';
-import { STRATEGY_NAMES } from '../../engine/index';
-import type { CheckReport } from '../check/check';
-import { problemThread } from '../practice/commands';
-import type { PracticeSession } from '../practice/store';
+import type { SearchProgress, SearchResult } from '../../../engine/index';
+import { buildThread } from '../../../render/thread';
+import { answerLabel, metaLines, unsureLine } from '../../../render/text';
+import type { ImageSet, TextBlock, Thread } from '../../../render/types';
+import type { BotCore } from '../../core/index';
+import { alternativesText, progressText } from '../../core/present';
+import type { JobRecord } from '../../core/store';
+import { budgetMessage } from '../../core/admission';
+import { friendlyError, type JobSink } from '../../core/jobs';
+import { STRATEGY_NAMES } from '../../../engine/index';
+import type { CheckReport } from '../../features/check/check';
+import { problemThread } from '../../features/practice/text';
+import type { PracticeSession } from '../../features/practice/store';
 import { PAGE_CSP, PAGE_HTML } from './page';
 
 interface LocalJob {

@@ -6,8 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { answersEqual } from '../../engine/grading/index';
-import { dataDir, repoPath } from '../../paths';
+import { answersEqual } from '../../../engine/grading/index';
+import { dataDir, repoPath } from '../../../paths';
 
 export type AnswerFormat = 'aime' | 'free';
 

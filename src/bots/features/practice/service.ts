@@ -7,15 +7,21 @@
  * server/workspace and season.
  *
  * State lives in SQLite (PracticeStore); deadlines are absolute times, re-armed when a platform
- * attaches after a restart. The platforms post through a PracticeAdapter.
+ * attaches after a restart (./timers.ts). Scoring is ./scoring.ts, hints from the bot's solution
+ * ./hints.ts. The platforms post through a PracticeAdapter and give their markup (./markup.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { SearchResult } from '../../engine/index';
-import { buildThread } from '../../render/thread';
-import type { SolveService } from '../core/jobs';
-import type { PlatformName } from '../core/store';
+import type { SolveService } from '../../core/jobs';
+import type { PlatformName } from '../../core/store';
 import { DEFAULT_SET, isCorrect, ProblemBank, validateAnswer, type PracticeProblem } from './bank';
-import { PracticeStore, type MemberResult, type PracticeSession } from './store';
+import { botSolutionText, hintSteps } from './hints';
+import { PLAIN_MARKUP, type PracticeMarkup } from './markup';
+import { scoreSession, type SessionReport } from './scoring';
+import { PracticeStore, type PracticeSession } from './store';
+import { SessionTimers } from './timers';
+
+export type { ProblemReport, SessionReport } from './scoring';
+export { botSolutionText, hintSteps } from './hints';
 
 export interface PracticeOptions {
   /** Attempts per member per problem. */
@@ -74,21 +80,6 @@ export interface PracticeAdapter {
   solution(session: PracticeSession, view: SolutionView): Promise<void>;
 }
 
-export interface ProblemReport {
-  n: number;
-  problem: PracticeProblem;
-  /** Each member's last answer. */
-  answers: { userId: string; value: string; correct: boolean; attempts: number }[];
-  solvedBy: string[];
-}
-
-export interface SessionReport {
-  reason: 'timeout' | 'moderator';
-  endedBy?: string;
-  members: MemberResult[];
-  problems: ProblemReport[];
-}
-
 export interface SolutionView {
   n: number;
   problem: PracticeProblem;
@@ -119,7 +110,8 @@ export class PracticeService {
   readonly store: PracticeStore;
   readonly bank: ProblemBank;
   private readonly adapters = new Map<PlatformName, PracticeAdapter>();
-  private readonly timers = new Map<string, { end: NodeJS.Timeout; tick: NodeJS.Timeout }>();
+  private readonly timers: SessionTimers;
+  private readonly markups = new Map<PlatformName, PracticeMarkup>();
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly ending = new Set<Promise<unknown>>();
   private closed = false;
@@ -132,6 +124,10 @@ export class PracticeService {
     this.opts = { ...DEFAULT_PRACTICE, ...opts };
     this.store = new PracticeStore(dbPath);
     this.bank = new ProblemBank({ files: this.opts.files, dataDir: this.opts.dataDir });
+    this.timers = new SessionTimers(this.opts.tickMs, {
+      end: (id) => void this.end(id, 'timeout'),
+      tick: (id) => void this.tick(id),
+    });
     // Solve jobs of a previous process for practice and /check: their requesters are gone; the
     // solutions still needed are asked for again when a platform re-arms its sessions.
     for (const job of solver.unfinished('internal')) solver.abandon(job, 'interrupted by a restart');
@@ -143,6 +139,16 @@ export class PracticeService {
 
   private log(m: string) {
     this.opts.log(m);
+  }
+
+  /** A platform registers its markup (bold, dates, how commands are typed) before it takes commands. */
+  useMarkup(platform: PlatformName, markup: PracticeMarkup): void {
+    this.markups.set(platform, markup);
+  }
+
+  /** The platform's markup (plain for platforms without their own: the local page). */
+  markup(platform: PlatformName): PracticeMarkup {
+    return this.markups.get(platform) ?? PLAIN_MARKUP;
   }
 
   /** A platform registers how it posts, then its open sessions are re-armed (after a restart). */
@@ -233,22 +239,11 @@ export class PracticeService {
   }
 
   private arm(s: PracticeSession): void {
-    this.disarm(s.id);
-    const wait = Math.max(0, s.deadline - this.now());
-    const end = setTimeout(() => void this.end(s.id, 'timeout'), Math.min(wait, 2 ** 31 - 1));
-    const tick = setInterval(() => void this.tick(s.id), this.opts.tickMs);
-    end.unref?.();
-    tick.unref?.();
-    this.timers.set(s.id, { end, tick });
+    this.timers.arm(s.id, Math.max(0, s.deadline - this.now()));
   }
 
   private disarm(id: string): void {
-    const t = this.timers.get(id);
-    if (t) {
-      clearTimeout(t.end);
-      clearInterval(t.tick);
-      this.timers.delete(id);
-    }
+    this.timers.disarm(id);
   }
 
   private async tick(id: string): Promise<void> {
@@ -266,7 +261,8 @@ export class PracticeService {
 
   /** The header line: what is being practised and how long is left. */
   countdownText(s: PracticeSession): string {
-    const b = bold(s.platform);
+    const m = this.markup(s.platform);
+    const b = m.bold;
     const head = `${b('Practice')} · ${s.setTitle} · ${plural(s.problems.length, 'problem')} · started by <@${s.startedBy}>`;
     if (s.status === 'ended') {
       const how = s.endedBy === 'timeout' ? 'time is up' : `ended by <@${s.endedBy}>`;
@@ -275,10 +271,10 @@ export class PracticeService {
     const leftMs = Math.max(0, s.deadline - this.now());
     const mins = Math.ceil(leftMs / this.opts.minuteMs);
     const unix = Math.floor((Date.now() + leftMs) / 1000);
-    const when = s.platform === 'discord' ? ` (ends <t:${unix}:t>, <t:${unix}:R>)` : s.platform === 'slack' ? ` (ends <!date^${unix}^{time}|soon>)` : '';
+    const when = m.deadline(unix);
     const cmd = (c: string) => `\`${c}\``;
-    const ans = s.platform === 'discord' ? '/practice answer problem:<n> value:<answer>' : '/practice answer <n> <answer>';
-    const hint = s.platform === 'discord' ? '/practice hint problem:<n>' : '/practice hint <n>';
+    const ans = m.answerUsage;
+    const hint = m.hintUsage;
     const fmt = s.format === 'aime' ? ' Answers are integers 0-999.' : '';
     return [
       head,
@@ -327,7 +323,7 @@ export class PracticeService {
     const used = this.store.hintCount(session.id, userId, n);
     if (used >= steps.length) return { ok: false, text: `No more hints for problem ${n}: you have seen every step of my solution before its answer. No points were taken.` };
     this.store.setHintCount(session.id, userId, n, used + 1);
-    const b = bold(session.platform);
+    const b = this.markup(session.platform).bold;
     return {
       ok: true,
       text: `${b(`Hint ${used + 1} of ${steps.length} for problem ${n}`)} (−${this.opts.hintCost} points; only you can see this). My solution's next step:\n${steps[used]}\n_This is a step of the bot's own solution, which may be wrong._`,
@@ -371,37 +367,9 @@ export class PracticeService {
     }
   }
 
-  /** Results: per member points, per problem answers. */
+  /** Results: per member points, per problem answers (./scoring.ts). */
   report(s: PracticeSession, reason: 'timeout' | 'moderator'): SessionReport {
-    const attempts = this.store.attempts(s.id);
-    const hints = this.store.hints(s.id);
-    const users = [...new Set([...attempts.map((a) => a.userId), ...hints.map((h) => h.userId)])];
-    const o = this.opts;
-    const members: MemberResult[] = users.map((u) => {
-      let points = 0;
-      let solved = 0;
-      const mine = attempts.filter((a) => a.userId === u);
-      s.problems.forEach((_, i) => {
-        const on = mine.filter((a) => a.problem === i + 1);
-        const k = on.findIndex((a) => a.correct);
-        if (k >= 0) {
-          solved++;
-          points += Math.max(1, o.points - o.wrongCost * k);
-        }
-      });
-      const h = hints.filter((x) => x.userId === u).reduce((n, x) => n + x.count, 0);
-      points = Math.max(0, points - o.hintCost * h);
-      return { userId: u, points, solved, attempts: mine.length, hints: h };
-    });
-    members.sort((x, y) => y.points - x.points || y.solved - x.solved || x.userId.localeCompare(y.userId));
-    const problems: ProblemReport[] = s.problems.map((problem, i) => {
-      const on = attempts.filter((a) => a.problem === i + 1);
-      const byUser = new Map<string, { userId: string; value: string; correct: boolean; attempts: number }>();
-      for (const a of on) byUser.set(a.userId, { userId: a.userId, value: a.value, correct: a.correct, attempts: (byUser.get(a.userId)?.attempts ?? 0) + 1 });
-      const answers = [...byUser.values()];
-      return { n: i + 1, problem, answers, solvedBy: answers.filter((x) => x.correct).map((x) => x.userId) };
-    });
-    return { reason, endedBy: s.endedBy, members, problems };
+    return scoreSession(s, reason, this.store.attempts(s.id), this.store.hints(s.id), this.opts);
   }
 
   /** The official solution, or the bot's (waiting for its solve job when `wait`), or why there is none. */
@@ -471,7 +439,7 @@ export class PracticeService {
   leaderboardText(platform: PlatformName, guildId: string, season?: string): string {
     const name = season?.trim() || this.season(platform, guildId);
     const rows = this.store.leaderboard(platform, guildId, name);
-    const b = bold(platform);
+    const b = this.markup(platform).bold;
     if (rows.length === 0) return `${b(`Leaderboard, season ${name}`)}\nNo finished practice sessions in this season yet.`;
     const medal = ['🥇', '🥈', '🥉'];
     const lines = rows.map((r, i) => `${medal[i] ?? `${i + 1}.`} <@${r.userId}>: ${b(plural(r.points, 'point'))} · ${plural(r.solved, 'problem')} solved · ${plural(r.sessions, 'session')}`);
@@ -486,16 +454,12 @@ export class PracticeService {
   /** Stops the timers (sessions stay open in the store and are re-armed by the next process). */
   async close(): Promise<void> {
     this.closed = true;
-    for (const id of [...this.timers.keys()]) this.disarm(id);
+    this.timers.close();
     let t: NodeJS.Timeout | undefined;
     await Promise.race([this.idle(), new Promise((r) => (t = setTimeout(r, 2000)))]);
     clearTimeout(t);
     this.store.close();
   }
-}
-
-export function bold(platform: PlatformName): (s: string) => string {
-  return platform === 'slack' ? (s) => `*${s}*` : (s) => `**${s}**`;
 }
 
 function shuffle<T>(xs: T[]): T[] {
@@ -507,27 +471,3 @@ function shuffle<T>(xs: T[]): T[] {
   return a;
 }
 
-/** The steps of the bot's solution usable as hints: every step but the one that prints the answer. */
-export function hintSteps(result: SearchResult): string[] {
-  const t = buildThread(result);
-  const steps = t.steps.map((s) => {
-    const parts = [s.explanation?.source.trim() || s.label];
-    if (s.code) parts.push('```python\n' + s.code.trim() + '\n```');
-    return parts.join('\n');
-  });
-  return steps.length > 1 ? steps.slice(0, -1) : steps;
-}
-
-/** The bot's whole solution as text (steps with their code and output, then the answer). */
-export function botSolutionText(result: SearchResult): string {
-  const t = buildThread(result);
-  const parts = t.steps.map((s) => {
-    const lines = [`${s.label}: ${s.explanation?.source.trim() ?? ''}`.trim()];
-    if (s.code) lines.push('```python\n' + s.code.trim() + '\n```');
-    if (s.output) lines.push(`${s.output.ok ? 'Output' : 'Error'}: ${s.output.text.trim().slice(0, 300)}`);
-    return lines.join('\n');
-  });
-  if (t.final) parts.push(t.final.source.trim());
-  parts.push(t.unsure ? `Bot's best guess (not sure): ${result.answer}` : `Bot's answer: ${result.answer ?? 'none found'}`);
-  return parts.join('\n\n');
-}

@@ -11,30 +11,29 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { SearchResult } from '../../engine/index';
-import { escapeSlack } from '../../render/slack';
-import type { SlackBlock, SlackMessage } from '../../render/types';
+import { escapeSlack } from '../../../render/slack';
+import type { SlackBlock, SlackMessage } from '../../../render/types';
 import {
-  actionId,
-  alternativesText,
-  HELP_TEXT,
-  parseActionId,
-  parseCommand,
   presentSlack,
-  progressText,
-  revealPlan,
-  revealTotal,
   ChannelPacer,
   SLACK_PACING,
   type BotCore,
-  type JobRecord,
-  type JobSink,
   type PacingOptions,
-  type Presentation,
   type RevealAction,
   type SlackConfig,
-} from '../core/index';
-import { practiceSlack } from '../practice/slack';
+} from '../../core/index';
+import {
+  acceptedText,
+  actionId,
+  solveCommand,
+  type SolveContext,
+  AnswerThreads,
+  HELP_TEXT,
+  parseActionId,
+  parseCommand,
+  type ThreadPoster,
+} from '../../features/solve/index';
+import { practiceSlack } from './practice';
 import { deliver } from './files';
 
 interface SlackReply extends Record<string, unknown> {
@@ -43,6 +42,12 @@ interface SlackReply extends Record<string, unknown> {
   ts?: string;
   /** The thread the answer goes into (the placeholder's ts for /solve, the mention's ts for mentions). */
   threadTs?: string;
+}
+
+/** Where a Slack answer thread's messages go. */
+interface SlackWhere {
+  channel: string;
+  threadTs: string;
 }
 
 export interface SlackBotOptions {
@@ -94,27 +99,6 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     logLevel,
   });
   const client: WebClient = app.client;
-  const presentations = new Map<string, Presentation<SlackMessage>>();
-  const threadJobs = new Map<string, string>();
-  const locks = new Map<string, Promise<unknown>>();
-
-  const withLock = <T>(jobId: string, fn: () => Promise<T>): Promise<T> => {
-    const prev = locks.get(jobId) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    locks.set(jobId, next.catch(() => undefined));
-    return next;
-  };
-
-  async function presentation(job: JobRecord, result?: SearchResult): Promise<Presentation<SlackMessage> | null> {
-    const hit = presentations.get(job.id);
-    if (hit) return hit;
-    const r = result ?? job.result;
-    if (!r) return null;
-    const p = await presentSlack(r, core.images);
-    presentations.set(job.id, p);
-    if (presentations.size > 200) presentations.delete(presentations.keys().next().value as string);
-    return p;
-  }
 
   /** One message into the thread: its PNGs uploaded (unshared) first, then the post that shows them. */
   async function send(channel: string, threadTs: string, m: SlackMessage, extra: SlackBlock[] = []): Promise<void> {
@@ -127,93 +111,70 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     );
   }
 
-  async function postGroups(job: JobRecord, channel: string, threadTs: string, groups: SlackMessage[][], more: boolean): Promise<void> {
-    const msgs = groups.flat();
-    for (let i = 0; i < msgs.length; i++) await send(channel, threadTs, msgs[i], i === msgs.length - 1 ? [buttonsBlock(job.id, more)] : []);
-  }
-
-  const replyOf = (job: JobRecord) => (service.getJob(job.id)?.reply ?? job.reply) as SlackReply;
-
-  function sinkFor(ready: Promise<void>): JobSink {
-    return {
-      progress: async (job, p) => {
-        await ready;
-        const r = replyOf(job);
-        if (r.ts) await client.chat.update({ channel: r.channel, ts: r.ts, text: progressText(p) });
-      },
-      failed: async (job, message) => {
-        await ready;
-        const r = replyOf(job);
-        if (r.ts) await client.chat.update({ channel: r.channel, ts: r.ts, text: `:warning: ${escapeSlack(message)}`, blocks: [] as never });
-      },
-      done: (job, result, info) =>
-        withLock(job.id, async () => {
-          await ready;
-          const r = replyOf(job);
-          const p = await presentation(job, result);
-          if (!p || !r.ts) return;
-          const threadTs = r.threadTs ?? r.ts;
-          threadJobs.set(threadTs, job.id);
-          const [head, ...rest] = p.header;
-          const note: SlackBlock[] = info.cached ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: '_answered from the cache_' }] }] : [];
-          // the placeholder becomes the header (the thread parent), its images included
-          if (head) {
-            await deliver(client, head, note, (blocks) => client.chat.update({ channel: r.channel, ts: r.ts!, text: head.text, blocks: blocks as never }), {
-              retryMs: opts.imageRetryMs,
-              log,
-            });
-          }
-          for (const m of rest) await send(r.channel, threadTs, m);
-          const plan = revealPlan(p, job.revealed, job.revealed === 0 ? 'next' : 'all');
-          await postGroups(job, r.channel, threadTs, plan.groups, plan.revealed < revealTotal(p));
-          service.setRevealed(job.id, plan.revealed);
-        }),
-    };
-  }
+  /** Slack's side of the answer thread; `where` is the channel and the thread's ts. */
+  const poster: ThreadPoster<SlackMessage, SlackReply, SlackWhere> = {
+    present: (result) => presentSlack(result, core.images),
+    progress: async (r, text) => {
+      if (r.ts) await client.chat.update({ channel: r.channel, ts: r.ts, text });
+    },
+    failed: async (r, message) => {
+      if (r.ts) await client.chat.update({ channel: r.channel, ts: r.ts, text: `:warning: ${escapeSlack(message)}`, blocks: [] as never });
+    },
+    threadKey: (r) => (r.ts ? (r.threadTs ?? r.ts) : undefined),
+    async postHeader(_job, r, header, info) {
+      if (!r.ts) return null;
+      const threadTs = r.threadTs ?? r.ts;
+      const [head, ...rest] = header;
+      const note: SlackBlock[] = info.cached ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: '_answered from the cache_' }] }] : [];
+      // the placeholder becomes the header (the thread parent), its images included
+      if (head) {
+        await deliver(client, head, note, (blocks) => client.chat.update({ channel: r.channel, ts: r.ts!, text: head.text, blocks: blocks as never }), {
+          retryMs: opts.imageRetryMs,
+          log,
+        });
+      }
+      for (const m of rest) await send(r.channel, threadTs, m);
+      return { where: { channel: r.channel, threadTs }, key: threadTs };
+    },
+    async postSteps({ channel, threadTs }, jobId, groups, more) {
+      const msgs = groups.flat();
+      for (let i = 0; i < msgs.length; i++) await send(channel, threadTs, msgs[i], i === msgs.length - 1 ? [buttonsBlock(jobId, more)] : []);
+    },
+    postText: ({ channel, threadTs }, text) =>
+      pacer.schedule(channel, () => client.chat.postMessage({ channel, thread_ts: threadTs, text: escapeSlack(text) })),
+  };
+  const threads = new AnswerThreads({ service, platform: 'slack', poster, log });
 
   async function reveal(jobId: string, action: RevealAction, channel: string, threadTs: string, user: string): Promise<void> {
-    const note = await withLock(jobId, async () => {
-      const job = service.getJob(jobId);
-      if (!job) return 'I no longer have that answer; please ask again.';
-      if (job.status !== 'done' || !job.result) return 'Still working on that one; the steps come when it is done.';
-      if (action === 'alternatives') {
-        const text = escapeSlack(alternativesText(job.result));
-        await pacer.schedule(channel, () => client.chat.postMessage({ channel, thread_ts: threadTs, text }));
-        return null;
-      }
-      const p = await presentation(job);
-      if (!p) return 'I no longer have that answer; please ask again.';
-      const plan = revealPlan(p, job.revealed, action);
-      if (plan.groups.length === 0) return 'All steps are shown already.';
-      await postGroups(job, channel, threadTs, plan.groups, plan.revealed < revealTotal(p));
-      service.setRevealed(job.id, plan.revealed);
-      return null;
-    });
+    const note = await threads.reveal(jobId, action, { channel, threadTs });
     if (note) await client.chat.postEphemeral({ channel, user, text: note, thread_ts: threadTs }).catch(() => undefined);
   }
 
   /** Starts a solve whose placeholder is posted by `placeholder()` once the job is accepted. */
   async function solve(
-    req: { userId: string; channel: string; question: string; strategy?: string; budget?: number },
+    req: { userId: string; channel: string; team?: string; question: string; strategy?: string; budget?: number },
     placeholder: (text: string) => Promise<{ ts: string; threadTs?: string }>,
-    refuse: (text: string) => Promise<unknown>,
+    answer: (text: string) => Promise<unknown>,
   ): Promise<void> {
-    let release!: () => void;
-    const ready = new Promise<void>((r) => (release = r));
-    const sink = sinkFor(ready);
-    const out = await service.submit({ platform: 'slack', userId: req.userId, channelId: req.channel, question: req.question, strategy: req.strategy, budget: req.budget, reply: { channel: req.channel } }, sink);
-    if (!out.ok) {
-      release();
-      await refuse(`:warning: ${escapeSlack(out.message)}`);
-      return;
-    }
-    try {
-      const status = out.cached ? 'Found this one in the cache…' : out.ahead > 0 ? `Queued behind ${out.ahead} other question${out.ahead === 1 ? '' : 's'}…` : 'Working on it…';
-      const ph = await placeholder(status);
-      service.updateReply(out.job.id, { channel: req.channel, ts: ph.ts, threadTs: ph.threadTs ?? ph.ts });
-    } finally {
-      release();
-    }
+    const ctx: SolveContext<SlackReply> = {
+      platform: 'slack',
+      userId: req.userId,
+      channelId: req.channel,
+      guildId: req.team ?? '',
+      whisper: answer,
+      say: answer,
+      refuse: (message) => answer(`:warning: ${escapeSlack(message)}`),
+      warn: ':warning:',
+      bold: (t) => `*${t}*`,
+      log,
+      threads,
+      reply: { channel: req.channel },
+      placeholder: async (out) => {
+        const ph = await placeholder(acceptedText(out));
+        return { reply: { channel: req.channel, ts: ph.ts, threadTs: ph.threadTs ?? ph.ts } };
+      },
+    };
+    await solveCommand.run(ctx, { question: req.question, strategy: req.strategy, budget: req.budget });
   }
 
   app.command('/solve', async ({ command, ack }) => {
@@ -241,7 +202,7 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     const say = (text: string) => pacer.schedule(e.channel, () => client.chat.postMessage({ channel: e.channel, thread_ts: threadTs, text }));
     if (cmd.kind === 'help') return void (await say(HELP_TEXT));
     if (cmd.kind !== 'solve') {
-      const jobId = e.thread_ts ? threadJobs.get(e.thread_ts) : undefined;
+      const jobId = e.thread_ts ? threads.jobOf(e.thread_ts) : undefined;
       if (!jobId) return void (await say('Use that inside an answer thread (or press the buttons under an answer).'));
       await reveal(jobId, cmd.kind === 'next' ? 'next' : cmd.kind === 'all' ? 'all' : 'alternatives', e.channel, e.thread_ts!, e.user ?? '');
       return;
@@ -283,17 +244,11 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     : undefined;
 
   // Jobs a previous process left unfinished: resume those whose placeholder exists.
-  for (const job of service.unfinished('slack')) {
-    const r = job.reply as SlackReply;
-    if (!r.ts) {
-      service.abandon(job, 'interrupted by a restart before it started');
-      continue;
-    }
-    log(`resuming job ${job.id}`);
-    if (r.threadTs) threadJobs.set(r.threadTs, job.id);
-    client.chat.update({ channel: r.channel, ts: r.ts, text: 'The bot restarted; picking this question up again…' }).catch(() => undefined);
-    void service.resume(job, sinkFor(Promise.resolve()));
-  }
+  threads.resumeUnfinished({
+    resumable: (r) => !!r.ts,
+    key: (r) => r.threadTs,
+    announce: (r) => client.chat.update({ channel: r.channel, ts: r.ts!, text: 'The bot restarted; picking this question up again…' }),
+  });
   practice.ready(); // practice sessions: deadlines re-armed
 
   return {

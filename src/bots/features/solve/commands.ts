@@ -2,7 +2,8 @@
  * What a user can ask the bot, parsed from a mention or a message: solve a question (with an
  * optional strategy and budget), reveal the next step, show all steps, list other answers, help.
  */
-import { STRATEGY_NAMES, type StrategyName } from '../../engine/index';
+import { STRATEGY_NAMES, type StrategyName } from '../../../engine/index';
+import type { RevealAction } from '../../core/present';
 
 export type Command =
   | { kind: 'solve'; question: string; strategy?: StrategyName; budget?: number }
@@ -12,7 +13,6 @@ export type Command =
   | { kind: 'help' };
 
 /** Button / action ids shared by the platforms: `sw:<action>:<jobId>`. */
-export type RevealAction = 'next' | 'all' | 'alternatives';
 export const actionId = (action: RevealAction, jobId: string) => `sw:${action}:${jobId}`;
 export function parseActionId(id: string): { action: RevealAction; jobId: string } | null {
   const m = /^sw:(next|all|alternatives):([\w-]+)$/.exec(id);
@@ -49,9 +49,4 @@ export function parseCommand(raw: string): Command {
     text = text.slice(m[0].length);
   }
   return { kind: 'solve', question: text.trim(), strategy, budget };
-}
-
-/** The question normalised for the answer cache: Unicode NFKC, whitespace collapsed, trailing dots/question marks dropped. */
-export function normaliseQuestion(q: string): string {
-  return q.normalize('NFKC').replace(/\s+/g, ' ').trim().replace(/[\s.?!]+$/, '');
 }

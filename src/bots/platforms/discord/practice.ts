@@ -17,15 +17,18 @@ import {
   type MessageCreateOptions,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { CHECK_MODAL, checkModal } from '../discord/commands';
-import { altText } from '../../render/plain-math';
-import { checkReportText } from '../check/check';
-import type { BotCore } from '../core/index';
-import type { ChannelPacer } from '../core/pacer';
-import { chunkText, problemThread, resultsText, PRACTICE_HELP } from './commands';
-import { bold, type PracticeAdapter } from './service';
-import type { PracticeSession } from './store';
-import { editReply, sendableChannel, type InteractionReply } from '../discord/interaction-reply';
+import { CHECK_MODAL, checkModal } from './slash-commands';
+import { altText } from '../../../render/plain-math';
+import { checkCommand } from '../../features/check/command';
+import type { CommandContext } from '../../features/command';
+import { practiceCommand } from '../../features/practice/command';
+import type { BotCore } from '../../core/index';
+import type { ChannelPacer } from '../../core/pacer';
+import { chunkText, problemThread, resultsText, type PracticeCommand } from '../../features/practice/text';
+import type { PracticeAdapter } from '../../features/practice/service';
+import { DISCORD_PRACTICE_MARKUP } from './practice-markup';
+import type { PracticeSession } from '../../features/practice/store';
+import { editReply, sendableChannel, type InteractionReply } from './interaction-reply';
 
 /** Hides text behind a Discord spoiler; bars inside are escaped, fences get lines of their own. */
 export const spoiler = (s: string) => `||${s.includes('```') ? `\n${s.replace(/\|/g, '\\|')}\n` : s.replace(/\|/g, '\\|')}||`;
@@ -40,7 +43,8 @@ export interface PracticeDiscord {
 export function practiceDiscord(o: { client: Client; core: BotCore; pacer: ChannelPacer; log: (m: string) => void }): PracticeDiscord {
   const { client, core, pacer, log } = o;
   const practice = core.practice;
-  const b = bold('discord');
+  const b = DISCORD_PRACTICE_MARKUP.bold;
+  practice.useMarkup('discord', DISCORD_PRACTICE_MARKUP);
 
   const post = (channelId: string, options: MessageCreateOptions): Promise<Message> =>
     pacer.schedule(channelId, async () => (await sendableChannel(client, channelId)).send({ allowedMentions: { parse: [] }, ...options }));
@@ -56,7 +60,7 @@ export function practiceDiscord(o: { client: Client; core: BotCore; pacer: Chann
       await editHeader(s.reply as InteractionReply, text);
     },
     async results(s, report) {
-      for (const c of chunkText(resultsText('discord', report, spoiler), 1900)) await post(threadOf(s), { content: c });
+      for (const c of chunkText(resultsText(report, b, spoiler), 1900)) await post(threadOf(s), { content: c });
     },
     async solution(s, v) {
       const title =
@@ -76,26 +80,17 @@ export function practiceDiscord(o: { client: Client; core: BotCore; pacer: Chann
   const isMod = (i: ChatInputCommandInteraction) =>
     !!i.memberPermissions?.has(PermissionFlagsBits.ManageMessages) || !!i.memberPermissions?.has(PermissionFlagsBits.ManageGuild);
 
-  async function start(i: ChatInputCommandInteraction): Promise<void> {
-    await i.deferReply(); // the 3 s deadline
-    const out = practice.start({
-      platform: 'discord',
-      guildId: i.guildId ?? `dm:${i.channelId}`,
-      channelId: i.channelId,
-      userId: i.user.id,
-      set: i.options.getString('set') ?? undefined,
-      count: i.options.getInteger('count') ?? undefined,
-      minutes: i.options.getInteger('minutes') ?? undefined,
-    });
-    if (!out.ok) return void (await i.editReply({ content: `⚠ ${out.message}`, allowedMentions: { parse: [] } }));
-    const s = out.session;
+  /** Posts a started session: the deferred reply becomes the header, a thread gets the problems. */
+  async function started(i: ChatInputCommandInteraction, s: PracticeSession): Promise<void> {
     const msg = await i.editReply({ content: practice.countdownText(s), allowedMentions: { parse: [] } });
     const reply: InteractionReply = { channelId: i.channelId, messageId: msg.id, appId: i.applicationId, token: i.token, tokenAt: Date.now() };
     let threadId = i.channelId;
     try {
       const ch = await client.channels.fetch(i.channelId);
       if (ch && (ch.type === ChannelType.GuildText || ch.type === ChannelType.GuildAnnouncement)) {
-        const th = await pacer.schedule(i.channelId, () => ch.threads.create({ startMessage: msg.id, name: `Practice: ${s.setTitle}`.slice(0, 100), autoArchiveDuration: 1440 }));
+        const th = await pacer.schedule(i.channelId, () =>
+          ch.threads.create({ startMessage: msg.id, name: `Practice: ${s.setTitle}`.slice(0, 100), autoArchiveDuration: 1440 }),
+        );
         threadId = th.id;
       }
     } catch (err) {
@@ -115,54 +110,68 @@ export function practiceDiscord(o: { client: Client; core: BotCore; pacer: Chann
     }
   }
 
-  async function ephemeral(i: ChatInputCommandInteraction | ModalSubmitInteraction, fn: () => Promise<string> | string): Promise<void> {
-    await i.deferReply({ flags: MessageFlags.Ephemeral });
-    const text = await fn();
-    for (const [k, c] of chunkText(text, 1950).entries()) {
-      if (k === 0) await i.editReply({ content: c, allowedMentions: { parse: [] } });
-      else await i.followUp({ content: c, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  /**
+   * The command context of an interaction that has been deferred (3 s deadline): `whisper`
+   * answers in the deferred reply (ephemeral when deferred so), `say` and `refuse` too.
+   */
+  function context(i: ChatInputCommandInteraction | ModalSubmitInteraction): CommandContext {
+    const edit = async (text: string) => {
+      for (const [k, c] of chunkText(text, 1950).entries()) {
+        if (k === 0) await i.editReply({ content: c, allowedMentions: { parse: [] } });
+        else await i.followUp({ content: c, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+      }
+    };
+    return {
+      platform: 'discord',
+      userId: i.user.id,
+      channelId: i.channelId ?? '',
+      guildId: i.guildId ?? `dm:${i.channelId}`,
+      whisper: edit,
+      say: (text) => i.editReply({ content: text.slice(0, 2000), allowedMentions: { parse: [] } }),
+      refuse: (message) => i.editReply({ content: `⚠ ${message}`, allowedMentions: { parse: [] } }),
+      warn: '⚠',
+      bold: b,
+      log,
+    };
+  }
+
+  /** `/practice`'s options as the command's input. */
+  function practiceInput(i: ChatInputCommandInteraction): PracticeCommand {
+    switch (i.options.getSubcommand(false) ?? 'help') {
+      case 'start':
+        return {
+          kind: 'start',
+          set: i.options.getString('set') ?? undefined,
+          count: i.options.getInteger('count') ?? undefined,
+          minutes: i.options.getInteger('minutes') ?? undefined,
+        };
+      case 'answer':
+        return { kind: 'answer', n: i.options.getInteger('problem', true), value: i.options.getString('value', true) };
+      case 'hint':
+        return { kind: 'hint', n: i.options.getInteger('problem', true) };
+      case 'end':
+        return { kind: 'end' };
+      case 'season':
+        return { kind: 'season', name: i.options.getString('name', true) };
+      case 'leaderboard':
+        return { kind: 'leaderboard', season: i.options.getString('season') ?? undefined };
+      default:
+        return { kind: 'help' };
     }
   }
 
   async function onPractice(i: ChatInputCommandInteraction): Promise<void> {
-    const sub = i.options.getSubcommand(false) ?? 'help';
-    const here = () => practice.openSessionIn('discord', i.channelId);
-    const guild = i.guildId ?? `dm:${i.channelId}`;
-    switch (sub) {
-      case 'start':
-        return start(i);
-      case 'answer':
-        return ephemeral(i, () => practice.answer(here(), i.user.id, i.options.getInteger('problem', true), i.options.getString('value', true)).text);
-      case 'hint':
-        return ephemeral(i, () => practice.hint(here(), i.user.id, i.options.getInteger('problem', true)).text);
-      case 'end':
-        return ephemeral(i, () => {
-          const s = here();
-          if (!s) return 'There is no practice session running here.';
-          if (!practice.isModerator(i.user.id, isMod(i), s)) return 'Only a moderator or the member who started the session can end it.';
-          void practice.end(s.id, i.user.id);
-          return 'Ended: the answers, scores and solutions are being posted in the thread.';
-        });
-      case 'season':
-        return ephemeral(i, () => {
-          if (!practice.isModerator(i.user.id, isMod(i))) return 'Only a moderator can start a new season.';
-          return practice.setSeason('discord', guild, i.options.getString('name', true)).text;
-        });
-      case 'leaderboard': {
-        await i.deferReply();
-        await i.editReply({ content: practice.leaderboardText('discord', guild, i.options.getString('season') ?? undefined).slice(0, 2000), allowedMentions: { parse: [] } });
-        return;
-      }
-      default:
-        return ephemeral(i, () => PRACTICE_HELP);
-    }
+    const cmd = practiceInput(i);
+    // the 3 s deadline: the start and the leaderboard are public, the rest only for the member
+    if (cmd.kind === 'start' || cmd.kind === 'leaderboard') await i.deferReply();
+    else await i.deferReply({ flags: MessageFlags.Ephemeral });
+    await practiceCommand.run({ ...context(i), practice, moderator: isMod(i), moderatorsNote: '', started: (s) => started(i, s) }, cmd);
   }
 
-  const runCheck = (i: ChatInputCommandInteraction | ModalSubmitInteraction, problem: string, solution: string) =>
-    ephemeral(i, async () => {
-      const r = await core.check.check({ platform: 'discord', userId: i.user.id, channelId: i.channelId ?? '', problem, solution });
-      return checkReportText(r, b, 1950);
-    });
+  const runCheck = async (i: ChatInputCommandInteraction | ModalSubmitInteraction, problem: string, solution: string) => {
+    await i.deferReply({ flags: MessageFlags.Ephemeral });
+    await checkCommand.run({ ...context(i), check: core.check, maxChars: 1950 }, { problem, solution });
+  };
 
   async function onCheck(i: ChatInputCommandInteraction): Promise<void> {
     const solution = i.options.getString('solution');

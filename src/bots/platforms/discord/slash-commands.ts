@@ -1,6 +1,6 @@
 /** The slash command definitions (`/solve`, `/practice`, `/check`) and their registration (guild or global). */
 import { LabelBuilder, ModalBuilder, REST, Routes, SlashCommandBuilder, TextInputBuilder, TextInputStyle } from 'discord.js';
-import { STRATEGY_NAMES } from '../../engine/index';
+import { STRATEGY_NAMES } from '../../../engine/index';
 
 export function solveCommand(maxBudget = 64) {
   return new SlashCommandBuilder()
@@ -16,7 +16,7 @@ export function solveCommand(maxBudget = 64) {
     .addIntegerOption((o) => o.setName('budget').setDescription('Search size: rollouts / samples / beam width').setMinValue(1).setMaxValue(maxBudget));
 }
 
-/** `/practice` with its subcommands (timed practice threads, src/bots/practice). */
+/** `/practice` with its subcommands (timed practice threads, src/bots/features/practice). */
 export function practiceCommand() {
   return new SlashCommandBuilder()
     .setName('practice')

@@ -5,10 +5,10 @@
  * job) and, for a bank problem, the official answer. The reply says plainly that this is a model's
  * judgement.
  */
-import { extractAnswer, answersEqual, gradeAnswer } from '../../engine/grading/index';
-import { engineErrorCode, type SearchResult } from '../../engine/index';
-import { friendlyError, type SolveService } from '../core/jobs';
-import type { PlatformName } from '../core/store';
+import { extractAnswer, answersEqual, gradeAnswer } from '../../../engine/grading/index';
+import { engineErrorCode, type SearchResult } from '../../../engine/index';
+import { friendlyError, type SolveService } from '../../core/jobs';
+import type { PlatformName } from '../../core/store';
 import type { ProblemBank, PracticeProblem } from '../practice/bank';
 
 export const MAX_CHECK_STEPS = 30;

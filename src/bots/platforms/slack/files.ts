@@ -7,8 +7,8 @@
  * reader sees is in posting order, and each step is one message.
  */
 import type { WebClient } from '@slack/web-api';
-import { resolveSlackFiles, slackBlocksAsText } from '../../render/slack';
-import type { SlackBlock, SlackFile, SlackMessage } from '../../render/types';
+import { resolveSlackFiles, slackBlocksAsText } from '../../../render/slack';
+import type { SlackBlock, SlackFile, SlackMessage } from '../../../render/types';
 
 /**
  * Waits between tries of a post whose files Slack has not finished processing. Slack completes
