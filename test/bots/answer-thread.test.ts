@@ -7,6 +7,7 @@ import type { Engine, SearchProgress } from '../../src/engine/index';
 import type { BotCore, JobSink, Presentation } from '../../src/bots/core/index';
 import { AnswerThreads, type ThreadPoster } from '../../src/bots/features/solve/index';
 import { testCore, toyEngine } from './harness';
+import { SandboxUnavailableError } from '../../src/engine/exec';
 
 type Reply = { channel: string; ts?: string };
 type Msg = { text: string };
@@ -103,7 +104,7 @@ describe('answer-thread controller', () => {
   });
 
   test('a failure before the placeholder is posted is shown on it', async () => {
-    core = testCore({}, { engine: async () => Promise.reject(new Error('sandbox unavailable: bwrap missing')) });
+    core = testCore({}, { engine: async () => Promise.reject(new SandboxUnavailableError('bwrap missing')) });
     const { events, ask } = recorder(core);
     const out = await ask('What is 3*12-7?', 200);
     if (!out.ok) throw new Error(out.message);

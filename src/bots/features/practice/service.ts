@@ -17,7 +17,7 @@ import { DEFAULT_SET, isCorrect, ProblemBank, validateAnswer, type PracticeProbl
 import { botSolutionText, hintSteps } from './hints';
 import { PLAIN_MARKUP, type PracticeMarkup } from './markup';
 import { scoreSession, type SessionReport } from './scoring';
-import { PracticeStore, type PracticeSession } from './store';
+import { PracticeStore, type PracticeSession, type StoredSolution } from './store';
 import { SessionTimers } from './timers';
 
 export type { ProblemReport, SessionReport } from './scoring';
@@ -397,7 +397,7 @@ export class PracticeService {
     if (this.closed || this.inflight.has(key)) return;
     const st = this.store.getSolution(key);
     if (st?.status === 'done' || (st?.status === 'failed' && !retry)) return;
-    this.store.putSolution(key, { status: 'pending' });
+    this.saveSolution(key, { status: 'pending' });
     const p$ = (async () => {
       let settle!: () => void;
       const done = new Promise<void>((r) => (settle = r));
@@ -405,28 +405,36 @@ export class PracticeService {
         { platform: 'internal', userId: `practice:${key}`, channelId: `practice:${sessionId}`, question: p.problem },
         {
           done: (_job, result) => {
-            this.store.putSolution(key, { status: 'done', result });
+            this.saveSolution(key, { status: 'done', result });
             settle();
           },
           failed: (_job, message) => {
-            this.store.putSolution(key, { status: 'failed', error: message });
+            this.saveSolution(key, { status: 'failed', error: message });
             settle();
           },
         },
       );
       if (!out.ok) {
-        this.store.putSolution(key, { status: 'failed', error: out.message });
+        this.saveSolution(key, { status: 'failed', error: out.message });
         return;
       }
       await Promise.race([done, out.finished]);
-      if (this.store.getSolution(key)?.status === 'pending' && !this.closed) this.store.putSolution(key, { status: 'failed', error: 'the solve job stopped' });
+      if (!this.closed && this.store.getSolution(key)?.status === 'pending') this.saveSolution(key, { status: 'failed', error: 'the solve job stopped' });
     })()
       .catch((err) => {
         this.log(`solution of ${key}: ${(err as Error).message}`);
-        this.store.putSolution(key, { status: 'failed', error: (err as Error).message });
+        this.saveSolution(key, { status: 'failed', error: (err as Error).message });
       })
       .finally(() => this.inflight.delete(key));
     this.inflight.set(key, p$);
+  }
+
+  /**
+   * Records a practice solution's state, unless the service is closed: a solve job ended by the
+   * shutdown reports after the store is closed; the solution stays pending and is made again.
+   */
+  private saveSolution(key: string, s: StoredSolution): void {
+    if (!this.closed) this.store.putSolution(key, s);
   }
 
   setSeason(platform: PlatformName, guildId: string, season: string): Reply {
