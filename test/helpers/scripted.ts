@@ -16,7 +16,7 @@ export class ScriptedPolicy implements Policy {
   calls: SampleRequest[][] = [];
   /**
    * The toy scripts' answers are what most tests check, so by default the rule vouches for every
-   * answer; the not-sure path has tests of its own (test/engine/verdict.test.ts, test/render/unsure.test.ts).
+   * answer; the not-sure path has tests of its own (test/engine/search/verdict.test.ts, test/render/unsure.test.ts).
    */
   readonly abstention: AbstentionRule;
   constructor(

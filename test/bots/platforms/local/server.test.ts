@@ -7,15 +7,15 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BotCore } from '../../src/bots/core/index';
-import { PAGE_CSP } from '../../src/bots/platforms/local/page';
-import { startLocal, threadHtml, type LocalServer } from '../../src/bots/platforms/local/server';
-import { buildThread } from '../../src/render/thread';
-import { fakeImages, noImages } from '../render/helpers';
-import { HOSTILE_QUESTION, HREF_QUESTION, hostileResult, liveMarkup } from '../render/hostile';
-import { testCore, toyEngine } from './harness';
-import { practiceCore } from '../practice/harness';
-import { QUESTION } from '../engine/toy-problem';
+import type { BotCore } from '../../../../src/bots/core/index';
+import { PAGE_CSP } from '../../../../src/bots/platforms/local/page';
+import { startLocal, threadHtml, type LocalServer } from '../../../../src/bots/platforms/local/server';
+import { buildThread } from '../../../../src/render/thread';
+import { fakeImages, noImages } from '../../../render/helpers';
+import { HOSTILE_QUESTION, HREF_QUESTION, hostileResult, liveMarkup } from '../../../render/hostile';
+import { testCore, toyEngine } from '../../harness';
+import { practiceCore } from '../../features/practice/harness';
+import { QUESTION } from '../../../engine/toy-problem';
 
 jest.setTimeout(30_000);
 

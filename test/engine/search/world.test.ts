@@ -1,7 +1,7 @@
-import { resolveConfig } from '../../src/engine/search';
-import { dedupeCandidates, StepWorld } from '../../src/engine/search/world';
-import type { Policy, Sample } from '../../src/engine/models/types';
-import { ToyExecutor } from '../helpers/scripted';
+import { resolveConfig } from '../../../src/engine/search';
+import { dedupeCandidates, StepWorld } from '../../../src/engine/search/world';
+import type { Policy, Sample } from '../../../src/engine/models/types';
+import { ToyExecutor } from '../../helpers/scripted';
 
 /** A policy returning fixed samples, to check how the step world classifies them. */
 function fixed(samples: Sample[]): Policy {

@@ -3,11 +3,11 @@
  * through createEngine(). Skipped, with a message, where the models are not there yet.
  */
 import fs from 'node:fs';
-import { CheckService, checkReportText } from '../../src/bots/features/check/check';
-import { createCore, loadConfig, type BotCore } from '../../src/bots/core/index';
-import { repoPath } from '../../src/paths';
-import { fakeImages, tmpDb } from '../bots/harness';
-import { QUESTION } from '../engine/toy-problem';
+import { CheckService, checkReportText } from '../../../../src/bots/features/check/check';
+import { createCore, loadConfig, type BotCore } from '../../../../src/bots/core/index';
+import { repoPath } from '../../../../src/paths';
+import { fakeImages, tmpDb } from '../../harness';
+import { QUESTION } from '../../../engine/toy-problem';
 
 const need = [repoPath('models', 'stepwise-synth-ppm', 'manifest.json'), repoPath('models', 'stepwise-synth-policy', 'manifest.json')];
 const missing = need.filter((f) => !fs.existsSync(f));

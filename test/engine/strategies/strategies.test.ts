@@ -1,7 +1,7 @@
-import { checkQuestion, search, QuestionError } from '../../src/engine/search';
-import type { SearchProgress, Step, TreeJSON } from '../../src/engine/search/types';
-import { ScriptedPolicy } from '../helpers/scripted';
-import { QUESTION, toyDeps, toyScript } from './toy-problem';
+import { checkQuestion, search, QuestionError } from '../../../src/engine/search';
+import type { SearchProgress, Step, TreeJSON } from '../../../src/engine/search/types';
+import { ScriptedPolicy } from '../../helpers/scripted';
+import { QUESTION, toyDeps, toyScript } from '../toy-problem';
 
 function* nodes(t: TreeJSON): Generator<TreeJSON> {
   yield t;
@@ -124,7 +124,7 @@ describe('search strategies on a problem where greedy decoding is wrong', () => 
 
 describe('engine', () => {
   test('a solve reports which models answered, with the policy notice for readers', async () => {
-    const { engineFrom } = await import('../../src/engine/index');
+    const { engineFrom } = await import('../../../src/engine/index');
     const deps = toyDeps();
     const policy = Object.assign(deps.policy, { notice: 'A toy policy: only knows apples.' });
     const engine = engineFrom(policy, deps.scorer, deps.executor);
@@ -135,8 +135,8 @@ describe('engine', () => {
   });
 
   test('MCTS rollouts that all converge on one solution count as agreeing attempts; one greedy solution has nothing to compare', async () => {
-    const { engineFrom } = await import('../../src/engine/index');
-    const { RIGHT } = await import('./toy-problem');
+    const { engineFrom } = await import('../../../src/engine/index');
+    const { RIGHT } = await import('../toy-problem');
     const deps = toyDeps();
     // a policy that always writes the same (right) solution: every rollout reaches the same terminal
     const sure = new ScriptedPolicy((partial) => (partial === '' ? [{ text: RIGHT, weight: 1 }] : toyScript(partial)), { minVoteShare: 0.7 });
@@ -151,7 +151,7 @@ describe('engine', () => {
   });
 
   test('each answer comes with a verdict from the policy\'s abstention rule and its question loss', async () => {
-    const { engineFrom } = await import('../../src/engine/index');
+    const { engineFrom } = await import('../../../src/engine/index');
     const make = (loss: number | Error) => {
       const deps = toyDeps();
       const policy = Object.assign(deps.policy, {
@@ -177,7 +177,7 @@ describe('engine', () => {
 
 describe('the user budget', () => {
   test('each strategy maps it onto its own size parameter', async () => {
-    const { budgetConfig } = await import('../../src/engine/index');
+    const { budgetConfig } = await import('../../../src/engine/index');
     expect(budgetConfig('mcts', 7)).toEqual({ strategy: 'mcts', rollouts: 7 });
     expect(budgetConfig('vote', 5)).toEqual({ strategy: 'vote', samples: 5 });
     expect(budgetConfig('best-of-n', 5)).toEqual({ strategy: 'best-of-n', samples: 5 });

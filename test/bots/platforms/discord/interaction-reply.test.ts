@@ -1,6 +1,6 @@
 /** Editing a stored Discord reply: webhook token while it lives, then the bot's own token. */
 import type { Client } from 'discord.js';
-import { editReply, TOKEN_TTL_MS, tokenLive, type InteractionReply } from '../../src/bots/platforms/discord/interaction-reply';
+import { editReply, TOKEN_TTL_MS, tokenLive, type InteractionReply } from '../../../../src/bots/platforms/discord/interaction-reply';
 
 /** A client whose channel 'c1' records message edits and whose REST (the webhook path) records calls. */
 function fakeClient() {

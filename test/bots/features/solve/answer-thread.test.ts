@@ -3,11 +3,11 @@
  * poster: no progress, answer or failure is lost or posted before the placeholder exists, even
  * when the engine reports and finishes before the platform has posted it.
  */
-import type { Engine, SearchProgress } from '../../src/engine/index';
-import type { BotCore, JobSink, Presentation } from '../../src/bots/core/index';
-import { AnswerThreads, type ThreadPoster } from '../../src/bots/features/solve/index';
-import { testCore, toyEngine } from './harness';
-import { SandboxUnavailableError } from '../../src/engine/exec';
+import type { Engine, SearchProgress } from '../../../../src/engine/index';
+import type { BotCore, JobSink, Presentation } from '../../../../src/bots/core/index';
+import { AnswerThreads, type ThreadPoster } from '../../../../src/bots/features/solve/index';
+import { testCore, toyEngine } from '../../harness';
+import { SandboxUnavailableError } from '../../../../src/engine/exec';
 
 type Reply = { channel: string; ts?: string };
 type Msg = { text: string };

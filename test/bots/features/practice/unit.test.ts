@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { engineFrom } from '../../src/engine/index';
-import { ModelNotFoundError } from '../../src/engine/models';
-import { CheckService, checkReportText, splitUserSteps } from '../../src/bots/features/check/check';
-import { formatOf, ProblemBank, validateAnswer, isCorrect } from '../../src/bots/features/practice/bank';
-import { chunkText, parseCheckText, parsePracticeText } from '../../src/bots/features/practice/text';
-import { createCore, loadConfig } from '../../src/bots/core/index';
-import { fakeImages, tmpDb } from '../bots/harness';
-import { ScriptedPolicy, ScriptedScorer, ToyExecutor } from '../helpers/scripted';
-import { QUESTION, toyScript } from '../engine/toy-problem';
+import { engineFrom } from '../../../../src/engine/index';
+import { ModelNotFoundError } from '../../../../src/engine/models';
+import { CheckService, checkReportText, splitUserSteps } from '../../../../src/bots/features/check/check';
+import { formatOf, ProblemBank, validateAnswer, isCorrect } from '../../../../src/bots/features/practice/bank';
+import { chunkText, parseCheckText, parsePracticeText } from '../../../../src/bots/features/practice/text';
+import { createCore, loadConfig } from '../../../../src/bots/core/index';
+import { fakeImages, tmpDb } from '../../harness';
+import { ScriptedPolicy, ScriptedScorer, ToyExecutor } from '../../../helpers/scripted';
+import { QUESTION, toyScript } from '../../../engine/toy-problem';
 import { PRACTICE_DATA } from './harness';
 
 describe('problem bank', () => {

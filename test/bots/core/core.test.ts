@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig, parseDotEnv, readEnv, SqliteStore, type JobSink } from '../../src/bots/core/index';
-import { parseCommand } from '../../src/bots/features/solve/index';
-import { startDiscord } from '../../src/bots/platforms/discord/bot';
-import { EngineError, QuestionError } from '../../src/engine/index';
-import { SandboxUnavailableError } from '../../src/engine/exec';
-import { ModelNotFoundError } from '../../src/engine/models';
-import { FakeDiscord } from '../helpers/fake-discord';
-import { MATH_QUESTION, testCore, tmpDb, toyEngine } from './harness';
+import { ConfigError, loadConfig, parseDotEnv, readEnv, SqliteStore, type JobSink } from '../../../src/bots/core/index';
+import { parseCommand } from '../../../src/bots/features/solve/index';
+import { startDiscord } from '../../../src/bots/platforms/discord/bot';
+import { EngineError, QuestionError } from '../../../src/engine/index';
+import { SandboxUnavailableError } from '../../../src/engine/exec';
+import { ModelNotFoundError } from '../../../src/engine/models';
+import { FakeDiscord } from '../../helpers/fake-discord';
+import { MATH_QUESTION, testCore, tmpDb, toyEngine } from '../harness';
 
 const sink = (log: string[]): JobSink => ({
   progress: (j, p) => void log.push(`progress ${p.done}`),
@@ -44,8 +44,8 @@ describe('config', () => {
     expect(c.slack?.botToken).toBe('xoxb-1');
   });
   test('every variable the config reads is documented in .env.example', () => {
-    const example = fs.readFileSync(path.join(__dirname, '../../.env.example'), 'utf8');
-    const src = fs.readFileSync(path.join(__dirname, '../../src/bots/core/config.ts'), 'utf8');
+    const example = fs.readFileSync(path.join(__dirname, '../../../.env.example'), 'utf8');
+    const src = fs.readFileSync(path.join(__dirname, '../../../src/bots/core/config.ts'), 'utf8');
     const used = new Set([...src.matchAll(/(?:get|int|url)\('([A-Z_]+)'/g)].map((m) => m[1]));
     expect(used.size).toBeGreaterThan(10);
     for (const v of used) expect(example).toMatch(new RegExp(`^#? ?${v}=`, 'm'));

@@ -1,8 +1,8 @@
-import { startDiscord, type DiscordBot } from '../../src/bots/platforms/discord/bot';
-import { registerCommands } from '../../src/bots/platforms/discord/slash-commands';
-import type { BotCore } from '../../src/bots/core/index';
-import { FakeDiscord } from '../helpers/fake-discord';
-import { isPng, MATH_QUESTION, testCore } from './harness';
+import { startDiscord, type DiscordBot } from '../../../../src/bots/platforms/discord/bot';
+import { registerCommands } from '../../../../src/bots/platforms/discord/slash-commands';
+import type { BotCore } from '../../../../src/bots/core/index';
+import { FakeDiscord } from '../../../helpers/fake-discord';
+import { isPng, MATH_QUESTION, testCore } from '../../harness';
 
 const FAST_PACING = { perWindow: 5, windowMs: 500, minTimeMs: 0 };
 

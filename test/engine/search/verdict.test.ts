@@ -2,7 +2,7 @@
  * The abstention rule: which answers the bot may present as answers, and how its thresholds are
  * calibrated on held-out problems so that the answers it presents are right often enough.
  */
-import { calibrate, judge, selective, type CalibrationPoint } from '../../src/engine/search/verdict';
+import { calibrate, judge, selective, type CalibrationPoint } from '../../../src/engine/search/verdict';
 
 describe('judge', () => {
   const rule = { minVoteShare: 0.5, minScore: 0.2, maxQuestionLoss: 6 };

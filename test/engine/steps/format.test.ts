@@ -12,12 +12,12 @@ import {
   stepParts,
   answerText,
   writtenSteps,
-} from '../../src/engine/steps/format';
+} from '../../../src/engine/steps/format';
 
 const SPEC_EXAMPLE =
   '<code>\n# Step 1: Tom has 3 boxes of 12 apples.\napples = 3 * 12\n<end_of_step>\n# Step 2: He gives 7 away.\nleft = apples - 7\n<end_of_step>\n# Now print the final answer\nprint(left)\n<end_of_code>\n<output>29<end_of_output>\n<answer>Tom has \\boxed{29} apples left.<end_of_answer>';
 
-import { describeIfShared, haveShared, readJsonl, sharedData } from '../helpers/shared-data';
+import { describeIfShared, haveShared, readJsonl, sharedData } from '../../helpers/shared-data';
 
 // rStar's released examples (third-party, from the data directory; skipped when absent)
 const RSTAR_EXAMPLES = sharedData('rstar_math_format_examples.jsonl');

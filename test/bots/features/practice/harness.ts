@@ -2,12 +2,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore, loadConfig, type BotCore } from '../../src/bots/core/index';
-import type { PracticeOptions } from '../../src/bots/features/practice/service';
-import { engineFrom, type Engine } from '../../src/engine/index';
-import { fakeImages, tmpDb } from '../bots/harness';
-import { ScriptedPolicy, ScriptedScorer, ToyExecutor } from '../helpers/scripted';
-import { RIGHT, toyScore, toyScript } from '../engine/toy-problem';
+import { createCore, loadConfig, type BotCore } from '../../../../src/bots/core/index';
+import type { PracticeOptions } from '../../../../src/bots/features/practice/service';
+import { engineFrom, type Engine } from '../../../../src/engine/index';
+import { fakeImages, tmpDb } from '../../harness';
+import { ScriptedPolicy, ScriptedScorer, ToyExecutor } from '../../../helpers/scripted';
+import { RIGHT, toyScore, toyScript } from '../../../engine/toy-problem';
 
 /** The toy problem's scripted engine, with the right first step, so the bot's own answer is 29. */
 export function rightEngine(): Engine {

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { ChromiumImageMaker, createCore, loadConfig, type BotCore } from '../../src/bots/core/index';
-import { startLocal, type LocalServer } from '../../src/bots/platforms/local/server';
-import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../src/render/images';
-import { fakeImages, MATH_QUESTION, tmpDb, toyEngine } from './harness';
-import { PRACTICE_DATA } from '../practice/harness';
-import { QUESTION } from '../engine/toy-problem';
+import { ChromiumImageMaker, createCore, loadConfig, type BotCore } from '../../../../src/bots/core/index';
+import { startLocal, type LocalServer } from '../../../../src/bots/platforms/local/server';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../../../src/render/images';
+import { fakeImages, MATH_QUESTION, tmpDb, toyEngine } from '../../harness';
+import { PRACTICE_DATA } from '../../features/practice/harness';
+import { QUESTION } from '../../../engine/toy-problem';
 
 jest.setTimeout(60_000);
 

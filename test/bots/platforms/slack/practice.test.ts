@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { LogLevel } from '@slack/bolt';
-import { startSlack, type SlackBot } from '../../src/bots/platforms/slack/bot';
-import type { BotCore } from '../../src/bots/core/index';
-import { actionBody, FakeSlack, signedRequest, slashBody } from '../helpers/fake-slack';
-import { isPng, tmpDb } from '../bots/harness';
-import { QUESTION } from '../engine/toy-problem';
-import { classifyBlock } from '../../src/render/latex';
-import { practiceCore, until } from './harness';
+import { startSlack, type SlackBot } from '../../../../src/bots/platforms/slack/bot';
+import type { BotCore } from '../../../../src/bots/core/index';
+import { actionBody, FakeSlack, signedRequest, slashBody } from '../../../helpers/fake-slack';
+import { isPng, tmpDb } from '../../harness';
+import { QUESTION } from '../../../engine/toy-problem';
+import { classifyBlock } from '../../../../src/render/latex';
+import { practiceCore, until } from '../../features/practice/harness';
 
 const SECRET = 'test-signing-secret';
 

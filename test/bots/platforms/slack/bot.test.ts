@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { LogLevel } from '@slack/bolt';
-import { startSlack, type SlackBot } from '../../src/bots/platforms/slack/bot';
-import type { BotCore } from '../../src/bots/core/index';
-import { actionBody, FakeSlack, mentionBody, signedRequest, slashBody } from '../helpers/fake-slack';
-import { isPng, MATH_QUESTION, testCore } from './harness';
+import { startSlack, type SlackBot } from '../../../../src/bots/platforms/slack/bot';
+import type { BotCore } from '../../../../src/bots/core/index';
+import { actionBody, FakeSlack, mentionBody, signedRequest, slashBody } from '../../../helpers/fake-slack';
+import { isPng, MATH_QUESTION, testCore } from '../../harness';
 
 const SECRET = 'test-signing-secret';
 
@@ -94,7 +94,7 @@ describe('Slack bot (real Bolt, HTTP receiver, against a fake Slack Web API)', (
     const last = withButtons[withButtons.length - 1];
     const actions = last.args.blocks.find((b: any) => b.type === 'actions').elements.map((e: any) => e.action_id);
     const jobId = actions[0].split(':')[2];
-    const p = await (await import('../../src/bots/core/present')).presentSlack(core.service.getJob(jobId)!.result!, core.images);
+    const p = await (await import('../../../../src/bots/core/present')).presentSlack(core.service.getJob(jobId)!.result!, core.images);
     const before = fake.calls_('chat.postMessage').length;
     const res = await signedRequest(events, SECRET, actionBody(`sw:all:${jobId}`, 'C1', '1.0', last.args.thread_ts), 'application/x-www-form-urlencoded');
     expect(res.status).toBe(200);

@@ -3,15 +3,15 @@
  * what a member is told, privately or in the channel, is decided by the command, the same on
  * every platform; the platform only marks and posts it.
  */
-import type { BotCore } from '../../src/bots/core/index';
-import type { CommandContext } from '../../src/bots/features/command';
-import { checkCommand } from '../../src/bots/features/check/command';
-import { practiceCommand, type PracticeContext } from '../../src/bots/features/practice/command';
-import type { PracticeSession } from '../../src/bots/features/practice/store';
-import { parsePracticeText } from '../../src/bots/features/practice/text';
-import { DISCORD_PRACTICE_MARKUP } from '../../src/bots/platforms/discord/practice-markup';
-import { SLACK_PRACTICE_MARKUP } from '../../src/bots/platforms/slack/practice-markup';
-import { practiceCore } from '../practice/harness';
+import type { BotCore } from '../../../src/bots/core/index';
+import type { CommandContext } from '../../../src/bots/features/command';
+import { checkCommand } from '../../../src/bots/features/check/command';
+import { practiceCommand, type PracticeContext } from '../../../src/bots/features/practice/command';
+import type { PracticeSession } from '../../../src/bots/features/practice/store';
+import { parsePracticeText } from '../../../src/bots/features/practice/text';
+import { DISCORD_PRACTICE_MARKUP } from '../../../src/bots/platforms/discord/practice-markup';
+import { SLACK_PRACTICE_MARKUP } from '../../../src/bots/platforms/slack/practice-markup';
+import { practiceCore } from './practice/harness';
 
 function recording(core: BotCore, userId: string, channelId = 'C1') {
   const said: string[] = [];

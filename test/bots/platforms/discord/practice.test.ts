@@ -1,9 +1,9 @@
-import { startDiscord, type DiscordBot } from '../../src/bots/platforms/discord/bot';
-import type { BotCore } from '../../src/bots/core/index';
-import { FakeDiscord, nextId } from '../helpers/fake-discord';
-import { isPng, tmpDb } from '../bots/harness';
-import { QUESTION } from '../engine/toy-problem';
-import { int, practiceCore, str, sub, until } from './harness';
+import { startDiscord, type DiscordBot } from '../../../../src/bots/platforms/discord/bot';
+import type { BotCore } from '../../../../src/bots/core/index';
+import { FakeDiscord, nextId } from '../../../helpers/fake-discord';
+import { isPng, tmpDb } from '../../harness';
+import { QUESTION } from '../../../engine/toy-problem';
+import { int, practiceCore, str, sub, until } from '../../features/practice/harness';
 
 const FAST_PACING = { perWindow: 50, windowMs: 500, minTimeMs: 0 };
 
