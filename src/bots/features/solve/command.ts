@@ -1,7 +1,7 @@
 /** `/solve` (and a mention with a question): the question is submitted and answered in a thread. */
 import type { ChatCommand, CommandContext } from '../command';
 import type { Accepted, AnswerThreads } from './answer-thread';
-import { HELP_TEXT } from './commands';
+import { HELP_TEXT } from './mention-parser';
 
 export interface SolveInput {
   question: string;

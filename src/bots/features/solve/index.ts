@@ -1,4 +1,4 @@
 /** The solve feature: `/solve` and mentions, parsed (./commands.ts), answered in a thread with step reveal (./answer-thread.ts). */
-export * from './commands';
+export * from './mention-parser';
 export * from './answer-thread';
 export * from './command';
