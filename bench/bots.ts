@@ -84,7 +84,12 @@ async function discordLatency(samples: number, delayMs: number): Promise<BenchBo
   const fake = new FakeDiscord();
   await fake.start();
   const c = core({ STEPWISE_USER_PER_MINUTE: '1000', STEPWISE_USER_PENDING: '100' }, delayMs);
-  const bot = await startDiscord({ config: { token: 't', applicationId: fake.appId, apiUrl: fake.apiUrl }, core: c, pacing: { perWindow: 5, windowMs: 5000, minTimeMs: 0 }, log: () => undefined });
+  const bot = await startDiscord({
+    config: { token: 't', applicationId: fake.appId, apiUrl: fake.apiUrl },
+    core: c,
+    pacing: { perWindow: 5, windowMs: 5000, minTimeMs: 0 },
+    log: () => undefined,
+  });
   await bot.ready;
   const defer: number[] = [];
   const first: number[] = [];
@@ -97,7 +102,11 @@ async function discordLatency(samples: number, delayMs: number): Promise<BenchBo
       await fake.waitFor(() => fake.callsTo('POST', cb).length > 0, 5000, 'defer');
       defer.push(fake.callsTo('POST', cb)[0].at - at);
       const orig = new RegExp(`/${token}/messages/@original$`);
-      await fake.waitFor(() => fake.threads().length > threadsBefore && fake.posts(fake.threads()[threadsBefore].id).some((p) => p.body?.components?.length), 20_000, 'thread');
+      await fake.waitFor(
+        () => fake.threads().length > threadsBefore && fake.posts(fake.threads()[threadsBefore].id).some((p) => p.body?.components?.length),
+        20_000,
+        'thread',
+      );
       const prog = fake.callsTo('PATCH', orig).find((e) => /Solving…/.test(e.body?.content ?? ''));
       if (prog) first.push(prog.at - at);
       perThread.push(1 + fake.posts(fake.threads()[threadsBefore].id).length);
@@ -108,7 +117,11 @@ async function discordLatency(samples: number, delayMs: number): Promise<BenchBo
     await c.close();
     await fake.stop();
   }
-  return { deferMs: stats(defer), firstProgressMs: stats(first), messagesPerThread: perThread.reduce((a, b) => a + b, 0) / Math.max(1, perThread.length) };
+  return {
+    deferMs: stats(defer),
+    firstProgressMs: stats(first),
+    messagesPerThread: perThread.reduce((a, b) => a + b, 0) / Math.max(1, perThread.length),
+  };
 }
 
 async function slackLatency(samples: number, delayMs: number): Promise<BenchBotsResult['slack']> {
@@ -116,7 +129,13 @@ async function slackLatency(samples: number, delayMs: number): Promise<BenchBots
   await fake.start();
   const c = core({ STEPWISE_USER_PER_MINUTE: '1000', STEPWISE_USER_PENDING: '100' }, delayMs);
   const secret = 'bench-secret';
-  const bot = await startSlack({ config: { botToken: 'xoxb-bench', signingSecret: secret, apiUrl: fake.apiUrl, port: 0 }, core: c, port: 0, pacing: { perWindow: 1000, windowMs: 1000, minTimeMs: 0 }, log: () => undefined });
+  const bot = await startSlack({
+    config: { botToken: 'xoxb-bench', signingSecret: secret, apiUrl: fake.apiUrl, port: 0 },
+    core: c,
+    port: 0,
+    pacing: { perWindow: 1000, windowMs: 1000, minTimeMs: 0 },
+    log: () => undefined,
+  });
   const url = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}/slack/events`;
   const ack: number[] = [];
   const first: number[] = [];
@@ -125,9 +144,21 @@ async function slackLatency(samples: number, delayMs: number): Promise<BenchBots
     for (let i = 0; i < samples; i++) {
       const before = fake.calls.length;
       const t0 = Date.now();
-      const r = await signedRequest(url, secret, slashBody({ text: `strategy:beam budget:2 ${MATH_QUESTION} (#${i})` }), 'application/x-www-form-urlencoded');
+      const r = await signedRequest(
+        url,
+        secret,
+        slashBody({ text: `strategy:beam budget:2 ${MATH_QUESTION} (#${i})` }),
+        'application/x-www-form-urlencoded',
+      );
       ack.push(r.ms);
-      await fake.waitFor(() => fake.calls.slice(before).some((x) => x.method === 'chat.postMessage' && (x.args.blocks ?? []).some((b: { type: string }) => b.type === 'actions')), 20_000, 'thread');
+      await fake.waitFor(
+        () =>
+          fake.calls
+            .slice(before)
+            .some((x) => x.method === 'chat.postMessage' && (x.args.blocks ?? []).some((b: { type: string }) => b.type === 'actions')),
+        20_000,
+        'thread',
+      );
       const mine = fake.calls.slice(before);
       const prog = mine.find((x) => x.method === 'chat.update' && /Solving…/.test(x.args.text ?? ''));
       if (prog) first.push(prog.at - t0);
@@ -139,16 +170,35 @@ async function slackLatency(samples: number, delayMs: number): Promise<BenchBots
     await c.close();
     await fake.stop();
   }
-  return { ackMs: stats(ack), firstProgressMs: stats(first), messagesPerThread: perThread.reduce((a, b) => a + b, 0) / Math.max(1, perThread.length) };
+  return {
+    ackMs: stats(ack),
+    firstProgressMs: stats(first),
+    messagesPerThread: perThread.reduce((a, b) => a + b, 0) / Math.max(1, perThread.length),
+  };
 }
 
-async function load(o: Required<Pick<BenchBotsOptions, 'requests' | 'users' | 'windowS' | 'compress' | 'concurrency' | 'policyDelayMs'>>): Promise<BenchBotsResult['load']> {
+async function load(
+  o: Required<Pick<BenchBotsOptions, 'requests' | 'users' | 'windowS' | 'compress' | 'concurrency' | 'policyDelayMs'>>,
+): Promise<BenchBotsResult['load']> {
   const fake = new FakeDiscord();
   await fake.start();
   const perUser = Math.ceil(o.requests / o.users);
-  const c = core({ STEPWISE_CONCURRENCY: String(o.concurrency), STEPWISE_USER_PENDING: String(perUser + 1), STEPWISE_USER_PER_MINUTE: String(perUser + 1), STEPWISE_CHANNEL_PENDING: String(o.requests + 1) }, o.policyDelayMs);
+  const c = core(
+    {
+      STEPWISE_CONCURRENCY: String(o.concurrency),
+      STEPWISE_USER_PENDING: String(perUser + 1),
+      STEPWISE_USER_PER_MINUTE: String(perUser + 1),
+      STEPWISE_CHANNEL_PENDING: String(o.requests + 1),
+    },
+    o.policyDelayMs,
+  );
   const pacing = { perWindow: 5, windowMs: 5000 / o.compress, minTimeMs: 0 };
-  const bot = await startDiscord({ config: { token: 't', applicationId: fake.appId, apiUrl: fake.apiUrl }, core: c, pacing, log: () => undefined });
+  const bot = await startDiscord({
+    config: { token: 't', applicationId: fake.appId, apiUrl: fake.apiUrl },
+    core: c,
+    pacing,
+    log: () => undefined,
+  });
   bot.pacer.record = true;
   await bot.ready;
   const span = (o.windowS * 1000) / o.compress;

@@ -27,9 +27,15 @@ class InstantPolicy implements Policy {
       const depth = (r.partial.match(/<end_of_step>/g) ?? []).length;
       return Array.from({ length: r.n }, () => {
         const v = Math.floor(rand() * 1000);
-        if (r.partial.includes('<output>')) return { text: `\n<answer>The answer is \\boxed{${v % 7}}.<end_of_answer>`, finish: 'stop', stop: '<end_of_answer>' };
-        if (depth >= 4) return { text: `\n# Now print the final answer\nprint(x${depth - 1})\n<end_of_code>`, finish: 'stop', stop: '<end_of_code>' };
-        return { text: `${depth === 0 ? '<code>' : ''}\n# Step ${depth + 1}: compute\nx${depth} = ${v}\n<end_of_step>`, finish: 'stop', stop: '<end_of_step>' };
+        if (r.partial.includes('<output>'))
+          return { text: `\n<answer>The answer is \\boxed{${v % 7}}.<end_of_answer>`, finish: 'stop', stop: '<end_of_answer>' };
+        if (depth >= 4)
+          return { text: `\n# Now print the final answer\nprint(x${depth - 1})\n<end_of_code>`, finish: 'stop', stop: '<end_of_code>' };
+        return {
+          text: `${depth === 0 ? '<code>' : ''}\n# Step ${depth + 1}: compute\nx${depth} = ${v}\n<end_of_step>`,
+          finish: 'stop',
+          stop: '<end_of_step>',
+        };
       });
     });
   }
@@ -62,7 +68,11 @@ export async function benchEngine(opts: { rollouts?: number; candidates?: number
   const config = { strategy: 'mcts' as const, rollouts: opts.rollouts ?? 64, candidates: opts.candidates ?? 8, maxDepth: 16 };
   const same = (a: string, b: string) => a === b;
   const run = (delay: number, seed: number) =>
-    search('bench question', { policy: new InstantPolicy(delay), scorer: new InstantScorer(delay), executor: new InstantExecutor(), sameAnswer: same }, { ...config, seed });
+    search(
+      'bench question',
+      { policy: new InstantPolicy(delay), scorer: new InstantScorer(delay), executor: new InstantExecutor(), sameAnswer: same },
+      { ...config, seed },
+    );
   await run(0, 0); // warm-up (JIT)
   let nodes = 0;
   let rollouts = 0;

@@ -50,7 +50,9 @@ export async function benchModels(opts: BenchModelsOptions = {}): Promise<BenchM
   const show = (d: string) => (d.startsWith('fixture:') ? d : path.relative(process.cwd(), d) || d);
   log(`bench models: policy ${show(policyDir)}, scorer ${show(scorerDir)}`);
   if (process.platform === 'linux' && !(process.env.MALLOC_TRIM_THRESHOLD_ && process.env.MALLOC_MMAP_THRESHOLD_))
-    log('  note: MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ are not set (./stepwise sets them): decode steps may page-fault and the figures swing');
+    log(
+      '  note: MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ are not set (./stepwise sets them): decode steps may page-fault and the figures swing',
+    );
   const policy = await loadPolicy(policyDir, { ignoreEos: true, maxBatch: 64 });
   const scorer = await loadScorer(scorerDir);
   const T = opts.decodeTokens ?? 32;
@@ -111,8 +113,14 @@ export async function benchModels(opts: BenchModelsOptions = {}): Promise<BenchM
     log(`  n=16 from a ${prefixTokens}-token prefix: shared ${sharedMs.toFixed(0)} ms, independent ${naiveMs.toFixed(0)} ms`);
 
     // 3. step-scoring throughput: 64 prefixes of a solution
-    const steps = Array.from({ length: 8 }, (_, i) => `${i ? '\n' : '<code>\n'}# Step ${i + 1}: compute part ${i + 1}.\nx${i} = ${i + 3} * ${i + 7}\n<end_of_step>`);
-    const items: ScoreItem[] = Array.from({ length: 64 }, (_, i) => ({ question: `${q} (${i})`, steps: steps.slice(0, 1 + (i % steps.length)) }));
+    const steps = Array.from(
+      { length: 8 },
+      (_, i) => `${i ? '\n' : '<code>\n'}# Step ${i + 1}: compute part ${i + 1}.\nx${i} = ${i + 3} * ${i + 7}\n<end_of_step>`,
+    );
+    const items: ScoreItem[] = Array.from({ length: 64 }, (_, i) => ({
+      question: `${q} (${i})`,
+      steps: steps.slice(0, 1 + (i % steps.length)),
+    }));
     await scorer.score(items.slice(0, 4));
     t0 = performance.now();
     await scorer.score(items);
@@ -144,7 +152,9 @@ export async function benchModels(opts: BenchModelsOptions = {}): Promise<BenchM
     const mbScorer = new MicroBatchScorer(scorer, { maxWaitMs: 4, maxBatch: 64 });
     const batchedMs = await runSearches(mbPolicy, mbScorer);
     const pst = mbPolicy.stats();
-    log(`  8 searches: direct ${directMs.toFixed(0)} ms, micro-batched ${batchedMs.toFixed(0)} ms; policy rows per call ${JSON.stringify(pst.rowHistogram)}`);
+    log(
+      `  8 searches: direct ${directMs.toFixed(0)} ms, micro-batched ${batchedMs.toFixed(0)} ms; policy rows per call ${JSON.stringify(pst.rowHistogram)}`,
+    );
 
     return {
       decode_tok_s_b1: round(tokS1, 1),

@@ -71,7 +71,10 @@ async function sequential(core: BotCore, n: number, tag: string): Promise<number
   const ms: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const out = await core.service.submit({ platform: 'local', userId: 'lat', channelId: 'c', question: `${QUESTION} (${tag} ${i})` }, sink);
+    const out = await core.service.submit(
+      { platform: 'local', userId: 'lat', channelId: 'c', question: `${QUESTION} (${tag} ${i})` },
+      sink,
+    );
     if (!out.ok) throw new Error(out.message);
     await out.finished;
     ms.push(performance.now() - t0);
@@ -89,7 +92,11 @@ export async function benchQueue(opts: BenchQueueOptions = {}): Promise<BenchQue
   const out: Partial<BenchQueueResult> = { jobs };
   try {
     // embedded: the in-process queue and the same instant engine
-    const embedded = createCore(loadConfig({ ...VARS, STEPWISE_DB: tmpDb() }), { engine: instantEngine, images: fakeImages, log: () => undefined });
+    const embedded = createCore(loadConfig({ ...VARS, STEPWISE_DB: tmpDb() }), {
+      engine: instantEngine,
+      images: fakeImages,
+      log: () => undefined,
+    });
     out.embedded_latency_ms = await sequential(embedded, samples, 'embedded');
     await embedded.close();
     log(`embedded: ${out.embedded_latency_ms.toFixed(2)} ms per question`);
@@ -111,7 +118,10 @@ export async function benchQueue(opts: BenchQueueOptions = {}): Promise<BenchQue
         const t0 = performance.now();
         const finished: Promise<void>[] = [];
         for (let i = 0; i < jobs; i++) {
-          const o = await core.service.submit({ platform: 'local', userId: `u${i}`, channelId: `c${i % 16}`, question: `${QUESTION} (n${n} #${i})` }, sink);
+          const o = await core.service.submit(
+            { platform: 'local', userId: `u${i}`, channelId: `c${i % 16}`, question: `${QUESTION} (n${n} #${i})` },
+            sink,
+          );
           if (!o.ok) throw new Error(o.message);
           finished.push(o.finished);
         }

@@ -86,8 +86,14 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
     const checks: Record<string, unknown> = { engine: engineState, uptime_s: Math.round(process.uptime()) };
     if (scale) {
       checks.redis = scale.healthy() ? 'ok' : 'down';
-      checks.queue = await Promise.race([scale.queue.counts(), new Promise((r) => setTimeout(() => r('timeout'), 1000))]).catch((e) => String(e));
-    } else checks.queue = { waiting: Math.max(0, core.service.queuedCount() - core.service.runningCount()), running: core.service.runningCount() };
+      checks.queue = await Promise.race([scale.queue.counts(), new Promise((r) => setTimeout(() => r('timeout'), 1000))]).catch((e) =>
+        String(e),
+      );
+    } else
+      checks.queue = {
+        waiting: Math.max(0, core.service.queuedCount() - core.service.runningCount()),
+        running: core.service.runningCount(),
+      };
     if (running.discord) checks.discord = running.discord.client.isReady() ? 'ready' : 'connecting';
     if (running.shards) checks.discord = `${running.shards.shards.size} shard processes`;
     if (running.slack) checks.slack = 'started';
@@ -102,7 +108,11 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
           const c = await scale!.queue.counts();
           return { waiting: c.waiting, running: c.active, scope: 'cluster' as const, workers: c.workers };
         }
-      : () => ({ waiting: Math.max(0, core.service.queuedCount() - core.service.runningCount()), running: core.service.runningCount(), scope: 'local' as const }),
+      : () => ({
+          waiting: Math.max(0, core.service.queuedCount() - core.service.runningCount()),
+          running: core.service.runningCount(),
+          scope: 'local' as const,
+        }),
   });
 
   const running: Running = {
@@ -154,7 +164,12 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
       running.shards = await startShardManager(config, { file, log: sub('discord') });
     } else if (config.discord) {
       const { startDiscord } = await import('./platforms/discord/bot');
-      running.discord = await startDiscord({ config: config.discord, core, log: sub('discord'), clientOptions: shardClientOptions(config, env) });
+      running.discord = await startDiscord({
+        config: config.discord,
+        core,
+        log: sub('discord'),
+        clientOptions: shardClientOptions(config, env),
+      });
       const rest = running.discord.client.rest;
       rest.on('rateLimited', () => metrics.rateLimited.inc({ platform: 'discord' }));
       rest.on('response', (_req, res) => {
@@ -171,7 +186,9 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
     const ops = { metrics, health };
     const slackHandle = running.slack?.handle;
     const opsRoutes = opsHandler(ops);
-    const routes = slackHandle ? async (req: http.IncomingMessage, res: http.ServerResponse) => slackHandle(req, res) || opsRoutes(req, res) : opsRoutes;
+    const routes = slackHandle
+      ? async (req: http.IncomingMessage, res: http.ServerResponse) => slackHandle(req, res) || opsRoutes(req, res)
+      : opsRoutes;
     if (mode !== 'child' && (opts.local || (!config.discord && !config.slack))) {
       running.local = await startLocal(core, { host: config.host, port: config.port, log: sub('local'), routes });
       log(`Stepwise local mode: open ${running.local.url} in a browser`);
@@ -179,7 +196,9 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
     } else if (opts.ops !== false || slackHandle) {
       const port = mode === 'child' && config.port ? config.port + 1 + shardId(env) : config.port;
       running.ops = await startOpsServer(ops, { host: config.host, port, routes: slackHandle });
-      log(`health and metrics on ${running.ops.url}/healthz and /metrics${slackHandle ? `; Slack events on ${running.ops.url}/slack/events` : ''}`);
+      log(
+        `health and metrics on ${running.ops.url}/healthz and /metrics${slackHandle ? `; Slack events on ${running.ops.url}/slack/events` : ''}`,
+      );
     }
   } catch (err) {
     await running.close();

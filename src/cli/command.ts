@@ -13,7 +13,10 @@ export interface CliCommand {
 
 /** A user-facing error: printed without a stack trace, exit code 2 (bad usage) or 1. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }

@@ -59,10 +59,18 @@ export function engineFrom(policy: Policy, scorer: StepScorer | undefined, execu
       const attempts = result.strategy === 'mcts' && counted > 0 ? Math.max(counted, result.stats.rollouts) : counted;
       const verdict = judge(
         result.answer,
-        { voteShare: result.answer === null || attempts < 2 ? null : result.confidence.voteShare, score: result.confidence.score, questionLoss },
+        {
+          voteShare: result.answer === null || attempts < 2 ? null : result.confidence.voteShare,
+          score: result.confidence.score,
+          questionLoss,
+        },
         policy.abstention ?? DEFAULT_ABSTENTION,
       );
-      return { ...result, verdict, models: { policy: policy.name, scorer: scorer?.name ?? null, ...(policy.notice && { notice: policy.notice }) } };
+      return {
+        ...result,
+        verdict,
+        models: { policy: policy.name, scorer: scorer?.name ?? null, ...(policy.notice && { notice: policy.notice }) },
+      };
     },
     async scoreSteps(question, steps, signal) {
       const q = checkQuestion(question);

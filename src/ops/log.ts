@@ -37,7 +37,9 @@ function prettyStream(dest: { write(s: string): unknown }) {
 
 export function createLogger(o: LoggerOptions = {}, env: NodeJS.ProcessEnv = process.env): Logger {
   const dest = o.dest ?? process.stderr;
-  const format = o.format ?? (env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty' ? env.LOG_FORMAT : process.stderr.isTTY && !o.dest ? 'pretty' : 'json');
+  const format =
+    o.format ??
+    (env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty' ? env.LOG_FORMAT : process.stderr.isTTY && !o.dest ? 'pretty' : 'json');
   const level = o.level ?? env.LOG_LEVEL ?? 'info';
   const opts: pino.LoggerOptions = { level, base: { pid: process.pid, ...o.base }, redact: ['token', 'reply.token', '*.token'] };
   return pino(opts, format === 'pretty' ? prettyStream(dest) : (dest as pino.DestinationStream));

@@ -17,7 +17,9 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 /** What the metrics read at scrape time. */
 export interface MetricSources {
   /** Jobs waiting (this process, or the whole cluster in scale-out mode) and running. */
-  queue?: () => Promise<{ waiting: number; running: number; scope: 'local' | 'cluster'; workers?: number }> | { waiting: number; running: number; scope: 'local' | 'cluster'; workers?: number };
+  queue?: () =>
+    | Promise<{ waiting: number; running: number; scope: 'local' | 'cluster'; workers?: number }>
+    | { waiting: number; running: number; scope: 'local' | 'cluster'; workers?: number };
   /** The engine once loaded (model batches, sandbox pool). */
   engine?: () => Engine | undefined;
 }
@@ -40,20 +42,61 @@ export class OpsMetrics {
   readonly stalled: client.Counter;
   private sources: MetricSources = {};
   private lastBatch = new Map<string, Map<number, number>>();
-  private lastPool: { jobs: number; workerStarts: number; workerDeaths: number; workerRetirements?: number; stuckKills: number } = { jobs: 0, workerStarts: 0, workerDeaths: 0, workerRetirements: 0, stuckKills: 0 };
+  private lastPool: { jobs: number; workerStarts: number; workerDeaths: number; workerRetirements?: number; stuckKills: number } = {
+    jobs: 0,
+    workerStarts: 0,
+    workerDeaths: 0,
+    workerRetirements: 0,
+    stuckKills: 0,
+  };
 
   constructor(role: 'frontend' | 'worker' = 'frontend') {
     const r = this.registry;
     r.setDefaultLabels({ role });
     client.collectDefaultMetrics({ register: r });
     const self = this;
-    this.submitted = new client.Counter({ name: 'stepwise_questions_total', help: 'Questions received, by outcome (queued, cached, invalid, rate-limited, busy)', labelNames: ['platform', 'outcome'], registers: [r] });
-    this.solves = new client.Counter({ name: 'stepwise_solves_total', help: 'Searches finished, by outcome (done, cancelled = time limit, failed, persisted = left for the next start, elsewhere, cached)', labelNames: ['outcome'], registers: [r] });
-    this.solveSeconds = new client.Histogram({ name: 'stepwise_solve_duration_seconds', help: 'Time from a job starting to its answer (front-end: includes waiting for a worker)', labelNames: ['outcome'], buckets: LATENCY_BUCKETS, registers: [r] });
-    this.renderSeconds = new client.Histogram({ name: 'stepwise_render_duration_seconds', help: 'Typesetting one answer thread into images (KaTeX in Chromium)', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], registers: [r] });
-    this.apiErrors = new client.Counter({ name: 'stepwise_platform_api_errors_total', help: 'Failed calls to the Discord / Slack APIs (HTTP >= 400 other than 429, failed posts)', labelNames: ['platform', 'what'], registers: [r] });
-    this.rateLimited = new client.Counter({ name: 'stepwise_platform_rate_limited_total', help: 'Platform rate-limit hits (429 / rate-limited responses)', labelNames: ['platform'], registers: [r] });
-    this.stalled = new client.Counter({ name: 'stepwise_jobs_stalled_total', help: 'Jobs taken back from a worker that stopped renewing its lock (died)', registers: [r] });
+    this.submitted = new client.Counter({
+      name: 'stepwise_questions_total',
+      help: 'Questions received, by outcome (queued, cached, invalid, rate-limited, busy)',
+      labelNames: ['platform', 'outcome'],
+      registers: [r],
+    });
+    this.solves = new client.Counter({
+      name: 'stepwise_solves_total',
+      help: 'Searches finished, by outcome (done, cancelled = time limit, failed, persisted = left for the next start, elsewhere, cached)',
+      labelNames: ['outcome'],
+      registers: [r],
+    });
+    this.solveSeconds = new client.Histogram({
+      name: 'stepwise_solve_duration_seconds',
+      help: 'Time from a job starting to its answer (front-end: includes waiting for a worker)',
+      labelNames: ['outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers: [r],
+    });
+    this.renderSeconds = new client.Histogram({
+      name: 'stepwise_render_duration_seconds',
+      help: 'Typesetting one answer thread into images (KaTeX in Chromium)',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [r],
+    });
+    this.apiErrors = new client.Counter({
+      name: 'stepwise_platform_api_errors_total',
+      help: 'Failed calls to the Discord / Slack APIs (HTTP >= 400 other than 429, failed posts)',
+      labelNames: ['platform', 'what'],
+      registers: [r],
+    });
+    this.rateLimited = new client.Counter({
+      name: 'stepwise_platform_rate_limited_total',
+      help: 'Platform rate-limit hits (429 / rate-limited responses)',
+      labelNames: ['platform'],
+      registers: [r],
+    });
+    this.stalled = new client.Counter({
+      name: 'stepwise_jobs_stalled_total',
+      help: 'Jobs taken back from a worker that stopped renewing its lock (died)',
+      registers: [r],
+    });
     new client.Gauge({
       name: 'stepwise_queue_depth',
       help: 'Questions waiting for a search slot (scope=local: this process; cluster: the Redis queue)',
@@ -111,7 +154,12 @@ export class OpsMetrics {
         for (const [model, s] of self.batchStats(self.sources.engine?.())) this.set({ model }, s.meanQueueMs);
       },
     });
-    const sandboxFailures = new client.Counter({ name: 'stepwise_sandbox_failures_total', help: 'Sandbox worker deaths, watchdog kills of stuck programs and workers retired after a job left too much to clean up', labelNames: ['kind'], registers: [r] });
+    const sandboxFailures = new client.Counter({
+      name: 'stepwise_sandbox_failures_total',
+      help: 'Sandbox worker deaths, watchdog kills of stuck programs and workers retired after a job left too much to clean up',
+      labelNames: ['kind'],
+      registers: [r],
+    });
     const sandboxJobs = new client.Counter({ name: 'stepwise_sandbox_runs_total', help: 'Programs run in the sandbox', registers: [r] });
     new client.Gauge({
       name: 'stepwise_sandbox_workers',
@@ -131,7 +179,10 @@ export class OpsMetrics {
         sandboxJobs.inc(Math.max(0, s.jobs - self.lastPool.jobs));
         sandboxFailures.inc({ kind: 'worker_death' }, Math.max(0, s.workerDeaths - self.lastPool.workerDeaths));
         sandboxFailures.inc({ kind: 'stuck_kill' }, Math.max(0, s.stuckKills - self.lastPool.stuckKills));
-        sandboxFailures.inc({ kind: 'worker_retirement' }, Math.max(0, (s.workerRetirements ?? 0) - (self.lastPool.workerRetirements ?? 0)));
+        sandboxFailures.inc(
+          { kind: 'worker_retirement' },
+          Math.max(0, (s.workerRetirements ?? 0) - (self.lastPool.workerRetirements ?? 0)),
+        );
         self.lastPool = { ...s };
       },
     });
@@ -151,7 +202,10 @@ export class OpsMetrics {
 
   private batchStats(e: Engine | undefined): [string, BatchStats][] {
     const out: [string, BatchStats][] = [];
-    for (const [name, m] of [['policy', e?.policy], ['scorer', e?.scorer]] as const) {
+    for (const [name, m] of [
+      ['policy', e?.policy],
+      ['scorer', e?.scorer],
+    ] as const) {
       const st = (m as { stats?: () => BatchStats } | undefined)?.stats;
       if (typeof st === 'function') out.push([name, st.call(m)]);
     }
@@ -191,7 +245,10 @@ export function serviceEvents(m: OpsMetrics, logger: Logger): ServiceEvents {
     },
     sinkFailed(job, what, err) {
       m.apiErrors.inc({ platform: job.platform, what });
-      log.warn({ req: job.id, platform: job.platform, what, err: (err as Error)?.message ?? String(err) }, 'posting to the platform failed');
+      log.warn(
+        { req: job.id, platform: job.platform, what, err: (err as Error)?.message ?? String(err) },
+        'posting to the platform failed',
+      );
     },
   };
 }

@@ -22,14 +22,66 @@ type Node =
 type Tok = { t: 'num' | 'name' | 'op'; v: string };
 
 const KEYWORDS = new Set([
-  'and', 'or', 'not', 'in', 'is', 'if', 'else', 'elif', 'lambda', 'for', 'while', 'return', 'True', 'False', 'None',
-  'def', 'class', 'import', 'from', 'as', 'with', 'yield', 'await', 'async', 'del', 'global', 'nonlocal', 'pass',
+  'and',
+  'or',
+  'not',
+  'in',
+  'is',
+  'if',
+  'else',
+  'elif',
+  'lambda',
+  'for',
+  'while',
+  'return',
+  'True',
+  'False',
+  'None',
+  'def',
+  'class',
+  'import',
+  'from',
+  'as',
+  'with',
+  'yield',
+  'await',
+  'async',
+  'del',
+  'global',
+  'nonlocal',
+  'pass',
 ]);
 const MODULES = new Set(['math', 'sympy', 'sp', 'np', 'numpy', 'fractions', 'cmath', 'statistics', 'mp', 'mpmath']);
 const CONSTANTS: Record<string, string> = { pi: '\\pi', e: 'e', E: 'e', oo: '\\infty', inf: '\\infty', tau: '\\tau' };
 const GREEK = new Set([
-  'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta', 'iota', 'kappa', 'lambda_', 'mu', 'nu', 'xi',
-  'rho', 'sigma', 'tau', 'phi', 'chi', 'psi', 'omega', 'Gamma', 'Delta', 'Theta', 'Sigma', 'Phi', 'Psi', 'Omega',
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'epsilon',
+  'zeta',
+  'eta',
+  'theta',
+  'iota',
+  'kappa',
+  'lambda_',
+  'mu',
+  'nu',
+  'xi',
+  'rho',
+  'sigma',
+  'tau',
+  'phi',
+  'chi',
+  'psi',
+  'omega',
+  'Gamma',
+  'Delta',
+  'Theta',
+  'Sigma',
+  'Phi',
+  'Psi',
+  'Omega',
 ]);
 
 /** Longest source we try (a longer line is not "a simple assignment"). */
@@ -196,9 +248,25 @@ const unparen = (n: Node): Node => (n.k === 'paren' ? unparen(n.e) : n);
 const isAtomic = (n: Node) => n.k === 'num' || n.k === 'name' || n.k === 'const' || n.k === 'paren';
 
 const FUNCS: Record<string, string> = {
-  sin: '\\sin', cos: '\\cos', tan: '\\tan', cot: '\\cot', sec: '\\sec', csc: '\\csc',
-  asin: '\\arcsin', acos: '\\arccos', atan: '\\arctan', sinh: '\\sinh', cosh: '\\cosh', tanh: '\\tanh',
-  gcd: '\\gcd', min: '\\min', max: '\\max', Min: '\\min', Max: '\\max', ln: '\\ln', exp_: '\\exp',
+  sin: '\\sin',
+  cos: '\\cos',
+  tan: '\\tan',
+  cot: '\\cot',
+  sec: '\\sec',
+  csc: '\\csc',
+  asin: '\\arcsin',
+  acos: '\\arccos',
+  atan: '\\arctan',
+  sinh: '\\sinh',
+  cosh: '\\cosh',
+  tanh: '\\tanh',
+  gcd: '\\gcd',
+  min: '\\min',
+  max: '\\max',
+  Min: '\\min',
+  Max: '\\max',
+  ln: '\\ln',
+  exp_: '\\exp',
 };
 
 function callTex(fn: string, args: Node[]): string | null {
@@ -302,9 +370,11 @@ function tex(n: Node): string {
           return `\\left\\lfloor \\frac{${tex(unparen(n.l))}}{${tex(unparen(n.r))}} \\right\\rfloor`;
         case '**': {
           const base = n.l;
-          const b = isAtomic(base) || (base.k === 'call' && !/^(sqrt|isqrt|cbrt|root|Rational|Fraction|factorial|comb|binomial|pow|Pow|exp)$/.test(base.fn))
-            ? tex(base)
-            : `\\left(${tex(unparen(base))}\\right)`;
+          const b =
+            isAtomic(base) ||
+            (base.k === 'call' && !/^(sqrt|isqrt|cbrt|root|Rational|Fraction|factorial|comb|binomial|pow|Pow|exp)$/.test(base.fn))
+              ? tex(base)
+              : `\\left(${tex(unparen(base))}\\right)`;
           return `${b}^{${tex(unparen(n.r))}}`;
         }
       }

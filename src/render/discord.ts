@@ -10,7 +10,19 @@ import type { BlockImage, DiscordFile, DiscordMessage, ImageSet, PlatformOptions
 import { looksLikeLatex } from './latex';
 import { alternativesLine } from './thread';
 import { altText, blockAsPlain, blockPieces, joinPieces, texToPlain } from './plain-math';
-import { CODE_LIMITS, OUTPUT_LIMITS, answerLabel, blockAsText, cutLines, cutText, fenceSafe, metaLines, splitMessage, spoilerParts, unsureLine } from './text';
+import {
+  CODE_LIMITS,
+  OUTPUT_LIMITS,
+  answerLabel,
+  blockAsText,
+  cutLines,
+  cutText,
+  fenceSafe,
+  metaLines,
+  splitMessage,
+  spoilerParts,
+  unsureLine,
+} from './text';
 
 export const DISCORD_LIMITS = { content: 2_000, files: 10, description: 1_024 };
 
@@ -76,20 +88,29 @@ function fenced(lang: string, text: string, limits: { lines: number; chars: numb
   return `\`\`\`${lang}\n${fenceSafe(cutLines(text, limits.lines, limits.chars))}\n\`\`\``;
 }
 
-const message = (content: string, files: DiscordFile[]): DiscordMessage => ({ platform: 'discord', content, files, allowedMentions: { parse: [] } });
+const message = (content: string, files: DiscordFile[]): DiscordMessage => ({
+  platform: 'discord',
+  content,
+  files,
+  allowedMentions: { parse: [] },
+});
 
 /**
  * Splits parts into messages within the content and attachment limits, in order. Discord shows
  * attachments under a message's text, so the files go with the last chunk: after all the text.
  */
 function pack(parts: Part[]): DiscordMessage[] {
-  const content = parts.map((p) => p.content).filter(Boolean).join('\n');
+  const content = parts
+    .map((p) => p.content)
+    .filter(Boolean)
+    .join('\n');
   const files = parts.flatMap((p) => p.files);
   const chunks = content ? splitMessage(content, DISCORD_LIMITS.content) : [];
   const msgs = chunks.map((c) => message(c, []));
   if (msgs.length === 0) msgs.push(message('', []));
   msgs[msgs.length - 1].files = files.slice(0, DISCORD_LIMITS.files);
-  for (let i = DISCORD_LIMITS.files; i < files.length; i += DISCORD_LIMITS.files) msgs.push(message('', files.slice(i, i + DISCORD_LIMITS.files)));
+  for (let i = DISCORD_LIMITS.files; i < files.length; i += DISCORD_LIMITS.files)
+    msgs.push(message('', files.slice(i, i + DISCORD_LIMITS.files)));
   return msgs;
 }
 
@@ -154,8 +175,17 @@ function step(s: ThreadStep, images: ImageSet, hide: { explanation: boolean; out
     const label = s.output.ok ? 'Output' : 'Error';
     const one = !s.output.text.includes('\n') && s.output.text.length <= 200;
     if (spoilerOutput)
-      parts.push({ content: one ? `${label}: ||\`${s.output.text.replace(/`/g, "'")}\`||` : `${label}:\n||\n${fenced('', s.output.text, OUTPUT_LIMITS)}\n||`, files: [] });
-    else parts.push({ content: one ? `${label}: \`${s.output.text.replace(/`/g, "'")}\`` : `${label}:\n${fenced('', s.output.text, OUTPUT_LIMITS)}`, files: [] });
+      parts.push({
+        content: one
+          ? `${label}: ||\`${s.output.text.replace(/`/g, "'")}\`||`
+          : `${label}:\n||\n${fenced('', s.output.text, OUTPUT_LIMITS)}\n||`,
+        files: [],
+      });
+    else
+      parts.push({
+        content: one ? `${label}: \`${s.output.text.replace(/`/g, "'")}\`` : `${label}:\n${fenced('', s.output.text, OUTPUT_LIMITS)}`,
+        files: [],
+      });
   }
   // The working as formulas (an image; readable text or LaTeX source without one). It shows the
   // answer in the last step, so practice mode hides it there like the output.
@@ -168,7 +198,12 @@ function step(s: ThreadStep, images: ImageSet, hide: { explanation: boolean; out
 
 function final(t: Thread, images: ImageSet, spoiler: boolean): DiscordMessage[] {
   const parts: Part[] = [
-    { content: t.unsure ? `${answerLabel(t)} (not sure): ${answerInline(t.answer, spoiler)}` : `**Final answer:** ${answerInline(t.answer, spoiler)}`, files: [] },
+    {
+      content: t.unsure
+        ? `${answerLabel(t)} (not sure): ${answerInline(t.answer, spoiler)}`
+        : `**Final answer:** ${answerInline(t.answer, spoiler)}`,
+      files: [],
+    },
   ];
   const prose = block(t.final, images, spoiler);
   if (prose.content || prose.files.length) parts.push(prose);

@@ -245,29 +245,40 @@ export class MathImageRenderer {
     const page = this.page;
     if (!page) throw new Error('no page');
     const work = (async () => {
-      const box = await page.evaluate(async (content: string, minScale: number) => {
-        const card = document.getElementById('card')!;
-        card.innerHTML = `<div id="inner">${content}</div>`;
-        const inner = document.getElementById('inner')!;
-        await document.fonts.ready;
-        // A display formula wider than the card is scaled down on its own; then, if something is
-        // still too wide (a long unbreakable inline formula), the whole content.
-        let scale = 1;
-        for (const d of Array.from(card.querySelectorAll<HTMLElement>('.katex-display'))) {
-          if (d.scrollWidth > d.clientWidth + 1) {
-            const z = d.clientWidth / d.scrollWidth;
-            d.style.zoom = String(z);
+      const box = await page.evaluate(
+        async (content: string, minScale: number) => {
+          const card = document.getElementById('card')!;
+          card.innerHTML = `<div id="inner">${content}</div>`;
+          const inner = document.getElementById('inner')!;
+          await document.fonts.ready;
+          // A display formula wider than the card is scaled down on its own; then, if something is
+          // still too wide (a long unbreakable inline formula), the whole content.
+          let scale = 1;
+          for (const d of Array.from(card.querySelectorAll<HTMLElement>('.katex-display'))) {
+            if (d.scrollWidth > d.clientWidth + 1) {
+              const z = d.clientWidth / d.scrollWidth;
+              d.style.zoom = String(z);
+              scale = Math.min(scale, z);
+            }
+          }
+          if (inner.scrollWidth > inner.clientWidth + 1) {
+            const z = inner.clientWidth / inner.scrollWidth;
+            inner.style.zoom = String(z);
             scale = Math.min(scale, z);
           }
-        }
-        if (inner.scrollWidth > inner.clientWidth + 1) {
-          const z = inner.clientWidth / inner.scrollWidth;
-          inner.style.zoom = String(z);
-          scale = Math.min(scale, z);
-        }
-        const r = card.getBoundingClientRect();
-        return { x: Math.floor(r.left), y: Math.floor(r.top), width: Math.round(r.width), height: Math.ceil(r.height), scale, tooWide: scale < minScale };
-      }, html, MIN_SCALE);
+          const r = card.getBoundingClientRect();
+          return {
+            x: Math.floor(r.left),
+            y: Math.floor(r.top),
+            width: Math.round(r.width),
+            height: Math.ceil(r.height),
+            scale,
+            tooWide: scale < minScale,
+          };
+        },
+        html,
+        MIN_SCALE,
+      );
       if (box.tooWide) return { reason: `typeset text too wide for an image (it would be scaled to ${Math.round(box.scale * 100)}%)` };
       if (box.height > MAX_IMAGE_CSS.height) return { reason: `typeset text too large for an image (${box.width}×${box.height} px)` };
       const png = (await page.screenshot({

@@ -28,7 +28,9 @@ export interface RenderOptions extends BuildThreadOptions {
 
 /** Every block of a thread that may become an image, in thread order. */
 export function threadBlocks(t: Thread): TextBlock[] {
-  return [t.question, t.answerBlock, ...t.steps.flatMap((s) => [s.explanation, s.work ?? null]), t.final].filter((b): b is TextBlock => b !== null);
+  return [t.question, t.answerBlock, ...t.steps.flatMap((s) => [s.explanation, s.work ?? null]), t.final].filter(
+    (b): b is TextBlock => b !== null,
+  );
 }
 
 /**
@@ -65,8 +67,14 @@ export async function renderImages(t: Thread, renderer: MathImageRenderer | null
   return { thread: fallback ? { ...t, fallback } : t, images };
 }
 
-export async function renderThreadModel(t: Thread, opts: Omit<RenderOptions, keyof BuildThreadOptions> & { platform: 'discord' }): Promise<DiscordMessage[]>;
-export async function renderThreadModel(t: Thread, opts: Omit<RenderOptions, keyof BuildThreadOptions> & { platform: 'slack' }): Promise<SlackMessage[]>;
+export async function renderThreadModel(
+  t: Thread,
+  opts: Omit<RenderOptions, keyof BuildThreadOptions> & { platform: 'discord' },
+): Promise<DiscordMessage[]>;
+export async function renderThreadModel(
+  t: Thread,
+  opts: Omit<RenderOptions, keyof BuildThreadOptions> & { platform: 'slack' },
+): Promise<SlackMessage[]>;
 export async function renderThreadModel(t: Thread, opts: Omit<RenderOptions, keyof BuildThreadOptions>): Promise<PlatformMessage[]>;
 export async function renderThreadModel(t: Thread, opts: Omit<RenderOptions, keyof BuildThreadOptions>): Promise<PlatformMessage[]> {
   const { thread, images } = await renderImages(t, opts.images);

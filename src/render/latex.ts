@@ -29,7 +29,19 @@ export const LIMITS = {
 };
 
 /** Environments that KaTeX typesets when they appear outside `$…$` (MATH solutions do this). */
-const BARE_ENVS = ['align', 'align*', 'aligned', 'equation', 'equation*', 'gather', 'gather*', 'eqnarray', 'eqnarray*', 'multline', 'multline*'];
+const BARE_ENVS = [
+  'align',
+  'align*',
+  'aligned',
+  'equation',
+  'equation*',
+  'gather',
+  'gather*',
+  'eqnarray',
+  'eqnarray*',
+  'multline',
+  'multline*',
+];
 
 /**
  * Splits text into prose, math and diagram segments.
@@ -132,8 +144,21 @@ const FORBIDDEN = /\\(href|url|includegraphics|htmlClass|htmlId|htmlStyle|htmlDa
 const DIM_COMMANDS = /\\(rule|kern|mkern|hskip|mskip|hspace\*?|vspace\*?|raisebox|mathrlap|mathllap)(?![a-zA-Z])|\\\\\s*\[/g;
 const DIM = /(-?\d*\.?\d+)\s*(em|ex|pt|pc|mm|cm|in|bp|dd|cc|nd|nc|sp|mu|px)/g;
 const EM_PER: Record<string, number> = {
-  em: 1, ex: 0.431, pt: 0.1, pc: 1.2, mm: 0.2845, cm: 2.845, in: 7.227, bp: 0.1004, dd: 0.107,
-  cc: 1.284, nd: 0.107, nc: 1.284, sp: 0.1 / 65536, mu: 1 / 18, px: 0.1,
+  em: 1,
+  ex: 0.431,
+  pt: 0.1,
+  pc: 1.2,
+  mm: 0.2845,
+  cm: 2.845,
+  in: 7.227,
+  bp: 0.1004,
+  dd: 0.107,
+  cc: 1.284,
+  nd: 0.107,
+  nc: 1.284,
+  sp: 0.1 / 65536,
+  mu: 1 / 18,
+  px: 0.1,
 };
 
 /** Deepest `{`, `\left` or `\begin` nesting of a formula (escaped braces ignored). */
@@ -143,7 +168,7 @@ export function nestingDepth(tex: string): number {
   for (let i = 0; i < tex.length; i++) {
     const ch = tex[i];
     if (ch === '\\') {
-      if (tex.startsWith('left', i + 1) || tex.startsWith('begin', i + 1)) depth++, (max = Math.max(max, depth));
+      if (tex.startsWith('left', i + 1) || tex.startsWith('begin', i + 1)) (depth++, (max = Math.max(max, depth)));
       else if (tex.startsWith('right', i + 1) || tex.startsWith('end', i + 1)) depth--;
       i++;
       continue;
@@ -168,7 +193,10 @@ export function compatTex(tex: string): string {
     .replace(/\\cline\s*\{[^{}]*\}/g, '\\hline')
     .replace(/\\multicolumn\s*\{\d+\}\s*\{[^{}]*\}/g, '');
   t = t.replace(/\\begin\{eqnarray\*?\}/g, '\\begin{array}{rcl}').replace(/\\end\{eqnarray\*?\}/g, '\\end{array}');
-  t = t.replace(/\\begin\{array\}\{((?:[^{}]|\{[^{}]*\})*)\}/g, (_m, spec: string) => `\\begin{array}{${spec.replace(/@\{[^{}]*\}/g, '')}}`);
+  t = t.replace(
+    /\\begin\{array\}\{((?:[^{}]|\{[^{}]*\})*)\}/g,
+    (_m, spec: string) => `\\begin{array}{${spec.replace(/@\{[^{}]*\}/g, '')}}`,
+  );
   return t;
 }
 
@@ -184,21 +212,24 @@ export function checkTex(tex: string, display: boolean): TexCheck {
   const depth = nestingDepth(tex);
   if (depth > LIMITS.nesting) return { ok: false, reason: `formula nested too deeply (${depth} levels; the limit is ${LIMITS.nesting})` };
   if (tex.length > LIMITS.formulaChars)
-    return { ok: false, reason: `formula too long (${tex.length.toLocaleString('en-US')} characters; the limit is ${LIMITS.formulaChars.toLocaleString('en-US')})` };
+    return {
+      ok: false,
+      reason: `formula too long (${tex.length.toLocaleString('en-US')} characters; the limit is ${LIMITS.formulaChars.toLocaleString('en-US')})`,
+    };
   const bad = FORBIDDEN.exec(tex);
   if (bad) return { ok: false, reason: `\\${bad[1]} is not allowed (links, HTML and external files are disabled)` };
   for (const m of tex.matchAll(DIM_COMMANDS)) {
     const window = tex.slice(m.index!, m.index! + m[0].length + 60);
     for (const d of window.matchAll(DIM)) {
       const em = Math.abs(Number(d[1])) * (EM_PER[d[2]] ?? 1);
-      if (em > LIMITS.dimensionEm)
-        return { ok: false, reason: `size ${d[0]} is too large (the limit is ${LIMITS.dimensionEm}em)` };
+      if (em > LIMITS.dimensionEm) return { ok: false, reason: `size ${d[0]} is too large (the limit is ${LIMITS.dimensionEm}em)` };
     }
   }
   try {
     const html = katex.renderToString(compatTex(tex), { ...KATEX_SAFE_OPTIONS, displayMode: display, output: 'html', macros: {} });
     // Belt and braces: with trust off KaTeX makes no link or handler; if one ever appears, refuse.
-    if (/<a[\s>]|<[a-z][^>]*\s(href|xlink:href|on[a-z]+)\s*=/i.test(html)) return { ok: false, reason: 'links and HTML attributes are not allowed' };
+    if (/<a[\s>]|<[a-z][^>]*\s(href|xlink:href|on[a-z]+)\s*=/i.test(html))
+      return { ok: false, reason: 'links and HTML attributes are not allowed' };
     return { ok: true, html };
   } catch (err) {
     return { ok: false, reason: describeKatexError(err) };
@@ -234,12 +265,16 @@ export function classifyBlock(id: string, source: string): TextBlock {
   const refusals: string[] = [];
   let mode: BlockMode = 'text';
   if (source.length > LIMITS.blockChars) {
-    refusals.push(`text too long to typeset (${source.length.toLocaleString('en-US')} characters; the limit is ${LIMITS.blockChars.toLocaleString('en-US')})`);
+    refusals.push(
+      `text too long to typeset (${source.length.toLocaleString('en-US')} characters; the limit is ${LIMITS.blockChars.toLocaleString('en-US')})`,
+    );
     mode = 'refused';
   } else if (maths.length > 0) {
     const total = maths.reduce((n, m) => n + m.tex.length, 0);
     if (total > LIMITS.blockMathChars) {
-      refusals.push(`too much math in one message (${total.toLocaleString('en-US')} characters; the limit is ${LIMITS.blockMathChars.toLocaleString('en-US')})`);
+      refusals.push(
+        `too much math in one message (${total.toLocaleString('en-US')} characters; the limit is ${LIMITS.blockMathChars.toLocaleString('en-US')})`,
+      );
     } else {
       for (const m of maths) {
         const c = checkTex(m.tex, m.display);

@@ -12,69 +12,391 @@ import type { TextBlock } from './types';
 class Unreadable extends Error {}
 
 const SYMBOLS: Record<string, string> = {
-  cdot: '·', times: '×', div: '÷', pm: '±', mp: '∓', ast: '*', star: '⋆', bullet: '•', circ: '∘',
-  infty: '∞', partial: '∂', nabla: '∇', prime: '′', angle: '∠', measuredangle: '∡', triangle: '△', square: '□',
-  degree: '°', emptyset: '∅', varnothing: '∅', cdots: '⋯', ldots: '…', dots: '…', dotsc: '…', dotsb: '⋯', vdots: '⋮',
-  forall: '∀', exists: '∃', neg: '¬', lnot: '¬', land: '∧', lor: '∨', wedge: '∧', vee: '∨', cup: '∪', cap: '∩',
-  setminus: '∖', lfloor: '⌊', rfloor: '⌋', lceil: '⌈', rceil: '⌉', langle: '⟨', rangle: '⟩', vert: '|', Vert: '‖',
-  lvert: '|', rvert: '|', lVert: '‖', rVert: '‖', '|': '‖', '{': '{', '}': '}', '%': '%', $: '$', '&': '&', '#': '#', _: '_',
-  lbrace: '{', rbrace: '}', lbrack: '[', rbrack: ']', backslash: '∖', sum: '∑', prod: '∏', int: '∫', oint: '∮', iint: '∬',
-  sqcup: '⊔', oplus: '⊕', otimes: '⊗', hbar: 'ℏ', ell: 'ℓ', Re: 'ℜ', Im: 'ℑ', aleph: 'ℵ', checkmark: '✓', dagger: '†',
-  alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ϵ', varepsilon: 'ε', zeta: 'ζ', eta: 'η', theta: 'θ', vartheta: 'ϑ',
-  iota: 'ι', kappa: 'κ', lambda: 'λ', mu: 'μ', nu: 'ν', xi: 'ξ', pi: 'π', varpi: 'ϖ', rho: 'ρ', varrho: 'ϱ', sigma: 'σ',
-  varsigma: 'ς', tau: 'τ', upsilon: 'υ', phi: 'ϕ', varphi: 'φ', chi: 'χ', psi: 'ψ', omega: 'ω',
-  Gamma: 'Γ', Delta: 'Δ', Theta: 'Θ', Lambda: 'Λ', Xi: 'Ξ', Pi: 'Π', Sigma: 'Σ', Upsilon: 'Υ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω',
+  cdot: '·',
+  times: '×',
+  div: '÷',
+  pm: '±',
+  mp: '∓',
+  ast: '*',
+  star: '⋆',
+  bullet: '•',
+  circ: '∘',
+  infty: '∞',
+  partial: '∂',
+  nabla: '∇',
+  prime: '′',
+  angle: '∠',
+  measuredangle: '∡',
+  triangle: '△',
+  square: '□',
+  degree: '°',
+  emptyset: '∅',
+  varnothing: '∅',
+  cdots: '⋯',
+  ldots: '…',
+  dots: '…',
+  dotsc: '…',
+  dotsb: '⋯',
+  vdots: '⋮',
+  forall: '∀',
+  exists: '∃',
+  neg: '¬',
+  lnot: '¬',
+  land: '∧',
+  lor: '∨',
+  wedge: '∧',
+  vee: '∨',
+  cup: '∪',
+  cap: '∩',
+  setminus: '∖',
+  lfloor: '⌊',
+  rfloor: '⌋',
+  lceil: '⌈',
+  rceil: '⌉',
+  langle: '⟨',
+  rangle: '⟩',
+  vert: '|',
+  Vert: '‖',
+  lvert: '|',
+  rvert: '|',
+  lVert: '‖',
+  rVert: '‖',
+  '|': '‖',
+  '{': '{',
+  '}': '}',
+  '%': '%',
+  $: '$',
+  '&': '&',
+  '#': '#',
+  _: '_',
+  lbrace: '{',
+  rbrace: '}',
+  lbrack: '[',
+  rbrack: ']',
+  backslash: '∖',
+  sum: '∑',
+  prod: '∏',
+  int: '∫',
+  oint: '∮',
+  iint: '∬',
+  sqcup: '⊔',
+  oplus: '⊕',
+  otimes: '⊗',
+  hbar: 'ℏ',
+  ell: 'ℓ',
+  Re: 'ℜ',
+  Im: 'ℑ',
+  aleph: 'ℵ',
+  checkmark: '✓',
+  dagger: '†',
+  alpha: 'α',
+  beta: 'β',
+  gamma: 'γ',
+  delta: 'δ',
+  epsilon: 'ϵ',
+  varepsilon: 'ε',
+  zeta: 'ζ',
+  eta: 'η',
+  theta: 'θ',
+  vartheta: 'ϑ',
+  iota: 'ι',
+  kappa: 'κ',
+  lambda: 'λ',
+  mu: 'μ',
+  nu: 'ν',
+  xi: 'ξ',
+  pi: 'π',
+  varpi: 'ϖ',
+  rho: 'ρ',
+  varrho: 'ϱ',
+  sigma: 'σ',
+  varsigma: 'ς',
+  tau: 'τ',
+  upsilon: 'υ',
+  phi: 'ϕ',
+  varphi: 'φ',
+  chi: 'χ',
+  psi: 'ψ',
+  omega: 'ω',
+  Gamma: 'Γ',
+  Delta: 'Δ',
+  Theta: 'Θ',
+  Lambda: 'Λ',
+  Xi: 'Ξ',
+  Pi: 'Π',
+  Sigma: 'Σ',
+  Upsilon: 'Υ',
+  Phi: 'Φ',
+  Psi: 'Ψ',
+  Omega: 'Ω',
 };
 
 /** Relations, arrows and binary operators: shown with a space either side. */
 const RELATIONS: Record<string, string> = {
-  cdot: '·', times: '×', div: '÷', pm: '±', mp: '∓', cup: '∪', cap: '∩', setminus: '∖', oplus: '⊕', otimes: '⊗',
-  le: '≤', leq: '≤', leqslant: '≤', ge: '≥', geq: '≥', geqslant: '≥', ne: '≠', neq: '≠', approx: '≈', equiv: '≡', sim: '∼',
-  simeq: '≃', cong: '≅', propto: '∝', ll: '≪', gg: '≫', to: '→', rightarrow: '→', longrightarrow: '⟶', leftarrow: '←', gets: '←',
-  Rightarrow: '⇒', implies: '⇒', Longrightarrow: '⟹', Leftarrow: '⇐', iff: '⇔', Leftrightarrow: '⇔', leftrightarrow: '↔',
-  mapsto: '↦', in: '∈', notin: '∉', ni: '∋', subset: '⊂', subseteq: '⊆', supset: '⊃', supseteq: '⊇', perp: '⊥', parallel: '∥',
-  mid: '|', nmid: '∤', colon: ':', coloneqq: '≔', models: '⊨', vdash: '⊢',
+  cdot: '·',
+  times: '×',
+  div: '÷',
+  pm: '±',
+  mp: '∓',
+  cup: '∪',
+  cap: '∩',
+  setminus: '∖',
+  oplus: '⊕',
+  otimes: '⊗',
+  le: '≤',
+  leq: '≤',
+  leqslant: '≤',
+  ge: '≥',
+  geq: '≥',
+  geqslant: '≥',
+  ne: '≠',
+  neq: '≠',
+  approx: '≈',
+  equiv: '≡',
+  sim: '∼',
+  simeq: '≃',
+  cong: '≅',
+  propto: '∝',
+  ll: '≪',
+  gg: '≫',
+  to: '→',
+  rightarrow: '→',
+  longrightarrow: '⟶',
+  leftarrow: '←',
+  gets: '←',
+  Rightarrow: '⇒',
+  implies: '⇒',
+  Longrightarrow: '⟹',
+  Leftarrow: '⇐',
+  iff: '⇔',
+  Leftrightarrow: '⇔',
+  leftrightarrow: '↔',
+  mapsto: '↦',
+  in: '∈',
+  notin: '∉',
+  ni: '∋',
+  subset: '⊂',
+  subseteq: '⊆',
+  supset: '⊃',
+  supseteq: '⊇',
+  perp: '⊥',
+  parallel: '∥',
+  mid: '|',
+  nmid: '∤',
+  colon: ':',
+  coloneqq: '≔',
+  models: '⊨',
+  vdash: '⊢',
 };
 
 const FUNCTIONS = new Set([
-  'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'log', 'ln', 'lg', 'exp',
-  'max', 'min', 'sup', 'inf', 'gcd', 'lcm', 'det', 'deg', 'dim', 'ker', 'arg', 'Pr', 'lim', 'limsup', 'liminf',
+  'sin',
+  'cos',
+  'tan',
+  'cot',
+  'sec',
+  'csc',
+  'arcsin',
+  'arccos',
+  'arctan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'log',
+  'ln',
+  'lg',
+  'exp',
+  'max',
+  'min',
+  'sup',
+  'inf',
+  'gcd',
+  'lcm',
+  'det',
+  'deg',
+  'dim',
+  'ker',
+  'arg',
+  'Pr',
+  'lim',
+  'limsup',
+  'liminf',
 ]);
 
-const SPACES: Record<string, string> = { ',': ' ', ';': ' ', ':': ' ', '>': ' ', ' ': ' ', quad: ' ', qquad: ' ', enspace: ' ', thinspace: ' ', '!': '', negthinspace: '' };
+const SPACES: Record<string, string> = {
+  ',': ' ',
+  ';': ' ',
+  ':': ' ',
+  '>': ' ',
+  ' ': ' ',
+  quad: ' ',
+  qquad: ' ',
+  enspace: ' ',
+  thinspace: ' ',
+  '!': '',
+  negthinspace: '',
+};
 /** Commands that change only the look: dropped. */
 const IGNORED = new Set([
-  'left', 'right', 'big', 'Big', 'bigg', 'Bigg', 'bigl', 'bigr', 'Bigl', 'Bigr', 'biggl', 'biggr', 'Biggl', 'Biggr', 'middle',
-  'displaystyle', 'textstyle', 'scriptstyle', 'limits', 'nolimits', 'nonumber', 'notag',
+  'left',
+  'right',
+  'big',
+  'Big',
+  'bigg',
+  'Bigg',
+  'bigl',
+  'bigr',
+  'Bigl',
+  'Bigr',
+  'biggl',
+  'biggr',
+  'Biggl',
+  'Biggr',
+  'middle',
+  'displaystyle',
+  'textstyle',
+  'scriptstyle',
+  'limits',
+  'nolimits',
+  'nonumber',
+  'notag',
 ]);
 /** Commands whose one argument is shown as it is. */
 const WRAPPERS = new Set([
-  'text', 'textrm', 'textnormal', 'textbf', 'textit', 'textsf', 'texttt', 'mathrm', 'mathbf', 'mathit', 'mathsf', 'mathtt',
-  'mathnormal', 'operatorname', 'mbox', 'hbox', 'boxed', 'fbox', 'framebox', 'emph', 'bm', 'boldsymbol', 'mathup', 'underline',
-  'color', 'textcolor', 'phantom',
+  'text',
+  'textrm',
+  'textnormal',
+  'textbf',
+  'textit',
+  'textsf',
+  'texttt',
+  'mathrm',
+  'mathbf',
+  'mathit',
+  'mathsf',
+  'mathtt',
+  'mathnormal',
+  'operatorname',
+  'mbox',
+  'hbox',
+  'boxed',
+  'fbox',
+  'framebox',
+  'emph',
+  'bm',
+  'boldsymbol',
+  'mathup',
+  'underline',
+  'color',
+  'textcolor',
+  'phantom',
 ]);
 const DOUBLE_STRUCK: Record<string, string> = { R: 'ℝ', N: 'ℕ', Z: 'ℤ', Q: 'ℚ', C: 'ℂ', P: 'ℙ' };
 
 const SUP: Record<string, string> = {
-  '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '+': '⁺', '-': '⁻', '−': '⁻',
-  '=': '⁼', '(': '⁽', ')': '⁾', a: 'ᵃ', b: 'ᵇ', c: 'ᶜ', d: 'ᵈ', e: 'ᵉ', f: 'ᶠ', g: 'ᵍ', h: 'ʰ', i: 'ⁱ', j: 'ʲ', k: 'ᵏ', l: 'ˡ',
-  m: 'ᵐ', n: 'ⁿ', o: 'ᵒ', p: 'ᵖ', r: 'ʳ', s: 'ˢ', t: 'ᵗ', u: 'ᵘ', v: 'ᵛ', w: 'ʷ', x: 'ˣ', y: 'ʸ', z: 'ᶻ', T: 'ᵀ', '′': '′', '°': '°',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+  '+': '⁺',
+  '-': '⁻',
+  '−': '⁻',
+  '=': '⁼',
+  '(': '⁽',
+  ')': '⁾',
+  a: 'ᵃ',
+  b: 'ᵇ',
+  c: 'ᶜ',
+  d: 'ᵈ',
+  e: 'ᵉ',
+  f: 'ᶠ',
+  g: 'ᵍ',
+  h: 'ʰ',
+  i: 'ⁱ',
+  j: 'ʲ',
+  k: 'ᵏ',
+  l: 'ˡ',
+  m: 'ᵐ',
+  n: 'ⁿ',
+  o: 'ᵒ',
+  p: 'ᵖ',
+  r: 'ʳ',
+  s: 'ˢ',
+  t: 'ᵗ',
+  u: 'ᵘ',
+  v: 'ᵛ',
+  w: 'ʷ',
+  x: 'ˣ',
+  y: 'ʸ',
+  z: 'ᶻ',
+  T: 'ᵀ',
+  '′': '′',
+  '°': '°',
 };
 const SUB: Record<string, string> = {
-  '0': '₀', '1': '₁', '2': '₂', '3': '₃', '4': '₄', '5': '₅', '6': '₆', '7': '₇', '8': '₈', '9': '₉', '+': '₊', '-': '₋', '−': '₋',
-  '=': '₌', '(': '₍', ')': '₎', a: 'ₐ', e: 'ₑ', h: 'ₕ', i: 'ᵢ', j: 'ⱼ', k: 'ₖ', l: 'ₗ', m: 'ₘ', n: 'ₙ', o: 'ₒ', p: 'ₚ', r: 'ᵣ',
-  s: 'ₛ', t: 'ₜ', u: 'ᵤ', v: 'ᵥ', x: 'ₓ',
+  '0': '₀',
+  '1': '₁',
+  '2': '₂',
+  '3': '₃',
+  '4': '₄',
+  '5': '₅',
+  '6': '₆',
+  '7': '₇',
+  '8': '₈',
+  '9': '₉',
+  '+': '₊',
+  '-': '₋',
+  '−': '₋',
+  '=': '₌',
+  '(': '₍',
+  ')': '₎',
+  a: 'ₐ',
+  e: 'ₑ',
+  h: 'ₕ',
+  i: 'ᵢ',
+  j: 'ⱼ',
+  k: 'ₖ',
+  l: 'ₗ',
+  m: 'ₘ',
+  n: 'ₙ',
+  o: 'ₒ',
+  p: 'ₚ',
+  r: 'ᵣ',
+  s: 'ₛ',
+  t: 'ₜ',
+  u: 'ᵤ',
+  v: 'ᵥ',
+  x: 'ₓ',
 };
 const FRACTIONS: Record<string, string> = {
-  '1/2': '½', '1/3': '⅓', '2/3': '⅔', '1/4': '¼', '3/4': '¾', '1/5': '⅕', '2/5': '⅖', '3/5': '⅗', '4/5': '⅘', '1/6': '⅙',
-  '5/6': '⅚', '1/8': '⅛', '3/8': '⅜', '5/8': '⅝', '7/8': '⅞',
+  '1/2': '½',
+  '1/3': '⅓',
+  '2/3': '⅔',
+  '1/4': '¼',
+  '3/4': '¾',
+  '1/5': '⅕',
+  '2/5': '⅖',
+  '3/5': '⅗',
+  '4/5': '⅘',
+  '1/6': '⅙',
+  '5/6': '⅚',
+  '1/8': '⅛',
+  '3/8': '⅜',
+  '5/8': '⅝',
+  '7/8': '⅞',
 };
 
 type Tok = { t: 'cmd'; v: string } | { t: 'ch'; v: string };
 
 function tokenize(tex: string): Tok[] {
   const out: Tok[] = [];
-  for (let i = 0; i < tex.length; ) {
+  for (let i = 0; i < tex.length;) {
     const c = tex[i];
     if (c === '\\') {
       const m = /^[A-Za-z]+/.exec(tex.slice(i + 1, i + 40));
@@ -97,7 +419,8 @@ function tokenize(tex: string): Tok[] {
   return out;
 }
 
-const isAtomic = (s: string) => /^[\p{L}\p{N}.′°²³¹⁰-⁹ⁿ]+$/u.test(s) || /^[√∛∜]?[\p{L}\p{N}.]+$/u.test(s) || /^\(.*\)$/.test(s) && balanced(s.slice(1, -1));
+const isAtomic = (s: string) =>
+  /^[\p{L}\p{N}.′°²³¹⁰-⁹ⁿ]+$/u.test(s) || /^[√∛∜]?[\p{L}\p{N}.]+$/u.test(s) || (/^\(.*\)$/.test(s) && balanced(s.slice(1, -1)));
 /** Already one unit: a vulgar fraction or a fully parenthesised group. */
 const wrapped = (s: string) => /^[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞]$/.test(s) || (/^\(.*\)$/.test(s) && balanced(s.slice(1, -1)));
 const wrap = (s: string) => (isAtomic(s) ? s : `(${s})`);
@@ -116,8 +439,16 @@ function topLevelPlain(s: string): boolean {
 
 /** Accents as combining marks (`\bar{x}` → x̅); strict mode only over one letter (\overline: any letters). */
 const ACCENTS: Record<string, string> = {
-  bar: '\u0305', overline: '\u0305', hat: '\u0302', widehat: '\u0302', vec: '\u20d7', tilde: '\u0303', widetilde: '\u0303',
-  dot: '\u0307', ddot: '\u0308', overrightarrow: '\u20d7',
+  bar: '\u0305',
+  overline: '\u0305',
+  hat: '\u0302',
+  widehat: '\u0302',
+  vec: '\u20d7',
+  tilde: '\u0303',
+  widetilde: '\u0303',
+  dot: '\u0307',
+  ddot: '\u0308',
+  overrightarrow: '\u20d7',
 };
 
 function balanced(s: string): boolean {
@@ -283,11 +614,18 @@ class Parser {
     if (c in RELATIONS) return ` ${RELATIONS[c]} `;
     if (c in SYMBOLS) {
       // ∑, ∏, ∫ with limits do not read well as text
-      if (this.strict && ['sum', 'prod', 'int', 'oint', 'iint'].includes(c) && this.peek()?.t === 'ch' && /[_^]/.test(this.peek()!.v)) this.fail();
+      if (this.strict && ['sum', 'prod', 'int', 'oint', 'iint'].includes(c) && this.peek()?.t === 'ch' && /[_^]/.test(this.peek()!.v))
+        this.fail();
       return SYMBOLS[c];
     }
     if (FUNCTIONS.has(c)) {
-      if (this.strict && this.peek()?.t === 'ch' && this.peek()!.v === '_' && ['lim', 'max', 'min', 'sup', 'inf', 'limsup', 'liminf'].includes(c)) this.fail();
+      if (
+        this.strict &&
+        this.peek()?.t === 'ch' &&
+        this.peek()!.v === '_' &&
+        ['lim', 'max', 'min', 'sup', 'inf', 'limsup', 'liminf'].includes(c)
+      )
+        this.fail();
       return `${c} `;
     }
     if (c === 'bmod' || c === 'mod') return ' mod ';
@@ -313,7 +651,17 @@ class Parser {
       }
       return `${sign}${isAtomic(x) && !/^\(/.test(x) ? x : `(${x})`}`;
     }
-    if (c === 'text' || c === 'textrm' || c === 'textnormal' || c === 'mbox' || c === 'hbox' || c === 'textbf' || c === 'textit' || c === 'texttt' || c === 'emph')
+    if (
+      c === 'text' ||
+      c === 'textrm' ||
+      c === 'textnormal' ||
+      c === 'mbox' ||
+      c === 'hbox' ||
+      c === 'textbf' ||
+      c === 'textit' ||
+      c === 'texttt' ||
+      c === 'emph'
+    )
       return this.rawArg();
     if (c === 'framebox' || c === 'makebox') {
       this.optArg();
@@ -368,7 +716,12 @@ class Parser {
   }
 }
 
-const tidy = (s: string) => s.replace(/[ \t]+/g, ' ').replace(/ ([,.;:!?)\]⌋⌉⟩])/g, '$1').replace(/([([]) /g, '$1').trim();
+const tidy = (s: string) =>
+  s
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ ([,.;:!?)\]⌋⌉⟩])/g, '$1')
+    .replace(/([([]) /g, '$1')
+    .trim();
 
 /**
  * A formula as readable text, or null (strict mode) when it would not read well without

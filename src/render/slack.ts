@@ -7,11 +7,31 @@
  * 4,000 characters of text per message, image alt_text 2,000.
  */
 import { looksLikeLatex } from './latex';
-import { CODE_LIMITS, OUTPUT_LIMITS, answerLabel, blockAsText, cutLines, cutText, fenceSafe, metaLines, splitMessage, spoilerParts, unsureLine } from './text';
+import {
+  CODE_LIMITS,
+  OUTPUT_LIMITS,
+  answerLabel,
+  blockAsText,
+  cutLines,
+  cutText,
+  fenceSafe,
+  metaLines,
+  splitMessage,
+  spoilerParts,
+  unsureLine,
+} from './text';
 import { alternativesLine } from './thread';
 import type { BlockImage, ImageSet, PlatformOptions, SlackBlock, SlackFile, SlackMessage, TextBlock, Thread, ThreadStep } from './types';
 
-export const SLACK_LIMITS = { section: 3_000, blocks: 50, messageChars: 3_900, fallbackText: 3_000, buttonValue: 2_000, altText: 2_000, imageTitle: 2_000 };
+export const SLACK_LIMITS = {
+  section: 3_000,
+  blocks: 50,
+  messageChars: 3_900,
+  fallbackText: 3_000,
+  buttonValue: 2_000,
+  altText: 2_000,
+  imageTitle: 2_000,
+};
 
 /** What the builder writes as `slack_file.id` until the bot has uploaded the file. */
 export const SLACK_FILE_REF = 'stepwise-file:';
@@ -74,7 +94,13 @@ function labelled(label: string, b: TextBlock, images: ImageSet, title: string):
 }
 
 const textSize = (b: SlackBlock): number =>
-  b.type === 'section' ? b.text.text.length : b.type === 'context' ? b.elements.reduce((n, e) => n + e.text.length, 0) : b.type === 'image' ? 0 : JSON.stringify(b).length;
+  b.type === 'section'
+    ? b.text.text.length
+    : b.type === 'context'
+      ? b.elements.reduce((n, e) => n + e.text.length, 0)
+      : b.type === 'image'
+        ? 0
+        : JSON.stringify(b).length;
 
 /**
  * Posts holding the items in order, split only where a limit forces it: ≤ 49 blocks (one is kept
@@ -86,7 +112,14 @@ function posts(fallback: string, list: Item[]): SlackMessage[] {
   let chars = 0;
   const text = cutText(fallback, SLACK_LIMITS.fallbackText);
   const flush = () => {
-    if (cur.length) out.push({ platform: 'slack', type: 'post', text, blocks: cur.map((i) => i.block), files: cur.flatMap((i) => (i.file ? [i.file] : [])) });
+    if (cur.length)
+      out.push({
+        platform: 'slack',
+        type: 'post',
+        text,
+        blocks: cur.map((i) => i.block),
+        files: cur.flatMap((i) => (i.file ? [i.file] : [])),
+      });
     cur = [];
     chars = 0;
   };
@@ -114,7 +147,7 @@ function header(t: Thread, images: ImageSet, spoiler: boolean): SlackMessage[] {
   if (meta) list.push({ block: context(escapeSlack(meta)) });
   if (t.notice) list.push({ block: context(`ⓘ ${escapeSlack(t.notice)}`) });
   if (t.fallback) list.push({ block: context(`Math is shown as LaTeX source (${escapeSlack(t.fallback).slice(0, 200)})`) });
-  const fallback = `Question: ${t.question.source.slice(0, 1_000)}\n${answerLabel(t)}${unsure ? ' (not sure)' : ''}: ${spoiler ? '(hidden)' : t.answer ?? 'none found'}`;
+  const fallback = `Question: ${t.question.source.slice(0, 1_000)}\n${answerLabel(t)}${unsure ? ' (not sure)' : ''}: ${spoiler ? '(hidden)' : (t.answer ?? 'none found')}`;
   return posts(escapeSlack(fallback), list);
 }
 
@@ -128,15 +161,16 @@ function step(s: ThreadStep, images: ImageSet, hide: { explanation: boolean; out
       ? labelled(label, s.explanation, images, s.label)
       : items(sections(`${label}${s.explanation ? `\n${HIDDEN}` : ''}`));
   if (s.code) list.push({ block: section(fenced(s.code, CODE_LIMITS)) });
-  if (s.output) list.push({ block: section(`${s.output.ok ? 'Output' : 'Error'}:\n${hide.output ? HIDDEN : fenced(s.output.text, OUTPUT_LIMITS)}`) });
-  const work = hide.output ? null : s.work ?? null;
+  if (s.output)
+    list.push({ block: section(`${s.output.ok ? 'Output' : 'Error'}:\n${hide.output ? HIDDEN : fenced(s.output.text, OUTPUT_LIMITS)}`) });
+  const work = hide.output ? null : (s.work ?? null);
   if (work) {
     const img = work.mode === 'image' ? images.images.get(work.id) : undefined;
     if (img) list.push(image(work, img, `${s.label}, worked out`));
     else list.push(...items(sections(blockText(work))));
   }
   if (s.invalid) list.push({ block: context(`⚠ This step failed: ${escapeSlack(s.invalid).slice(0, 300)}`) });
-  const summary = hide.explanation ? '' : s.explanation?.source.slice(0, 500) ?? '';
+  const summary = hide.explanation ? '' : (s.explanation?.source.slice(0, 500) ?? '');
   return posts(escapeSlack(`${s.label}: ${summary}`), list);
 }
 
@@ -164,8 +198,16 @@ function final(t: Thread, images: ImageSet, spoiler: boolean): SlackMessage[] {
     });
   } else {
     if (t.final) list.push(...labelled('*Conclusion*', t.final, images, 'Conclusion'));
-    else list.push({ block: section(`_End of the solution; the ${t.answer === null ? 'search found no answer' : `${answerLabel(t).toLowerCase()} is at the top of the thread`}._`) });
-    if (t.unsure && t.answer !== null) list.push({ block: context(`:warning: ${answerLabel(t)} (not sure): check it before relying on it; the reasons are at the top of the thread.`) });
+    else
+      list.push({
+        block: section(
+          `_End of the solution; the ${t.answer === null ? 'search found no answer' : `${answerLabel(t).toLowerCase()} is at the top of the thread`}._`,
+        ),
+      });
+    if (t.unsure && t.answer !== null)
+      list.push({
+        block: context(`:warning: ${answerLabel(t)} (not sure): check it before relying on it; the reasons are at the top of the thread.`),
+      });
   }
   const alt = alternativesLine(t.alternatives, (a) => answerInline(a));
   if (alt) list.push({ block: context(alt) });

@@ -103,10 +103,14 @@ export function blockAsText(block: TextBlock, escape: Escaper, maxChars = 6_000,
   const out: string[] = [];
   for (const p of plainSegments(block)) {
     if (p.kind === 'text') out.push(escape(p.text));
-    else if (p.display || p.text.includes('\n') || p.text.length > 120) out.push(`\n\`\`\`latex\n${escapeCode(fenceSafe(p.text))}\n\`\`\`\n`);
+    else if (p.display || p.text.includes('\n') || p.text.length > 120)
+      out.push(`\n\`\`\`latex\n${escapeCode(fenceSafe(p.text))}\n\`\`\`\n`);
     else out.push(`\`${escapeCode(p.text.replace(/`/g, "'"))}\``);
   }
-  let text = out.join('').replace(/\n{3,}/g, '\n\n').trim();
+  let text = out
+    .join('')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   if (text.length > maxChars) text = closeFences(cutText(text, maxChars));
   return text;
 }
@@ -125,7 +129,8 @@ export function confidenceLine(t: Thread): string | null {
   const parts: string[] = [];
   const c = t.confidence;
   if (c.score !== null) parts.push(`PPM score ${c.score.toFixed(2)}`);
-  if (c.votes !== null && c.totalVotes !== null && c.totalVotes > 1) parts.push(`${c.votes} of ${c.totalVotes} votes (${Math.round((c.voteShare ?? 0) * 100)}%)`);
+  if (c.votes !== null && c.totalVotes !== null && c.totalVotes > 1)
+    parts.push(`${c.votes} of ${c.totalVotes} votes (${Math.round((c.voteShare ?? 0) * 100)}%)`);
   else if (c.voteShare !== null && c.score !== null) parts.push(`vote share ${Math.round(c.voteShare * 100)}%`);
   if (!t.unsure && c.voteShare !== null && c.voteShare < 0.5 && (c.totalVotes ?? 0) >= 3) parts.push('low agreement: check this answer');
   return parts.length ? parts.join(' · ') : null;

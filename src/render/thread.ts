@@ -80,11 +80,7 @@ function isBookkeepingLine(line: string): boolean {
 
 function isBookkeeping(s: RawStep): boolean {
   return (
-    s.kind === 'code' &&
-    s.valid &&
-    !s.output?.trim() &&
-    s.statements.trim() !== '' &&
-    s.statements.split('\n').every(isBookkeepingLine)
+    s.kind === 'code' && s.valid && !s.output?.trim() && s.statements.trim() !== '' && s.statements.split('\n').every(isBookkeepingLine)
   );
 }
 
@@ -158,8 +154,14 @@ function assemble(question: string, steps: Step[], meta: Meta, opts: BuildThread
   let printed = '';
   const threadSteps: ThreadStep[] = groups.map((g, n) => {
     const indices = g.map((s) => s.index);
-    const comment = g.map((s) => s.comment).filter(Boolean).join('\n');
-    const code = g.map((s) => s.statements).filter((c) => c.trim()).join('\n');
+    const comment = g
+      .map((s) => s.comment)
+      .filter(Boolean)
+      .join('\n');
+    const code = g
+      .map((s) => s.statements)
+      .filter((c) => c.trim())
+      .join('\n');
     const withOutput = [...g].reverse().find((s) => s.output !== undefined);
     const out = newOutput(withOutput?.output, printed);
     if (withOutput?.output !== undefined) printed = withOutput.output;
@@ -178,12 +180,18 @@ function assemble(question: string, steps: Step[], meta: Meta, opts: BuildThread
     return step;
   });
   // The working: each step's assignments as formulas, with the values the program printed.
-  const working = programWorking(threadSteps.map((s) => ({ code: s.code ?? '', output: s.output?.text ?? '', ok: !s.invalid && (s.output?.ok ?? true) })));
+  const working = programWorking(
+    threadSteps.map((s) => ({ code: s.code ?? '', output: s.output?.text ?? '', ok: !s.invalid && (s.output?.ok ?? true) })),
+  );
   threadSteps.forEach((s, i) => {
     const formulas = working[i].filter((f) => checkTex(f, true).ok);
-    s.work = formulas.length ? classifyBlock(`step-${String(s.number).padStart(2, '0')}-work`, formulas.map((f) => `$$${f}$$`).join('\n')) : null;
+    s.work = formulas.length
+      ? classifyBlock(`step-${String(s.number).padStart(2, '0')}-work`, formulas.map((f) => `$$${f}$$`).join('\n'))
+      : null;
   });
-  const others = meta.alternatives.filter((a, i) => !(i === 0 && meta.answer !== null && a.answer === meta.answer)).filter((a) => a.answer !== meta.answer)
+  const others = meta.alternatives
+    .filter((a, i) => !(i === 0 && meta.answer !== null && a.answer === meta.answer))
+    .filter((a) => a.answer !== meta.answer)
     .map((a) => ({ ...a, answer: lowestTerms(a.answer) }));
   // Shown in lowest terms ("1574/4" reads as 787/2); the search compared answers by value already.
   const answer = meta.answer === null ? null : lowestTerms(meta.answer);
@@ -315,7 +323,7 @@ export function threadFromSolutionText(question: string, solutionText: string, o
       .filter((t) => t.trim() !== '')
       .map((text) => {
         const kind = stepKind(text);
-        const answer = kind === 'answer' ? extractBoxed(text) ?? undefined : undefined;
+        const answer = kind === 'answer' ? (extractBoxed(text) ?? undefined) : undefined;
         return { text, kind, parts: stepParts(text, kind), valid: true, terminal: kind === 'answer', answer };
       });
   } else {
@@ -330,8 +338,20 @@ export function threadFromSolutionText(question: string, solutionText: string, o
       else body.push(p);
     }
     // prose paragraphs are explanations without code; the closing one is the answer's prose
-    const explanation = (p: string) => withoutStepLabel(p.split('\n').map((l) => l.trimEnd()).join('\n'));
-    steps = body.map((p) => ({ text: p, kind: 'code' as const, parts: { comment: explanation(p), code: '' }, valid: true, terminal: false }));
+    const explanation = (p: string) =>
+      withoutStepLabel(
+        p
+          .split('\n')
+          .map((l) => l.trimEnd())
+          .join('\n'),
+      );
+    steps = body.map((p) => ({
+      text: p,
+      kind: 'code' as const,
+      parts: { comment: explanation(p), code: '' },
+      valid: true,
+      terminal: false,
+    }));
     if (closing !== null) {
       steps.push({ text: closing, kind: 'answer', parts: { comment: '', code: '', prose: closing.trim() }, valid: true, terminal: true });
     }

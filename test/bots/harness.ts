@@ -11,7 +11,8 @@ import { ScriptedPolicy, ScriptedScorer, ToyExecutor } from '../helpers/scripted
 import { toyScore, toyScript } from '../engine/toy-problem';
 
 /** The toy question with some math in it, so the thread has typeset blocks (PNG attachments). */
-export const MATH_QUESTION = 'Tom has $3$ boxes of $12$ apples and gives $7$ away. How many apples are left, i.e. what is $\\frac{3 \\cdot 12 - 7}{1}$?';
+export const MATH_QUESTION =
+  'Tom has $3$ boxes of $12$ apples and gives $7$ away. How many apples are left, i.e. what is $\\frac{3 \\cdot 12 - 7}{1}$?';
 
 /** A scripted policy that takes `delayMs` per call, so searches last long enough to report progress. */
 export class SlowPolicy implements Policy {
@@ -57,7 +58,10 @@ export function tmpDb(): string {
   return path.join(dir, 'bots.sqlite');
 }
 
-export function testCore(vars: Record<string, string> = {}, o: { delayMs?: number; engine?: () => Promise<Engine>; progressIntervalMs?: number; dbPath?: string } = {}): BotCore {
+export function testCore(
+  vars: Record<string, string> = {},
+  o: { delayMs?: number; engine?: () => Promise<Engine>; progressIntervalMs?: number; dbPath?: string } = {},
+): BotCore {
   const config = loadConfig({ STEPWISE_DB: o.dbPath ?? tmpDb(), STEPWISE_BUDGET: '4', STEPWISE_CONCURRENCY: '2', ...vars });
   return createCore(config, {
     engine: o.engine ?? (async () => toyEngine(o.delayMs ?? 5)),

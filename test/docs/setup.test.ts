@@ -23,7 +23,9 @@ function sources(dir: string): { file: string; text: string }[] {
 }
 
 /** Every Bolt file: those that register handlers on a Bolt `app`, and the Slack helpers they call. */
-const slackFiles = sources(path.join(ROOT, 'src/bots')).filter((f) => /\bapp\.(command|event|action)\(/.test(f.text) || f.file.startsWith('src/bots/platforms/slack/'));
+const slackFiles = sources(path.join(ROOT, 'src/bots')).filter(
+  (f) => /\bapp\.(command|event|action)\(/.test(f.text) || f.file.startsWith('src/bots/platforms/slack/'),
+);
 const all = (re: RegExp) => slackFiles.flatMap((f) => [...f.text.matchAll(re)].map((m) => m[1]));
 
 /** Scope each Slack Web API method the code calls needs (https://api.slack.com/methods). */

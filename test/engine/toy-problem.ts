@@ -7,11 +7,12 @@ export const WRONG = '<code>\n# Step 1: the total is the boxes plus the apples p
 export const BROKEN = '<code>\n# Step 1: divide\napples = 3 / 0\n<end_of_step>';
 
 export const toyScript: Script = (partial) => {
-  if (partial === '') return [
-    { text: WRONG, weight: 0.55 },
-    { text: RIGHT, weight: 0.3 },
-    { text: BROKEN, weight: 0.15 },
-  ];
+  if (partial === '')
+    return [
+      { text: WRONG, weight: 0.55 },
+      { text: RIGHT, weight: 0.3 },
+      { text: BROKEN, weight: 0.15 },
+    ];
   if (partial.includes('<output>')) {
     const out = /<output>(.*?)<end_of_output>/s.exec(partial)?.[1] ?? '?';
     return [{ text: `\n<answer>Tom has \\boxed{${out}} apples left.<end_of_answer>`, weight: 1 }];

@@ -57,16 +57,31 @@ export class FakeDiscord {
   }
 
   textChannel() {
-    return { id: this.channelId, type: 0, guild_id: this.guildId, name: 'math', position: 0, permission_overwrites: [], nsfw: false, topic: null, last_message_id: null, rate_limit_per_user: 0, parent_id: null, flags: 0 };
+    return {
+      id: this.channelId,
+      type: 0,
+      guild_id: this.guildId,
+      name: 'math',
+      position: 0,
+      permission_overwrites: [],
+      nsfw: false,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      parent_id: null,
+      flags: 0,
+    };
   }
 
   async start(): Promise<void> {
     this.channels.set(this.channelId, this.textChannel());
     this.identified = new Promise((r) => (this.identifiedResolve = r));
-    this.server = http.createServer((req, res) => this.handle(req, res).catch((err) => {
-      res.writeHead(500, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: String(err?.stack ?? err), code: 0 }));
-    }));
+    this.server = http.createServer((req, res) =>
+      this.handle(req, res).catch((err) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: String(err?.stack ?? err), code: 0 }));
+      }),
+    );
     this.wss = new WebSocketServer({ server: this.server });
     this.wss.on('connection', (ws) => this.onSocket(ws));
     await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
@@ -82,7 +97,11 @@ export class FakeDiscord {
 
   /** Resolves when `pred` holds (checked after every REST call), or rejects after `ms`. */
   waitFor(pred: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
-    return this.waiters.waitFor(pred, ms, () => `fake discord: timed out waiting for ${what}; calls: ${this.calls.map((c) => `${c.method} ${c.path}`).join(', ')}`);
+    return this.waiters.waitFor(
+      pred,
+      ms,
+      () => `fake discord: timed out waiting for ${what}; calls: ${this.calls.map((c) => `${c.method} ${c.path}`).join(', ')}`,
+    );
   }
 
   private check() {
@@ -120,7 +139,19 @@ export class FakeDiscord {
           features: [],
           emojis: [],
           stickers: [],
-          roles: [{ id: this.guildId, name: '@everyone', permissions: PERMS, position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0 }],
+          roles: [
+            {
+              id: this.guildId,
+              name: '@everyone',
+              permissions: PERMS,
+              position: 0,
+              color: 0,
+              hoist: false,
+              managed: false,
+              mentionable: false,
+              flags: 0,
+            },
+          ],
           channels: [this.textChannel()],
           threads: [],
           members: [{ user: this.botUser(), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 }],
@@ -152,7 +183,16 @@ export class FakeDiscord {
   }
 
   private member(userId: string) {
-    return { user: this.user(userId), roles: [], permissions: PERMS, joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0, pending: false };
+    return {
+      user: this.user(userId),
+      roles: [],
+      permissions: PERMS,
+      joined_at: new Date().toISOString(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+    };
   }
 
   /** Sends a `/solve` interaction; returns its id and token. */
@@ -169,7 +209,11 @@ export class FakeDiscord {
    * `{type: 1, name: 'answer', options: [...]}`); returns its id and token.
    */
   command(name: string, options: any[], userId = this.userId, channelId = this.channelId) {
-    return this.interaction(2, { data: { id: '2', name, type: 1, options, guild_id: this.guildId }, channel_id: channelId, channel: this.channels.get(channelId) }, userId);
+    return this.interaction(
+      2,
+      { data: { id: '2', name, type: 1, options, guild_id: this.guildId }, channel_id: channelId, channel: this.channels.get(channelId) },
+      userId,
+    );
   }
 
   /** Dispatches an INTERACTION_CREATE of `type` in the guild, as the gateway sends it; returns its id and token. */
@@ -214,15 +258,27 @@ export class FakeDiscord {
    * a label component (type 18) with its value. Returns the interaction's id and token.
    */
   submitModal(customId: string, values: Record<string, string>, userId = this.userId, channelId = this.channelId) {
-    const components = Object.entries(values).map(([id, value], i) => ({ type: 18, id: 2 * i + 1, component: { type: 4, id: 2 * i + 2, custom_id: id, value } }));
-    return this.interaction(5, { data: { custom_id: customId, components }, channel_id: channelId, channel: this.channels.get(channelId) }, userId);
+    const components = Object.entries(values).map(([id, value], i) => ({
+      type: 18,
+      id: 2 * i + 1,
+      component: { type: 4, id: 2 * i + 2, custom_id: id, value },
+    }));
+    return this.interaction(
+      5,
+      { data: { custom_id: customId, components }, channel_id: channelId, channel: this.channels.get(channelId) },
+      userId,
+    );
   }
 
   /** Clicks a button (custom id) on a message the bot posted. */
   click(messageId: string, customId: string, userId = this.userId) {
     const message = this.messages.get(messageId);
     const channel = this.channels.get(message.channel_id);
-    return this.interaction(3, { data: { custom_id: customId, component_type: 2 }, channel_id: message.channel_id, channel, message }, userId);
+    return this.interaction(
+      3,
+      { data: { custom_id: customId, component_type: 2 }, channel_id: message.channel_id, channel, message },
+      userId,
+    );
   }
 
   /** A user message in a channel mentioning the bot. */
@@ -266,7 +322,14 @@ export class FakeDiscord {
       mentions: [],
       mention_roles: [],
       attachments: files.length
-        ? files.map((f, i) => ({ id: nextId(), filename: f.name, size: f.size, url: `http://127.0.0.1:${this.port}/att/${id}/${i}`, proxy_url: `http://127.0.0.1:${this.port}/att/${id}/${i}`, content_type: 'image/png' }))
+        ? files.map((f, i) => ({
+            id: nextId(),
+            filename: f.name,
+            size: f.size,
+            url: `http://127.0.0.1:${this.port}/att/${id}/${i}`,
+            proxy_url: `http://127.0.0.1:${this.port}/att/${id}/${i}`,
+            content_type: 'image/png',
+          }))
         : body?.attachments && body.attachments.length === 0
           ? []
           : (old?.attachments ?? []),
@@ -332,7 +395,11 @@ export class FakeDiscord {
     const m = (re: RegExp) => re.exec(path);
     let r: RegExpExecArray | null;
     if (req.method === 'GET' && path === '/gateway/bot') {
-      return reply(200, { url: `ws://127.0.0.1:${this.port}`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+      return reply(200, {
+        url: `ws://127.0.0.1:${this.port}`,
+        shards: 1,
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+      });
     }
     if (req.method === 'GET' && path === '/gateway') return reply(200, { url: `ws://127.0.0.1:${this.port}` });
     if (req.method === 'POST' && (r = m(/^\/interactions\/(\d+)\/([^/]+)\/callback$/))) {
@@ -356,13 +423,18 @@ export class FakeDiscord {
     if ((r = m(/^\/channels\/(\d+)\/messages$/)) && req.method === 'POST') {
       if (this.rateLimitNext > 0) {
         this.rateLimitNext--;
-        return reply(429, { message: 'You are being rate limited.', retry_after: 0.05, global: false }, { 'retry-after': '0.05', 'x-ratelimit-scope': 'user' });
+        return reply(
+          429,
+          { message: 'You are being rate limited.', retry_after: 0.05, global: false },
+          { 'retry-after': '0.05', 'x-ratelimit-scope': 'user' },
+        );
       }
       return reply(200, this.message(r[1], body, files));
     }
     if ((r = m(/^\/channels\/(\d+)\/messages\/(\d+)$/))) {
       if (req.method === 'PATCH') return reply(200, this.message(r[1], body, files, r[2]));
-      if (req.method === 'GET') return reply(this.messages.has(r[2]) ? 200 : 404, this.messages.get(r[2]) ?? { message: 'Unknown Message', code: 10008 });
+      if (req.method === 'GET')
+        return reply(this.messages.has(r[2]) ? 200 : 404, this.messages.get(r[2]) ?? { message: 'Unknown Message', code: 10008 });
     }
     if (req.method === 'POST' && (r = m(/^\/channels\/(\d+)\/messages\/(\d+)\/threads$/))) {
       return reply(201, this.thread(r[1], body?.name ?? 'thread', nextId()));
@@ -373,7 +445,10 @@ export class FakeDiscord {
       return reply(ch ? 200 : 404, ch ?? { message: 'Unknown Channel', code: 10003 });
     }
     if (req.method === 'PUT' && (r = m(/^\/applications\/(\d+)(\/guilds\/(\d+))?\/commands$/))) {
-      return reply(200, (body as any[]).map((c) => ({ ...c, id: nextId(), application_id: r![1], version: '1' })));
+      return reply(
+        200,
+        (body as any[]).map((c) => ({ ...c, id: nextId(), application_id: r![1], version: '1' })),
+      );
     }
     reply(404, { message: `fake discord: no route ${req.method} ${path}`, code: 0 });
   }

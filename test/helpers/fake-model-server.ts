@@ -63,13 +63,16 @@ export async function startFakeModelServer(opts: FakeServerOptions): Promise<Fak
           const headers: Record<string, string> = { 'content-type': 'application/json' };
           if (opts.failFirst.retryAfter !== undefined) headers['retry-after'] = String(opts.failFirst.retryAfter);
           res.writeHead(opts.failFirst.status, headers);
-          return res.end(JSON.stringify({ object: 'error', message: 'overloaded', type: 'ServiceUnavailable', code: opts.failFirst.status }));
+          return res.end(
+            JSON.stringify({ object: 'error', message: 'overloaded', type: 'ServiceUnavailable', code: opts.failFirst.status }),
+          );
         }
         if (opts.apiKey && req.headers.authorization !== `Bearer ${opts.apiKey}`) {
           res.writeHead(401, { 'content-type': 'application/json' });
           return res.end(JSON.stringify({ error: { message: 'invalid api key' } }));
         }
-        if (req.method === 'POST' && req.url === '/v1/completions' && opts.completions) return json(res, completions(body, opts.completions));
+        if (req.method === 'POST' && req.url === '/v1/completions' && opts.completions)
+          return json(res, completions(body, opts.completions));
         if (req.method === 'POST' && req.url === '/pooling') return json(res, pooling(body, opts));
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ detail: 'Not Found' }));
@@ -151,5 +154,12 @@ function pooling(body: any, opts: FakeServerOptions) {
     } else d = [opts.value ? opts.value(input) : input.length / 1000];
     return { index, object: 'pooling', data: d };
   });
-  return { id: 'pool-fake', object: 'list', created: Math.floor(Date.now() / 1000), model: body.model, data, usage: { prompt_tokens: 1, total_tokens: 1 } };
+  return {
+    id: 'pool-fake',
+    object: 'list',
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+    data,
+    usage: { prompt_tokens: 1, total_tokens: 1 },
+  };
 }

@@ -67,7 +67,11 @@ export class FakeSlack {
   }
 
   waitFor(pred: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
-    return this.waiters.waitFor(pred, ms, () => `fake slack: timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`);
+    return this.waiters.waitFor(
+      pred,
+      ms,
+      () => `fake slack: timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`,
+    );
   }
 
   calls_(method: string): SlackCall[] {
@@ -83,7 +87,8 @@ export class FakeSlack {
     return blocks.flatMap((b: any) => {
       if (b.type === 'section') return [b.text?.text ?? ''];
       if (b.type === 'context') return (b.elements ?? []).map((e: any) => e.text ?? '');
-      if (b.type === 'image') return [`[image ${b.slack_file ? this.files.get(b.slack_file.id)?.filename ?? b.slack_file.id : b.image_url}]`];
+      if (b.type === 'image')
+        return [`[image ${b.slack_file ? (this.files.get(b.slack_file.id)?.filename ?? b.slack_file.id) : b.image_url}]`];
       if (b.type === 'actions') return (b.elements ?? []).map((e: any) => `[button ${e.text?.text}]`);
       return [];
     });
@@ -104,12 +109,14 @@ export class FakeSlack {
           break;
         }
         case 'context':
-          if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 10) errs.push(`1..10 elements ${at('/elements')}`);
+          if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 10)
+            errs.push(`1..10 elements ${at('/elements')}`);
           break;
         case 'divider':
           break;
         case 'actions':
-          if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 25) errs.push(`1..25 elements ${at('/elements')}`);
+          if (!Array.isArray(b.elements) || b.elements.length === 0 || b.elements.length > 25)
+            errs.push(`1..25 elements ${at('/elements')}`);
           for (const [j, e] of (b.elements ?? []).entries()) {
             if ((e.text?.text ?? '').length > 75) errs.push(`must be less than 76 characters ${at(`/elements/${j}/text/text`)}`);
             if ((e.value ?? '').length > 2000) errs.push(`must be less than 2001 characters ${at(`/elements/${j}/value`)}`);
@@ -193,7 +200,15 @@ export class FakeSlack {
     }
     switch (method) {
       case 'auth.test':
-        return send({ ok: true, url: 'https://fake.slack.com/', team: 'Study', user: 'stepwise', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' });
+        return send({
+          ok: true,
+          url: 'https://fake.slack.com/',
+          team: 'Study',
+          user: 'stepwise',
+          team_id: 'T1',
+          user_id: 'UBOT',
+          bot_id: 'BBOT',
+        });
       case 'chat.postMessage': {
         const ts = this.nextTs();
         return send({ ok: true, channel: args.channel, ts, message: { ts, text: args.text, thread_ts: args.thread_ts } });
@@ -208,7 +223,7 @@ export class FakeSlack {
         return send({ ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${id}`, file_id: id });
       }
       case 'files.completeUploadExternal': {
-        const list: { id: string; title?: string }[] = typeof args.files === 'string' ? JSON.parse(args.files) : args.files ?? [];
+        const list: { id: string; title?: string }[] = typeof args.files === 'string' ? JSON.parse(args.files) : (args.files ?? []);
         if (list.length === 0) return refuse('invalid_arguments');
         for (const f of list) if (!this.files.has(f.id) || !this.uploads.has(f.id)) return refuse('file_not_found');
         if (args.thread_ts && !args.channel_id) return refuse('invalid_arguments');
@@ -237,13 +252,27 @@ export async function signedRequest(
   let sig = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
   if (opts.badSignature) sig = `v0=${'0'.repeat(64)}`;
   const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, 'x-slack-request-timestamp': ts, 'x-slack-signature': sig }, body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': contentType, 'x-slack-request-timestamp': ts, 'x-slack-signature': sig },
+    body,
+  });
   const text = await res.text();
   return { status: res.status, text, ms: performance.now() - t0 };
 }
 
 export function slashBody(fields: Record<string, string>): string {
-  return new URLSearchParams({ command: '/solve', team_id: 'T1', channel_id: 'C1', user_id: 'U1', user_name: 'ana', response_url: 'http://127.0.0.1:1/none', trigger_id: 't1', token: 'x', ...fields }).toString();
+  return new URLSearchParams({
+    command: '/solve',
+    team_id: 'T1',
+    channel_id: 'C1',
+    user_id: 'U1',
+    user_name: 'ana',
+    response_url: 'http://127.0.0.1:1/none',
+    trigger_id: 't1',
+    token: 'x',
+    ...fields,
+  }).toString();
 }
 
 export function mentionBody(text: string, extra: Record<string, string> = {}): string {

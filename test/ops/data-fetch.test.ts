@@ -25,10 +25,21 @@ files.set(
   'aime24/test.jsonl',
   '{"id": 0, "problem": "Find $x$.", "solution": "It is 25.", "answer": "025", "url": "https://artofproblemsolving.com/wiki/index.php/2024_AIME_II_Problems/Problem_4"}\n',
 );
-files.set('amc23/test.jsonl', '{"id": 0, "problem": "How far?", "answer": 27.0, "url": "https://artofproblemsolving.com/wiki/index.php/2023_AMC_12A_Problems/Problem_1"}\n');
-files.set('math500/test.jsonl', jsonl([{ problem: 'What is $1+1$?', solution: '$\\boxed{2}$', answer: '2', subject: 'Algebra', level: 1, unique_id: 'test/algebra/1.json' }]));
+files.set(
+  'amc23/test.jsonl',
+  '{"id": 0, "problem": "How far?", "answer": 27.0, "url": "https://artofproblemsolving.com/wiki/index.php/2023_AMC_12A_Problems/Problem_1"}\n',
+);
+files.set(
+  'math500/test.jsonl',
+  jsonl([
+    { problem: 'What is $1+1$?', solution: '$\\boxed{2}$', answer: '2', subject: 'Algebra', level: 1, unique_id: 'test/algebra/1.json' },
+  ]),
+);
 for (const part of ['I', 'II']) {
-  files.set(`aime_2025_${part}/answers.csv`, 'id,answer\n' + Array.from({ length: 15 }, (_, i) => `${i + 1},${part === 'I' ? i + 100 : 7}`).join('\n') + '\n');
+  files.set(
+    `aime_2025_${part}/answers.csv`,
+    'id,answer\n' + Array.from({ length: 15 }, (_, i) => `${i + 1},${part === 'I' ? i + 100 : 7}`).join('\n') + '\n',
+  );
   for (let n = 1; n <= 15; n++) files.set(`aime_2025_${part}/problems/${n}.tex`, `Problem ${part}-${n}: find $n$.\n`);
 }
 
@@ -81,8 +92,21 @@ test('gsm8k: the answer after ####, thousands commas removed (original in answer
   const r = await run(['data', 'fetch', 'gsm8k', '--data-dir', dir], { STEPWISE_DATA_MIRROR: mirror });
   expect(r.code).toBe(0);
   expect(read('gsm8k_test')).toEqual([
-    { id: 'gsm8k-test-0', problem: 'Ann has 3 apples and buys 4. How many?', answer: '7', solution: 'She has 3 + 4 = <<3+4=7>>7.', source: expect.stringContaining('openai/grade-school-math@3101c7d') },
-    { id: 'gsm8k-test-1', problem: 'A farm sells 2,125 eggs.', answer: '2125', answer_raw: '2,125', solution: 'It sells 2,125.', source: expect.any(String) },
+    {
+      id: 'gsm8k-test-0',
+      problem: 'Ann has 3 apples and buys 4. How many?',
+      answer: '7',
+      solution: 'She has 3 + 4 = <<3+4=7>>7.',
+      source: expect.stringContaining('openai/grade-school-math@3101c7d'),
+    },
+    {
+      id: 'gsm8k-test-1',
+      problem: 'A farm sells 2,125 eggs.',
+      answer: '2125',
+      answer_raw: '2,125',
+      solution: 'It sells 2,125.',
+      source: expect.any(String),
+    },
   ]);
   const sha = require('node:crypto').createHash('sha256').update(files.get('gsm8k/test.jsonl')).digest('hex');
   expect(r.out).toContain(`sha256 ${sha}  gsm8k/test.jsonl (not pinned`);
@@ -96,11 +120,25 @@ test('gsm8k: the answer after ####, thousands commas removed (original in answer
 test('aime2024, amc23, aime2025: answers as integer strings, ids from the AoPS url / matharena folders', async () => {
   const r = await run(['data', 'fetch', 'aime2024', 'amc23', 'aime2025'], { STEPWISE_DATA_MIRROR: mirror, STEPWISE_DATA_DIR: dir });
   expect(r.code).toBe(0);
-  expect(read('aime2024')).toEqual([{ id: 'aime2024-II-4', problem: 'Find $x$.', answer: '25', answer_raw: '025', solution: 'It is 25.', source: expect.stringContaining('QwenLM/Qwen2.5-Math') }]);
+  expect(read('aime2024')).toEqual([
+    {
+      id: 'aime2024-II-4',
+      problem: 'Find $x$.',
+      answer: '25',
+      answer_raw: '025',
+      solution: 'It is 25.',
+      source: expect.stringContaining('QwenLM/Qwen2.5-Math'),
+    },
+  ]);
   expect(read('amc23')).toEqual([{ id: 'amc23-0', problem: 'How far?', answer: '27', answer_raw: '27.0', source: expect.any(String) }]);
   const aime25 = read('aime2025');
   expect(aime25).toHaveLength(30);
-  expect(aime25[0]).toEqual({ id: 'aime2025-I-1', problem: 'Problem I-1: find $n$.', answer: '100', source: expect.stringContaining('eth-sri/matharena') });
+  expect(aime25[0]).toEqual({
+    id: 'aime2025-I-1',
+    problem: 'Problem I-1: find $n$.',
+    answer: '100',
+    source: expect.stringContaining('eth-sri/matharena'),
+  });
   expect(aime25[29].id).toBe('aime2025-II-15');
 });
 
@@ -131,7 +169,9 @@ test('an unknown set name is refused with the known names', async () => {
 });
 
 test('real downloads must be https: plain http is allowed only for a loopback mirror', () => {
-  expect(sourceUrl('https://raw.githubusercontent.com/a/b/c', 'x/test.jsonl', undefined).href).toBe('https://raw.githubusercontent.com/a/b/c');
+  expect(sourceUrl('https://raw.githubusercontent.com/a/b/c', 'x/test.jsonl', undefined).href).toBe(
+    'https://raw.githubusercontent.com/a/b/c',
+  );
   expect(sourceUrl('https://example.org/a', 'x/test.jsonl', 'http://127.0.0.1:9/m/').href).toBe('http://127.0.0.1:9/m/x/test.jsonl');
   expect(() => sourceUrl('https://example.org/a', 'x/test.jsonl', 'http://example.org/m')).toThrow(/must use https/);
 });

@@ -82,12 +82,22 @@ describe('health and metrics on the local page port (embedded mode)', () => {
     expect(sample('stepwise_solves_in_flight', { scope: 'local' })).toBe(0);
     expect(sample('stepwise_model_batch_rows_count', { model: 'policy' })).toBeGreaterThan(0);
     expect(sample('process_resident_memory_bytes')).toBeGreaterThan(0);
-    for (const s of ['stepwise_platform_api_errors_total', 'stepwise_platform_rate_limited_total', 'stepwise_sandbox_failures_total', 'stepwise_jobs_stalled_total'])
+    for (const s of [
+      'stepwise_platform_api_errors_total',
+      'stepwise_platform_rate_limited_total',
+      'stepwise_sandbox_failures_total',
+      'stepwise_jobs_stalled_total',
+    ])
       expect(m.text).toContain(`# TYPE ${s} counter`);
 
     const mine = lines.filter((l) => l.req === id);
     expect(mine.map((l) => l.msg)).toEqual(expect.arrayContaining(['question received', 'solve started', 'solve finished']));
-    expect(mine.find((l) => l.msg === 'solve finished')).toMatchObject({ level: 30, component: 'solve', outcome: 'done', platform: 'local' });
+    expect(mine.find((l) => l.msg === 'solve finished')).toMatchObject({
+      level: 30,
+      component: 'solve',
+      outcome: 'done',
+      platform: 'local',
+    });
   });
 
   test('drain: /healthz turns 503 and new questions are refused while running ones finish', async () => {
@@ -110,7 +120,10 @@ describe('ops-only server (platforms without the local page)', () => {
   test('serves /healthz and /metrics, 404 elsewhere; 503 when unhealthy', async () => {
     const metrics = new OpsMetrics('frontend');
     let status: 'ok' | 'unhealthy' = 'ok';
-    const ops = await startOpsServer({ metrics, health: () => ({ status, checks: { redis: status === 'ok' ? 'ok' : 'down' } }) }, { port: 0 });
+    const ops = await startOpsServer(
+      { metrics, health: () => ({ status, checks: { redis: status === 'ok' ? 'ok' : 'down' } }) },
+      { port: 0 },
+    );
     try {
       expect((await fetch(`${ops.url}/healthz`)).status).toBe(200);
       status = 'unhealthy';
@@ -139,7 +152,11 @@ describe('container entrypoint and configuration', () => {
     expect(config.host).toBe('0.0.0.0');
     expect(config.port).toBe(8080);
     expect((await serveConfig([], env)).config.host).toBe('127.0.0.1');
-    expect((await serveConfig(['--host', '::', '--shards', 'auto'], { ...env, REDIS_URL: 'redis://redis:6379' })).config).toMatchObject({ host: '::', shards: 'auto', redisUrl: 'redis://redis:6379' });
+    expect((await serveConfig(['--host', '::', '--shards', 'auto'], { ...env, REDIS_URL: 'redis://redis:6379' })).config).toMatchObject({
+      host: '::',
+      shards: 'auto',
+      redisUrl: 'redis://redis:6379',
+    });
     await expect(serveConfig(['--port', 'x'], env)).rejects.toThrow(CliError);
     await expect(serveConfig([], { ...env, REDIS_URL: 'http://nope' })).rejects.toThrow(/REDIS_URL must be a redis:\/\//);
   });

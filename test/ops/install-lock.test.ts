@@ -24,7 +24,8 @@ function run(dir: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null
 test('two ./stepwise commands at once: npm ci and the build run once, never overlapping', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-lock-'));
   fs.copyFileSync(path.join(root, 'stepwise'), path.join(dir, 'stepwise'));
-  for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) fs.writeFileSync(path.join(dir, f), '{}\n');
+  for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'])
+    fs.writeFileSync(path.join(dir, f), '{}\n');
   fs.mkdirSync(path.join(dir, 'src'));
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);

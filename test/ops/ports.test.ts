@@ -19,9 +19,19 @@ describe('Slack events, /healthz and /metrics on one PORT server', () => {
   beforeAll(async () => {
     fake = new FakeSlack();
     await fake.start();
-    const config = loadConfig({ PORT: '0', STEPWISE_DB: tmpDb(), SLACK_BOT_TOKEN: 'xoxb-fake', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl });
+    const config = loadConfig({
+      PORT: '0',
+      STEPWISE_DB: tmpDb(),
+      SLACK_BOT_TOKEN: 'xoxb-fake',
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.apiUrl,
+    });
     expect(config.slack!.port).toBeUndefined();
-    running = await serve(config, { log: () => undefined, logger: createLogger({ format: 'json', dest: { write: () => undefined } }), core: { engine: async () => toyEngine(5), images: fakeImages, searchOverrides: { candidates: 4 } } });
+    running = await serve(config, {
+      log: () => undefined,
+      logger: createLogger({ format: 'json', dest: { write: () => undefined } }),
+      core: { engine: async () => toyEngine(5), images: fakeImages, searchOverrides: { candidates: 4 } },
+    });
     base = running.ops!.url;
   });
   afterAll(async () => {
@@ -30,11 +40,18 @@ describe('Slack events, /healthz and /metrics on one PORT server', () => {
   });
 
   test('a signed /solve POSTed to PORT reaches the bot; /healthz and /metrics answer on the same port', async () => {
-    const r = await signedRequest(`${base}/slack/events`, SECRET, slashBody({ text: 'strategy:greedy What is 2 + 3?' }), 'application/x-www-form-urlencoded');
+    const r = await signedRequest(
+      `${base}/slack/events`,
+      SECRET,
+      slashBody({ text: 'strategy:greedy What is 2 + 3?' }),
+      'application/x-www-form-urlencoded',
+    );
     expect(r.status).toBe(200);
     await fake.waitFor(() => fake.calls_('chat.postMessage').length > 0, 10_000, 'placeholder posted');
     expect(fake.calls_('chat.postMessage')[0].args.text).toMatch(/What is 2 \+ 3/);
-    const bad = await signedRequest(`${base}/slack/events`, SECRET, slashBody({ text: '1+1' }), 'application/x-www-form-urlencoded', { badSignature: true });
+    const bad = await signedRequest(`${base}/slack/events`, SECRET, slashBody({ text: '1+1' }), 'application/x-www-form-urlencoded', {
+      badSignature: true,
+    });
     expect(bad.status).toBe(401);
     const h = await fetch(`${base}/healthz`);
     expect(h.status).toBe(200);
@@ -54,8 +71,19 @@ test('PORT = SLACK_PORT (the EADDRINUSE of issue 16.3): one server, Slack events
       s.close(() => resolve(port));
     });
   });
-  const config = loadConfig({ PORT: String(free), SLACK_PORT: String(free), STEPWISE_DB: tmpDb(), SLACK_BOT_TOKEN: 'xoxb-fake', SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl });
-  const running = await serve(config, { log: () => undefined, logger: createLogger({ format: 'json', dest: { write: () => undefined } }), core: { engine: async () => toyEngine(5), images: fakeImages } });
+  const config = loadConfig({
+    PORT: String(free),
+    SLACK_PORT: String(free),
+    STEPWISE_DB: tmpDb(),
+    SLACK_BOT_TOKEN: 'xoxb-fake',
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: fake.apiUrl,
+  });
+  const running = await serve(config, {
+    log: () => undefined,
+    logger: createLogger({ format: 'json', dest: { write: () => undefined } }),
+    core: { engine: async () => toyEngine(5), images: fakeImages },
+  });
   try {
     expect(running.slack!.server).toBeUndefined();
     const base = `http://127.0.0.1:${free}`;
@@ -79,7 +107,15 @@ describe('port configuration', () => {
   });
 
   test('a SLACK_PORT that a shard process would take is a clear error at load', () => {
-    const vars = { ...slack, PORT: '8080', SLACK_PORT: '8082', DISCORD_TOKEN: 'abc', DISCORD_APPLICATION_ID: '123456789', REDIS_URL: 'redis://127.0.0.1:6379', DISCORD_SHARDS: '4' };
+    const vars = {
+      ...slack,
+      PORT: '8080',
+      SLACK_PORT: '8082',
+      DISCORD_TOKEN: 'abc',
+      DISCORD_APPLICATION_ID: '123456789',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      DISCORD_SHARDS: '4',
+    };
     let err: unknown;
     try {
       loadConfig(vars);

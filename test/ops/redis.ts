@@ -31,7 +31,11 @@ export async function startRedis(): Promise<TestRedis> {
   if (!bin) throw new Error('redis-server is not installed');
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
-    const proc = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(
+      bin,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     const ok = await new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), 5000);

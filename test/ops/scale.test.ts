@@ -120,7 +120,12 @@ class Recorder {
   }
 }
 
-const req = (user: string, q = QUESTION, channel = 'c1'): SolveRequest => ({ platform: 'local', userId: user, channelId: channel, question: q });
+const req = (user: string, q = QUESTION, channel = 'c1'): SolveRequest => ({
+  platform: 'local',
+  userId: user,
+  channelId: channel,
+  question: q,
+});
 
 d('scale-out on Redis: two front-ends, two workers', () => {
   let redis: TestRedis;
@@ -173,7 +178,9 @@ d('scale-out on Redis: two front-ends, two workers', () => {
     expect(seq).toEqual([true, true, true, false]);
 
     // simultaneous: 8 submits of one user at once through both instances → exactly 2 accepted
-    const outs = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? A : B).core.service.submit(req('u3', `${QUESTION} (s${i})`), rec.sink('AB'))));
+    const outs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => (i % 2 ? A : B).core.service.submit(req('u3', `${QUESTION} (s${i})`), rec.sink('AB'))),
+    );
     expect(outs.filter((o) => o.ok)).toHaveLength(2);
     await Promise.all(outs.map((o) => (o.ok ? o.finished : undefined)));
   });
@@ -213,7 +220,9 @@ d('scale-out on Redis: two front-ends, two workers', () => {
     await Promise.all(finished);
     for (const id of ids) expect(rec.done.get(id)).toMatchObject({ count: 1, answer: expect.any(String) });
     // each job ran to completion on exactly one worker
-    const completions = workers.flatMap((w) => w.events.filter((e) => e.ev === 'finished' && ids.includes(e.id as string)).map((e) => e.id));
+    const completions = workers.flatMap((w) =>
+      w.events.filter((e) => e.ev === 'finished' && ids.includes(e.id as string)).map((e) => e.id),
+    );
     expect(new Set(completions).size).toBe(24);
     expect(completions).toHaveLength(24);
     // both workers took part
@@ -230,7 +239,11 @@ d('scale-out on Redis: two front-ends, two workers', () => {
     if (!out.ok) return;
     await until(() => workers.some((w) => w.events.some((e) => e.ev === 'started' && e.id === out.job.id)), 10_000, 'the job to start');
     await closeFront(C); // the worker finishes meanwhile; the job stays unfinished in C's store
-    await until(() => workers.some((w) => w.events.some((e) => e.ev === 'finished' && e.id === out.job.id)), 10_000, 'the worker to finish');
+    await until(
+      () => workers.some((w) => w.events.some((e) => e.ev === 'finished' && e.id === out.job.id)),
+      10_000,
+      'the worker to finish',
+    );
     const C2 = await frontEnd(redis.url, {}, C.dbPath);
     try {
       const left = C2.core.service.unfinished('local');

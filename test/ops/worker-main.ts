@@ -21,7 +21,8 @@ class SlowPolicy implements Policy {
   }
 }
 
-const say = (o: Record<string, unknown>) => process.stdout.write(JSON.stringify({ name: process.env.NAME, pid: process.pid, t: Date.now(), ...o }) + '\n');
+const say = (o: Record<string, unknown>) =>
+  process.stdout.write(JSON.stringify({ name: process.env.NAME, pid: process.pid, t: Date.now(), ...o }) + '\n');
 const delay = Number(process.env.DELAY_MS ?? 5);
 const w = new SolverWorker({
   url: process.env.REDIS_URL!,

@@ -28,7 +28,11 @@ describe('Python assignment → LaTeX', () => {
     ['k = sp.log(8, 2)', '3', 'k = \\log_{2}\\left(8\\right) = 3'],
     ['theta = 2 * alpha', undefined, '\\theta = 2 \\times \\alpha'],
     ['speed = distance / time  # km per hour', '60.0', '\\text{speed} = \\frac{\\text{distance}}{\\text{time}} = 60.0'],
-    ['XM = math.sqrt((2 * XY**2 + 2 * XZ**2 - YZ**2) / 4)', '8.94427190999916', '\\text{XM} = \\sqrt{\\frac{2 \\times \\text{XY}^{2} + 2 \\times \\text{XZ}^{2} - \\text{YZ}^{2}}{4}} \\approx 8.94427190999916'],
+    [
+      'XM = math.sqrt((2 * XY**2 + 2 * XZ**2 - YZ**2) / 4)',
+      '8.94427190999916',
+      '\\text{XM} = \\sqrt{\\frac{2 \\times \\text{XY}^{2} + 2 \\times \\text{XZ}^{2} - \\text{YZ}^{2}}{4}} \\approx 8.94427190999916',
+    ],
     ['s = sqrt(80)', '4*sqrt(5)', 's = \\sqrt{80} = 4 \\times \\sqrt{5}'],
     ['q = Fraction(7, 2)', '7/2', 'q = \\frac{7}{2}'],
     ['big = 1.5e6 * rate', undefined, '\\text{big} = 1.5 \\times 10^{6} \\times \\text{rate}'],
@@ -88,7 +92,9 @@ describe('values come only from what the program printed', () => {
 
   test('no value when prints and printed lines do not match one to one, in a loop, after a rebinding, or on an error', () => {
     expect(programWorking([{ code: 'a = 2 * 3\nprint(a, a)\nprint(a)', output: '6 6', ok: true }])).toEqual([['a = 2 \\times 3']]);
-    expect(programWorking([{ code: 'a = 2 * 3\nfor i in range(3):\n    a = a + i\nprint(a)', output: '9', ok: true }])).toEqual([['a = 2 \\times 3']]);
+    expect(programWorking([{ code: 'a = 2 * 3\nfor i in range(3):\n    a = a + i\nprint(a)', output: '9', ok: true }])).toEqual([
+      ['a = 2 \\times 3'],
+    ]);
     expect(
       programWorking([
         { code: 'a = 2 * 3', output: undefined, ok: true },
@@ -103,12 +109,20 @@ describe('values come only from what the program printed', () => {
 
 /** The toy word problem as the engine returns it: no LaTeX anywhere in the text. */
 function wordProblem(): SearchResult {
-  const trajectory: Step[] = ([
-    { text: '<code>\n# Step 1: 3 boxes of 12 apples\napples = 3 * 12\n<end_of_step>', kind: 'code', valid: true, terminal: false },
-    { text: '\n# Step 2: he gives 7 away\nleft = apples - 7\n<end_of_step>', kind: 'code', valid: true, terminal: false },
-    { text: '\n# Now print the final answer\nprint(left)\n<end_of_code>', kind: 'code_end', valid: true, terminal: false, observation: { ok: true, output: '29', timedOut: false } },
-    { text: '\n<answer>Tom has 29 apples left.<end_of_answer>', kind: 'answer', valid: true, terminal: true, answer: '29' },
-  ] as Omit<Step, 'parts'>[]).map(withParts);
+  const trajectory: Step[] = (
+    [
+      { text: '<code>\n# Step 1: 3 boxes of 12 apples\napples = 3 * 12\n<end_of_step>', kind: 'code', valid: true, terminal: false },
+      { text: '\n# Step 2: he gives 7 away\nleft = apples - 7\n<end_of_step>', kind: 'code', valid: true, terminal: false },
+      {
+        text: '\n# Now print the final answer\nprint(left)\n<end_of_code>',
+        kind: 'code_end',
+        valid: true,
+        terminal: false,
+        observation: { ok: true, output: '29', timedOut: false },
+      },
+      { text: '\n<answer>Tom has 29 apples left.<end_of_answer>', kind: 'answer', valid: true, terminal: true, answer: '29' },
+    ] as Omit<Step, 'parts'>[]
+  ).map(withParts);
   return triangleResult({
     question: 'Tom has 3 boxes of 12 apples and gives 7 away. How many apples are left?',
     answer: '29',
@@ -123,29 +137,45 @@ describe('what a reader sees for a word problem', () => {
 
   test('no LaTeX in the text, yet the working is typeset: one image of formulas per step', () => {
     expect(t.question.mode).toBe('text');
-    expect(t.steps.map((s) => [s.label, s.explanation?.mode, s.work?.mode, s.work?.source])).toEqual([['Steps 1–3', 'text', 'image', WORK]]);
-    expect(threadBlocks(t).filter((b) => b.mode === 'image').map((b) => b.id)).toEqual(['step-01-work']);
+    expect(t.steps.map((s) => [s.label, s.explanation?.mode, s.work?.mode, s.work?.source])).toEqual([
+      ['Steps 1–3', 'text', 'image', WORK],
+    ]);
+    expect(
+      threadBlocks(t)
+        .filter((b) => b.mode === 'image')
+        .map((b) => b.id),
+    ).toEqual(['step-01-work']);
     // unmerged, the value printed in step 3 still belongs to the assignment in step 2
     const unmerged = buildThread(wordProblem(), { mergeBookkeeping: false });
-    expect(unmerged.steps.map((s) => s.work?.source ?? null)).toEqual(['$$\\text{apples} = 3 \\times 12$$', '$$\\text{left} = \\text{apples} - 7 = 29$$', null]);
+    expect(unmerged.steps.map((s) => s.work?.source ?? null)).toEqual([
+      '$$\\text{apples} = 3 \\times 12$$',
+      '$$\\text{left} = \\text{apples} - 7 = 29$$',
+      null,
+    ]);
   });
 
   test('Discord: every step message carries its formula image', () => {
     const msgs = discordMessages(t, fakeImages(t));
     const steps = msgs.filter((m) => /^\*\*Steps? \d/.test(m.content));
-    expect(steps.map((m) => m.files.map((f) => [f.name, f.description]))).toEqual([[['step-01-work.png', 'apples = 3 × 12; left = apples − 7 = 29']]]);
+    expect(steps.map((m) => m.files.map((f) => [f.name, f.description]))).toEqual([
+      [['step-01-work.png', 'apples = 3 × 12; left = apples − 7 = 29']],
+    ]);
     const unmerged = buildThread(wordProblem(), { mergeBookkeeping: false });
     const each = discordMessages(unmerged, fakeImages(unmerged)).filter((m) => /^\*\*Step \d/.test(m.content));
     expect(each.map((m) => m.files.map((f) => f.name))).toEqual([['step-01-work.png'], ['step-02-work.png'], []]);
     // practice mode: the last step's working shows the answer, so it is a spoiler
     const practice = discordMessages(t, fakeImages(t), { spoiler: true }).filter((m) => /^\*\*Steps? \d/.test(m.content));
-    expect(practice.map((m) => m.files.map((f) => [f.name, f.description]))).toEqual([[['SPOILER_step-01-work.png', 'Spoiler: the answer, typeset']]]);
+    expect(practice.map((m) => m.files.map((f) => [f.name, f.description]))).toEqual([
+      [['SPOILER_step-01-work.png', 'Spoiler: the answer, typeset']],
+    ]);
     // without images: the formulas as readable text under the output
-    const plain = discordMessages(t, noImages()).map((m) => m.content).join('\n');
+    const plain = discordMessages(t, noImages())
+      .map((m) => m.content)
+      .join('\n');
     expect(plain).toContain('Output: `29`\napples = 3 × 12\nleft = apples − 7 = 29');
   });
 
-  test('Slack: the working is an image at the end of the step\'s own message', () => {
+  test("Slack: the working is an image at the end of the step's own message", () => {
     const msgs = slackMessages(t, fakeImages(t));
     const withWork = msgs.filter((m) => m.files.some((f) => f.filename === 'step-01-work.png'));
     expect(withWork).toHaveLength(1);
@@ -157,10 +187,18 @@ describe('what a reader sees for a word problem', () => {
 
   test('a step whose code is not understood has no formula, and the rest still do', () => {
     const r = wordProblem();
-    r.trajectory[0] = withParts({ ...r.trajectory[0], parts: undefined, text: '<code>\n# Step 1: the boxes\nboxes = [12, 12, 12]\napples = sum(boxes)\n<end_of_step>' });
+    r.trajectory[0] = withParts({
+      ...r.trajectory[0],
+      parts: undefined,
+      text: '<code>\n# Step 1: the boxes\nboxes = [12, 12, 12]\napples = sum(boxes)\n<end_of_step>',
+    });
     const tt = buildThread(r);
     expect(tt.steps[0].work?.source).toBe('$$\\text{apples} = \\operatorname{sum}\\left(\\text{boxes}\\right)$$');
-    r.trajectory[0] = withParts({ ...r.trajectory[0], parts: undefined, text: '<code>\n# Step 1: the boxes\napples = len([12] * 3) * 12 if True else 0\n<end_of_step>' });
+    r.trajectory[0] = withParts({
+      ...r.trajectory[0],
+      parts: undefined,
+      text: '<code>\n# Step 1: the boxes\napples = len([12] * 3) * 12 if True else 0\n<end_of_step>',
+    });
     const t2 = buildThread(r);
     expect(t2.steps[0].work).toBeNull();
     expect(t2.steps[1].work?.source).toBe('$$\\text{left} = \\text{apples} - 7 = 29$$');

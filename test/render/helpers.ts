@@ -10,28 +10,29 @@ import { threadBlocks } from '../../src/render';
 
 /** The rStar example (microsoft/rStar train/sft_data_examples.json style) as a trajectory text. */
 export const TRIANGLE_SOLUTION = [
-  "<code>",
-  "import math",
-  "",
-  "# Step 1: Define the lengths of the sides of the triangle",
-  "XY = 12",
-  "XZ = 12",
-  "YZ = 16",
-  "<end_of_step>",
-  "",
-  "# Step 2: Calculate the length of the median $XM$ using the formula $XM = \\frac{1}{2}\\sqrt{2XY^2 + 2XZ^2 - YZ^2}$",
-  "XM = math.sqrt((2 * XY**2 + 2 * XZ**2 - YZ**2) / 4)",
-  "<end_of_step>",
-  "",
-  "# Now print the final answer",
-  "print(XM)",
-  "<end_of_code>",
-  "<output>8.94427190999916<end_of_output>",
-  "<answer>From the result, we can see that the length of the median $XM$ is $\\boxed{4\\sqrt{5}}$.",
-  "<end_of_answer>",
+  '<code>',
+  'import math',
+  '',
+  '# Step 1: Define the lengths of the sides of the triangle',
+  'XY = 12',
+  'XZ = 12',
+  'YZ = 16',
+  '<end_of_step>',
+  '',
+  '# Step 2: Calculate the length of the median $XM$ using the formula $XM = \\frac{1}{2}\\sqrt{2XY^2 + 2XZ^2 - YZ^2}$',
+  'XM = math.sqrt((2 * XY**2 + 2 * XZ**2 - YZ**2) / 4)',
+  '<end_of_step>',
+  '',
+  '# Now print the final answer',
+  'print(XM)',
+  '<end_of_code>',
+  '<output>8.94427190999916<end_of_output>',
+  '<answer>From the result, we can see that the length of the median $XM$ is $\\boxed{4\\sqrt{5}}$.',
+  '<end_of_answer>',
 ].join('\n');
 
-export const TRIANGLE_QUESTION = 'We have a triangle $\\triangle XYZ$ such that $XY = XZ = 12$ and $YZ = 16.$ What is the length of the median $XM$?';
+export const TRIANGLE_QUESTION =
+  'We have a triangle $\\triangle XYZ$ such that $XY = XZ = 12$ and $YZ = 16.$ What is the length of the median $XM$?';
 
 /** A deterministic SearchResult around the triangle trajectory. */
 export function triangleResult(overrides: Partial<SearchResult> = {}): SearchResult {
@@ -58,11 +59,34 @@ export function triangleResult(overrides: Partial<SearchResult> = {}): SearchRes
       { answer: '4\\sqrt{5}', votes: 3, share: 0.75, bestScore: 0.83 },
       { answer: '8', votes: 1, share: 0.25, bestScore: -0.2 },
     ],
-    stats: { rollouts: 16, policyCalls: 40, samples: 160, executions: 80, executionCacheHits: 20, scorerCalls: 30, scoredItems: 160, nodes: 212, elapsedMs: 12_345 },
+    stats: {
+      rollouts: 16,
+      policyCalls: 40,
+      samples: 160,
+      executions: 80,
+      executionCacheHits: 20,
+      scorerCalls: 30,
+      scoredItems: 160,
+      nodes: 212,
+      elapsedMs: 12_345,
+    },
     cancelled: false,
     config: {
-      strategy: 'mcts', candidates: 8, rollouts: 16, runs: 4, topK: 2, samples: 8, beamWidth: 4, maxDepth: 16, exploration: 2,
-      backup: 'test', temperature: 0.7, topP: 0.95, maxStepTokens: 512, seed: 1, answerMustMatchOutput: true,
+      strategy: 'mcts',
+      candidates: 8,
+      rollouts: 16,
+      runs: 4,
+      topK: 2,
+      samples: 8,
+      beamWidth: 4,
+      maxDepth: 16,
+      exploration: 2,
+      backup: 'test',
+      temperature: 0.7,
+      topP: 0.95,
+      maxStepTokens: 512,
+      seed: 1,
+      answerMustMatchOutput: true,
     },
     ...overrides,
   };
@@ -72,7 +96,15 @@ export function triangleResult(overrides: Partial<SearchResult> = {}): SearchRes
 export function fakeImages(t: Thread): ImageSet {
   const set: ImageSet = { images: new Map(), failures: new Map() };
   for (const b of threadBlocks(t))
-    if (b.mode === 'image') set.images.set(b.id, { blockId: b.id, name: `${b.id}.png`, png: Buffer.from([b.id.length]), width: 100, height: 40, alt: b.source.slice(0, 1000) });
+    if (b.mode === 'image')
+      set.images.set(b.id, {
+        blockId: b.id,
+        name: `${b.id}.png`,
+        png: Buffer.from([b.id.length]),
+        width: 100,
+        height: 40,
+        alt: b.source.slice(0, 1000),
+      });
   return set;
 }
 

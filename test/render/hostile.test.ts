@@ -11,8 +11,17 @@ import { HOSTILE_QUESTION, HREF_QUESTION, discordLive, hostileResult, liveMarkup
 describe('hostile input: the PNG page (what the image service screenshots)', () => {
   test('KaTeX runs with trust off, and link / HTML commands are refused outright', () => {
     expect(KATEX_SAFE_OPTIONS.trust).toBe(false);
-    for (const tex of ['\\href{javascript:alert(1)}{x}', '\\url{javascript:alert(1)}', '\\htmlClass{x}{y}', '\\htmlData{a=b}{y}', '\\includegraphics{http://x/y.png}'])
-      expect(checkTex(tex, false)).toEqual({ ok: false, reason: expect.stringMatching(/is not allowed \(links, HTML and external files are disabled\)/) });
+    for (const tex of [
+      '\\href{javascript:alert(1)}{x}',
+      '\\url{javascript:alert(1)}',
+      '\\htmlClass{x}{y}',
+      '\\htmlData{a=b}{y}',
+      '\\includegraphics{http://x/y.png}',
+    ])
+      expect(checkTex(tex, false)).toEqual({
+        ok: false,
+        reason: expect.stringMatching(/is not allowed \(links, HTML and external files are disabled\)/),
+      });
   });
 
   test('every image block of a hostile thread is escaped text plus KaTeX markup, with no live element', () => {
@@ -57,12 +66,18 @@ describe('hostile input: Discord and Slack payloads', () => {
 
   test.each(cases)('Discord, %s: no masked or javascript: link, no mention, no live markup', (_name, q) => {
     const t = buildThread(hostileResult(q));
-    for (const [images, spoiler] of [[fakeImages(t), false], [noImages(), false], [fakeImages(t), true]] as const) {
+    for (const [images, spoiler] of [
+      [fakeImages(t), false],
+      [noImages(), false],
+      [fakeImages(t), true],
+    ] as const) {
       const msgs = discordMessages(t, images, { spoiler });
       expect(discordLive(msgs)).toEqual([]);
       expect(discordProblems(msgs)).toEqual([]);
     }
-    const all = discordMessages(t, noImages()).map((m) => m.content).join('\n');
+    const all = discordMessages(t, noImages())
+      .map((m) => m.content)
+      .join('\n');
     // escaped, still readable: Discord shows `\[x\]` as `[x]`
     expect(all).toContain('\\[x\\](javascript:alert(21))');
     expect(all).toContain('**Answer:** \\[w\\](javascript:alert(28))\\<script>');
@@ -70,7 +85,11 @@ describe('hostile input: Discord and Slack payloads', () => {
 
   test.each(cases)('Slack, %s: <, > and & escaped in every mrkdwn text, code included', (_name, q) => {
     const t = buildThread(hostileResult(q));
-    for (const [images, spoiler] of [[fakeImages(t), false], [noImages(), false], [fakeImages(t), true]] as const) {
+    for (const [images, spoiler] of [
+      [fakeImages(t), false],
+      [noImages(), false],
+      [fakeImages(t), true],
+    ] as const) {
       const msgs = slackMessages(t, images, { spoiler });
       expect(slackLive(msgs)).toEqual([]);
       expect(slackProblems(msgs)).toEqual([]);

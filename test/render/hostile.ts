@@ -13,7 +13,8 @@ export const HOSTILE_QUESTION =
   'with $\\frac{1}{2}$ and $\\text{<img src=x onerror=alert(5)>}$ and $\\textbf{</span><script>alert(6)</script>}$?';
 
 /** A question with \href / \url (refused: shown as text with the source in code). */
-export const HREF_QUESTION = 'Click $\\href{javascript:alert(7)}{here}$ or $\\url{javascript:alert(8)}$ <b onmouseover=alert(9)>now</b>, $x^2$ [a](javascript:alert(10))';
+export const HREF_QUESTION =
+  'Click $\\href{javascript:alert(7)}{here}$ or $\\url{javascript:alert(8)}$ <b onmouseover=alert(9)>now</b>, $x^2$ [a](javascript:alert(10))';
 
 export const HOSTILE_OUTPUT = '<script>alert(11)</script> <javascript:alert(12)|x> [y](javascript:alert(13)) &amp;';
 
@@ -55,7 +56,37 @@ export function hostileResult(question = HOSTILE_QUESTION): SearchResult {
   });
 }
 
-const SAFE_TAGS = new Set(['span', 'div', 'p', 'b', 'i', 'br', 'pre', 'code', 'section', 'h3', 'h4', 'img', 'svg', 'path', 'line', 'math', 'semantics', 'mrow', 'mi', 'mo', 'mn', 'mfrac', 'msqrt', 'mtext', 'annotation', 'msup', 'mspace', 'mstyle', 'menclose']);
+const SAFE_TAGS = new Set([
+  'span',
+  'div',
+  'p',
+  'b',
+  'i',
+  'br',
+  'pre',
+  'code',
+  'section',
+  'h3',
+  'h4',
+  'img',
+  'svg',
+  'path',
+  'line',
+  'math',
+  'semantics',
+  'mrow',
+  'mi',
+  'mo',
+  'mn',
+  'mfrac',
+  'msqrt',
+  'mtext',
+  'annotation',
+  'msup',
+  'mspace',
+  'mstyle',
+  'menclose',
+]);
 
 /**
  * Live markup in an HTML fragment: tags outside a small allow-list (script, a, iframe, …), event

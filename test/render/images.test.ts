@@ -99,7 +99,9 @@ describeChromium('MathImageRenderer with chromium', () => {
       '<output>55<end_of_output>',
       '<answer>So $\\sum_{k=1}^{10} k = \\boxed{55}$.<end_of_answer>',
     ].join('\n');
-    const t = threadFromSolutionText('Show that $\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$ and find it for $n = 10$.', solution, { mergeBookkeeping: false });
+    const t = threadFromSolutionText('Show that $\\sum_{k=1}^{n} k = \\frac{n(n+1)}{2}$ and find it for $n = 10$.', solution, {
+      mergeBookkeeping: false,
+    });
     const msgs = await renderThreadModel(t, { platform: 'discord', images: renderer });
     expect(discordProblems(msgs)).toEqual([]);
     const files = msgs.flatMap((m) => m.files);

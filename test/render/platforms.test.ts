@@ -46,16 +46,31 @@ describe('discord payloads', () => {
     const msgs = discordMessages({ ...t, fallback: 'math images unavailable: chromium not found at /nope' }, noImages());
     expect(snap(msgs)).toMatchSnapshot();
     expect(msgs.every((m) => m.files.length === 0)).toBe(true);
-    expect(msgs[0].content).toContain('Math that needs typesetting is shown as LaTeX source (math images unavailable: chromium not found at /nope)');
+    expect(msgs[0].content).toContain(
+      'Math that needs typesetting is shown as LaTeX source (math images unavailable: chromium not found at /nope)',
+    );
     expect(discordProblems(msgs)).toEqual([]);
   });
   test('long code and output are cut with a marker; long prose is split without breaking fences', () => {
     const code = Array.from({ length: 120 }, (_, i) => `x${i} = ${i} * 2  # ${'c'.repeat(30)}`).join('\n');
     const r = triangleResult();
-    r.trajectory = ([
-      { text: `<code>\n# Step 1: ${'A long explanation. '.repeat(200)}\n${code}\n<end_of_step>`, kind: 'code', valid: true, terminal: false },
-      { text: `\n# Step 2: print\nprint(1)\n<end_of_code>`, kind: 'code_end', valid: true, terminal: false, observation: { ok: true, output: Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n'), timedOut: false } },
-    ] as Omit<Step, 'parts'>[]).map(withParts);
+    r.trajectory = (
+      [
+        {
+          text: `<code>\n# Step 1: ${'A long explanation. '.repeat(200)}\n${code}\n<end_of_step>`,
+          kind: 'code',
+          valid: true,
+          terminal: false,
+        },
+        {
+          text: `\n# Step 2: print\nprint(1)\n<end_of_code>`,
+          kind: 'code_end',
+          valid: true,
+          terminal: false,
+          observation: { ok: true, output: Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n'), timedOut: false },
+        },
+      ] as Omit<Step, 'parts'>[]
+    ).map(withParts);
     const tt = buildThread(r);
     const msgs = discordMessages(tt, noImages());
     expect(discordProblems(msgs)).toEqual([]);
@@ -65,7 +80,9 @@ describe('discord payloads', () => {
     expect(msgs.length).toBeGreaterThan(4);
   });
   test("the model's notice for readers goes under the answer, escaped", () => {
-    const withNotice = buildThread(triangleResult({ models: { policy: 'p', scorer: null, notice: 'Small *demo* model: often wrong on competition problems.' } }));
+    const withNotice = buildThread(
+      triangleResult({ models: { policy: 'p', scorer: null, notice: 'Small *demo* model: often wrong on competition problems.' } }),
+    );
     expect(withNotice.notice).toBe('Small *demo* model: often wrong on competition problems.');
     const head = discordMessages(withNotice, fakeImages(withNotice))[0]!.content;
     expect(head).toContain('-# ⓘ Small \\*demo\\* model: often wrong on competition problems.');
@@ -89,7 +106,9 @@ describe('what a Discord reader sees', () => {
     const msgs = discordMessages(tri, fakeImages(tri));
     const stepMsg = msgs.find((m) => m.content.startsWith('**Steps 1–3**'))!;
     const c = stepMsg.content;
-    const order = ['**Steps 1–3**', 'Define the lengths', 'XM = ½√(2XY² + 2XZ² − YZ²)', '```python', 'Output: `8.94427190999916`'].map((x) => c.indexOf(x));
+    const order = ['**Steps 1–3**', 'Define the lengths', 'XM = ½√(2XY² + 2XZ² − YZ²)', '```python', 'Output: `8.94427190999916`'].map(
+      (x) => c.indexOf(x),
+    );
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(c).not.toContain('\\frac');
@@ -125,7 +144,9 @@ describe('what a Discord reader sees', () => {
   });
 
   test('the header (thread starter, previews) contains the question text', () => {
-    expect(discordMessages(tri, fakeImages(tri))[0].content).toMatch(/^\*\*Question\*\*\nWe have a triangle △XYZ such that XY = XZ = 12 and YZ = 16\. What is the length/);
+    expect(discordMessages(tri, fakeImages(tri))[0].content).toMatch(
+      /^\*\*Question\*\*\nWe have a triangle △XYZ such that XY = XZ = 12 and YZ = 16\. What is the length/,
+    );
     // math that needs typesetting: readable text in the header, the typeset question under it
     const head = discordMessages(sum, fakeImages(sum))[0];
     expect(head.content).toContain('Compute ∑\\_(k=1)^3 k², the sum of the first three squares.'); // \_ shows as _
@@ -148,7 +169,12 @@ describe('what a Discord reader sees', () => {
     const msgs = discordMessages(sum, fakeImages(sum), { spoiler: true });
     const outside = msgs.map((m) => m.content.replace(/\|\|[^]*?\|\|/g, '')).join('\n');
     expect(outside).not.toMatch(/(^|\D)14(\D|$)/);
-    expect(msgs.flatMap((m) => m.files).filter((f) => /final|answer|work/.test(f.name)).every((f) => f.name.startsWith('SPOILER_'))).toBe(true);
+    expect(
+      msgs
+        .flatMap((m) => m.files)
+        .filter((f) => /final|answer|work/.test(f.name))
+        .every((f) => f.name.startsWith('SPOILER_')),
+    ).toBe(true);
     expect(discordProblems(msgs)).toEqual([]);
   });
 });
@@ -238,7 +264,9 @@ describe('slack payloads', () => {
     expect(JSON.stringify(asText)).toContain('`\\\\triangle XYZ`');
     expect(() => resolveSlackFiles(msgs[0].blocks, new Map())).toThrow(/no uploaded file/);
     const resolved = resolveSlackFiles(msgs[0].blocks, new Map(msgs[0].files.map((f, i) => [f.filename, `F${i}`])));
-    expect(resolved.filter((b) => b.type === 'image').map((b) => (b.type === 'image' ? b.slack_file.id : ''))).toEqual(msgs[0].files.map((_, i) => `F${i}`));
+    expect(resolved.filter((b) => b.type === 'image').map((b) => (b.type === 'image' ? b.slack_file.id : ''))).toEqual(
+      msgs[0].files.map((_, i) => `F${i}`),
+    );
   });
 
   test('snapshot in practice mode (reveal button, no answer image)', () => {

@@ -33,11 +33,19 @@ const SOLUTION = [
 /** Everything of a Slack thread a reader or a screen reader gets: texts, alt texts, image fallbacks. */
 const slackText = (msgs: SlackMessage[]) =>
   msgs
-    .map((m) => [m.text, ...m.blocks.map((b) => ('text' in b ? b.text.text : b.type === 'image' ? b.alt_text : '')), ...m.files.map((f) => `${f.altText}\n${f.fallback}`)].join('\n'))
+    .map((m) =>
+      [
+        m.text,
+        ...m.blocks.map((b) => ('text' in b ? b.text.text : b.type === 'image' ? b.alt_text : '')),
+        ...m.files.map((f) => `${f.altText}\n${f.fallback}`),
+      ].join('\n'),
+    )
     .join('\n');
 
 describe('practice mode', () => {
-  const t = threadFromSolutionText('There are 12 boys and 17 girls. How many boy-girl pairs are there?', SOLUTION, { mergeBookkeeping: false });
+  const t = threadFromSolutionText('There are 12 boys and 17 girls. How many boy-girl pairs are there?', SOLUTION, {
+    mergeBookkeeping: false,
+  });
 
   test('an answer in \\framebox is found, and typesets', () => {
     expect(t.answer).toBe('204');
@@ -62,7 +70,11 @@ describe('practice mode', () => {
 
   test('without practice mode nothing is hidden', () => {
     expect(slackText(slackMessages(t, noImages()))).toContain('204');
-    expect(discordMessages(t, noImages()).map((m) => m.content).join('\n')).not.toContain('||');
+    expect(
+      discordMessages(t, noImages())
+        .map((m) => m.content)
+        .join('\n'),
+    ).not.toContain('||');
   });
 
   test('the answer counts only as a whole token', () => {

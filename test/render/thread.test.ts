@@ -47,7 +47,9 @@ describe('thread model', () => {
     );
     expect(t.answer).toBe('787/2');
     expect(t.alternativesLine).toBe('Other answers considered: 3 (1 vote)');
-    const discord = discordMessages(t, fakeImages(t)).map((m) => m.content).join('\n');
+    const discord = discordMessages(t, fakeImages(t))
+      .map((m) => m.content)
+      .join('\n');
     const slack = JSON.stringify(slackMessages(t, fakeImages(t)));
     for (const text of [discord, slack]) {
       expect(text).toContain('787/2');
@@ -72,21 +74,52 @@ describe('thread model', () => {
     });
     expect(confidenceLine(buildThread(split))).toBe('PPM score 0.83 · 1 of 5 votes (20%) · low agreement: check this answer');
     // two answers that split 1-1 are too few to call
-    const two = triangleResult({ confidence: { score: 0.5, voteShare: 0.5 }, alternatives: [{ answer: '4\\sqrt{5}', votes: 1, share: 0.5, bestScore: 0.5 }, { answer: '8', votes: 1, share: 0.5, bestScore: 0 }] });
+    const two = triangleResult({
+      confidence: { score: 0.5, voteShare: 0.5 },
+      alternatives: [
+        { answer: '4\\sqrt{5}', votes: 1, share: 0.5, bestScore: 0.5 },
+        { answer: '8', votes: 1, share: 0.5, bestScore: 0 },
+      ],
+    });
     expect(confidenceLine(buildThread(two))).not.toMatch(/low agreement/);
   });
 
   test('no answer found, failed steps and cumulative output', () => {
     const r = triangleResult({ answer: null, alternatives: [] });
-    r.trajectory = ([
-      { text: '<code>\n# Step 1: print a\nprint(1)\n<end_of_step>', kind: 'code', valid: true, terminal: false, observation: { ok: true, output: '1', timedOut: false } },
-      { text: '\n# Step 2: then b\nprint(2)\n<end_of_step>', kind: 'code', valid: true, terminal: false, observation: { ok: true, output: '1\n2', timedOut: false } },
-      { text: '\n# Step 3: divide\nx = 1/0\n<end_of_step>', kind: 'code', valid: false, terminal: true, invalidReason: 'ZeroDivisionError: division by zero', observation: { ok: false, output: 'ZeroDivisionError: division by zero', timedOut: false } },
-    ] as Omit<Step, 'parts'>[]).map(withParts);
+    r.trajectory = (
+      [
+        {
+          text: '<code>\n# Step 1: print a\nprint(1)\n<end_of_step>',
+          kind: 'code',
+          valid: true,
+          terminal: false,
+          observation: { ok: true, output: '1', timedOut: false },
+        },
+        {
+          text: '\n# Step 2: then b\nprint(2)\n<end_of_step>',
+          kind: 'code',
+          valid: true,
+          terminal: false,
+          observation: { ok: true, output: '1\n2', timedOut: false },
+        },
+        {
+          text: '\n# Step 3: divide\nx = 1/0\n<end_of_step>',
+          kind: 'code',
+          valid: false,
+          terminal: true,
+          invalidReason: 'ZeroDivisionError: division by zero',
+          observation: { ok: false, output: 'ZeroDivisionError: division by zero', timedOut: false },
+        },
+      ] as Omit<Step, 'parts'>[]
+    ).map(withParts);
     const t = buildThread(r);
     expect(t.answer).toBeNull();
     expect(t.answerBlock).toBeNull();
-    expect(t.steps.map((s) => s.output)).toEqual([{ text: '1', ok: true }, { text: '2', ok: true }, { text: 'ZeroDivisionError: division by zero', ok: false }]);
+    expect(t.steps.map((s) => s.output)).toEqual([
+      { text: '1', ok: true },
+      { text: '2', ok: true },
+      { text: 'ZeroDivisionError: division by zero', ok: false },
+    ]);
     expect(t.steps[2].invalid).toBe('ZeroDivisionError: division by zero');
     expect(t.alternativesLine).toBeNull();
   });
@@ -120,7 +153,10 @@ describe('thread model', () => {
   });
 
   test('prose solutions become prose steps with the boxed paragraph as the final answer', () => {
-    const t = threadFromSolutionText('Q?', `First we note $x^2 = 4$.\n\n${'Then more. '.repeat(60)}\n\n[asy]\ndraw((0,0)--(1,1));\n\n[/asy]\n\nSo $x = \\boxed{2}$.`);
+    const t = threadFromSolutionText(
+      'Q?',
+      `First we note $x^2 = 4$.\n\n${'Then more. '.repeat(60)}\n\n[asy]\ndraw((0,0)--(1,1));\n\n[/asy]\n\nSo $x = \\boxed{2}$.`,
+    );
     expect(t.answer).toBe('2');
     expect(t.final?.source).toBe('So $x = \\boxed{2}$.');
     expect(t.steps.every((s) => s.code === null)).toBe(true);

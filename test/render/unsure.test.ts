@@ -12,13 +12,20 @@ import type { DiscordMessage, SlackMessage } from '../../src/render/types';
 import { fakeImages, noImages, triangleResult } from './helpers';
 
 const guess = () =>
-  triangleResult({ verdict: judge('4\\sqrt{5}', { voteShare: 0.3, score: 0.1, questionLoss: 9 }, { minVoteShare: 0.5, minScore: 0.2, maxQuestionLoss: 5 }) });
-const sure = () => triangleResult({ verdict: judge('4\\sqrt{5}', { voteShare: 0.9, score: 0.8, questionLoss: 2 }, { minVoteShare: 0.5, minScore: 0.2, maxQuestionLoss: 5 }) });
+  triangleResult({
+    verdict: judge('4\\sqrt{5}', { voteShare: 0.3, score: 0.1, questionLoss: 9 }, { minVoteShare: 0.5, minScore: 0.2, maxQuestionLoss: 5 }),
+  });
+const sure = () =>
+  triangleResult({
+    verdict: judge('4\\sqrt{5}', { voteShare: 0.9, score: 0.8, questionLoss: 2 }, { minVoteShare: 0.5, minScore: 0.2, maxQuestionLoss: 5 }),
+  });
 
 const discordText = (msgs: DiscordMessage[]) => msgs.map((m) => m.content).join('\n');
 const slackText = (msgs: SlackMessage[]) =>
   msgs
-    .map((m) => [m.text, ...m.blocks.map((b) => ('text' in b ? b.text.text : 'elements' in b ? JSON.stringify(b.elements) : ''))].join('\n'))
+    .map((m) =>
+      [m.text, ...m.blocks.map((b) => ('text' in b ? b.text.text : 'elements' in b ? JSON.stringify(b.elements) : ''))].join('\n'),
+    )
     .join('\n');
 
 describe('a not-sure answer', () => {
@@ -40,7 +47,9 @@ describe('a not-sure answer', () => {
     const head = msgs[0].content;
     expect(head).toMatch(/Best guess: 4√5/);
     expect(head).not.toContain('**Answer:**');
-    expect(head).toMatch(/Not sure: the model is not confident in this answer \(the solutions it tried disagree; .*unlike what it was trained on\)/);
+    expect(head).toMatch(
+      /Not sure: the model is not confident in this answer \(the solutions it tried disagree; .*unlike what it was trained on\)/,
+    );
     expect(head).toContain('docs/models.md');
     expect(head).not.toContain('low agreement: check this answer'); // one warning, not two
     const last = msgs[msgs.length - 1].content;
@@ -99,7 +108,11 @@ describe('a sure answer', () => {
   });
 
   test('no answer at all: says "none found" without calling it a guess', () => {
-    const r = triangleResult({ answer: null, alternatives: [], verdict: judge(null, { voteShare: null, score: null, questionLoss: null }) });
+    const r = triangleResult({
+      answer: null,
+      alternatives: [],
+      verdict: judge(null, { voteShare: null, score: null, questionLoss: null }),
+    });
     const nt = buildThread(r);
     expect(nt.unsure).toBeNull();
     expect(discordText(discordMessages(nt, noImages()))).toContain('**Answer:** none found');

@@ -37,7 +37,8 @@ export class LocalPending implements PendingCounter {
   private readonly held = new Map<string, [string, string]>();
   private readonly counts = new Map<string, number>();
   async acquire(id: string, userKey: string, chanKey: string, limits: { user: number; channel: number }, force = false) {
-    const u = `u:${userKey}`, c = `c:${chanKey}`;
+    const u = `u:${userKey}`,
+      c = `c:${chanKey}`;
     if (!force && (this.counts.get(u) ?? 0) >= limits.user) return 'user' as const;
     if (!force && (this.counts.get(c) ?? 0) >= limits.channel) return 'channel' as const;
     if (this.held.has(id)) return 'ok' as const;
@@ -154,8 +155,7 @@ export class Admission {
         ok: false,
         reason: 'rate-limited',
         message:
-          `You have asked ${l.perUserPerMinute} questions in the last minute, which is the limit. ` +
-          'Please wait a minute and ask again.',
+          `You have asked ${l.perUserPerMinute} questions in the last minute, which is the limit. ` + 'Please wait a minute and ask again.',
       };
     }
     return { ok: true };

@@ -8,7 +8,11 @@ import type { BotStore } from './store';
 
 /** The question normalised for the answer cache: Unicode NFKC, whitespace collapsed, trailing dots/question marks dropped. */
 export function normaliseQuestion(q: string): string {
-  return q.normalize('NFKC').replace(/\s+/g, ' ').trim().replace(/[\s.?!]+$/, '');
+  return q
+    .normalize('NFKC')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\s.?!]+$/, '');
 }
 
 export const cacheKey = (question: string, strategy: string, budget: number) => `${strategy}|${budget}|${normaliseQuestion(question)}`;

@@ -181,7 +181,8 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
     if (!sToken) problems.push('SLACK_BOT_TOKEN is missing (another SLACK_ variable is set; the bot token starts with xoxb-)');
     else if (!/^xox[bp]-/.test(sToken)) problems.push('SLACK_BOT_TOKEN must start with "xoxb-" (the Bot User OAuth Token)');
     if (!sSecret) problems.push('SLACK_SIGNING_SECRET is missing (Basic Information → App Credentials → Signing Secret)');
-    if (sApp && !/^xapp-/.test(sApp)) problems.push('SLACK_APP_TOKEN must start with "xapp-" (an app-level token with connections:write, for Socket Mode)');
+    if (sApp && !/^xapp-/.test(sApp))
+      problems.push('SLACK_APP_TOKEN must start with "xapp-" (an app-level token with connections:write, for Socket Mode)');
     if (sToken && sSecret) slack = { botToken: sToken, signingSecret: sSecret, appToken: sApp, apiUrl: sApi, port: slackPort };
   }
 
@@ -192,7 +193,8 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
   if (defaultBudget > maxBudget) problems.push(`STEPWISE_BUDGET (${defaultBudget}) must not exceed STEPWISE_MAX_BUDGET (${maxBudget})`);
   const host = get('HOST') ?? '127.0.0.1';
   const redisUrl = get('REDIS_URL');
-  if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) problems.push(`REDIS_URL must be a redis:// or rediss:// URL, got "${redisUrl}"`);
+  if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl))
+    problems.push(`REDIS_URL must be a redis:// or rediss:// URL, got "${redisUrl}"`);
   const shardsRaw = get('DISCORD_SHARDS');
   const shards = shardsRaw === undefined ? undefined : shardsRaw === 'auto' ? ('auto' as const) : int('DISCORD_SHARDS', 1, 1, 100_000);
 
@@ -217,9 +219,15 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
     workers: get('STEPWISE_WORKERS') === undefined ? undefined : int('STEPWISE_WORKERS', 2, 1, 64),
     cacheSize: int('STEPWISE_CACHE_SIZE', 1000, 0, 1_000_000),
     practice: {
-      files: (get('STEPWISE_PRACTICE_FILES') ?? '').split(',').map((f) => f.trim()).filter(Boolean),
+      files: (get('STEPWISE_PRACTICE_FILES') ?? '')
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean),
       dataDir: get('STEPWISE_DATA_DIR'),
-      moderators: (get('STEPWISE_PRACTICE_MODERATORS') ?? '').split(',').map((f) => f.trim()).filter(Boolean),
+      moderators: (get('STEPWISE_PRACTICE_MODERATORS') ?? '')
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean),
       maxAttempts: int('STEPWISE_PRACTICE_ATTEMPTS', 3, 1, 100),
       hintCost: int('STEPWISE_PRACTICE_HINT_COST', 3, 0, 1000),
     },

@@ -11,7 +11,10 @@ export class EngineLoader {
   private engineP: Promise<Engine> | null = null;
   private failedAt = 0;
 
-  constructor(private readonly provide: EngineProvider, private readonly retryMs = 30_000) {}
+  constructor(
+    private readonly provide: EngineProvider,
+    private readonly retryMs = 30_000,
+  ) {}
 
   /** The engine, created on first use; a failed creation is retried after `retryMs`. */
   get(): Promise<Engine> {
@@ -25,6 +28,10 @@ export class EngineLoader {
   }
 
   async close(): Promise<void> {
-    if (this.engineP) await this.engineP.then((e) => e.close(), () => undefined);
+    if (this.engineP)
+      await this.engineP.then(
+        (e) => e.close(),
+        () => undefined,
+      );
   }
 }

@@ -96,7 +96,8 @@ const MODELS_MISSING =
 const FRIENDLY_BY_CODE: Partial<Record<EngineErrorCode, string>> = {
   model_unavailable: MODELS_MISSING,
   model_invalid: MODELS_MISSING,
-  sandbox_unavailable: 'The code sandbox is unavailable on this server, so I cannot check solution steps right now. (Admin: install bubblewrap, see docs/bots.md.)',
+  sandbox_unavailable:
+    'The code sandbox is unavailable on this server, so I cannot check solution steps right now. (Admin: install bubblewrap, see docs/bots.md.)',
   scorer_unavailable: 'That strategy needs the step scorer model, which is not loaded here. Try strategy greedy or vote.',
 };
 
@@ -176,7 +177,8 @@ export class SolveService {
   }
 
   private async submitInner(req: SolveRequest, sink: JobSink): Promise<SubmitOutcome> {
-    if (this.closed || this.draining) return { ok: false, reason: 'busy', message: 'The bot is shutting down; please ask again in a minute.' };
+    if (this.closed || this.draining)
+      return { ok: false, reason: 'busy', message: 'The bot is shutting down; please ask again in a minute.' };
     const v = this.admission.validate(req);
     if (!v.ok) return { ok: false, reason: 'invalid', message: v.message };
     const id = randomUUID();
@@ -291,7 +293,8 @@ export class SolveService {
     let error: unknown;
     this.opts.events?.started?.(job);
     const stored = this.opts.store.updateJob(job.id, { status: 'running', attempts: job.attempts + 1 });
-    if (stored) Object.assign(job, { status: stored.status, attempts: stored.attempts, reply: this.live.get(job.id)?.job.reply ?? stored.reply });
+    if (stored)
+      Object.assign(job, { status: stored.status, attempts: stored.attempts, reply: this.live.get(job.id)?.job.reply ?? stored.reply });
     const progress = new ProgressThrottle(
       this.opts.progressIntervalMs ?? 1500,
       sink.progress ? (p) => this.callSink(() => sink.progress!(job, p), job, 'progress') : undefined,

@@ -20,7 +20,9 @@ export interface ImageMaker {
 }
 
 export function threadBlocks(t: Thread): TextBlock[] {
-  return [t.question, t.answerBlock, ...t.steps.flatMap((s) => [s.explanation, s.work ?? null]), t.final].filter((b): b is TextBlock => !!b);
+  return [t.question, t.answerBlock, ...t.steps.flatMap((s) => [s.explanation, s.work ?? null]), t.final].filter(
+    (b): b is TextBlock => !!b,
+  );
 }
 
 /** No images: math is shown as LaTeX source (used when Chromium is unavailable). */
@@ -43,7 +45,14 @@ export class ChromiumImageMaker implements ImageMaker {
       if (b.mode !== 'image') continue;
       const out = await this.renderer.renderBlock(b);
       if (out.ok) {
-        const img: BlockImage = { blockId: b.id, name: `${b.id}.png`, png: out.image.png, width: out.image.width, height: out.image.height, alt: b.source.slice(0, 1000) };
+        const img: BlockImage = {
+          blockId: b.id,
+          name: `${b.id}.png`,
+          png: out.image.png,
+          width: out.image.width,
+          height: out.image.height,
+          alt: b.source.slice(0, 1000),
+        };
         set.images.set(b.id, img);
       } else set.failures.set(b.id, out.reason);
     }
@@ -72,7 +81,10 @@ export function splitThread<M>(t: Thread, images: ImageSet, build: Builder<M>): 
   const empty = build({ ...t, steps: [] }, images);
   if (t.steps.length === 0) {
     // header and final cannot be told apart without a step: find the final by its marker
-    const one = build({ ...t, steps: [{ number: 1, label: '\u0000', sourceSteps: [], explanation: null, code: null, output: null }] }, images);
+    const one = build(
+      { ...t, steps: [{ number: 1, label: '\u0000', sourceSteps: [], explanation: null, code: null, output: null }] },
+      images,
+    );
     const h = commonPrefix(empty, one);
     return { thread: t, images, header: empty.slice(0, h), steps: [], final: empty.slice(h) };
   }
@@ -122,7 +134,9 @@ export const revealTotal = (p: Presentation<unknown>) => p.steps.length + 1;
 export function alternativesText(result: SearchResult): string {
   const others = result.alternatives.filter((a) => a.answer !== result.answer);
   if (others.length === 0) {
-    return result.answer === null ? 'No answer was found, so there are no alternatives.' : 'No other answers came up: every finished solution agreed.';
+    return result.answer === null
+      ? 'No answer was found, so there are no alternatives.'
+      : 'No other answers came up: every finished solution agreed.';
   }
   const lines = others.slice(0, 10).map((a) => {
     const score = a.bestScore === null ? '' : `, best step-scorer value ${a.bestScore.toFixed(2)}`;
@@ -133,8 +147,17 @@ export function alternativesText(result: SearchResult): string {
 }
 
 /** One progress line, e.g. "Solving… rollout 6/16 · best answer so far: 29 (score 0.80)". */
-export function progressText(p: { done: number; total: number; unit: string; bestAnswer: string | null; bestScore: number | null }): string {
-  const best = p.bestAnswer === null ? '' : ` · best answer so far: ${p.bestAnswer.replace(/\s+/g, ' ').slice(0, 100)}${p.bestScore === null ? '' : ` (score ${p.bestScore.toFixed(2)})`}`;
+export function progressText(p: {
+  done: number;
+  total: number;
+  unit: string;
+  bestAnswer: string | null;
+  bestScore: number | null;
+}): string {
+  const best =
+    p.bestAnswer === null
+      ? ''
+      : ` · best answer so far: ${p.bestAnswer.replace(/\s+/g, ' ').slice(0, 100)}${p.bestScore === null ? '' : ` (score ${p.bestScore.toFixed(2)})`}`;
   const bar = progressBar(p.done, p.total);
   return `Solving… ${bar} ${p.unit} ${p.done}/${p.total}${best}`;
 }

@@ -12,7 +12,10 @@ export class ProgressThrottle {
   private stopped = false;
 
   /** `send` is not called again before its last call has finished; none means reports are dropped. */
-  constructor(private readonly intervalMs: number, private readonly send?: (p: SearchProgress) => Promise<void>) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly send?: (p: SearchProgress) => Promise<void>,
+  ) {}
 
   /** A report from the search (call as often as it comes). */
   readonly push = (p: SearchProgress): void => {

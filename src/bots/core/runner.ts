@@ -33,7 +33,10 @@ export class TurnQueues {
   private readonly global: Bottleneck;
   private readonly perUser: Bottleneck.Group;
 
-  constructor(readonly maxConcurrent: number | null, perUser: Bottleneck.ConstructorOptions = {}) {
+  constructor(
+    readonly maxConcurrent: number | null,
+    perUser: Bottleneck.ConstructorOptions = {},
+  ) {
     this.global = new Bottleneck({ maxConcurrent });
     this.perUser = new Bottleneck.Group({ maxConcurrent: 1, ...perUser });
   }

@@ -159,7 +159,9 @@ export class SqliteStore implements BotStore {
 
   putAnswer(key: string, result: SearchResult): void {
     if (this.maxAnswers <= 0) return;
-    this.db.prepare('INSERT OR REPLACE INTO answers (key, result, created_at) VALUES (?, ?, ?)').run(key, JSON.stringify(storableResult(result)), Date.now());
+    this.db
+      .prepare('INSERT OR REPLACE INTO answers (key, result, created_at) VALUES (?, ?, ?)')
+      .run(key, JSON.stringify(storableResult(result)), Date.now());
     this.db
       .prepare('DELETE FROM answers WHERE key NOT IN (SELECT key FROM answers ORDER BY created_at DESC, rowid DESC LIMIT ?)')
       .run(this.maxAnswers);

@@ -31,7 +31,10 @@ export interface Scale {
 }
 
 /** Connects a front-end instance to Redis (fails with a clear message when it is unreachable). */
-export async function connectScale(config: BotConfig, o: { events?: ServiceEvents; instance?: string; leaseMs?: number; pollMs?: number } = {}): Promise<Scale> {
+export async function connectScale(
+  config: BotConfig,
+  o: { events?: ServiceEvents; instance?: string; leaseMs?: number; pollMs?: number } = {},
+): Promise<Scale> {
   const url = config.redisUrl;
   if (!url) throw new Error('REDIS_URL is not set');
   const instance = o.instance ?? instanceId();

@@ -136,7 +136,9 @@ export class RemoteQueue implements RemoteSolver {
       if (state === 'completed') await this.settleCompleted(jobId, job.returnvalue ?? undefined);
       else if (state === 'failed') {
         const reason = job.failedReason ?? 'failed';
-        this.finish(jobId, (w) => w.reject(reason.startsWith(FRIENDLY) ? new RemoteSolveError(reason.slice(FRIENDLY.length)) : new Error(reason)));
+        this.finish(jobId, (w) =>
+          w.reject(reason.startsWith(FRIENDLY) ? new RemoteSolveError(reason.slice(FRIENDLY.length)) : new Error(reason)),
+        );
       }
     } catch {
       // Redis unreachable for now: the next poll tries again
@@ -144,7 +146,11 @@ export class RemoteQueue implements RemoteSolver {
   }
 
   /** Adds the job (idempotent: a resumed job keeps its id) and waits for its answer. */
-  solve(job: JobRecord, config: Partial<SearchConfig>, hooks: { onProgress: (p: SearchProgress) => void; signal: AbortSignal }): Promise<SearchResult | null> {
+  solve(
+    job: JobRecord,
+    config: Partial<SearchConfig>,
+    hooks: { onProgress: (p: SearchProgress) => void; signal: AbortSignal },
+  ): Promise<SearchResult | null> {
     return new Promise<SearchResult | null>((resolve, reject) => {
       const onAbort = () => this.finish(job.id, (w) => w.reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
       hooks.signal.addEventListener('abort', onAbort, { once: true });
@@ -178,8 +184,17 @@ export class RemoteQueue implements RemoteSolver {
 
   /** Cluster-wide counts (metrics, health). */
   async counts(): Promise<{ waiting: number; active: number; completed: number; failed: number; workers: number }> {
-    const [c, workers] = await Promise.all([this.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'), this.queue.getWorkersCount()]);
-    return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0), active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0, workers };
+    const [c, workers] = await Promise.all([
+      this.queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'),
+      this.queue.getWorkersCount(),
+    ]);
+    return {
+      waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0),
+      active: c.active ?? 0,
+      completed: c.completed ?? 0,
+      failed: c.failed ?? 0,
+      workers,
+    };
   }
 
   async close(): Promise<void> {
@@ -289,7 +304,8 @@ export class SolverWorker {
           },
         }),
       );
-      if (!result.cancelled && this.o.cacheS !== 0) await this.client.set(key, JSON.stringify(result), 'EX', this.o.cacheS ?? 7 * 86_400).catch(() => undefined);
+      if (!result.cancelled && this.o.cacheS !== 0)
+        await this.client.set(key, JSON.stringify(result), 'EX', this.o.cacheS ?? 7 * 86_400).catch(() => undefined);
       outcome = result.cancelled ? 'cancelled' : 'done';
       return { result, cached: false, worker: this.name };
     } catch (err) {
@@ -318,7 +334,11 @@ export class SolverWorker {
       this.workerClient.disconnect();
       this.client.disconnect();
     }
-    if (this.engineP) await this.engineP.then((e) => e.close(), () => undefined);
+    if (this.engineP)
+      await this.engineP.then(
+        (e) => e.close(),
+        () => undefined,
+      );
     if (ok) await Promise.allSettled([this.client.quit(), this.workerClient.quit()]);
   }
 }

@@ -92,7 +92,18 @@ export class RedisPending implements PendingCounter {
     const keys = this.keys(userKey, chanKey);
     const now = Date.now();
     const r = Number(
-      await this.redis.eval(ACQUIRE, 2, ...keys, now, now + this.leaseMs, id, limits.user, limits.channel, force ? '1' : '0', this.leaseMs * 2),
+      await this.redis.eval(
+        ACQUIRE,
+        2,
+        ...keys,
+        now,
+        now + this.leaseMs,
+        id,
+        limits.user,
+        limits.channel,
+        force ? '1' : '0',
+        this.leaseMs * 2,
+      ),
     );
     if (r === 1) return 'user' as const;
     if (r === 2) return 'channel' as const;

@@ -45,8 +45,7 @@ export async function runWorker(config: BotConfig, o: RunWorkerOptions = {}): Pr
   let running = 0;
   let closing = false;
   const provider: EngineProvider =
-    o.engine ??
-    (() => createEngine({ policyDir: config.policyDir, scorerDir: config.scorerDir, workers: config.workers }));
+    o.engine ?? (() => createEngine({ policyDir: config.policyDir, scorerDir: config.scorerDir, workers: config.workers }));
   const worker = new SolverWorker({
     url: config.redisUrl,
     concurrency: o.concurrency ?? config.limits.concurrency,
@@ -87,7 +86,10 @@ export async function runWorker(config: BotConfig, o: RunWorkerOptions = {}): Pr
     () => log.info('engine ready'),
     (err) => log.error({ err: (err as Error).message }, 'engine unavailable (jobs fail with a clear message until this is fixed)'),
   );
-  log.info({ redis: redactUrl(config.redisUrl), name: worker.name, concurrency: o.concurrency ?? config.limits.concurrency }, 'solver worker started');
+  log.info(
+    { redis: redactUrl(config.redisUrl), name: worker.name, concurrency: o.concurrency ?? config.limits.concurrency },
+    'solver worker started',
+  );
   const health = () => ({
     status: closing ? ('draining' as const) : ('ok' as const),
     checks: { engine: engineState, running, redis: worker.worker.isRunning() ? 'ok' : 'stopped', uptime_s: Math.round(process.uptime()) },

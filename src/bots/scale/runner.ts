@@ -40,7 +40,10 @@ const shared = (c: Cluster, id: string): Bottleneck.ConstructorOptions => ({
 export class RemoteRunner implements JobRunner {
   private readonly queues: TurnQueues;
 
-  constructor(private readonly solver: RemoteSolver, cluster: Cluster) {
+  constructor(
+    private readonly solver: RemoteSolver,
+    cluster: Cluster,
+  ) {
     this.queues = new TurnQueues(null, shared(cluster, 'user'));
   }
 

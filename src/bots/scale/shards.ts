@@ -11,7 +11,12 @@ import type { BotConfig } from '../core/config';
 export const isShardChild = (env: NodeJS.ProcessEnv = process.env): boolean => env.SHARDING_MANAGER === 'true' && env.SHARDS !== undefined;
 
 /** The first shard id of a shard process (for its /metrics port: PORT + 1 + id). */
-export const shardId = (env: NodeJS.ProcessEnv = process.env): number => Number(String(env.SHARDS ?? '0').replace(/[^\d,]/g, '').split(',')[0] || 0);
+export const shardId = (env: NodeJS.ProcessEnv = process.env): number =>
+  Number(
+    String(env.SHARDS ?? '0')
+      .replace(/[^\d,]/g, '')
+      .split(',')[0] || 0,
+  );
 
 /** How this process runs Discord: 'single' (no sharding), 'internal' shards, a 'manager' of shard processes, or one 'child'. */
 export function shardMode(config: BotConfig, env: NodeJS.ProcessEnv = process.env): 'single' | 'internal' | 'manager' | 'child' {
@@ -30,7 +35,10 @@ export function shardClientOptions(config: BotConfig, env: NodeJS.ProcessEnv = p
 }
 
 /** Starts the shard processes (`node <main.js> serve`), respawning any that die. */
-export async function startShardManager(config: BotConfig, o: { file: string; args?: string[]; log: (m: string) => void }): Promise<ShardingManager> {
+export async function startShardManager(
+  config: BotConfig,
+  o: { file: string; args?: string[]; log: (m: string) => void },
+): Promise<ShardingManager> {
   const { ShardingManager } = await import('discord.js');
   const manager = new ShardingManager(o.file, {
     token: config.discord!.token,

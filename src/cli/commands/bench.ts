@@ -55,7 +55,11 @@ export const command: CliCommand = {
   summary: 'run a benchmark (engine | models | render | bots | queue) and print its figures',
   usage,
   async run(args) {
-    const { values, positionals } = parseFlags('bench', args, { json: { type: 'boolean' }, policy: { type: 'string' }, scorer: { type: 'string' } });
+    const { values, positionals } = parseFlags('bench', args, {
+      json: { type: 'boolean' },
+      policy: { type: 'string' },
+      scorer: { type: 'string' },
+    });
     const name = positionals[0];
     const suite = name ? suites[name] : undefined;
     if (!suite) throw new CliError(`choose a benchmark: ${Object.keys(suites).join(', ')}`, 2);
@@ -64,7 +68,8 @@ export const command: CliCommand = {
     if (values.json) process.stdout.write(JSON.stringify(figures) + '\n');
     else {
       const width = Math.max(...Object.keys(figures).map((k) => k.length));
-      for (const [k, v] of Object.entries(figures)) process.stdout.write(`${k.padEnd(width)}  ${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}\n`);
+      for (const [k, v] of Object.entries(figures))
+        process.stdout.write(`${k.padEnd(width)}  ${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}\n`);
     }
     return 0;
   },

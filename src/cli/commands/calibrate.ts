@@ -45,7 +45,10 @@ export const command: CliCommand = {
     if (!values.dumps) throw new CliError('--dumps is required (files written by ./stepwise eval --dump)', 2);
     const target = numberFlag('target', values.target, 0.9, 0, 1);
     const strategy = values.strategy ?? 'mcts';
-    const files = values.dumps.split(',').map((f) => f.trim()).filter(Boolean);
+    const files = values.dumps
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
     const points: CalibrationPoint[] = [];
     const bySet = new Map<string, CalibrationPoint[]>();
     for (const f of files) {
@@ -65,16 +68,25 @@ export const command: CliCommand = {
     const data = [...bySet.keys()].join(', ');
     const rule: AbstentionRule = {
       ...best.rule,
-      calibration: { data, n: best.n, target, answered: Number(best.answered.toFixed(4)), selectiveAccuracy: Number(best.selectiveAccuracy.toFixed(4)) },
+      calibration: {
+        data,
+        n: best.n,
+        target,
+        answered: Number(best.answered.toFixed(4)),
+        selectiveAccuracy: Number(best.selectiveAccuracy.toFixed(4)),
+      },
     };
     process.stdout.write(`${points.length} problems (${strategy}): accuracy ${pct(best.accuracy)}\n`);
     process.stdout.write(`rule: sure when ${describeRule(best.rule)}\n`);
     process.stdout.write(`answered ${pct(best.answered)}, selective accuracy ${pct(best.selectiveAccuracy)} (target ${pct(target)})\n`);
     for (const [set, pts] of bySet) {
       const s = selective(pts, best.rule);
-      process.stdout.write(`  ${set.padEnd(28)} n=${String(s.n).padStart(4)}  accuracy ${pct(s.accuracy).padStart(6)}  answered ${pct(s.answered).padStart(6)}  selective ${pct(s.selectiveAccuracy).padStart(6)}\n`);
+      process.stdout.write(
+        `  ${set.padEnd(28)} n=${String(s.n).padStart(4)}  accuracy ${pct(s.accuracy).padStart(6)}  answered ${pct(s.answered).padStart(6)}  selective ${pct(s.selectiveAccuracy).padStart(6)}\n`,
+      );
     }
-    if (best.selectiveAccuracy < target) process.stdout.write(`no rule reaches the target: the one above has the highest selective accuracy\n`);
+    if (best.selectiveAccuracy < target)
+      process.stdout.write(`no rule reaches the target: the one above has the highest selective accuracy\n`);
     if (values.write) {
       const file = path.join(values.write, 'manifest.json');
       const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;

@@ -28,8 +28,10 @@ export const command: CliCommand = {
   async run(args) {
     const { values, positionals } = parseFlags('data', args, { 'data-dir': { type: 'string' } });
     const [sub, ...names] = positionals;
-    if (sub !== 'fetch') throw new CliError(`data: unknown subcommand "${sub ?? ''}"; try ./stepwise data fetch [${SET_NAMES.join('|')}]`, 2);
-    for (const n of names) if (!SET_NAMES.includes(n)) throw new CliError(`data fetch: unknown set "${n}" (known: ${SET_NAMES.join(', ')})`, 2);
+    if (sub !== 'fetch')
+      throw new CliError(`data: unknown subcommand "${sub ?? ''}"; try ./stepwise data fetch [${SET_NAMES.join('|')}]`, 2);
+    for (const n of names)
+      if (!SET_NAMES.includes(n)) throw new CliError(`data fetch: unknown set "${n}" (known: ${SET_NAMES.join(', ')})`, 2);
     const entries = names.length ? CATALOGUE.filter((e) => names.includes(e.set)) : CATALOGUE;
     const dir = path.join(dataDir(values['data-dir']), 'benchmarks');
     for (const entry of entries) {

@@ -98,7 +98,9 @@ export const command: CliCommand = {
         onProgress: (p) => {
           if (!started.has(p.strategy)) started.set(p.strategy, Date.now() - 1);
           const eta = ((Date.now() - (started.get(p.strategy) as number)) / 1000 / p.done) * (p.total - p.done);
-          progress.update(`eval ${values.set}: ${p.strategy} ${p.done}/${p.total} · ${((p.correct / p.done) * 100).toFixed(1)}% correct · ETA ${eta.toFixed(0)} s (this strategy)`);
+          progress.update(
+            `eval ${values.set}: ${p.strategy} ${p.done}/${p.total} · ${((p.correct / p.done) * 100).toFixed(1)}% correct · ETA ${eta.toFixed(0)} s (this strategy)`,
+          );
         },
       });
       progress.done();
@@ -114,7 +116,9 @@ export const command: CliCommand = {
       }
       const accuracy = Object.fromEntries(Object.entries(reports).map(([k, r]) => [k, Number(r.accuracy.toFixed(4))]));
       if (values.json) {
-        process.stdout.write(JSON.stringify({ accuracy, ppm_pair_accuracy: ppm, n: problems.length, set: values.set, budget: B, details: reports }) + '\n');
+        process.stdout.write(
+          JSON.stringify({ accuracy, ppm_pair_accuracy: ppm, n: problems.length, set: values.set, budget: B, details: reports }) + '\n',
+        );
       } else {
         process.stdout.write(`set ${values.set}, ${problems.length} problems, budget ${B} trajectories per strategy\n`);
         process.stdout.write('strategy     accuracy  coverage  answered  selective  mean sampled steps  mean s/problem\n');

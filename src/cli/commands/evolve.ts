@@ -75,7 +75,8 @@ export const command: CliCommand = {
     if (policyMinutes.some((m) => !(m >= 0)) || (policyMinutes[0] === 0 && !values['init-policy'])) {
       throw new CliError('--policy-minutes takes numbers of minutes, e.g. 15,6 (0 for round 1 only with --init-policy)', 2);
     }
-    if (values['init-policy'] && !values.tokenizer) throw new CliError('--init-policy needs --tokenizer (the checkpoint\'s tokenizer.json)', 2);
+    if (values['init-policy'] && !values.tokenizer)
+      throw new CliError("--init-policy needs --tokenizer (the checkpoint's tokenizer.json)", 2);
     const modelSize = (values['model-size'] ?? 'small') as ModelSize;
     if (!(modelSize in MODEL_SIZES)) throw new CliError(`--model-size must be ${Object.keys(MODEL_SIZES).join(' or ')}`, 2);
     const extraTrain = values.public ? values.public.split(',').map((f) => path.resolve(f)) : [];
@@ -105,7 +106,8 @@ export const command: CliCommand = {
       modelSize,
     };
     const python = process.env.STEPWISE_PYTHON ?? '/usr/bin/python3';
-    if (!fs.existsSync(python)) throw new CliError(`${python} not found: run scripts/install-system-deps.sh --training (or set STEPWISE_PYTHON)`);
+    if (!fs.existsSync(python))
+      throw new CliError(`${python} not found: run scripts/install-system-deps.sh --training (or set STEPWISE_PYTHON)`);
     const out = path.resolve(values.out ?? 'training/runs/evolve');
     if (values.restart) fs.rmSync(path.join(out, 'state.json'), { force: true });
     fs.mkdirSync(out, { recursive: true });

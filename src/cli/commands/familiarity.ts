@@ -23,7 +23,10 @@ export const command: CliCommand = {
     }
     if (!values.from) throw new CliError('--from is required (training JSONL files)', 2);
     function* questions(): Generator<string> {
-      for (const f of values.from!.split(',').map((x) => x.trim()).filter(Boolean)) {
+      for (const f of values
+        .from!.split(',')
+        .map((x) => x.trim())
+        .filter(Boolean)) {
         if (!fs.existsSync(f)) throw new CliError(`${f}: no such file`, 2);
         for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
           if (!line.trim()) continue;
@@ -35,7 +38,9 @@ export const command: CliCommand = {
     }
     const model = FamiliarityModel.build(questions());
     fs.writeFileSync(values.out, JSON.stringify(model.json) + '\n');
-    process.stderr.write(`familiarity: ${model.json.questions} questions, ${Object.keys(model.json.counts).length} n-grams -> ${values.out}\n`);
+    process.stderr.write(
+      `familiarity: ${model.json.questions} questions, ${Object.keys(model.json.counts).length} n-grams -> ${values.out}\n`,
+    );
     return 0;
   },
 };

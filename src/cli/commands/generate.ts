@@ -66,10 +66,21 @@ export const command: CliCommand = {
       const ms = performance.now() - t0;
       const stats = policy instanceof models.OnnxPolicy ? policy.lastStats : undefined;
       if (values.json) {
-        process.stdout.write(JSON.stringify({ model: policy.name, question: values.prompt, partial: values.partial ?? '', ms: Math.round(ms), stats, samples }) + '\n');
+        process.stdout.write(
+          JSON.stringify({
+            model: policy.name,
+            question: values.prompt,
+            partial: values.partial ?? '',
+            ms: Math.round(ms),
+            stats,
+            samples,
+          }) + '\n',
+        );
       } else {
         samples!.forEach((s, i) => {
-          process.stdout.write(`--- sample ${i + 1}/${n}: finish=${s.finish}${s.stop ? ` stop=${JSON.stringify(s.stop)}` : ''}${s.tokenIds ? ` tokens=${s.tokenIds.length}` : ''}\n`);
+          process.stdout.write(
+            `--- sample ${i + 1}/${n}: finish=${s.finish}${s.stop ? ` stop=${JSON.stringify(s.stop)}` : ''}${s.tokenIds ? ` tokens=${s.tokenIds.length}` : ''}\n`,
+          );
           process.stdout.write(s.text + '\n');
           if (s.tokenIds) process.stdout.write(`ids: ${JSON.stringify(s.tokenIds)}\n`);
         });

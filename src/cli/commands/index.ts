@@ -19,4 +19,23 @@ import { command as synthesize } from './synthesize';
 import { command as worker } from './worker';
 
 /** Every ./stepwise subcommand, in the order `--help` lists them. */
-export const commands: CliCommand[] = [solve, evaluate, calibrate, familiarity, bench, synth, synthesize, evolve, grade, render, exec, serve, worker, registerCommands, screenshots, generate, score, data];
+export const commands: CliCommand[] = [
+  solve,
+  evaluate,
+  calibrate,
+  familiarity,
+  bench,
+  synth,
+  synthesize,
+  evolve,
+  grade,
+  render,
+  exec,
+  serve,
+  worker,
+  registerCommands,
+  screenshots,
+  generate,
+  score,
+  data,
+];

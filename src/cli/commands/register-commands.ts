@@ -26,7 +26,11 @@ export async function invitePermissions(): Promise<bigint> {
 
 /** The OAuth2 URL that adds the bot (with its commands) to a server the opener manages. */
 export async function inviteUrl(applicationId: string): Promise<string> {
-  const q = new URLSearchParams({ client_id: applicationId, scope: INVITE_SCOPES.join(' '), permissions: String(await invitePermissions()) });
+  const q = new URLSearchParams({
+    client_id: applicationId,
+    scope: INVITE_SCOPES.join(' '),
+    permissions: String(await invitePermissions()),
+  });
   return `https://discord.com/oauth2/authorize?${q.toString().replace(/\+/g, '%20')}`;
 }
 
@@ -70,7 +74,8 @@ Send Messages in Threads, Create Public Threads, Attach Files, Read Message Hist
       throw err;
     }
     if (!config.discord) throw new CliError('DISCORD_TOKEN and DISCORD_APPLICATION_ID must be set (see .env.example)', 2);
-    if (values.guild !== undefined && !/^\d{5,25}$/.test(values.guild)) throw new CliError(`--guild must be a numeric server id, got "${values.guild}"`, 2);
+    if (values.guild !== undefined && !/^\d{5,25}$/.test(values.guild))
+      throw new CliError(`--guild must be a numeric server id, got "${values.guild}"`, 2);
     const { registerCommands } = await import('../../bots/platforms/discord/slash-commands');
     const names = await registerCommands({ ...config.discord, guildId: values.guild, maxBudget: config.maxBudget });
     process.stdout.write(`registered ${names.map((n) => `/${n}`).join(', ')} ${values.guild ? `in guild ${values.guild}` : 'globally'}\n`);

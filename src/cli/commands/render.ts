@@ -24,7 +24,8 @@ Options:
 /** messages.json form: Buffers replaced by file names and sizes. */
 function serialisable(messages: PlatformMessage[]): unknown[] {
   return messages.map((m) => {
-    if (m.platform === 'discord') return { ...m, files: m.files.map((f) => ({ name: f.name, description: f.description, bytes: f.data.length })) };
+    if (m.platform === 'discord')
+      return { ...m, files: m.files.map((f) => ({ name: f.name, description: f.description, bytes: f.data.length })) };
     return { ...m, files: m.files.map((f) => ({ filename: f.filename, title: f.title, altText: f.altText, bytes: f.data.length })) };
   });
 }
@@ -48,7 +49,8 @@ export const command: CliCommand = {
     if (!values.solution) throw new CliError('render: --solution FILE is required', 2);
     if (!values.out) throw new CliError('render: --out DIR is required', 2);
     const platform = values.platform;
-    if (platform !== 'discord' && platform !== 'slack') throw new CliError(`render: --platform must be discord or slack, got "${platform}"`, 2);
+    if (platform !== 'discord' && platform !== 'slack')
+      throw new CliError(`render: --platform must be discord or slack, got "${platform}"`, 2);
     let solution: string;
     try {
       solution = values.solution === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(values.solution, 'utf8');
@@ -64,7 +66,10 @@ export const command: CliCommand = {
       fs.mkdirSync(out, { recursive: true });
       let pngs = 0;
       for (const m of messages) {
-        const files = m.platform === 'discord' ? m.files.map((f) => ({ name: f.name, data: f.data })) : m.files.map((f) => ({ name: f.filename, data: f.data }));
+        const files =
+          m.platform === 'discord'
+            ? m.files.map((f) => ({ name: f.name, data: f.data }))
+            : m.files.map((f) => ({ name: f.filename, data: f.data }));
         for (const f of files) {
           fs.writeFileSync(path.join(out, f.name), f.data);
           pngs++;
@@ -72,7 +77,9 @@ export const command: CliCommand = {
       }
       fs.writeFileSync(path.join(out, 'messages.json'), JSON.stringify(serialisable(messages), null, 2) + '\n');
       const fallback = images?.fallbackReason ? ` (fallback: ${images.fallbackReason})` : '';
-      process.stderr.write(`render: ${thread.steps.length} steps -> ${messages.length} ${platform} messages, ${pngs} images in ${Math.round(performance.now() - t0)} ms${fallback}\n`);
+      process.stderr.write(
+        `render: ${thread.steps.length} steps -> ${messages.length} ${platform} messages, ${pngs} images in ${Math.round(performance.now() - t0)} ms${fallback}\n`,
+      );
       process.stdout.write(`${path.join(out, 'messages.json')}\n`);
       return 0;
     } finally {

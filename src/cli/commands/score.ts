@@ -49,11 +49,17 @@ export const command: CliCommand = {
         const steps = splitSteps(values.text);
         result = { steps, scores: await models.scoreEachStep(scorer, { question: values.question, steps }) };
       } else {
-        if (!(scorer instanceof models.OnnxScorer)) throw new CliError('score: give --question for a server-hosted scorer (it scores question + steps)', 2);
+        if (!(scorer instanceof models.OnnxScorer))
+          throw new CliError('score: give --question for a server-hosted scorer (it scores question + steps)', 2);
         result = { scores: (await scorer.scoreTexts([values.text]))[0]! };
       }
       if (values.json) process.stdout.write(JSON.stringify({ model: scorer.name, ...result }) + '\n');
-      else if (result.steps) result.steps.forEach((s, i) => process.stdout.write(`${result.scores[i]!.toFixed(6)}  step ${i + 1}: ${JSON.stringify(s.length > 70 ? s.slice(0, 67) + '...' : s)}\n`));
+      else if (result.steps)
+        result.steps.forEach((s, i) =>
+          process.stdout.write(
+            `${result.scores[i]!.toFixed(6)}  step ${i + 1}: ${JSON.stringify(s.length > 70 ? s.slice(0, 67) + '...' : s)}\n`,
+          ),
+        );
       else process.stdout.write(result.scores.map((s) => s.toFixed(6)).join('\n') + '\n');
       return 0;
     } finally {

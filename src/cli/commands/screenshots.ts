@@ -31,8 +31,10 @@ writes three PNGs:
     const out = path.resolve(values.out ?? 'docs/img');
     const width = Number(values.width ?? 900);
     const budget = Number(values.budget ?? 16);
-    if (!Number.isInteger(budget) || budget < 1 || budget > 64) throw new CliError(`--budget must be an integer 1-64, got "${values.budget}"`, 2);
-    if (!Number.isInteger(width) || width < 320 || width > 3000) throw new CliError(`--width must be an integer 320-3000, got "${values.width}"`, 2);
+    if (!Number.isInteger(budget) || budget < 1 || budget > 64)
+      throw new CliError(`--budget must be an integer 1-64, got "${values.budget}"`, 2);
+    if (!Number.isInteger(width) || width < 320 || width > 3000)
+      throw new CliError(`--width must be an integer 320-3000, got "${values.width}"`, 2);
     fs.mkdirSync(out, { recursive: true });
     const say = (m: string) => process.stderr.write(`[screenshots] ${m}\n`);
 
@@ -88,7 +90,10 @@ writes three PNGs:
       let progress = false;
       let seen = '';
       for (;;) {
-        const [state, status] = await page.evaluate(() => [document.body.getAttribute('data-state') ?? '', document.getElementById('status')?.textContent ?? '']);
+        const [state, status] = await page.evaluate(() => [
+          document.body.getAttribute('data-state') ?? '',
+          document.getElementById('status')?.textContent ?? '',
+        ]);
         if (state === 'done' || state === 'failed') break;
         if (status !== seen) say(`status: ${(seen = status)}`);
         if (!progress && /^Solving… \[/.test(status)) {
@@ -102,7 +107,10 @@ writes three PNGs:
       if (state !== 'done') throw new CliError(`the example question failed: ${await page.$eval('#status', (e) => e.textContent)}`, 1);
       if (!progress) say(`the search finished before a progress line showed (${reports} progress reports); local-progress.png not written`);
       await page.click('#all');
-      await page.waitForFunction(() => Array.from(document.querySelectorAll('#thread img')).every((i) => (i as HTMLImageElement).complete), { timeout: 30_000 });
+      await page.waitForFunction(
+        () => Array.from(document.querySelectorAll('#thread img')).every((i) => (i as HTMLImageElement).complete),
+        { timeout: 30_000 },
+      );
       await shot('local-thread.png', true);
       const answer = await page.$eval('#answer', (e) => e.textContent).catch(() => null);
       const stats = await page.$eval('#thread', (e) => (e.textContent ?? '').match(/Search:[^\n]*/)?.[0] ?? '').catch(() => '');

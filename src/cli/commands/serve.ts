@@ -62,7 +62,10 @@ Options:
       process.once('SIGINT', () => resolve('SIGINT'));
       process.once('SIGTERM', () => resolve('SIGTERM'));
     });
-    log.info({ signal: sig }, 'stopping: no new questions; running ones finish or resume at the next start (a second signal stops at once)');
+    log.info(
+      { signal: sig },
+      'stopping: no new questions; running ones finish or resume at the next start (a second signal stops at once)',
+    );
     const again = new Promise<void>((resolve) => {
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());

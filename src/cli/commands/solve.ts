@@ -57,7 +57,10 @@ export const command: CliCommand = {
     };
     let engine;
     try {
-      engine = await createEngine({ policyDir: values.policy, scorerDir: strategy === 'greedy' || strategy === 'vote' ? (values.scorer ?? null) : values.scorer });
+      engine = await createEngine({
+        policyDir: values.policy,
+        scorerDir: strategy === 'greedy' || strategy === 'vote' ? (values.scorer ?? null) : values.scorer,
+      });
     } catch (err) {
       throw new CliError((err as Error).message);
     }
@@ -65,7 +68,12 @@ export const command: CliCommand = {
     try {
       const result = await engine.solve(question, config, {
         onProgress: (p) =>
-          progress.update(`${p.strategy}: ${p.unit} ${p.done}/${p.total}` + (p.bestAnswer !== null ? ` · best so far: ${p.bestAnswer}` + (p.bestScore !== null ? ` (score ${p.bestScore.toFixed(2)})` : '') : '')),
+          progress.update(
+            `${p.strategy}: ${p.unit} ${p.done}/${p.total}` +
+              (p.bestAnswer !== null
+                ? ` · best so far: ${p.bestAnswer}` + (p.bestScore !== null ? ` (score ${p.bestScore.toFixed(2)})` : '')
+                : ''),
+          ),
       });
       progress.done();
       if (values.json) {

@@ -74,17 +74,22 @@ export async function runSynthPublic(args: string[]): Promise<number> {
       onProgress: (s, done) =>
         process.stderr.write(
           `synth public: ${s.source}${done ? '' : ' (running)'}: read ${s.read}, converted ${s.converted}, verified ${s.verified}` +
-            (done ? `, kept ${s.kept} (${(s.ms / 1000).toFixed(1)} s)` : '') + '\n',
+            (done ? `, kept ${s.kept} (${(s.ms / 1000).toFixed(1)} s)` : '') +
+            '\n',
         ),
     });
     process.stderr.write('\n' + pub.summaryTable(stats) + '\n\n');
     for (const s of stats) {
-      const top = Object.entries(s.reasons).sort((a, b) => b[1] - a[1]).slice(0, 6);
+      const top = Object.entries(s.reasons)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6);
       if (top.length) process.stderr.write(`  ${s.source} not kept: ${top.map(([r, n]) => `${r} ${n}`).join('; ')}\n`);
     }
     const kept = stats.reduce((a, s) => a + s.kept, 0);
     const held = stats.reduce((a, s) => a + s.withheld, 0);
-    process.stderr.write(`synth public: wrote ${kept} records to ${out}${wFd !== undefined ? `, ${held} withheld problems to ${withheldOut}` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `synth public: wrote ${kept} records to ${out}${wFd !== undefined ? `, ${held} withheld problems to ${withheldOut}` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
     return 0;
   } finally {
     fs.closeSync(outFd);

@@ -3,7 +3,14 @@ import path from 'node:path';
 import { CliError, intFlag, numberFlag, parseFlags, type CliCommand } from '../command';
 import { PUBLIC_USAGE, runSynthPublic } from './synth-public';
 import { createExecutorPool } from '../../engine/exec';
-import { DISTRACTOR_RATE, GENERATOR_VERSION, generateProblems, LATEST_GENERATOR_VERSION, SPLITS, type Split } from '../../lab/synth/generator';
+import {
+  DISTRACTOR_RATE,
+  GENERATOR_VERSION,
+  generateProblems,
+  LATEST_GENERATOR_VERSION,
+  SPLITS,
+  type Split,
+} from '../../lab/synth/generator';
 import { problemStats, verifyProblems } from '../../lab/synth/generator/verify';
 
 /** Parses --generator-version (1..LATEST_GENERATOR_VERSION; default GENERATOR_VERSION, 2), for synth and evolve. */
@@ -81,7 +88,8 @@ export const synthCommand: CliCommand = {
         const failures = await verifyProblems(problems, pool);
         const checked = problems.filter((p) => p.solution).length;
         if (failures.length) {
-          for (const f of failures.slice(0, 20)) process.stderr.write(`synth: ${f.id} (${f.template}) printed "${f.got}", answer ${f.answer}\n`);
+          for (const f of failures.slice(0, 20))
+            process.stderr.write(`synth: ${f.id} (${f.template}) printed "${f.got}", answer ${f.answer}\n`);
           throw new CliError(`synth: ${failures.length} of ${checked} gold solutions do not reproduce their answer`, 1);
         }
         process.stderr.write(`synth: all ${checked} gold solutions reproduce their answer in the sandbox\n`);

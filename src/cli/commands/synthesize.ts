@@ -80,11 +80,16 @@ export const command: CliCommand = {
           prompt: (q, partial) => fillTemplate(manifest, q, partial),
           onProgress: (done, total, s) => {
             const eta = (s.elapsedMs / 1000 / done) * (total - done);
-            progress.update(`synthesize (${mode}): ${done}/${total} problems · ${s.solved} solved · ${s.sft} SFT · ${s.pairs} pairs · ETA ${eta.toFixed(0)} s`);
+            progress.update(
+              `synthesize (${mode}): ${done}/${total} problems · ${s.solved} solved · ${s.sft} SFT · ${s.pairs} pairs · ETA ${eta.toFixed(0)} s`,
+            );
           },
         },
         {
-          tree: treeFd === null ? undefined : (p, trees) => fs.writeSync(treeFd, JSON.stringify({ id: p.id, question: p.question, answer: p.answer, trees }) + '\n'),
+          tree:
+            treeFd === null
+              ? undefined
+              : (p, trees) => fs.writeSync(treeFd, JSON.stringify({ id: p.id, question: p.question, answer: p.answer, trees }) + '\n'),
           sft: (r) => fs.writeSync(sftFd, JSON.stringify(r) + '\n'),
           pair: (r) => fs.writeSync(pairFd, JSON.stringify(r) + '\n'),
         },

@@ -33,11 +33,14 @@ Options:
       if (err instanceof ConfigError) throw new CliError(`${err.message}\nSee .env.example and docs/operations.md.`, 2);
       throw err;
     }
-    if (!config.redisUrl) throw new CliError('REDIS_URL is not set: a solver worker takes its jobs from Redis (see docs/operations.md).', 2);
+    if (!config.redisUrl)
+      throw new CliError('REDIS_URL is not set: a solver worker takes its jobs from Redis (see docs/operations.md).', 2);
     const concurrency = intFlag('concurrency', values.concurrency, config.limits.concurrency);
     const { runWorker } = await import('../../bots/scale/run-worker');
     const w = await runWorker(config, { concurrency });
-    await waitForSignal((sig) => w.logger.info({ signal: sig }, 'stopping: no new jobs; running ones finish (a second signal leaves them to other workers)'));
+    await waitForSignal((sig) =>
+      w.logger.info({ signal: sig }, 'stopping: no new jobs; running ones finish (a second signal leaves them to other workers)'),
+    );
     const second = waitForSignal(() => undefined).then(() => 0);
     await Promise.race([w.close(), second.then(() => w.close(0))]);
     return 0;

@@ -130,28 +130,53 @@ const SECCOMP_FD = 3;
  */
 export function sandboxCommand(o: Resolved, slot: number, argv: string[]): { file: string; args: string[] } {
   const bwrapArgs = [
-    '--seccomp', String(SECCOMP_FD),
+    '--seccomp',
+    String(SECCOMP_FD),
     '--unshare-all',
     '--unshare-user',
     '--disable-userns',
     '--die-with-parent',
     '--new-session',
     '--as-pid-1',
-    '--hostname', 'sandbox',
+    '--hostname',
+    'sandbox',
     ...systemBinds(),
-    '--size', String(o.tmpSizeMb * 1024 * 1024), '--tmpfs', '/tmp',
-    '--proc', '/proc',
-    '--dev', '/dev',
-    '--size', String(16 * 1024 * 1024), '--tmpfs', '/dev/shm',
-    '--remount-ro', '/dev',
-    '--remount-ro', '/',
-    '--chdir', '/tmp',
-    '--setenv', 'PATH', '/usr/bin:/bin',
-    '--setenv', 'HOME', '/tmp',
-    '--setenv', 'LANG', 'C.UTF-8',
-    '--setenv', 'OPENBLAS_NUM_THREADS', '1',
-    '--setenv', 'OMP_NUM_THREADS', '1',
-    '--setenv', 'MKL_NUM_THREADS', '1',
+    '--size',
+    String(o.tmpSizeMb * 1024 * 1024),
+    '--tmpfs',
+    '/tmp',
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--size',
+    String(16 * 1024 * 1024),
+    '--tmpfs',
+    '/dev/shm',
+    '--remount-ro',
+    '/dev',
+    '--remount-ro',
+    '/',
+    '--chdir',
+    '/tmp',
+    '--setenv',
+    'PATH',
+    '/usr/bin:/bin',
+    '--setenv',
+    'HOME',
+    '/tmp',
+    '--setenv',
+    'LANG',
+    'C.UTF-8',
+    '--setenv',
+    'OPENBLAS_NUM_THREADS',
+    '1',
+    '--setenv',
+    'OMP_NUM_THREADS',
+    '1',
+    '--setenv',
+    'MKL_NUM_THREADS',
+    '1',
     ...argv,
   ];
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
@@ -434,9 +459,12 @@ export class ExecutorPool implements Executor {
       }
     }
     // Replace it (a short pause if it never came up, to avoid a tight crash loop).
-    setTimeout(() => {
-      if (!this.closed && this.workers[slot] === null && !this.unavailable) this.spawnWorker(slot);
-    }, w.ready ? 0 : 200).unref();
+    setTimeout(
+      () => {
+        if (!this.closed && this.workers[slot] === null && !this.unavailable) this.spawnWorker(slot);
+      },
+      w.ready ? 0 : 200,
+    ).unref();
   }
 
   private markUnavailable(reason: string): void {
@@ -621,10 +649,12 @@ export async function checkSandbox(options?: PoolOptions, timeoutMs = 20_000): P
         finish({ ok: false, reason: `unexpected probe output: ${out.slice(0, 200)}` });
         return;
       }
-      if (details.import_error) finish({ ok: false, reason: `sympy/numpy not importable in the sandbox: ${String(details.import_error)}`, details });
+      if (details.import_error)
+        finish({ ok: false, reason: `sympy/numpy not importable in the sandbox: ${String(details.import_error)}`, details });
       else if (details.uid === 0) finish({ ok: false, reason: 'sandbox runs as uid 0', details });
       else if (details.net === true) finish({ ok: false, reason: 'sandbox has network access', details });
-      else if (details.keyring !== 'blocked') finish({ ok: false, reason: 'seccomp filter not active in the sandbox (keyring system calls reachable)', details });
+      else if (details.keyring !== 'blocked')
+        finish({ ok: false, reason: 'seccomp filter not active in the sandbox (keyring system calls reachable)', details });
       else finish({ ok: true, details });
     });
   });

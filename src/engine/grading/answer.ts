@@ -83,7 +83,16 @@ function wrapsWhole(s: string): boolean {
 }
 
 const REL = /^(?:<=|>=|!=|=|<|>|\\(?:leq?|geq?|neq?|lt|gt)(?![a-zA-Z]))/;
-const REL_NAME: Record<string, string> = { '\\le': '<=', '\\leq': '<=', '\\ge': '>=', '\\geq': '>=', '\\ne': '!=', '\\neq': '!=', '\\lt': '<', '\\gt': '>' };
+const REL_NAME: Record<string, string> = {
+  '\\le': '<=',
+  '\\leq': '<=',
+  '\\ge': '>=',
+  '\\geq': '>=',
+  '\\ne': '!=',
+  '\\neq': '!=',
+  '\\lt': '<',
+  '\\gt': '>',
+};
 
 function parseRows(body: string): Ans[][] {
   return body
@@ -194,7 +203,7 @@ export function parseAnswer(raw: string): Parsed {
   try {
     const c = cleanAnswer(raw);
     // Answers are short; anything huge is compared as text instead of parsed.
-    p = { ans: c.text.length > 1000 ? { kind: 'text', src: c.text } : parsePlusMinus(c.text) ?? parseStruct(c.text), percent: c.percent };
+    p = { ans: c.text.length > 1000 ? { kind: 'text', src: c.text } : (parsePlusMinus(c.text) ?? parseStruct(c.text)), percent: c.percent };
   } catch {
     p = { ans: { kind: 'text', src: raw.trim() }, percent: false };
   }
@@ -411,7 +420,8 @@ export function structEqual(a: Ans, b: Ans): boolean {
       }
       if (a.op === e.op || FLIP[a.op] === e.op) {
         const straight = a.op === e.op;
-        const l1 = a.lhs, r1 = a.rhs;
+        const l1 = a.lhs,
+          r1 = a.rhs;
         const [l2, r2] = straight ? [e.lhs, e.rhs] : [e.rhs, e.lhs];
         if (structEqual(l1, l2) && structEqual(r1, r2)) return true;
         if (a.op === '=' && straight && structEqual(l1, r2) && structEqual(r1, l2)) return true;

@@ -13,13 +13,61 @@ export type Node =
   | { t: 'fact'; a: Node };
 
 const FUNCS = new Set([
-  'sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh',
-  'log', 'ln', 'exp', 'sqrt', 'abs', 'floor', 'ceil',
+  'sin',
+  'cos',
+  'tan',
+  'sec',
+  'csc',
+  'cot',
+  'arcsin',
+  'arccos',
+  'arctan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'log',
+  'ln',
+  'exp',
+  'sqrt',
+  'abs',
+  'floor',
+  'ceil',
 ]);
 const GREEK = new Set([
-  'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa',
-  'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'varphi', 'chi', 'psi', 'omega',
-  'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Sigma', 'Phi', 'Psi', 'Omega',
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'epsilon',
+  'varepsilon',
+  'zeta',
+  'eta',
+  'theta',
+  'vartheta',
+  'iota',
+  'kappa',
+  'lambda',
+  'mu',
+  'nu',
+  'xi',
+  'rho',
+  'sigma',
+  'tau',
+  'upsilon',
+  'phi',
+  'varphi',
+  'chi',
+  'psi',
+  'omega',
+  'Gamma',
+  'Delta',
+  'Theta',
+  'Lambda',
+  'Xi',
+  'Sigma',
+  'Phi',
+  'Psi',
+  'Omega',
 ]);
 
 type Tok =
@@ -58,7 +106,8 @@ function tokenize(s: string): Tok[] {
         else if (name === 'div') toks.push({ k: 'op', v: '/' });
         else if (name === 'lfloor' || name === 'lceil') toks.push({ k: 'cmd', v: name });
         else if (name === 'rfloor' || name === 'rceil') toks.push({ k: 'op', v: ')' });
-        else if (FUNCS.has(name) || name === 'frac' || name === 'binom') toks.push(name === 'frac' || name === 'binom' || name === 'sqrt' ? { k: 'cmd', v: name } : { k: 'fn', v: name });
+        else if (FUNCS.has(name) || name === 'frac' || name === 'binom')
+          toks.push(name === 'frac' || name === 'binom' || name === 'sqrt' ? { k: 'cmd', v: name } : { k: 'fn', v: name });
         else if (GREEK.has(name)) toks.push({ k: 'id', v: name });
         else throw new ParseError(`unknown command \\${name}`);
         continue;
@@ -73,7 +122,25 @@ function tokenize(s: string): Tok[] {
     if (/[a-zA-Z]/.test(c)) {
       const m = /^[a-zA-Z]+/.exec(s.slice(i))![0];
       // Known function names written without a backslash.
-      const fn = ['arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'sqrt', 'sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'log', 'ln', 'exp', 'pi'].find((f) => m.startsWith(f));
+      const fn = [
+        'arcsin',
+        'arccos',
+        'arctan',
+        'sinh',
+        'cosh',
+        'tanh',
+        'sqrt',
+        'sin',
+        'cos',
+        'tan',
+        'sec',
+        'csc',
+        'cot',
+        'log',
+        'ln',
+        'exp',
+        'pi',
+      ].find((f) => m.startsWith(f));
       if (fn && (m.length === fn.length || fn.length >= 3)) {
         if (fn === 'pi') toks.push({ k: 'const', v: 'pi' });
         else if (fn === 'sqrt') toks.push({ k: 'cmd', v: 'sqrt' });
@@ -250,7 +317,8 @@ class Parser {
         let n: Node = base ? { t: 'fn', name: 'log', args: [arg, base] } : { t: 'fn', name, args: [arg] };
         if (power) {
           // sin^{-1} x is arcsin x; sin^2 x is (sin x)^2.
-          if (power.t === 'neg' && power.a.t === 'num' && power.a.v === '1' && ['sin', 'cos', 'tan'].includes(name)) n = { t: 'fn', name: 'arc' + name, args: [arg] };
+          if (power.t === 'neg' && power.a.t === 'num' && power.a.v === '1' && ['sin', 'cos', 'tan'].includes(name))
+            n = { t: 'fn', name: 'arc' + name, args: [arg] };
           else n = { t: 'bin', op: '^', l: n, r: power };
         }
         return n;
@@ -274,7 +342,9 @@ class Parser {
             this.expect(']');
           }
           const a = this.isOp('(') ? this.primary() : this.group();
-          return idx ? { t: 'bin', op: '^', l: a, r: { t: 'bin', op: '/', l: { t: 'num', v: '1', dec: false }, r: idx } } : { t: 'fn', name: 'sqrt', args: [a] };
+          return idx
+            ? { t: 'bin', op: '^', l: a, r: { t: 'bin', op: '/', l: { t: 'num', v: '1', dec: false }, r: idx } }
+            : { t: 'fn', name: 'sqrt', args: [a] };
         }
         if (t.v === 'lfloor' || t.v === 'lceil') {
           const a = this.expr();
@@ -477,24 +547,42 @@ export function evalNum(n: Node, env: Record<string, number>): number {
       const v = n.args.map((a) => evalNum(a, env));
       const x = v[0];
       switch (n.name) {
-        case 'sin': return Math.sin(x);
-        case 'cos': return Math.cos(x);
-        case 'tan': return Math.tan(x);
-        case 'sec': return 1 / Math.cos(x);
-        case 'csc': return 1 / Math.sin(x);
-        case 'cot': return 1 / Math.tan(x);
-        case 'arcsin': return Math.asin(x);
-        case 'arccos': return Math.acos(x);
-        case 'arctan': return Math.atan(x);
-        case 'sinh': return Math.sinh(x);
-        case 'cosh': return Math.cosh(x);
-        case 'tanh': return Math.tanh(x);
-        case 'log': return v.length > 1 ? Math.log(x) / Math.log(v[1]) : Math.log(x);
-        case 'exp': return Math.exp(x);
-        case 'sqrt': return x < 0 ? NaN : Math.sqrt(x);
-        case 'abs': return Math.abs(x);
-        case 'floor': return Math.floor(x);
-        case 'ceil': return Math.ceil(x);
+        case 'sin':
+          return Math.sin(x);
+        case 'cos':
+          return Math.cos(x);
+        case 'tan':
+          return Math.tan(x);
+        case 'sec':
+          return 1 / Math.cos(x);
+        case 'csc':
+          return 1 / Math.sin(x);
+        case 'cot':
+          return 1 / Math.tan(x);
+        case 'arcsin':
+          return Math.asin(x);
+        case 'arccos':
+          return Math.acos(x);
+        case 'arctan':
+          return Math.atan(x);
+        case 'sinh':
+          return Math.sinh(x);
+        case 'cosh':
+          return Math.cosh(x);
+        case 'tanh':
+          return Math.tanh(x);
+        case 'log':
+          return v.length > 1 ? Math.log(x) / Math.log(v[1]) : Math.log(x);
+        case 'exp':
+          return Math.exp(x);
+        case 'sqrt':
+          return x < 0 ? NaN : Math.sqrt(x);
+        case 'abs':
+          return Math.abs(x);
+        case 'floor':
+          return Math.floor(x);
+        case 'ceil':
+          return Math.ceil(x);
         case 'binomial': {
           const [a, b] = v;
           if (!Number.isInteger(a) || !Number.isInteger(b) || b < 0 || b > a) return Number.isInteger(b) && b >= 0 ? NaN : NaN;
@@ -548,9 +636,25 @@ export function hasDecimal(n: Node): boolean {
 // sympy rendering
 
 const SYMPY_FN: Record<string, string> = {
-  sin: 'sin', cos: 'cos', tan: 'tan', sec: 'sec', csc: 'csc', cot: 'cot', arcsin: 'asin', arccos: 'acos',
-  arctan: 'atan', sinh: 'sinh', cosh: 'cosh', tanh: 'tanh', log: 'log', exp: 'exp', sqrt: 'sqrt', abs: 'Abs',
-  floor: 'floor', ceil: 'ceiling', binomial: 'binomial',
+  sin: 'sin',
+  cos: 'cos',
+  tan: 'tan',
+  sec: 'sec',
+  csc: 'csc',
+  cot: 'cot',
+  arcsin: 'asin',
+  arccos: 'acos',
+  arctan: 'atan',
+  sinh: 'sinh',
+  cosh: 'cosh',
+  tanh: 'tanh',
+  log: 'log',
+  exp: 'exp',
+  sqrt: 'sqrt',
+  abs: 'Abs',
+  floor: 'floor',
+  ceil: 'ceiling',
+  binomial: 'binomial',
 };
 
 /**

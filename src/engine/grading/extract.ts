@@ -38,7 +38,11 @@ function mathRuns(s: string): string[] {
   let cur = '';
   let hasNum = false;
   const flush = () => {
-    const t = cur.trim().replace(/[=,:;+\-*/]+$/, '').replace(/^[=,:;+*/]+/, '').trim();
+    const t = cur
+      .trim()
+      .replace(/[=,:;+\-*/]+$/, '')
+      .replace(/^[=,:;+*/]+/, '')
+      .trim();
     if (t && hasNum) runs.push(t);
     cur = '';
     hasNum = false;
@@ -147,7 +151,12 @@ function answerFromSegment(seg: string): string | null {
     const m = spans.find(looksMath);
     if (m) return m;
   }
-  if (!isProse(t)) return stripMathDelims(t).replace(/^[:：]\s*/, '').trim() || null;
+  if (!isProse(t))
+    return (
+      stripMathDelims(t)
+        .replace(/^[:：]\s*/, '')
+        .trim() || null
+    );
   const runs = mathRuns(t);
   return runs[0] ?? null;
 }

@@ -103,7 +103,7 @@ function readArg(s: string, i: number): { text: string; next: number } | null {
     if (m) return { text: m[0], next: i + m[0].length };
     return { text: s.slice(i, i + 2), next: i + 2 };
   }
-  if (s[i] === '}' ) return null;
+  if (s[i] === '}') return null;
   return { text: s[i], next: i + 1 };
 }
 
@@ -175,14 +175,69 @@ export function unwrapCommands(s: string, names: string[], pad = false): string 
   return s;
 }
 
-const TEXT_WRAPPERS = ['text', 'textbf', 'textit', 'textrm', 'texttt', 'mbox', 'mathrm', 'mathbf', 'mathit', 'mathsf', 'mathtt', 'boldsymbol', 'bm', 'operatorname', 'emph'];
+const TEXT_WRAPPERS = [
+  'text',
+  'textbf',
+  'textit',
+  'textrm',
+  'texttt',
+  'mbox',
+  'mathrm',
+  'mathbf',
+  'mathit',
+  'mathsf',
+  'mathtt',
+  'boldsymbol',
+  'bm',
+  'operatorname',
+  'emph',
+];
 
 /** Function-ish words that must never be taken for units. */
 const MATH_WORDS = new Set([
-  'sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh',
-  'log', 'ln', 'exp', 'sqrt', 'pi', 'infty', 'and', 'or', 'cup', 'cap', 'frac', 'cdot', 'times',
-  'le', 'leq', 'ge', 'geq', 'ne', 'neq', 'lt', 'gt', 'in', 'gcd', 'lcm', 'max', 'min', 'mod', 'pmod',
-  'cis', 'det', 'deg',
+  'sin',
+  'cos',
+  'tan',
+  'sec',
+  'csc',
+  'cot',
+  'arcsin',
+  'arccos',
+  'arctan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'log',
+  'ln',
+  'exp',
+  'sqrt',
+  'pi',
+  'infty',
+  'and',
+  'or',
+  'cup',
+  'cap',
+  'frac',
+  'cdot',
+  'times',
+  'le',
+  'leq',
+  'ge',
+  'geq',
+  'ne',
+  'neq',
+  'lt',
+  'gt',
+  'in',
+  'gcd',
+  'lcm',
+  'max',
+  'min',
+  'mod',
+  'pmod',
+  'cis',
+  'det',
+  'deg',
 ]);
 
 /** Strips trailing unit words / `\text{…}` after a numeric answer: `10\text{ cm}^2`, `5 dollars`. */
@@ -225,7 +280,9 @@ export function cleanAnswer(input: string): Cleaned {
   if (boxed !== null) s = boxed;
   s = stripMathDelims(s);
   s = s.replace(/\\displaystyle|\\textstyle/g, '');
-  s = s.replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\s*(\\[{}|]|[()[\]|.])/g, (_m, d: string) => (d === '.' ? '' : d));
+  s = s.replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|big|Big|bigg|Bigg)(?![a-zA-Z])\s*(\\[{}|]|[()[\]|.])/g, (_m, d: string) =>
+    d === '.' ? '' : d,
+  );
   s = s.replace(/(?<!\\)\\[,;:! ]/g, ' ').replace(/~/g, ' ');
   s = s.replace(/\\q?quad(?![a-zA-Z])/g, ' ');
   s = s.replace(/\\[dtc]frac(?![a-zA-Z])/g, '\\frac').replace(/\\[dt]binom(?![a-zA-Z])/g, '\\binom');

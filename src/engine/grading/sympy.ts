@@ -83,7 +83,10 @@ function pairUp(a: Ans, b: Ans, out: [string, string][]): boolean {
     }
     case 'matrix': {
       const m = b as typeof a;
-      return a.rows.length === m.rows.length && a.rows.every((r, i) => r.length === m.rows[i].length && r.every((x, j) => pairUp(x, m.rows[i][j], out)));
+      return (
+        a.rows.length === m.rows.length &&
+        a.rows.every((r, i) => r.length === m.rows[i].length && r.every((x, j) => pairUp(x, m.rows[i][j], out)))
+      );
     }
     default:
       return false;

@@ -39,7 +39,8 @@ export class QuestionError extends EngineError {
 }
 
 /** A question the shipped default model answers (and is sure of), for help and error messages. */
-export const EXAMPLE_QUESTION = 'Maria makes 17 cups per hour. Every hour, Jack makes 17 cups. They both work 7 hours. How many cups are made altogether?';
+export const EXAMPLE_QUESTION =
+  'Maria makes 17 cups per hour. Every hour, Jack makes 17 cups. They both work 7 hours. How many cups are made altogether?';
 
 /**
  * Something in a math problem: a number, an operator, LaTeX, or a word that names a quantity or
@@ -52,7 +53,10 @@ export function checkQuestion(question: string): string {
   const q = question.trim();
   if (q === '') throw new QuestionError('question_empty', `The question is empty. Ask a math problem, for example: "${EXAMPLE_QUESTION}"`);
   if (q.length > MAX_QUESTION_CHARS) {
-    throw new QuestionError('question_too_long', `The question is ${q.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Please shorten it to the problem itself.`);
+    throw new QuestionError(
+      'question_too_long',
+      `The question is ${q.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Please shorten it to the problem itself.`,
+    );
   }
   if (!MATH_HINT.test(q))
     throw new QuestionError(
@@ -68,7 +72,8 @@ export function resolveConfig(partial: Partial<SearchConfig> & { strategy?: Stra
     throw new QuestionError('unknown_strategy', `Unknown strategy "${config.strategy}". Choose one of: ${STRATEGY_NAMES.join(', ')}.`);
   }
   for (const key of ['candidates', 'rollouts', 'runs', 'topK', 'samples', 'beamWidth', 'maxDepth', 'maxStepTokens'] as const) {
-    if (!Number.isInteger(config[key]) || config[key] < 1) throw new QuestionError('bad_config', `${key} must be a positive integer, got ${config[key]}`);
+    if (!Number.isInteger(config[key]) || config[key] < 1)
+      throw new QuestionError('bad_config', `${key} must be a positive integer, got ${config[key]}`);
   }
   return config;
 }
@@ -93,7 +98,8 @@ export async function search(
   const outcome = await STRATEGIES[config.strategy](world, hooks);
   world.stats.elapsedMs = Date.now() - started;
   const alternatives = tallyAnswers(outcome.candidates, deps.sameAnswer);
-  const agreeing = outcome.answer === null ? 0 : outcome.candidates.filter((c) => deps.sameAnswer(outcome.answer as string, c.answer)).length;
+  const agreeing =
+    outcome.answer === null ? 0 : outcome.candidates.filter((c) => deps.sameAnswer(outcome.answer as string, c.answer)).length;
   return {
     question: q,
     strategy: config.strategy,

@@ -49,7 +49,7 @@ export const UNSURE_REASON_TEXT: Record<UnsureReason, string> = {
   'low-agreement': 'the solutions it tried disagree',
   'single-attempt': 'it finished only one solution, so there was nothing to compare it with',
   'low-score': 'its step checker rates the solution low',
-  'unscored': 'no step checker scored the solution',
+  unscored: 'no step checker scored the solution',
   'unfamiliar-question': 'the question is unlike what it was trained on',
 };
 
@@ -141,10 +141,15 @@ export function calibrate(points: readonly CalibrationPoint[], target: number): 
           if (
             !best ||
             r.answered > best.answered ||
-            (r.answered === best.answered && (size(rule) < size(best.rule) || (size(rule) === size(best.rule) && r.selectiveAccuracy > best.selectiveAccuracy)))
+            (r.answered === best.answered &&
+              (size(rule) < size(best.rule) || (size(rule) === size(best.rule) && r.selectiveAccuracy > best.selectiveAccuracy)))
           )
             best = r;
-        } else if (!fallback || r.selectiveAccuracy > fallback.selectiveAccuracy || (r.selectiveAccuracy === fallback.selectiveAccuracy && r.answered > fallback.answered))
+        } else if (
+          !fallback ||
+          r.selectiveAccuracy > fallback.selectiveAccuracy ||
+          (r.selectiveAccuracy === fallback.selectiveAccuracy && r.answered > fallback.answered)
+        )
           fallback = r;
       }
   return best ?? fallback ?? { rule: { minVoteShare: 1.01 }, ...selective(points, { minVoteShare: 1.01 }) };

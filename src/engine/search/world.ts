@@ -89,7 +89,8 @@ export class StepWorld {
   async score(paths: readonly Step[][]): Promise<number[]> {
     if (paths.length === 0) return [];
     const scorer = this.deps.scorer;
-    if (!scorer) throw new EngineError('scorer_unavailable', `strategy "${this.config.strategy}" needs a step scorer (PPM or PRM) and none is loaded`);
+    if (!scorer)
+      throw new EngineError('scorer_unavailable', `strategy "${this.config.strategy}" needs a step scorer (PPM or PRM) and none is loaded`);
     this.throwIfAborted();
     this.stats.scorerCalls++;
     this.stats.scoredItems += paths.length;
@@ -135,11 +136,23 @@ export class StepWorld {
       }
       const printed = this.config.answerMustMatchOutput ? printedNumber(path) : null;
       if (printed !== null && !this.deps.sameAnswer(printed, answer)) {
-        return { text, kind, valid: false, terminal: true, answer, invalidReason: `the answer ${answer} is not what the program printed (${printed})` };
+        return {
+          text,
+          kind,
+          valid: false,
+          terminal: true,
+          answer,
+          invalidReason: `the answer ${answer} is not what the program printed (${printed})`,
+        };
       }
       return { text, kind, valid: true, terminal: true, answer };
     }
-    const observation = await this.execute(buildProgram(path.map((s) => s.text), text));
+    const observation = await this.execute(
+      buildProgram(
+        path.map((s) => s.text),
+        text,
+      ),
+    );
     if (!observation.ok) {
       return {
         text,

@@ -31,7 +31,14 @@ export const beam: Strategy = async (world, hooks) => {
         .sort((a, b) => b.score - a.score)
         .slice(0, beamWidth);
       const top = best();
-      hooks.onProgress?.({ strategy: 'beam', done: depth + 1, total: maxDepth, unit: 'step', bestAnswer: top?.path.at(-1)?.answer ?? null, bestScore: top?.score ?? null });
+      hooks.onProgress?.({
+        strategy: 'beam',
+        done: depth + 1,
+        total: maxDepth,
+        unit: 'step',
+        bestAnswer: top?.path.at(-1)?.answer ?? null,
+        bestScore: top?.score ?? null,
+      });
     }
   } catch (err) {
     if (!isCancellation(err, world)) throw err;
@@ -48,4 +55,8 @@ export const beam: Strategy = async (world, hooks) => {
 };
 
 /** The budget is the beam width (at most 16). */
-export const beamStrategy: StrategyModule = { run: beam, needsScorer: true, budget: (budget) => ({ beamWidth: Math.max(1, Math.min(budget, 16)) }) };
+export const beamStrategy: StrategyModule = {
+  run: beam,
+  needsScorer: true,
+  budget: (budget) => ({ beamWidth: Math.max(1, Math.min(budget, 16)) }),
+};

@@ -15,7 +15,10 @@ export const STRATEGY_MODULES: Record<StrategyName, StrategyModule> = {
   mcts: mctsStrategy,
 };
 
-export const STRATEGIES = Object.fromEntries(Object.entries(STRATEGY_MODULES).map(([name, m]) => [name, m.run])) as Record<StrategyName, Strategy>;
+export const STRATEGIES = Object.fromEntries(Object.entries(STRATEGY_MODULES).map(([name, m]) => [name, m.run])) as Record<
+  StrategyName,
+  Strategy
+>;
 
 /** Strategies that need a step scorer at test time. */
 export const NEEDS_SCORER: ReadonlySet<StrategyName> = new Set(

@@ -161,7 +161,8 @@ export class MctsRun {
     const scores = await this.world.score(toScore.map((c) => c.path()));
     toScore.forEach((c, i) => (c.score = scores[i]));
     for (const child of children) {
-      if (!child.step?.valid) child.update(-1); // invalid terminal: local -1 only
+      if (!child.step?.valid)
+        child.update(-1); // invalid terminal: local -1 only
       else if (child.isAnswer()) child.backup(this.answerValue(child));
       else if (usesScorer) child.update(child.score as number); // new non-terminal child: update on itself only
     }
@@ -185,7 +186,14 @@ export const mcts: Strategy = async (world, hooks) => {
   };
   const report = () => {
     const top = runs.map(bestOf).reduce((a, b) => (b && (!a || b.score > a.score) ? b : a), null as ReturnType<typeof bestOf>);
-    hooks.onProgress?.({ strategy: 'mcts', done, total, unit: 'rollout', bestAnswer: top?.node.step?.answer ?? null, bestScore: top?.score ?? null });
+    hooks.onProgress?.({
+      strategy: 'mcts',
+      done,
+      total,
+      unit: 'rollout',
+      bestAnswer: top?.node.step?.answer ?? null,
+      bestScore: top?.score ?? null,
+    });
   };
   try {
     await Promise.all(
@@ -220,7 +228,7 @@ export const mcts: Strategy = async (world, hooks) => {
     .slice(0, topK);
   const candidates = ranked.map((b) => ({ answer: b.node.step?.answer as string, score: b.score }));
   const winner = tallyAnswers(candidates, world.deps.sameAnswer)[0];
-  const best = winner ? ranked.find((b) => world.deps.sameAnswer(winner.answer, b.node.step?.answer as string)) ?? null : null;
+  const best = winner ? (ranked.find((b) => world.deps.sameAnswer(winner.answer, b.node.step?.answer as string)) ?? null) : null;
   return outcome(best, candidates, trees, cancelled);
 };
 

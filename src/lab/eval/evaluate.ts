@@ -137,7 +137,9 @@ export async function evaluateStrategies(
       answered: judged ? sure / judged : null,
       selective_accuracy: judged ? (sure ? sureRight / sure : 1) : null,
       ...(opts.groupBy !== undefined && {
-        groups: Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([k, t]) => [k, rates(t)])),
+        groups: Object.fromEntries(
+          [...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([k, t]) => [k, rates(t)]),
+        ),
       }),
     };
   }
@@ -155,7 +157,12 @@ function count(t: Tally, won: boolean, found: boolean): void {
   if (won) t.correct++;
   if (found) t.covered++;
 }
-const rates = (t: Tally): GroupReport => ({ n: t.n, correct: t.correct, accuracy: t.n ? t.correct / t.n : 0, coverage: t.n ? t.covered / t.n : 0 });
+const rates = (t: Tally): GroupReport => ({
+  n: t.n,
+  correct: t.correct,
+  accuracy: t.n ? t.correct / t.n : 0,
+  coverage: t.n ? t.covered / t.n : 0,
+});
 
 /** Every distinct answer a search found: its alternatives and every terminal of its trees. */
 export function foundAnswers(r: Pick<SearchResult, 'alternatives' | 'trees'>): string[] {

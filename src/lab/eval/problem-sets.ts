@@ -17,7 +17,12 @@ export const BENCHMARKS: Record<string, string> = {
   amc23: 'amc23.jsonl',
 };
 
-const SYNTH: Record<string, Split> = { 'synth-id': 'test-id', 'synth-ood': 'test-ood', 'synth-train': 'train', 'synth-synthesis': 'synthesis' };
+const SYNTH: Record<string, Split> = {
+  'synth-id': 'test-id',
+  'synth-ood': 'test-ood',
+  'synth-train': 'train',
+  'synth-synthesis': 'synthesis',
+};
 
 export const PROBLEM_SETS = [...Object.keys(SYNTH), ...Object.keys(BENCHMARKS)];
 

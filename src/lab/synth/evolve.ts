@@ -117,7 +117,9 @@ export async function evolve(o: EvolveOptions): Promise<void> {
   });
   const goldFiles = [data('train.jsonl'), ...(o.extraTrain ?? [])];
   if (!o.tokenizer) {
-    await stage('tokenizer', () => py('build_tokenizer.py', ['--data', ...goldFiles, '--vocab', String(o.vocab ?? 1024), '--out', tokenizer]));
+    await stage('tokenizer', () =>
+      py('build_tokenizer.py', ['--data', ...goldFiles, '--vocab', String(o.vocab ?? 1024), '--out', tokenizer]),
+    );
   }
   const shape = Object.entries(MODEL_SIZES[o.modelSize ?? 'small']).flatMap(([k, v]) => [`--${k}`, String(v)]);
 
@@ -135,16 +137,30 @@ export async function evolve(o: EvolveOptions): Promise<void> {
         return { copied: init };
       }
       return py('train_policy.py', [
-        '--train', ...goldFiles, ...sftFiles,
-        '--val', data('test-id.jsonl'),
-        '--tokenizer', tokenizer,
-        '--minutes', String(minutes),
-        '--out', path.join(dir, 'policy'),
+        '--train',
+        ...goldFiles,
+        ...sftFiles,
+        '--val',
+        data('test-id.jsonl'),
+        '--tokenizer',
+        tokenizer,
+        '--minutes',
+        String(minutes),
+        '--out',
+        path.join(dir, 'policy'),
         ...(init ? ['--init', init] : shape),
       ]);
     });
     await stage(`round${r}.policy-export`, () =>
-      py('export_onnx.py', ['policy', '--ckpt', path.join(dir, 'policy'), '--out', path.join(dir, 'policy-onnx'), '--tokenizer', tokenizer]),
+      py('export_onnx.py', [
+        'policy',
+        '--ckpt',
+        path.join(dir, 'policy'),
+        '--out',
+        path.join(dir, 'policy-onnx'),
+        '--tokenizer',
+        tokenizer,
+      ]),
     );
     const mode = r === 1 ? 'terminal-guided' : 'ppm-augmented';
     await stage(`round${r}.synthesis`, async () => {
@@ -175,7 +191,9 @@ export async function evolve(o: EvolveOptions): Promise<void> {
               if (Date.now() - last < 5000 && done < total) return;
               last = Date.now();
               const eta = (s.elapsedMs / 1000 / done) * (total - done);
-              o.log(`[evolve] round${r}.synthesis (${mode}): ${done}/${total} problems, ${s.solved} solved, ${s.sft} SFT, ${s.pairs} pairs, ETA ${eta.toFixed(0)} s`);
+              o.log(
+                `[evolve] round${r}.synthesis (${mode}): ${done}/${total} problems, ${s.solved} solved, ${s.sft} SFT, ${s.pairs} pairs, ETA ${eta.toFixed(0)} s`,
+              );
             },
           },
           {
@@ -201,12 +219,18 @@ export async function evolve(o: EvolveOptions): Promise<void> {
     }
     await stage(`round${r}.ppm`, () =>
       py('train_ppm.py', [
-        '--pairs', ...pairSources,
-        '--init', path.join(dir, 'policy'),
-        '--tokenizer', tokenizer,
-        '--minutes', String(o.ppmMinutes),
-        '--out', path.join(dir, 'ppm'),
-        '--heldout-out', path.join(dir, 'heldout-pairs.jsonl'),
+        '--pairs',
+        ...pairSources,
+        '--init',
+        path.join(dir, 'policy'),
+        '--tokenizer',
+        tokenizer,
+        '--minutes',
+        String(o.ppmMinutes),
+        '--out',
+        path.join(dir, 'ppm'),
+        '--heldout-out',
+        path.join(dir, 'heldout-pairs.jsonl'),
       ]),
     );
     await stage(`round${r}.ppm-export`, async () => {
@@ -235,7 +259,12 @@ function runPython(o: EvolveOptions, script: string, args: string[]): Promise<un
   o.log(`[evolve] $ ${o.python} ${fullArgs.map((a) => path.relative(process.cwd(), a) || a).join(' ')}`);
   return new Promise((resolve, reject) => {
     const child = spawn(o.python, fullArgs, { cwd: repoPath(), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const relay = (chunk: Buffer) => chunk.toString().split('\n').filter((l) => l.trim()).forEach((l) => o.log(`  ${l}`));
+    const relay = (chunk: Buffer) =>
+      chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l.trim())
+        .forEach((l) => o.log(`  ${l}`));
     child.stdout.on('data', relay);
     child.stderr.on('data', relay);
     child.on('error', (err) => reject(new Error(`could not start ${o.python}: ${err.message}`)));

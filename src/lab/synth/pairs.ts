@@ -95,7 +95,12 @@ export function sftRecords(question: string, trees: GradedTree[], topN = 2): Sft
 }
 
 /** Preference pairs for the PPM from one problem's trees. */
-export function pairRecords(question: string, trees: GradedTree[], prompt: PromptFn, opts: PairOptions = DEFAULT_PAIR_OPTIONS): PairRecord[] {
+export function pairRecords(
+  question: string,
+  trees: GradedTree[],
+  prompt: PromptFn,
+  opts: PairOptions = DEFAULT_PAIR_OPTIONS,
+): PairRecord[] {
   const pairs: PairRecord[] = [];
   for (const root of trees) {
     const below = outcomes(root);
@@ -108,8 +113,7 @@ export function pairRecords(question: string, trees: GradedTree[], prompt: Promp
         const N = neg.slice(0, pos.length === 1 ? 4 : 2);
         const kept: [GradedTree, GradedTree][] = [];
         for (const p of P)
-          for (const n of N)
-            if (p.Q - n.Q >= opts.margin && editDistanceAtLeast(p.text, n.text, opts.minEditDistance)) kept.push([p, n]);
+          for (const n of N) if (p.Q - n.Q >= opts.margin && editDistanceAtLeast(p.text, n.text, opts.minEditDistance)) kept.push([p, n]);
         for (const [p, n] of kept) {
           pairs.push({
             prompt: prompt(question, prefix),

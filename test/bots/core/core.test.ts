@@ -25,12 +25,27 @@ describe('config', () => {
   });
   test('every bad value is reported with its name', () => {
     try {
-      loadConfig({ DISCORD_TOKEN: 'abc', SLACK_BOT_TOKEN: 'nope', PORT: 'eighty', DISCORD_API_URL: 'ftp://x', STEPWISE_STRATEGY: 'magic', SLACK_APP_TOKEN: 'bad' });
+      loadConfig({
+        DISCORD_TOKEN: 'abc',
+        SLACK_BOT_TOKEN: 'nope',
+        PORT: 'eighty',
+        DISCORD_API_URL: 'ftp://x',
+        STEPWISE_STRATEGY: 'magic',
+        SLACK_APP_TOKEN: 'bad',
+      });
       throw new Error('expected ConfigError');
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const msg = (err as Error).message;
-      for (const s of ['DISCORD_APPLICATION_ID is missing', 'SLACK_BOT_TOKEN must start with "xoxb-"', 'SLACK_SIGNING_SECRET is missing', 'PORT must be an integer', 'DISCORD_API_URL must be an http(s) URL', 'STEPWISE_STRATEGY must be one of', 'SLACK_APP_TOKEN must start with "xapp-"'])
+      for (const s of [
+        'DISCORD_APPLICATION_ID is missing',
+        'SLACK_BOT_TOKEN must start with "xoxb-"',
+        'SLACK_SIGNING_SECRET is missing',
+        'PORT must be an integer',
+        'DISCORD_API_URL must be an http(s) URL',
+        'STEPWISE_STRATEGY must be one of',
+        'SLACK_APP_TOKEN must start with "xapp-"',
+      ])
         expect(msg).toContain(s);
     }
   });
@@ -58,7 +73,12 @@ describe('commands', () => {
     expect(parseCommand('<@U1|bot> Show all')).toEqual({ kind: 'all' });
     expect(parseCommand('<@1> other answers?')).toEqual({ kind: 'alternatives' });
     expect(parseCommand('<@1>')).toEqual({ kind: 'help' });
-    expect(parseCommand('<@1> strategy:beam budget:8 What is 2+2?')).toEqual({ kind: 'solve', question: 'What is 2+2?', strategy: 'beam', budget: 8 });
+    expect(parseCommand('<@1> strategy:beam budget:8 What is 2+2?')).toEqual({
+      kind: 'solve',
+      question: 'What is 2+2?',
+      strategy: 'beam',
+      budget: 8,
+    });
   });
 });
 
@@ -66,14 +86,23 @@ describe('solve job service', () => {
   test('answers repeated questions from the cache (normalised question + strategy + budget)', async () => {
     const core = testCore();
     const log: string[] = [];
-    const a = await core.service.submit({ platform: 'local', userId: 'u', channelId: 'c', question: 'What is 3*12-7?', strategy: 'greedy' }, sink(log));
+    const a = await core.service.submit(
+      { platform: 'local', userId: 'u', channelId: 'c', question: 'What is 3*12-7?', strategy: 'greedy' },
+      sink(log),
+    );
     if (!a.ok) throw new Error(a.message);
     await a.finished;
-    const b = await core.service.submit({ platform: 'local', userId: 'u', channelId: 'c', question: '  What   is 3*12-7 ', strategy: 'greedy' }, sink(log));
+    const b = await core.service.submit(
+      { platform: 'local', userId: 'u', channelId: 'c', question: '  What   is 3*12-7 ', strategy: 'greedy' },
+      sink(log),
+    );
     if (!b.ok) throw new Error(b.message);
     expect(b.cached).toBe(true);
     await b.finished;
-    const c = await core.service.submit({ platform: 'local', userId: 'u', channelId: 'c', question: 'What is 3*12-7?', strategy: 'vote', budget: 3 }, sink(log));
+    const c = await core.service.submit(
+      { platform: 'local', userId: 'u', channelId: 'c', question: 'What is 3*12-7?', strategy: 'vote', budget: 3 },
+      sink(log),
+    );
     expect(c.ok && c.cached).toBe(false);
     await core.service.idle();
     expect(log.filter((l) => l.startsWith('done')).map((l) => l.split(' ')[2])).toEqual(['fresh', 'cached', 'fresh']);
@@ -98,7 +127,10 @@ describe('solve job service', () => {
     const jobs: { user: string; id: string }[] = [];
     for (let k = 0; k < 3; k++)
       for (const user of ['a', 'b', 'c', 'd']) {
-        const out = await core.service.submit({ platform: 'local', userId: user, channelId: 'c', question: `What is ${k} + 3*12 (${user})?`, strategy: 'greedy' }, sink([]));
+        const out = await core.service.submit(
+          { platform: 'local', userId: user, channelId: 'c', question: `What is ${k} + 3*12 (${user})?`, strategy: 'greedy' },
+          sink([]),
+        );
         if (out.ok) jobs.push({ user, id: out.job.id });
       }
     await core.service.idle();
@@ -110,11 +142,14 @@ describe('solve job service', () => {
   });
 
   test('engine failures become friendly messages (models not installed)', async () => {
-    const core = testCore({}, {
-      engine: async () => {
-        throw new ModelNotFoundError('models/stepwise-synth-policy has no manifest.json (see docs/models.md for the manifest format)');
+    const core = testCore(
+      {},
+      {
+        engine: async () => {
+          throw new ModelNotFoundError('models/stepwise-synth-policy has no manifest.json (see docs/models.md for the manifest format)');
+        },
       },
-    });
+    );
     const log: string[] = [];
     const out = await core.service.submit({ platform: 'local', userId: 'u', channelId: 'c', question: '1+1?' }, sink(log));
     if (out.ok) await out.finished;
@@ -155,7 +190,10 @@ describe('solve job service', () => {
   test('a job interrupted by a restart is resumed by the next process', async () => {
     const db = tmpDb();
     const core1 = testCore({}, { delayMs: 400, dbPath: db });
-    const out = await core1.service.submit({ platform: 'local', userId: 'u', channelId: 'c', question: MATH_QUESTION, strategy: 'beam', budget: 2 }, sink([]));
+    const out = await core1.service.submit(
+      { platform: 'local', userId: 'u', channelId: 'c', question: MATH_QUESTION, strategy: 'beam', budget: 2 },
+      sink([]),
+    );
     if (!out.ok) throw new Error(out.message);
     await new Promise((r) => setTimeout(r, 150));
     await core1.close(); // "crash": the running search is cancelled, the job stays unfinished
@@ -190,7 +228,11 @@ describe('restart with the real Discord client', () => {
     const core2 = testCore({}, { delayMs: 1, dbPath: db });
     const bot2 = await startDiscord({ config, core: core2, log: () => undefined });
     await bot2.ready;
-    await fake.waitFor(() => fake.callsTo('PATCH', original).some((c) => /Answer:/.test(c.body?.content ?? '')), 10_000, 'answer after restart');
+    await fake.waitFor(
+      () => fake.callsTo('PATCH', original).some((c) => /Answer:/.test(c.body?.content ?? '')),
+      10_000,
+      'answer after restart',
+    );
     expect(fake.callsTo('PATCH', original).some((c) => /restarted/.test(c.body?.content ?? ''))).toBe(true);
     await fake.waitFor(() => fake.threads().length > 0 && fake.posts(fake.threads()[0].id).length > 0, 5000, 'thread');
     await core2.service.idle();

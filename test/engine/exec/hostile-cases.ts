@@ -25,7 +25,7 @@ left = os.listdir('/tmp') + os.listdir('/dev/shm')
 keys = [l.split()[8] for l in (open('/proc/keys') if os.path.exists('/proc/keys') else []) if l.split()[7] != 'keyring']
 print(math.sqrt(16), sympy.solve(x**2 - 4, x), int('3') + 1, others, left, len(open('/proc/sysvipc/shm').read().splitlines()) - 1, keys)
 `;
-export const SANITY_OK = "4.0 [-2, 2] 4 [] [] 0 []";
+export const SANITY_OK = '4.0 [-2, 2] 4 [] [] 0 []';
 
 export function noSecret(obs: Observation): void {
   expect(JSON.stringify(obs)).not.toContain(SECRET);
@@ -145,7 +145,9 @@ export const cases: Case[] = [
   {
     name: 'no host paths visible (root listing, /work, /root, /home, /sys)',
     code: "import os\nprint(sorted(os.listdir('/')), [os.path.exists(p) for p in ['/work', '/root', '/home', '/sys', '/etc/passwd', '/etc/shadow', '/etc/hostname', '/var', '/run']])",
-    check: outputIs("['bin', 'dev', 'etc', 'lib', 'lib64', 'proc', 'sbin', 'tmp', 'usr'] [False, False, False, False, False, False, False, False, False]"),
+    check: outputIs(
+      "['bin', 'dev', 'etc', 'lib', 'lib64', 'proc', 'sbin', 'tmp', 'usr'] [False, False, False, False, False, False, False, False, False]",
+    ),
   },
   {
     name: 'reading /work/main files',
@@ -219,7 +221,7 @@ export const cases: Case[] = [
   },
   {
     name: 'forging a result on inherited descriptors 3..20',
-    code: "import os\nfor fd in range(3, 21):\n    try:\n        os.write(fd, b'{\"id\": 1, \"ok\": true, \"output\": \"FORGED\", \"error\": null, \"timed_out\": false}\\n')\n    except OSError:\n        pass\nraise ValueError('real failure')",
+    code: 'import os\nfor fd in range(3, 21):\n    try:\n        os.write(fd, b\'{"id": 1, "ok": true, "output": "FORGED", "error": null, "timed_out": false}\\n\')\n    except OSError:\n        pass\nraise ValueError(\'real failure\')',
     check: (o) => {
       expect(o.ok).toBe(false);
       expect(o.output).not.toContain('FORGED');
@@ -292,7 +294,8 @@ export const cases: Case[] = [
 ];
 
 /** System call numbers of the keyring calls (add_key, request_key, keyctl) for the job's arch. */
-const KEYRING_NRS = "import ctypes, platform\nlibc = ctypes.CDLL(None, use_errno=True)\nlibc.syscall.restype = ctypes.c_long\nADD_KEY, REQUEST_KEY, KEYCTL = {'x86_64': (248, 249, 250), 'aarch64': (217, 218, 219)}[platform.machine()]\nL = ctypes.c_long\n";
+const KEYRING_NRS =
+  "import ctypes, platform\nlibc = ctypes.CDLL(None, use_errno=True)\nlibc.syscall.restype = ctypes.c_long\nADD_KEY, REQUEST_KEY, KEYCTL = {'x86_64': (248, 249, 250), 'aarch64': (217, 218, 219)}[platform.machine()]\nL = ctypes.c_long\n";
 
 /** Stores keys in the user (-4), user-session (-5) and session (-3) keyrings for a later job. */
 export const KEYRING_STORE =

@@ -4,16 +4,7 @@
  * worker: the sanity answer must be right, and the worker must never have died in between.
  */
 import { createExecutorPool } from '../../../src/engine/exec';
-import {
-  KEYRING_READ,
-  KEYRING_READ_OK,
-  KEYRING_STORE,
-  KEYRING_STORE_OK,
-  SANITY,
-  SANITY_OK,
-  cases,
-  noSecret,
-} from './hostile-cases';
+import { KEYRING_READ, KEYRING_READ_OK, KEYRING_STORE, KEYRING_STORE_OK, SANITY, SANITY_OK, cases, noSecret } from './hostile-cases';
 
 jest.setTimeout(120_000);
 

@@ -17,7 +17,10 @@ describe('observation format', () => {
   test('value of the last expression when nothing is printed (repr)', async () => {
     expect(await run('x = 5\nx * 2')).toEqual({ ok: true, output: '10', timedOut: false, ms: expect.any(Number) });
     expect(await run("'a' + 'b'")).toMatchObject({ ok: true, output: "'ab'" });
-    expect(await run('from fractions import Fraction\nFraction(1, 3) + Fraction(1, 6)')).toMatchObject({ ok: true, output: 'Fraction(1, 2)' });
+    expect(await run('from fractions import Fraction\nFraction(1, 3) + Fraction(1, 6)')).toMatchObject({
+      ok: true,
+      output: 'Fraction(1, 2)',
+    });
   });
 
   test('stdout wins over the last expression', async () => {

@@ -54,9 +54,17 @@ describe('seccomp filter', () => {
   });
 
   test('blocks exactly the documented list', () => {
-    expect([...BLOCKED_SYSCALLS].sort()).toEqual(
-      ['add_key', 'bpf', 'io_uring_enter', 'io_uring_register', 'io_uring_setup', 'keyctl', 'perf_event_open', 'request_key', 'userfaultfd'],
-    );
+    expect([...BLOCKED_SYSCALLS].sort()).toEqual([
+      'add_key',
+      'bpf',
+      'io_uring_enter',
+      'io_uring_register',
+      'io_uring_setup',
+      'keyctl',
+      'perf_event_open',
+      'request_key',
+      'userfaultfd',
+    ]);
   });
 
   test('an unsupported architecture gets no filter (and therefore no sandbox)', () => {

@@ -142,7 +142,13 @@ describe('gradeAnswer', () => {
   });
   it('treats an undecided or failing symbolic check as not equal', async () => {
     await expect(gradeAnswer('1', '2', { symbolic: async () => null })).resolves.toBe(false);
-    await expect(gradeAnswer('1', '2', { symbolic: async () => { throw new Error('boom'); } })).resolves.toBe(false);
+    await expect(
+      gradeAnswer('1', '2', {
+        symbolic: async () => {
+          throw new Error('boom');
+        },
+      }),
+    ).resolves.toBe(false);
   });
   it('returns false when nothing can be extracted', async () => {
     await expect(gradeAnswer('3', '')).resolves.toBe(false);

@@ -37,7 +37,13 @@ function points(): CalibrationPoint[] {
     const familiar = i % 2 === 0;
     const voteShare = ((i * 37) % 100) / 100;
     const correct = familiar ? voteShare >= 0.4 || i % 10 === 0 : i % 7 === 0;
-    out.push({ answered: true, correct, voteShare, score: ((i * 13) % 100) / 100 - 0.5, questionLoss: familiar ? 2 + (i % 5) * 0.1 : 8 + (i % 3) });
+    out.push({
+      answered: true,
+      correct,
+      voteShare,
+      score: ((i * 13) % 100) / 100 - 0.5,
+      questionLoss: familiar ? 2 + (i % 5) * 0.1 : 8 + (i % 3),
+    });
   }
   return out;
 }

@@ -9,7 +9,11 @@ function fixed(samples: Sample[]): Policy {
 }
 
 const world = (samples: Sample[]) =>
-  new StepWorld('q', { policy: fixed(samples), executor: new ToyExecutor(), sameAnswer: (a, b) => a === b }, resolveConfig({ strategy: 'greedy' }));
+  new StepWorld(
+    'q',
+    { policy: fixed(samples), executor: new ToyExecutor(), sameAnswer: (a, b) => a === b },
+    resolveConfig({ strategy: 'greedy' }),
+  );
 
 describe('the step world', () => {
   test('classifies, executes and explains each candidate', async () => {

@@ -27,12 +27,11 @@ void path;
 
 describeIfShared('rStar released records (peer compatibility)', [RSTAR_EXAMPLES], () => {
   test.each(examples.map((e) => [e.id, e]))('round-trips the released rStar record %s', (_id, e) => {
-    const texts: string[] =
-      e.kind === 'sft' ? [e.record.response] : [e.record.pos, e.record.neg];
+    const texts: string[] = e.kind === 'sft' ? [e.record.response] : [e.record.pos, e.record.neg];
     for (const t of texts) {
       const steps = splitSteps(t);
       expect(joinSteps(steps)).toBe(t);
-      expect(steps.length).toBeGreaterThanOrEqual(e.kind === "sft" ? 2 : 1);
+      expect(steps.length).toBeGreaterThanOrEqual(e.kind === 'sft' ? 2 : 1);
     }
     if (e.kind === 'sft') {
       const steps = splitSteps(e.record.response);

@@ -38,7 +38,12 @@ describe('search strategies on a problem where greedy decoding is wrong', () => 
   test('MCTS with the PPM finds 29, reports every rollout, and returns a tree with N/Q', async () => {
     const progress: SearchProgress[] = [];
     const deps = toyDeps();
-    const r = await search(QUESTION, deps, { strategy: 'mcts', rollouts: 6, candidates: 12, seed: 5 }, { onProgress: (p) => progress.push(p) });
+    const r = await search(
+      QUESTION,
+      deps,
+      { strategy: 'mcts', rollouts: 6, candidates: 12, seed: 5 },
+      { onProgress: (p) => progress.push(p) },
+    );
     expect(r.answer).toBe('29');
     expect(r.confidence.score).toBeCloseTo(0.8);
     expect(progress.map((p) => p.done)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -68,7 +73,12 @@ describe('search strategies on a problem where greedy decoding is wrong', () => 
       valued.push(answer);
       return answer === '29' ? 1 : -1;
     };
-    const r = await search(QUESTION, deps, { strategy: 'mcts', backup: 'terminal-guided', rollouts: 8, candidates: 12, seed: 1 }, { terminalValue });
+    const r = await search(
+      QUESTION,
+      deps,
+      { strategy: 'mcts', backup: 'terminal-guided', rollouts: 8, candidates: 12, seed: 1 },
+      { terminalValue },
+    );
     const all = [...nodes(r.trees![0])];
     const answers = all.filter((n) => n.kind === 'answer');
     expect(answers.length).toBeGreaterThan(0);
@@ -83,7 +93,9 @@ describe('search strategies on a problem where greedy decoding is wrong', () => 
 
   test('the synthesis back-ups refuse to run without a terminal value (search knows no gold answer)', async () => {
     const { scorer: _unused, ...deps } = toyDeps();
-    await expect(search(QUESTION, deps, { strategy: 'mcts', backup: 'terminal-guided', rollouts: 2, candidates: 4 })).rejects.toThrow(/needs a terminal value/);
+    await expect(search(QUESTION, deps, { strategy: 'mcts', backup: 'terminal-guided', rollouts: 2, candidates: 4 })).rejects.toThrow(
+      /needs a terminal value/,
+    );
   });
 
   test('several MCTS runs answer by a top-K vote and keep one tree per run', async () => {
@@ -104,10 +116,15 @@ describe('search strategies on a problem where greedy decoding is wrong', () => 
 
   test('cancelling returns what was found so far', async () => {
     const controller = new AbortController();
-    const r = await search(QUESTION, toyDeps(), { strategy: 'mcts', rollouts: 50, candidates: 4 }, {
-      signal: controller.signal,
-      onProgress: (p) => p.done === 3 && controller.abort(),
-    });
+    const r = await search(
+      QUESTION,
+      toyDeps(),
+      { strategy: 'mcts', rollouts: 50, candidates: 4 },
+      {
+        signal: controller.signal,
+        onProgress: (p) => p.done === 3 && controller.abort(),
+      },
+    );
     expect(r.cancelled).toBe(true);
     expect(r.stats.rollouts).toBeLessThan(50);
   });
@@ -139,7 +156,9 @@ describe('engine', () => {
     const { RIGHT } = await import('../toy-problem');
     const deps = toyDeps();
     // a policy that always writes the same (right) solution: every rollout reaches the same terminal
-    const sure = new ScriptedPolicy((partial) => (partial === '' ? [{ text: RIGHT, weight: 1 }] : toyScript(partial)), { minVoteShare: 0.7 });
+    const sure = new ScriptedPolicy((partial) => (partial === '' ? [{ text: RIGHT, weight: 1 }] : toyScript(partial)), {
+      minVoteShare: 0.7,
+    });
     const engine = engineFrom(sure, deps.scorer, deps.executor);
     const mcts = await engine.solve(QUESTION, { strategy: 'mcts', rollouts: 8, seed: 3 });
     expect(mcts.answer).toBe('29');
@@ -150,7 +169,7 @@ describe('engine', () => {
     expect(greedy.verdict).toMatchObject({ sure: false, reasons: ['single-attempt'], signals: { voteShare: null } });
   });
 
-  test('each answer comes with a verdict from the policy\'s abstention rule and its question loss', async () => {
+  test("each answer comes with a verdict from the policy's abstention rule and its question loss", async () => {
     const { engineFrom } = await import('../../../src/engine/index');
     const make = (loss: number | Error) => {
       const deps = toyDeps();

@@ -51,7 +51,9 @@ describe('eval: accuracy and coverage per strategy', () => {
       { id: 'c', question: QUESTION, answer: '29', fields: { novelty: ['phrasing'] } },
       { id: 'd', question: QUESTION, answer: '29' },
     ];
-    const reports = await evaluateStrategies(probs, (q, cfg) => search(q, toyDeps(), cfg), ['greedy'], { greedy: {} } as never, { groupBy: 'novelty' });
+    const reports = await evaluateStrategies(probs, (q, cfg) => search(q, toyDeps(), cfg), ['greedy'], { greedy: {} } as never, {
+      groupBy: 'novelty',
+    });
     // greedy answers 8 every time
     expect(reports.greedy!.groups).toEqual({
       '(none)': { n: 1, correct: 0, accuracy: 0, coverage: 0 },
@@ -72,8 +74,27 @@ describe('eval: accuracy and coverage per strategy', () => {
   });
 
   test('foundAnswers takes every valid terminal of the trees, not only the voted alternatives', () => {
-    const leaf = (id: number, answer: string, valid = true): TreeJSON => ({ id, text: 'x', kind: 'answer', valid, terminal: true, answer, N: 1, Q: 0, children: [] });
-    const tree: TreeJSON = { id: 0, text: '', kind: 'root', valid: true, terminal: false, N: 3, Q: 0, children: [leaf(1, '8'), leaf(2, '29'), leaf(3, '5', false)] };
+    const leaf = (id: number, answer: string, valid = true): TreeJSON => ({
+      id,
+      text: 'x',
+      kind: 'answer',
+      valid,
+      terminal: true,
+      answer,
+      N: 1,
+      Q: 0,
+      children: [],
+    });
+    const tree: TreeJSON = {
+      id: 0,
+      text: '',
+      kind: 'root',
+      valid: true,
+      terminal: false,
+      N: 3,
+      Q: 0,
+      children: [leaf(1, '8'), leaf(2, '29'), leaf(3, '5', false)],
+    };
     const found = foundAnswers({ alternatives: [{ answer: '8', votes: 1, share: 1, bestScore: null }], trees: [tree] });
     expect(found.sort()).toEqual(['29', '8']);
   });

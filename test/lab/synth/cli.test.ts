@@ -16,7 +16,11 @@ async function synth(args: string[]): Promise<SynthProblem[]> {
   } finally {
     out.mockRestore();
   }
-  return chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as SynthProblem);
+  return chunks
+    .join('')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as SynthProblem);
 }
 
 describe('./stepwise synth generate --generator-version', () => {
@@ -43,7 +47,9 @@ describe('./stepwise synth generate --generator-version', () => {
 describe('./stepwise evolve --generator-version', () => {
   test('is parsed like synth generate: an unknown version is refused before any work starts', async () => {
     const { command: evolve } = await import('../../../src/cli/commands/evolve');
-    await expect(evolve.run(['--generator-version', '4', '--out', '/nonexistent/never-created'])).rejects.toThrow(/--generator-version must be 1\.\.3/);
+    await expect(evolve.run(['--generator-version', '4', '--out', '/nonexistent/never-created'])).rejects.toThrow(
+      /--generator-version must be 1\.\.3/,
+    );
   });
 
   test('every bad flag is refused with its own message, without creating the work directory', async () => {
@@ -74,9 +80,15 @@ describe('./stepwise evolve on real problems (--public, --withheld, --vocab, --m
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-evolve-real-'));
     const pub = path.join(dir, 'public.jsonl');
     const held = path.join(dir, 'withheld.jsonl');
-    fs.writeFileSync(pub, JSON.stringify({ id: 'p1', question: 'What is 2 + 3?', answer: '5', solution: '<code>\nprint(2 + 3)\n<end_of_code>' }) + '\n');
+    fs.writeFileSync(
+      pub,
+      JSON.stringify({ id: 'p1', question: 'What is 2 + 3?', answer: '5', solution: '<code>\nprint(2 + 3)\n<end_of_code>' }) + '\n',
+    );
     const real = ['Ken has 3 boxes of 4 pens. How many pens?', 'Sam reads 5 pages a day for 6 days. How many pages?'];
-    fs.writeFileSync(held, real.map((q, i) => JSON.stringify({ id: `w${i}`, source: 'gsm8k', question: q, answer: String(12 + 18 * i) })).join('\n') + '\n');
+    fs.writeFileSync(
+      held,
+      real.map((q, i) => JSON.stringify({ id: `w${i}`, source: 'gsm8k', question: q, answer: String(12 + 18 * i) })).join('\n') + '\n',
+    );
     // a python that records its arguments and fails: the run stops at the tokenizer stage
     const fakePy = path.join(dir, 'python');
     fs.writeFileSync(fakePy, `#!/bin/sh\necho "$@" >> ${dir}/calls.txt\nexit 3\n`, { mode: 0o755 });
@@ -85,15 +97,35 @@ describe('./stepwise evolve on real problems (--public, --withheld, --vocab, --m
     const out = path.join(dir, 'run');
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      const run = evolve.run(['--out', out, '--train-count', '20', '--synth-problems', '3', '--rounds', '2', '--public', pub,
-        '--withheld', held, '--vocab', '4096', '--model-size', 'medium']);
+      const run = evolve.run([
+        '--out',
+        out,
+        '--train-count',
+        '20',
+        '--synth-problems',
+        '3',
+        '--rounds',
+        '2',
+        '--public',
+        pub,
+        '--withheld',
+        held,
+        '--vocab',
+        '4096',
+        '--model-size',
+        'medium',
+      ]);
       await expect(run).rejects.toThrow(/build_tokenizer\.py exited with code 3[^]*Rerun the same command/);
     } finally {
       stderr.mockRestore();
       process.env.STEPWISE_PYTHON = old;
       if (old === undefined) delete process.env.STEPWISE_PYTHON;
     }
-    const synthesis = fs.readFileSync(path.join(out, 'data', 'synthesis.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const synthesis = fs
+      .readFileSync(path.join(out, 'data', 'synthesis.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(synthesis).toHaveLength(6);
     expect(synthesis.filter((p) => real.includes(p.question)).map((p) => p.answer)).toEqual(['12', '30']);
     expect(synthesis.every((p) => p.solution === undefined && p.answer)).toBe(true);

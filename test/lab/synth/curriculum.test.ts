@@ -7,7 +7,10 @@ import { createExecutorPool } from '../../../src/engine/exec';
 import { generateProblems, type SynthProblem } from '../../../src/lab/synth/generator';
 import { problemStats, verifyProblems } from '../../../src/lab/synth/generator/verify';
 
-const digest = (ps: SynthProblem[]) => createHash('sha256').update(ps.map((p) => JSON.stringify(p)).join('\n')).digest('hex');
+const digest = (ps: SynthProblem[]) =>
+  createHash('sha256')
+    .update(ps.map((p) => JSON.stringify(p)).join('\n'))
+    .digest('hex');
 
 describe('SynthMath version 2 stays byte-identical', () => {
   test('the default train and synthesis output for seed 1 (sha256 recorded before version 3 existed)', () => {

@@ -26,7 +26,7 @@ function runAll(programs: string[]): (string | null)[] {
     "            exec(p, {'__name__': '__main__'})",
     '        out.append(buf.getvalue())',
     '    except Exception as e:',
-    "        out.append(None)",
+    '        out.append(None)',
     'print(json.dumps(out))',
   ].join('\n');
   const res = execFileSync(PY, ['-c', script, file], { encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -34,7 +34,11 @@ function runAll(programs: string[]): (string | null)[] {
   return JSON.parse(res) as (string | null)[];
 }
 
-const program = (sol: string) => sol.split('<code>')[1]!.split('<end_of_code>')[0]!.replace(/<end_of_step>/g, '');
+const program = (sol: string) =>
+  sol
+    .split('<code>')[1]!
+    .split('<end_of_code>')[0]!
+    .replace(/<end_of_step>/g, '');
 
 describe('SynthMath generator', () => {
   const train = generateProblems({ split: 'train', count: 450, seed: 7 });
@@ -136,13 +140,22 @@ function signatures(v: Variant): Set<string> {
   for (let seed = 1; seed <= 25; seed++) {
     const b = new Builder(seed, new Set(), 0, 2);
     const r = b.finish(v.build(b));
-    out.add(`${r.frames.map((f) => f.split('#')[0]).sort().join(',')}|${r.steps.length}`);
+    out.add(
+      `${r.frames
+        .map((f) => f.split('#')[0])
+        .sort()
+        .join(',')}|${r.steps.length}`,
+    );
   }
   return out;
 }
 
 describe('SynthMath generator versions', () => {
-  const read = (f: string) => fs.readFileSync(path.join(__dirname, '../../../data/synth', f), 'utf8').trim().split('\n');
+  const read = (f: string) =>
+    fs
+      .readFileSync(path.join(__dirname, '../../../data/synth', f), 'utf8')
+      .trim()
+      .split('\n');
 
   test('version 1 reproduces the round-0 data, and the evaluation splits never change', () => {
     for (const split of ['test-id', 'test-ood'] as const) {
@@ -153,9 +166,16 @@ describe('SynthMath generator versions', () => {
       }
     }
     // the round-0 train and synthesis data, byte for byte (sha256 recorded before version 2 existed)
-    const digest = (ps: SynthProblem[]) => createHash('sha256').update(ps.map((p) => JSON.stringify(p)).join('\n')).digest('hex');
-    expect(digest(generateProblems({ split: 'train', count: 1000, seed: 1, version: 1 }))).toBe('c3636f30c72877339dc7678e4dbe7ae0d5add1fa8db3dd9d5e16d0a5475f97cb');
-    expect(digest(generateProblems({ split: 'synthesis', count: 500, seed: 1, version: 1 }))).toBe('9481f886ff8d69524a4419e224d3524cb3870e69b2ffe3a7d6ff3a7a3158e543');
+    const digest = (ps: SynthProblem[]) =>
+      createHash('sha256')
+        .update(ps.map((p) => JSON.stringify(p)).join('\n'))
+        .digest('hex');
+    expect(digest(generateProblems({ split: 'train', count: 1000, seed: 1, version: 1 }))).toBe(
+      'c3636f30c72877339dc7678e4dbe7ae0d5add1fa8db3dd9d5e16d0a5475f97cb',
+    );
+    expect(digest(generateProblems({ split: 'synthesis', count: 500, seed: 1, version: 1 }))).toBe(
+      '9481f886ff8d69524a4419e224d3524cb3870e69b2ffe3a7d6ff3a7a3158e543',
+    );
     const added = addedTemplates();
     const v2 = generateProblems({ split: 'train', count: 2000, seed: 1 });
     expect(v2.filter((p) => added.has(p.template)).length).toBeGreaterThan(200);
@@ -186,7 +206,8 @@ describe('SynthMath generator versions', () => {
     const v2Frames = new Set(v2.flatMap((p) => p.frames));
     expect(v2Frames.size).toBeGreaterThan(v1Frames.size + 40);
     // every family gained frames
-    const gained = (f: string) => [...v2Frames].filter((x) => !v1Frames.has(x) && v2.some((p) => p.family === f && p.frames.includes(x))).length;
+    const gained = (f: string) =>
+      [...v2Frames].filter((x) => !v1Frames.has(x) && v2.some((p) => p.family === f && p.frames.includes(x))).length;
     expect(FAMILIES.map((f) => `${f.name}: ${gained(f.name) >= 5}`)).toEqual(FAMILIES.map((f) => `${f.name}: true`));
     expect([...v2Frames].some((f) => f.includes('#o'))).toBe(false);
     const oodQuestions = new Set(generateProblems({ split: 'test-ood', count: 400, seed: 1 }).map((p) => p.question));
@@ -199,7 +220,8 @@ describe('SynthMath generator versions', () => {
     const similarity = (a: string[], b: string[]) => {
       const dp = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
       for (let i = 1; i <= a.length; i++)
-        for (let j = 1; j <= b.length; j++) dp[i]![j] = a[i - 1] === b[j - 1] ? dp[i - 1]![j - 1]! + 1 : Math.max(dp[i - 1]![j]!, dp[i]![j - 1]!);
+        for (let j = 1; j <= b.length; j++)
+          dp[i]![j] = a[i - 1] === b[j - 1] ? dp[i - 1]![j - 1]! + 1 : Math.max(dp[i - 1]![j]!, dp[i]![j - 1]!);
       return (2 * dp[a.length]![b.length]!) / (a.length + b.length);
     };
     const slots = definedSlots();

@@ -3,13 +3,19 @@ import { gradeTrees, knownAnswerValue, type GradedTree } from '../../../src/lab/
 import { editDistanceAtLeast, pairRecords, sftRecords } from '../../../src/lab/synth/pairs';
 import { QUESTION, toyDeps } from '../../engine/toy-problem';
 
-const prompt = (q: string, partial: string) => `<|user|>:\n${q}\n\n<|assistant|>: Let's think step by step and solve the problem with code.${partial}`;
+const prompt = (q: string, partial: string) =>
+  `<|user|>:\n${q}\n\n<|assistant|>: Let's think step by step and solve the problem with code.${partial}`;
 
 async function toyTrees(): Promise<GradedTree[]> {
   const { scorer: _none, ...deps } = toyDeps();
-  const r = await search(QUESTION, deps, { strategy: 'mcts', backup: 'terminal-guided', rollouts: 12, candidates: 12, seed: 1 }, {
-    terminalValue: knownAnswerValue('29'),
-  });
+  const r = await search(
+    QUESTION,
+    deps,
+    { strategy: 'mcts', backup: 'terminal-guided', rollouts: 12, candidates: 12, seed: 1 },
+    {
+      terminalValue: knownAnswerValue('29'),
+    },
+  );
   return gradeTrees(r.trees ?? [], '29');
 }
 
@@ -48,11 +54,29 @@ describe('training data from MCTS trees', () => {
 
   test('siblings closer than the margin make no pair', () => {
     const leaf = (id: number, text: string, Q: number, correct: boolean): GradedTree => ({
-      id, text, kind: 'answer', valid: true, terminal: true, answer: correct ? '1' : '2', N: 1, Q, correct, children: [],
+      id,
+      text,
+      kind: 'answer',
+      valid: true,
+      terminal: true,
+      answer: correct ? '1' : '2',
+      N: 1,
+      Q,
+      correct,
+      children: [],
     });
     const root: GradedTree = {
-      id: 0, text: '', kind: 'root', valid: true, terminal: false, N: 2, Q: 0,
-      children: [leaf(1, '\n<answer>It is \\boxed{1} because of the first reason.<end_of_answer>', 0.2, true), leaf(2, '\n<answer>Totally different: \\boxed{2}!<end_of_answer>', -0.1, false)],
+      id: 0,
+      text: '',
+      kind: 'root',
+      valid: true,
+      terminal: false,
+      N: 2,
+      Q: 0,
+      children: [
+        leaf(1, '\n<answer>It is \\boxed{1} because of the first reason.<end_of_answer>', 0.2, true),
+        leaf(2, '\n<answer>Totally different: \\boxed{2}!<end_of_answer>', -0.1, false),
+      ],
     };
     expect(pairRecords('q', [root], prompt).filter((p) => p.kind === 'step')).toHaveLength(0);
     root.children[1].Q = -1;
@@ -76,7 +100,8 @@ describeIfShared('held-out pairs in context (rStar examples from the data direct
     const records = readJsonl<any>(RSTAR_EXAMPLES).filter((e: { kind: string }) => e.kind === 'rm_pairwise');
     for (const e of records) {
       const p = toContextPair(e.record);
-      const template = (q: string, partial: string) => `<|user|>:\n${q}\n<|assistant|>: Let's think step by step and solve the problem with code.${partial}`;
+      const template = (q: string, partial: string) =>
+        `<|user|>:\n${q}\n<|assistant|>: Let's think step by step and solve the problem with code.${partial}`;
       // the pair in context is the same text the PPM was trained on
       expect(template(p.question, p.prefix + p.pos).replace(/\n+<\|assistant/, '\n<|assistant')).toBe(
         (e.record.prompt + e.record.pos).replace(/\n+<\|assistant/, '\n<|assistant'),

@@ -25,9 +25,14 @@ const ppm = ref('stepwise-synth-ppm');
   expect(s.outputNames[0]).toBe('logits');
   const B = pol.input_ids.length;
   const S = pol.input_ids[0].length;
-  const feeds: Record<string, ort.Tensor> = { input_ids: i64(pol.input_ids), attention_mask: i64(pol.attention_mask), position_ids: i64(pol.position_ids) };
+  const feeds: Record<string, ort.Tensor> = {
+    input_ids: i64(pol.input_ids),
+    attention_mask: i64(pol.attention_mask),
+    position_ids: i64(pol.position_ids),
+  };
   for (let i = 0; i < pol.layers; i++)
-    for (const kv of ['key', 'value']) feeds[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [B, pol.kv_heads, 0, pol.head_dim]);
+    for (const kv of ['key', 'value'])
+      feeds[`past_key_values.${i}.${kv}`] = new ort.Tensor('float32', new Float32Array(0), [B, pol.kv_heads, 0, pol.head_dim]);
   const out = await s.run(feeds);
   const logits = out.logits!;
   const V = logits.dims[2]!;
@@ -62,6 +67,8 @@ const ppm = ref('stepwise-synth-ppm');
   // compare at real (non-pad) positions
   const mask = (ppm.attention_mask as number[][]).flat();
   let m = 0;
-  flat.forEach((x, i) => { if (mask[i]) m = Math.max(m, Math.abs(v[i]! - x)); });
+  flat.forEach((x, i) => {
+    if (mask[i]) m = Math.max(m, Math.abs(v[i]! - x));
+  });
   expect(m).toBeLessThan(1e-4);
 });

@@ -99,7 +99,17 @@ describe('ALG514 / DRAW equation systems', () => {
     expect(c.ok && c.alternatives?.map((a) => a.print)).toEqual(["sol[n], sol[m], sep=', '"]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pubconv-'));
     fs.mkdirSync(path.join(dir, 'alg514'));
-    fs.writeFileSync(path.join(dir, 'alg514', 'trainset.json'), JSON.stringify([{ id: 2, original_text: 'Two numbers sum to 10 and differ by 4. Find the smaller and the larger.', equation: 'm+n=10.0 ; m-n=4.0', ans: [3.0, 7.0] }]));
+    fs.writeFileSync(
+      path.join(dir, 'alg514', 'trainset.json'),
+      JSON.stringify([
+        {
+          id: 2,
+          original_text: 'Two numbers sum to 10 and differ by 4. Find the smaller and the larger.',
+          equation: 'm+n=10.0 ; m-n=4.0',
+          ans: [3.0, 7.0],
+        },
+      ]),
+    );
     const kept: PublicRecord[] = [];
     const [st] = await convertPublic({ trainDir: dir, executor: pool, sources: ['alg514'], onRecord: (r) => kept.push(r) });
     expect(st).toMatchObject({ converted: 1, verified: 1, kept: 1 });
@@ -120,7 +130,10 @@ describe('Dolphin1878', () => {
       }),
     );
     expect(t.steps[1]).toEqual({ comment: 'The problem gives the equation 3*(x + 2) + 2*x = 26.', code: 'eq1 = Eq(3*(x + 2) + 2*x, 26)' });
-    expect(t.steps[2]).toEqual({ comment: 'Solve for x and keep the solution with x > 0.', code: 'sol = [s for s in solve([eq1], x, dict=True) if (x > 0).subs(s)][0]' });
+    expect(t.steps[2]).toEqual({
+      comment: 'Solve for x and keep the solution with x > 0.',
+      code: 'sol = [s for s in solve([eq1], x, dict=True) if (x > 0).subs(s)][0]',
+    });
     expect(t.print).toBe("sol[x], (x + 2).subs(sol), sep=', '");
     await reproduce(t, '4, 6');
   });
@@ -158,7 +171,11 @@ describe('DeepMind mathematics', () => {
   const dm = (module: string, question: string, answer: string) => convertDm({ module, level: 0, question, answer });
   test('linear_1d and linear_2d through sympy solve', async () => {
     const t = traj(dm('algebra__linear_1d', 'Solve 4*q + 7 = 19 for q.', '3'));
-    expect(t.steps.map((s) => s.code)).toEqual(["from sympy import symbols, Eq, solve\nq = symbols('q')", 'eq1 = Eq(4*q + 7, 19)', 'sol = solve([eq1], q, dict=True)[0]']);
+    expect(t.steps.map((s) => s.code)).toEqual([
+      "from sympy import symbols, Eq, solve\nq = symbols('q')",
+      'eq1 = Eq(4*q + 7, 19)',
+      'sol = solve([eq1], q, dict=True)[0]',
+    ]);
     await reproduce(t, '3');
     await reproduce(traj(dm('algebra__linear_2d', 'Solve 2*a + b = 7, a - b = -1 for b.', '3')), '3');
   });
@@ -206,7 +223,9 @@ describe('verification through the pool', () => {
         source: 'gsm8k',
         question: rows[0].question,
         answer: '12',
-        solution: expect.stringContaining('apples = 3 * 4\n<end_of_step>\n# Now print the final answer\nprint(apples)\n<end_of_code>\n<output>12<end_of_output>'),
+        solution: expect.stringContaining(
+          'apples = 3 * 4\n<end_of_step>\n# Now print the final answer\nprint(apples)\n<end_of_code>\n<output>12<end_of_output>',
+        ),
       },
     ]);
     fs.rmSync(dir, { recursive: true });
@@ -217,12 +236,22 @@ describe('--withhold', () => {
   test('a deterministic share by id hash is withheld unconverted, as {id, source, question, answer}', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pubconv-'));
     fs.mkdirSync(path.join(dir, 'gsm8k'));
-    const rows = Array.from({ length: 20 }, (_, i) => ({ question: `Ann has ${i + 2} boxes of 3 pens. How many pens?`, answer: `She has ${i + 2} * 3 = <<${i + 2}*3=${(i + 2) * 3}>>${(i + 2) * 3} pens.\n#### ${(i + 2) * 3}` }));
+    const rows = Array.from({ length: 20 }, (_, i) => ({
+      question: `Ann has ${i + 2} boxes of 3 pens. How many pens?`,
+      answer: `She has ${i + 2} * 3 = <<${i + 2}*3=${(i + 2) * 3}>>${(i + 2) * 3} pens.\n#### ${(i + 2) * 3}`,
+    }));
     fs.writeFileSync(path.join(dir, 'gsm8k', 'train.jsonl'), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
     const run = async () => {
       const kept: PublicRecord[] = [];
       const held: WithheldRecord[] = [];
-      const [st] = await convertPublic({ trainDir: dir, executor: pool, sources: ['gsm8k'], withhold: 0.5, onRecord: (r) => kept.push(r), onWithheld: (r) => held.push(r) });
+      const [st] = await convertPublic({
+        trainDir: dir,
+        executor: pool,
+        sources: ['gsm8k'],
+        withhold: 0.5,
+        onRecord: (r) => kept.push(r),
+        onWithheld: (r) => held.push(r),
+      });
       return { st, kept, held };
     };
     const a = await run();
@@ -230,7 +259,12 @@ describe('--withhold', () => {
     expect(expected.length).toBeGreaterThan(3);
     expect(expected.length).toBeLessThan(17);
     expect(a.held.map((r) => r.id)).toEqual(expected);
-    expect(a.held[0]).toEqual({ id: expected[0], source: 'gsm8k', question: rows[Number(expected[0].slice(6))].question, answer: String(3 * (Number(expected[0].slice(6)) + 2)) });
+    expect(a.held[0]).toEqual({
+      id: expected[0],
+      source: 'gsm8k',
+      question: rows[Number(expected[0].slice(6))].question,
+      answer: String(3 * (Number(expected[0].slice(6)) + 2)),
+    });
     expect(a.st).toMatchObject({ read: 20, withheld: expected.length, converted: 20 - expected.length, kept: 20 - expected.length });
     expect(a.kept.some((r) => expected.includes(r.id))).toBe(false);
     const b = await run();
@@ -251,10 +285,21 @@ describe('real public training sets (first 50 of each)', () => {
   test('kept share per source', async () => {
     const stats: SourceStats[] = [];
     const kept: PublicRecord[] = [];
-    await convertPublic({ trainDir, executor: pool, limit: 50, concurrency: 2, onRecord: (r) => kept.push(r), onProgress: (s, done) => done && stats.push(s) });
+    await convertPublic({
+      trainDir,
+      executor: pool,
+      limit: 50,
+      concurrency: 2,
+      onRecord: (r) => kept.push(r),
+      onProgress: (s, done) => done && stats.push(s),
+    });
     const share = Object.fromEntries(stats.map((s) => [s.source, s.kept / s.attempted]));
     // eslint-disable-next-line no-console
-    console.log(stats.map((s) => `${s.source}: attempted ${s.attempted}, converted ${s.converted}, kept ${s.kept}; ${JSON.stringify(s.reasons)}`).join('\n'));
+    console.log(
+      stats
+        .map((s) => `${s.source}: attempted ${s.attempted}, converted ${s.converted}, kept ${s.kept}; ${JSON.stringify(s.reasons)}`)
+        .join('\n'),
+    );
     expect(share.gsm8k).toBeGreaterThanOrEqual(0.8);
     expect(share.alg514).toBeGreaterThanOrEqual(0.9);
     expect(share.draw).toBeGreaterThanOrEqual(0.8);
@@ -262,7 +307,9 @@ describe('real public training sets (first 50 of each)', () => {
     expect(share.mathqa).toBeGreaterThanOrEqual(0.9);
     expect(share.dm_mathematics).toBeGreaterThanOrEqual(0.8);
     for (const r of kept) {
-      expect(r.solution).toMatch(/^<code>\n# Step 1: [^\n]+\n[\s\S]*<end_of_step>\n# Now print the final answer\nprint\([^\n]+\)\n<end_of_code>\n<output>[^\n]*<end_of_output>\n<answer>The answer is \\boxed\{[^\n]*\}\.<end_of_answer>$/);
+      expect(r.solution).toMatch(
+        /^<code>\n# Step 1: [^\n]+\n[\s\S]*<end_of_step>\n# Now print the final answer\nprint\([^\n]+\)\n<end_of_code>\n<output>[^\n]*<end_of_output>\n<answer>The answer is \\boxed\{[^\n]*\}\.<end_of_answer>$/,
+      );
     }
   });
 });

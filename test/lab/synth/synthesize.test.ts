@@ -1,7 +1,8 @@
 import { synthesize } from '../../../src/lab/synth/synthesize';
 import { QUESTION, toyDeps } from '../../engine/toy-problem';
 
-const prompt = (q: string, partial: string) => `<|user|>:\n${q}\n\n<|assistant|>: Let's think step by step and solve the problem with code.${partial}`;
+const prompt = (q: string, partial: string) =>
+  `<|user|>:\n${q}\n\n<|assistant|>: Let's think step by step and solve the problem with code.${partial}`;
 
 describe('MCTS data synthesis', () => {
   test('terminal-guided synthesis over problems with known answers yields SFT records and PPM pairs', async () => {
@@ -17,7 +18,17 @@ describe('MCTS data synthesis', () => {
     const summary = await synthesize(
       problems,
       deps,
-      { mode: 'terminal-guided', rollouts: 10, candidates: 12, maxDepth: 8, seed: 1, concurrency: 2, temperature: 1, prompt, onProgress: (d) => progress.push(d) },
+      {
+        mode: 'terminal-guided',
+        rollouts: 10,
+        candidates: 12,
+        maxDepth: 8,
+        seed: 1,
+        concurrency: 2,
+        temperature: 1,
+        prompt,
+        onProgress: (d) => progress.push(d),
+      },
       { sft: (r) => sft.push(r), pair: (r) => pairs.push(r) },
     );
     expect(summary).toMatchObject({ problems: 3, solved: 2, failed: 0 });

@@ -32,7 +32,19 @@ const have = fs.existsSync(path.join(DIR, 'tokenizer.json'));
   });
 
   test('step strings are single tokens and digits are split', () => {
-    for (const s of ['<code>', '<end_of_step>', '<end_of_code>', '<output>', '<end_of_output>', '<answer>', '<end_of_answer>', '<|user|>', '<|assistant|>', '<eos>', '<pad>']) {
+    for (const s of [
+      '<code>',
+      '<end_of_step>',
+      '<end_of_code>',
+      '<output>',
+      '<end_of_output>',
+      '<answer>',
+      '<end_of_answer>',
+      '<|user|>',
+      '<|assistant|>',
+      '<eos>',
+      '<pad>',
+    ]) {
       expect(enc(s)).toHaveLength(1);
     }
     const ids = enc('12345');
@@ -64,10 +76,36 @@ describe('training/build_tokenizer.py', () => {
   test('learns from gzip JSONL of several sources; the result loads in @huggingface/tokenizers and round-trips', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-tok-'));
     const problems = generateProblems({ split: 'train', count: 300, seed: 2, version: 3 });
-    fs.writeFileSync(path.join(dir, 'a.jsonl.gz'), gzipSync(problems.slice(0, 150).map((p) => JSON.stringify(p)).join('\n') + '\n'));
-    fs.writeFileSync(path.join(dir, 'b.jsonl'), problems.slice(150).map((p) => JSON.stringify(p)).join('\n') + '\n');
-    const log = execFileSync(PY, ['training/build_tokenizer.py', '--data', path.join(dir, 'a.jsonl.gz'), path.join(dir, 'b.jsonl'),
-      '--vocab', '700', '--out', path.join(dir, 'tokenizer.json')], { cwd: ROOT, encoding: 'utf8' });
+    fs.writeFileSync(
+      path.join(dir, 'a.jsonl.gz'),
+      gzipSync(
+        problems
+          .slice(0, 150)
+          .map((p) => JSON.stringify(p))
+          .join('\n') + '\n',
+      ),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'b.jsonl'),
+      problems
+        .slice(150)
+        .map((p) => JSON.stringify(p))
+        .join('\n') + '\n',
+    );
+    const log = execFileSync(
+      PY,
+      [
+        'training/build_tokenizer.py',
+        '--data',
+        path.join(dir, 'a.jsonl.gz'),
+        path.join(dir, 'b.jsonl'),
+        '--vocab',
+        '700',
+        '--out',
+        path.join(dir, 'tokenizer.json'),
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(log).toMatch(/tokenizer: \d+ tokens/);
     const tk = new Tokenizer(
       JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')),

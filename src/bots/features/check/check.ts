@@ -111,10 +111,25 @@ export class CheckService {
   async check(req: CheckRequest): Promise<CheckReport> {
     const bankProblem = this.bank?.find(req.problem) ?? undefined;
     const problem = bankProblem?.problem ?? req.problem.trim();
-    const base: CheckReport = { ok: false, problem, bankProblem, steps: [], scores: null, weakAt: -1, memberAnswer: null, botAnswer: null, matchesBot: null };
+    const base: CheckReport = {
+      ok: false,
+      problem,
+      bankProblem,
+      steps: [],
+      scores: null,
+      weakAt: -1,
+      memberAnswer: null,
+      botAnswer: null,
+      matchesBot: null,
+    };
     if (!problem) return { ...base, message: 'Give the problem (its text, or a problem id such as aime2024-I-1).' };
-    if (!req.solution.trim()) return { ...base, message: 'Give your solution: the steps of your work, e.g. "Step 1: … Step 2: …", with LaTeX in $…$.' };
-    if (req.solution.length > MAX_SOLUTION_CHARS) return { ...base, message: `Your solution is too long to check (${req.solution.length} characters; the limit is ${MAX_SOLUTION_CHARS}).` };
+    if (!req.solution.trim())
+      return { ...base, message: 'Give your solution: the steps of your work, e.g. "Step 1: … Step 2: …", with LaTeX in $…$.' };
+    if (req.solution.length > MAX_SOLUTION_CHARS)
+      return {
+        ...base,
+        message: `Your solution is too long to check (${req.solution.length} characters; the limit is ${MAX_SOLUTION_CHARS}).`,
+      };
     const valid = this.solver.validate({ question: problem });
     if (!valid.ok) return { ...base, message: valid.message };
     const steps = splitUserSteps(req.solution);
@@ -149,8 +164,7 @@ export class CheckService {
           'No step scorer is loaded on this server, so I cannot score your steps. (Admin: install the step scorer model, models/stepwise-synth-ppm or STEPWISE_SCORER_DIR.)';
       } else if (code === 'scorer_code_only') {
         // its scores of steps in words are noise (the shipped PPM gives about -0.95 to every one)
-        report.scorerNote =
-          `The step scorer on this server (${engine.scorer?.name}) was trained only on steps written as code (a comment plus Python), so it cannot judge steps written in words; I compared only your final answer. (Admin: a process reward model for written steps, e.g. models/qwen2.5-math-prm-7b, can judge them.)`;
+        report.scorerNote = `The step scorer on this server (${engine.scorer?.name}) was trained only on steps written as code (a comment plus Python), so it cannot judge steps written in words; I compared only your final answer. (Admin: a process reward model for written steps, e.g. models/qwen2.5-math-prm-7b, can judge them.)`;
       } else report.scorerNote = `Scoring the steps failed (${String((err as Error)?.message ?? err).slice(0, 200)}).`;
     }
     const solved = await solveP;
@@ -158,7 +172,8 @@ export class CheckService {
     else {
       report.botAnswer = solved.result.answer;
       if (solved.result.answer === null) report.botNote = 'My own solve found no answer, so I cannot compare.';
-      else if (memberAnswer === null) report.botNote = 'I could not find a final answer in your solution (write it as \\boxed{…} or "the answer is …").';
+      else if (memberAnswer === null)
+        report.botNote = 'I could not find a final answer in your solution (write it as \\boxed{…} or "the answer is …").';
       else report.matchesBot = await gradeAnswer(solved.result.answer, req.solution);
       if (solved.result.cancelled) report.botNote = 'My own solve ran out of time; its answer is the best found so far.';
       else if (solved.result.answer !== null && solved.result.verdict && !solved.result.verdict.sure)
@@ -180,7 +195,13 @@ export class CheckService {
       this.solver
         .submit(
           // counted against the member's own limits; 'internal' so no platform resumes it
-          { platform: 'internal', userId: `${req.platform}:${req.userId}`, channelId: `${req.platform}:${req.channelId}`, question: problem, strategy: hasScorer ? undefined : 'vote' },
+          {
+            platform: 'internal',
+            userId: `${req.platform}:${req.userId}`,
+            channelId: `${req.platform}:${req.channelId}`,
+            question: problem,
+            strategy: hasScorer ? undefined : 'vote',
+          },
           {
             done: (_j, result) => resolve({ result }),
             failed: (_j, message) => resolve({ error: message }),
@@ -201,7 +222,10 @@ const fmt = (x: number) => (x >= 0 ? `+${x.toFixed(2)}` : x.toFixed(2));
 export function checkReportText(r: CheckReport, bold: (s: string) => string, maxChars = 1900): string {
   if (!r.ok) return `⚠ ${r.message}`;
   const lines: string[] = [];
-  lines.push(bold(`Check of your solution (${r.steps.length} step${r.steps.length === 1 ? '' : 's'})`) + (r.bankProblem ? ` · problem ${r.bankProblem.id}` : ''));
+  lines.push(
+    bold(`Check of your solution (${r.steps.length} step${r.steps.length === 1 ? '' : 's'})`) +
+      (r.bankProblem ? ` · problem ${r.bankProblem.id}` : ''),
+  );
   if (r.scores) {
     if (r.weakAt >= 0) lines.push(`The reasoning first looks weak at ${bold(`step ${r.weakAt + 1}`)} (score ${fmt(r.scores[r.weakAt])}).`);
     else lines.push('No step looks weak to the step scorer.');

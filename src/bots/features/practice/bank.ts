@@ -111,7 +111,7 @@ export class ProblemBank {
     return (
       'To add one: an operator runs `./stepwise data fetch aime2024` (or aime2025, amc23, all) on the bot host, ' +
       `which downloads the public AIME/AMC files into the data directory (${this.benchmarksDir}; set STEPWISE_DATA_DIR to move it), ` +
-      "or names a club's own JSONL file in STEPWISE_PRACTICE_FILES (lines {\"id\", \"problem\", \"answer\", \"solution\"?})."
+      'or names a club\'s own JSONL file in STEPWISE_PRACTICE_FILES (lines {"id", "problem", "answer", "solution"?}).'
     );
   }
 
@@ -137,7 +137,11 @@ export class ProblemBank {
       set = { name: key, title: b.title, format: formatOf(key, problems), problems };
     } else {
       const names = this.names();
-      throw new Error(names.length ? `Unknown problem set "${name}". Choose one of: ${names.join(', ')}.` : `Unknown problem set "${name}", and no problem set is installed on this server. ${this.howToAdd()}`);
+      throw new Error(
+        names.length
+          ? `Unknown problem set "${name}". Choose one of: ${names.join(', ')}.`
+          : `Unknown problem set "${name}", and no problem set is installed on this server. ${this.howToAdd()}`,
+      );
     }
     this.cache.set(key, set);
     return set;
@@ -162,12 +166,19 @@ export class ProblemBank {
 }
 
 function setNameOf(file: string): string {
-  return path.basename(file).replace(/\.jsonl$/i, '').toLowerCase();
+  return path
+    .basename(file)
+    .replace(/\.jsonl$/i, '')
+    .toLowerCase();
 }
 
 /** Checks a member's answer; returns the normalised value or a clear message. */
 export function validateAnswer(format: AnswerFormat, raw: string): { ok: true; value: string } | { ok: false; message: string } {
-  const v = raw.trim().replace(/^\\boxed\{(.*)\}$/, '$1').replace(/^\$(.*)\$$/, '$1').trim();
+  const v = raw
+    .trim()
+    .replace(/^\\boxed\{(.*)\}$/, '$1')
+    .replace(/^\$(.*)\$$/, '$1')
+    .trim();
   if (format === 'aime') {
     if (/^\d{1,3}$/.test(v)) return { ok: true, value: String(Number(v)) };
     return {

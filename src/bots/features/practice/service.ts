@@ -159,7 +159,8 @@ export class PracticeService {
       for (const p of s.problems) this.ensureSolution(p, s.id);
       this.arm(s);
     }
-    for (const s of this.store.unrevealedSessions(platform)) this.track(this.finish(s, this.report(s, s.endedBy === 'timeout' ? 'timeout' : 'moderator')));
+    for (const s of this.store.unrevealedSessions(platform))
+      this.track(this.finish(s, this.report(s, s.endedBy === 'timeout' ? 'timeout' : 'moderator')));
   }
 
   defaultSeason(): string {
@@ -181,7 +182,10 @@ export class PracticeService {
     const open = this.store.openSessionIn(req.platform, req.channelId);
     if (open) {
       const left = Math.max(0, Math.ceil((open.deadline - this.now()) / o.minuteMs));
-      return { ok: false, message: `A practice session is already running here (${plural(left, 'minute')} left). Finish it first; a moderator can end it with \`/practice end\`.` };
+      return {
+        ok: false,
+        message: `A practice session is already running here (${plural(left, 'minute')} left). Finish it first; a moderator can end it with \`/practice end\`.`,
+      };
     }
     let set;
     try {
@@ -191,9 +195,11 @@ export class PracticeService {
     }
     const maxCount = Math.min(o.maxCount, set.problems.length);
     const count = req.count ?? Math.min(o.defaultCount, maxCount);
-    if (!Number.isInteger(count) || count < 1 || count > maxCount) return { ok: false, message: `The number of problems must be a whole number from 1 to ${maxCount}.` };
+    if (!Number.isInteger(count) || count < 1 || count > maxCount)
+      return { ok: false, message: `The number of problems must be a whole number from 1 to ${maxCount}.` };
     const minutes = req.minutes ?? o.defaultMinutes;
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > o.maxMinutes) return { ok: false, message: `The time must be a whole number of minutes from 1 to ${o.maxMinutes}.` };
+    if (!Number.isInteger(minutes) || minutes < 1 || minutes > o.maxMinutes)
+      return { ok: false, message: `The time must be a whole number of minutes from 1 to ${o.maxMinutes}.` };
     // Prefer problems this server has not practised yet.
     const used = this.store.usedProblemIds(req.platform, req.guildId);
     let pool = set.problems.filter((p) => !used.has(solutionKey(p)));
@@ -286,20 +292,26 @@ export class PracticeService {
   /** A member's answer. The reply is private (ephemeral). */
   answer(session: PracticeSession | undefined, userId: string, n: number, raw: string): Reply {
     if (!session) return { ok: false, text: 'There is no practice session running here. Use it in the practice thread or its channel.' };
-    if (session.status !== 'open' || session.deadline <= this.now()) return { ok: false, text: 'Time is up for this session; the answers are being revealed in the thread.' };
+    if (session.status !== 'open' || session.deadline <= this.now())
+      return { ok: false, text: 'Time is up for this session; the answers are being revealed in the thread.' };
     const count = session.problems.length;
-    if (!Number.isInteger(n) || n < 1 || n > count) return { ok: false, text: `There is no problem ${n}: this session has problems 1 to ${count}.` };
+    if (!Number.isInteger(n) || n < 1 || n > count)
+      return { ok: false, text: `There is no problem ${n}: this session has problems 1 to ${count}.` };
     const v = validateAnswer(session.format, raw);
     if (!v.ok) return { ok: false, text: v.message };
     const mine = this.store.attempts(session.id, userId).filter((a) => a.problem === n);
     if (mine.some((a) => a.correct)) return { ok: false, text: `You have already solved problem ${n}.` };
-    if (mine.length >= session.maxAttempts) return { ok: false, text: `You have used all ${session.maxAttempts} attempts on problem ${n}.` };
+    if (mine.length >= session.maxAttempts)
+      return { ok: false, text: `You have used all ${session.maxAttempts} attempts on problem ${n}.` };
     const p = session.problems[n - 1];
     const correct = isCorrect(session.format, p.answer, v.value);
     this.store.addAttempt({ sessionId: session.id, userId, problem: n, value: v.value, correct, at: this.now() });
     const left = session.maxAttempts - mine.length - 1;
     if (correct) return { ok: true, text: `✅ ${v.value} is correct: problem ${n} solved (attempt ${mine.length + 1}).` };
-    return { ok: true, text: `❌ ${v.value} is not correct for problem ${n}. ${left > 0 ? `${plural(left, 'attempt')} left.` : 'No attempts left on this problem.'}` };
+    return {
+      ok: true,
+      text: `❌ ${v.value} is not correct for problem ${n}. ${left > 0 ? `${plural(left, 'attempt')} left.` : 'No attempts left on this problem.'}`,
+    };
   }
 
   /** The next step of the bot's solution, for the asker only; costs points. */
@@ -307,21 +319,33 @@ export class PracticeService {
     if (!session) return { ok: false, text: 'There is no practice session running here.' };
     if (session.status !== 'open') return { ok: false, text: 'This session is over; the solutions are in the thread.' };
     const count = session.problems.length;
-    if (!Number.isInteger(n) || n < 1 || n > count) return { ok: false, text: `There is no problem ${n}: this session has problems 1 to ${count}.` };
-    if (this.store.attempts(session.id, userId).some((a) => a.problem === n && a.correct)) return { ok: false, text: `You have already solved problem ${n}; no hint needed.` };
+    if (!Number.isInteger(n) || n < 1 || n > count)
+      return { ok: false, text: `There is no problem ${n}: this session has problems 1 to ${count}.` };
+    if (this.store.attempts(session.id, userId).some((a) => a.problem === n && a.correct))
+      return { ok: false, text: `You have already solved problem ${n}; no hint needed.` };
     const p = session.problems[n - 1];
     const sol = this.store.getSolution(solutionKey(p));
     if (!sol || sol.status !== 'done' || !sol.result) {
       if (sol?.status === 'failed') {
         this.ensureSolution(p, session.id, true);
-        return { ok: false, text: `I could not work out my own solution to problem ${n} (${sol.error ?? 'unknown error'}). I am trying again; no points were taken.` };
+        return {
+          ok: false,
+          text: `I could not work out my own solution to problem ${n} (${sol.error ?? 'unknown error'}). I am trying again; no points were taken.`,
+        };
       }
       this.ensureSolution(p, session.id);
-      return { ok: false, text: `I am still working out my own solution to problem ${n}; ask again in a minute or two. No points were taken.` };
+      return {
+        ok: false,
+        text: `I am still working out my own solution to problem ${n}; ask again in a minute or two. No points were taken.`,
+      };
     }
     const steps = hintSteps(sol.result);
     const used = this.store.hintCount(session.id, userId, n);
-    if (used >= steps.length) return { ok: false, text: `No more hints for problem ${n}: you have seen every step of my solution before its answer. No points were taken.` };
+    if (used >= steps.length)
+      return {
+        ok: false,
+        text: `No more hints for problem ${n}: you have seen every step of my solution before its answer. No points were taken.`,
+      };
     this.store.setHintCount(session.id, userId, n, used + 1);
     const b = this.markup(session.platform).bold;
     return {
@@ -386,9 +410,15 @@ export class PracticeService {
       }
       sol = this.store.getSolution(solutionKey(p));
     }
-    if (sol?.status === 'done' && sol.result) return { n, problem: p, kind: 'bot', text: botSolutionText(sol.result), botAnswer: sol.result.answer };
+    if (sol?.status === 'done' && sol.result)
+      return { n, problem: p, kind: 'bot', text: botSolutionText(sol.result), botAnswer: sol.result.answer };
     const why = sol?.status === 'failed' ? (sol.error ?? 'the solve failed') : 'my own solution is not ready yet';
-    return { n, problem: p, kind: 'none', text: `There is no official solution in the data, and ${sol?.status === 'failed' ? `I could not solve it: ${why}` : why}.` };
+    return {
+      n,
+      problem: p,
+      kind: 'none',
+      text: `There is no official solution in the data, and ${sol?.status === 'failed' ? `I could not solve it: ${why}` : why}.`,
+    };
   }
 
   /** Queues a solve job for a problem unless its solution is known or on its way. */
@@ -419,7 +449,8 @@ export class PracticeService {
         return;
       }
       await Promise.race([done, out.finished]);
-      if (!this.closed && this.store.getSolution(key)?.status === 'pending') this.saveSolution(key, { status: 'failed', error: 'the solve job stopped' });
+      if (!this.closed && this.store.getSolution(key)?.status === 'pending')
+        this.saveSolution(key, { status: 'failed', error: 'the solve job stopped' });
     })()
       .catch((err) => {
         this.log(`solution of ${key}: ${(err as Error).message}`);
@@ -439,7 +470,8 @@ export class PracticeService {
 
   setSeason(platform: PlatformName, guildId: string, season: string): Reply {
     const name = season.trim();
-    if (!/^[\w .:-]{1,40}$/.test(name)) return { ok: false, text: 'A season name is 1 to 40 letters, digits, spaces, dots, colons or dashes (e.g. "2025 spring").' };
+    if (!/^[\w .:-]{1,40}$/.test(name))
+      return { ok: false, text: 'A season name is 1 to 40 letters, digits, spaces, dots, colons or dashes (e.g. "2025 spring").' };
     this.store.setSeason(platform, guildId, name);
     return { ok: true, text: `New sessions now count towards the season "${name}".` };
   }
@@ -450,7 +482,10 @@ export class PracticeService {
     const b = this.markup(platform).bold;
     if (rows.length === 0) return `${b(`Leaderboard, season ${name}`)}\nNo finished practice sessions in this season yet.`;
     const medal = ['🥇', '🥈', '🥉'];
-    const lines = rows.map((r, i) => `${medal[i] ?? `${i + 1}.`} <@${r.userId}>: ${b(plural(r.points, 'point'))} · ${plural(r.solved, 'problem')} solved · ${plural(r.sessions, 'session')}`);
+    const lines = rows.map(
+      (r, i) =>
+        `${medal[i] ?? `${i + 1}.`} <@${r.userId}>: ${b(plural(r.points, 'point'))} · ${plural(r.solved, 'problem')} solved · ${plural(r.sessions, 'session')}`,
+    );
     return `${b(`Leaderboard, season ${name}`)}\n${lines.join('\n')}`;
   }
 
@@ -478,4 +513,3 @@ function shuffle<T>(xs: T[]): T[] {
   }
   return a;
 }
-

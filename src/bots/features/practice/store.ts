@@ -166,14 +166,18 @@ export class PracticeStore {
   }
 
   setReply(id: string, reply: Record<string, unknown>, threadId?: string): void {
-    this.db.prepare('UPDATE practice_sessions SET reply = ?, thread_id = COALESCE(?, thread_id) WHERE id = ?').run(JSON.stringify(reply), threadId ?? null, id);
+    this.db
+      .prepare('UPDATE practice_sessions SET reply = ?, thread_id = COALESCE(?, thread_id) WHERE id = ?')
+      .run(JSON.stringify(reply), threadId ?? null, id);
   }
 
   /** The open session in a channel or thread of a platform, if any. */
   openSessionIn(platform: PlatformName, channelOrThread: string): PracticeSession | undefined {
     return this.row(
       this.db
-        .prepare(`SELECT * FROM practice_sessions WHERE platform = ? AND status = 'open' AND (channel_id = ? OR thread_id = ?) ORDER BY started_at DESC LIMIT 1`)
+        .prepare(
+          `SELECT * FROM practice_sessions WHERE platform = ? AND status = 'open' AND (channel_id = ? OR thread_id = ?) ORDER BY started_at DESC LIMIT 1`,
+        )
         .get(platform, channelOrThread, channelOrThread) as SessionRow | undefined,
     );
   }
@@ -182,29 +186,45 @@ export class PracticeStore {
   latestSessionIn(platform: PlatformName, channelOrThread: string): PracticeSession | undefined {
     return this.row(
       this.db
-        .prepare(`SELECT * FROM practice_sessions WHERE platform = ? AND (channel_id = ? OR thread_id = ?) ORDER BY started_at DESC LIMIT 1`)
+        .prepare(
+          `SELECT * FROM practice_sessions WHERE platform = ? AND (channel_id = ? OR thread_id = ?) ORDER BY started_at DESC LIMIT 1`,
+        )
         .get(platform, channelOrThread, channelOrThread) as SessionRow | undefined,
     );
   }
 
   openSessions(platform: PlatformName): PracticeSession[] {
-    return (this.db.prepare(`SELECT * FROM practice_sessions WHERE platform = ? AND status = 'open' ORDER BY deadline`).all(platform) as SessionRow[]).map((r) => this.row(r)!);
+    return (
+      this.db
+        .prepare(`SELECT * FROM practice_sessions WHERE platform = ? AND status = 'open' ORDER BY deadline`)
+        .all(platform) as SessionRow[]
+    ).map((r) => this.row(r)!);
   }
 
   /** Ended sessions whose solutions were not posted yet (a restart came in between). */
   unrevealedSessions(platform: PlatformName): PracticeSession[] {
-    return (this.db.prepare(`SELECT * FROM practice_sessions WHERE platform = ? AND status = 'ended' AND revealed = 0`).all(platform) as SessionRow[]).map((r) => this.row(r)!);
+    return (
+      this.db
+        .prepare(`SELECT * FROM practice_sessions WHERE platform = ? AND status = 'ended' AND revealed = 0`)
+        .all(platform) as SessionRow[]
+    ).map((r) => this.row(r)!);
   }
 
   /** Problem ids already used in a guild's sessions. */
   usedProblemIds(platform: PlatformName, guildId: string): Set<string> {
-    const rows = this.db.prepare('SELECT problems FROM practice_sessions WHERE platform = ? AND guild_id = ?').all(platform, guildId) as { problems: string }[];
+    const rows = this.db.prepare('SELECT problems FROM practice_sessions WHERE platform = ? AND guild_id = ?').all(platform, guildId) as {
+      problems: string;
+    }[];
     return new Set(rows.flatMap((r) => (JSON.parse(r.problems) as PracticeProblem[]).map((p) => `${p.set}/${p.id}`)));
   }
 
   /** Marks a session ended; false when it was not open (ended already). */
   endSession(id: string, by: string, at: number): boolean {
-    return this.db.prepare(`UPDATE practice_sessions SET status = 'ended', ended_at = ?, ended_by = ? WHERE id = ? AND status = 'open'`).run(at, by, id).changes === 1;
+    return (
+      this.db
+        .prepare(`UPDATE practice_sessions SET status = 'ended', ended_at = ?, ended_by = ? WHERE id = ? AND status = 'open'`)
+        .run(at, by, id).changes === 1
+    );
   }
 
   setRevealed(id: string): void {
@@ -212,13 +232,17 @@ export class PracticeStore {
   }
 
   addAttempt(a: Attempt): void {
-    this.db.prepare('INSERT INTO practice_attempts (session_id, user_id, problem, value, correct, at) VALUES (?, ?, ?, ?, ?, ?)').run(a.sessionId, a.userId, a.problem, a.value, a.correct ? 1 : 0, a.at);
+    this.db
+      .prepare('INSERT INTO practice_attempts (session_id, user_id, problem, value, correct, at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(a.sessionId, a.userId, a.problem, a.value, a.correct ? 1 : 0, a.at);
   }
 
   attempts(sessionId: string, userId?: string): Attempt[] {
-    const rows = (userId
-      ? this.db.prepare('SELECT * FROM practice_attempts WHERE session_id = ? AND user_id = ? ORDER BY at, rowid').all(sessionId, userId)
-      : this.db.prepare('SELECT * FROM practice_attempts WHERE session_id = ? ORDER BY at, rowid').all(sessionId)) as {
+    const rows = (
+      userId
+        ? this.db.prepare('SELECT * FROM practice_attempts WHERE session_id = ? AND user_id = ? ORDER BY at, rowid').all(sessionId, userId)
+        : this.db.prepare('SELECT * FROM practice_attempts WHERE session_id = ? ORDER BY at, rowid').all(sessionId)
+    ) as {
       session_id: string;
       user_id: string;
       problem: number;
@@ -226,11 +250,24 @@ export class PracticeStore {
       correct: number;
       at: number;
     }[];
-    return rows.map((r) => ({ sessionId: r.session_id, userId: r.user_id, problem: r.problem, value: r.value, correct: !!r.correct, at: r.at }));
+    return rows.map((r) => ({
+      sessionId: r.session_id,
+      userId: r.user_id,
+      problem: r.problem,
+      value: r.value,
+      correct: !!r.correct,
+      at: r.at,
+    }));
   }
 
   hints(sessionId: string): { userId: string; problem: number; count: number }[] {
-    return (this.db.prepare('SELECT user_id, problem, count FROM practice_hints WHERE session_id = ?').all(sessionId) as { user_id: string; problem: number; count: number }[]).map((r) => ({
+    return (
+      this.db.prepare('SELECT user_id, problem, count FROM practice_hints WHERE session_id = ?').all(sessionId) as {
+        user_id: string;
+        problem: number;
+        count: number;
+      }[]
+    ).map((r) => ({
       userId: r.user_id,
       problem: r.problem,
       count: r.count,
@@ -238,12 +275,16 @@ export class PracticeStore {
   }
 
   hintCount(sessionId: string, userId: string, problem: number): number {
-    const r = this.db.prepare('SELECT count FROM practice_hints WHERE session_id = ? AND user_id = ? AND problem = ?').get(sessionId, userId, problem) as { count: number } | undefined;
+    const r = this.db
+      .prepare('SELECT count FROM practice_hints WHERE session_id = ? AND user_id = ? AND problem = ?')
+      .get(sessionId, userId, problem) as { count: number } | undefined;
     return r?.count ?? 0;
   }
 
   setHintCount(sessionId: string, userId: string, problem: number, count: number): void {
-    this.db.prepare('INSERT OR REPLACE INTO practice_hints (session_id, user_id, problem, count) VALUES (?, ?, ?, ?)').run(sessionId, userId, problem, count);
+    this.db
+      .prepare('INSERT OR REPLACE INTO practice_hints (session_id, user_id, problem, count) VALUES (?, ?, ?, ?)')
+      .run(sessionId, userId, problem, count);
   }
 
   saveResults(s: PracticeSession, results: MemberResult[]): void {
@@ -267,7 +308,8 @@ export class PracticeStore {
   }
 
   season(platform: PlatformName, guildId: string): string | undefined {
-    const r = this.db.prepare('SELECT season FROM practice_seasons WHERE platform = ? AND guild_id = ?').get(platform, guildId) as { season: string } | undefined;
+    const r = this.db.prepare('SELECT season FROM practice_seasons WHERE platform = ? AND guild_id = ?').get(platform, guildId) as
+      { season: string } | undefined;
     return r?.season;
   }
 
@@ -276,9 +318,14 @@ export class PracticeStore {
   }
 
   getSolution(key: string): StoredSolution | undefined {
-    const r = this.db.prepare('SELECT status, result, error FROM practice_solutions WHERE key = ?').get(key) as { status: string; result: string | null; error: string | null } | undefined;
+    const r = this.db.prepare('SELECT status, result, error FROM practice_solutions WHERE key = ?').get(key) as
+      { status: string; result: string | null; error: string | null } | undefined;
     if (!r) return undefined;
-    return { status: r.status as StoredSolution['status'], result: r.result ? JSON.parse(r.result) : undefined, error: r.error ?? undefined };
+    return {
+      status: r.status as StoredSolution['status'],
+      result: r.result ? JSON.parse(r.result) : undefined,
+      error: r.error ?? undefined,
+    };
   }
 
   putSolution(key: string, s: StoredSolution): void {

@@ -55,7 +55,8 @@ export function parsePracticeText(raw: string): PracticeCommand {
   if (sub === 'answer' || sub === 'a') {
     const n = int(rest[0]?.replace(/^#/, ''));
     const value = rest.slice(1).join(' ');
-    if (!Number.isInteger(n) || !value) return { kind: 'error', message: 'Usage: `/practice answer <problem number> <your answer>`, e.g. `/practice answer 2 204`.' };
+    if (!Number.isInteger(n) || !value)
+      return { kind: 'error', message: 'Usage: `/practice answer <problem number> <your answer>`, e.g. `/practice answer 2 204`.' };
     return { kind: 'answer', n, value };
   }
   if (sub === 'hint') {
@@ -66,7 +67,8 @@ export function parsePracticeText(raw: string): PracticeCommand {
   if (sub === 'end' || sub === 'stop') return { kind: 'end' };
   if (sub === 'leaderboard' || sub === 'scores' || sub === 'board') return { kind: 'leaderboard', season: rest.join(' ') || undefined };
   if (sub === 'season') {
-    if (!rest.length) return { kind: 'error', message: 'Usage: `/practice season <name>` (moderators), e.g. `/practice season 2025 spring`.' };
+    if (!rest.length)
+      return { kind: 'error', message: 'Usage: `/practice season <name>` (moderators), e.g. `/practice season 2025 spring`.' };
     return { kind: 'season', name: rest.join(' ') };
   }
   return { kind: 'error', message: `Unknown practice command "${head}".\n${PRACTICE_HELP}` };
@@ -82,7 +84,10 @@ export function parseCheckText(raw: string): { problem: string; solution: string
   if (labelled && labelled[1].trim() && labelled[2].trim()) return { problem: labelled[1].trim(), solution: labelled[2].trim() };
   const sep = /\n\s*-{3,}\s*\n|\s-{3,}\s/.exec(text);
   if (sep) {
-    const problem = text.slice(0, sep.index).replace(/^problem:\s*/i, '').trim();
+    const problem = text
+      .slice(0, sep.index)
+      .replace(/^problem:\s*/i, '')
+      .trim();
     const solution = text.slice(sep.index + sep[0].length).trim();
     if (problem && solution) return { problem, solution };
   }
@@ -121,7 +126,9 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
  */
 export function resultsText(report: SessionReport, b: (s: string) => string, hide: (s: string) => string): string {
   const lines: string[] = [];
-  lines.push(report.reason === 'timeout' ? `⏰ ${b("Time is up!")} Results:` : `🛑 ${b('Session ended')} by <@${report.endedBy}>. Results:`);
+  lines.push(
+    report.reason === 'timeout' ? `⏰ ${b('Time is up!')} Results:` : `🛑 ${b('Session ended')} by <@${report.endedBy}>. Results:`,
+  );
   if (report.members.length === 0) lines.push('Nobody answered this time.');
   const medal = ['🥇', '🥈', '🥉'];
   report.members.forEach((m, i) => {

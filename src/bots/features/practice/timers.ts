@@ -5,7 +5,10 @@
 export class SessionTimers {
   private readonly timers = new Map<string, { end: NodeJS.Timeout; tick: NodeJS.Timeout }>();
 
-  constructor(private readonly tickMs: number, private readonly on: { end(id: string): void; tick(id: string): void }) {}
+  constructor(
+    private readonly tickMs: number,
+    private readonly on: { end(id: string): void; tick(id: string): void },
+  ) {}
 
   /** (Re)arms session `id`: it ends in `waitMs`, ticks every tickMs meanwhile. */
   arm(id: string, waitMs: number): void {

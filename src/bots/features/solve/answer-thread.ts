@@ -72,7 +72,10 @@ export class AnswerThreads<M, R extends Record<string, unknown>, W> {
   withLock<T>(jobId: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.locks.get(jobId) ?? Promise.resolve();
     const next = prev.then(fn, fn);
-    this.locks.set(jobId, next.catch(() => undefined));
+    this.locks.set(
+      jobId,
+      next.catch(() => undefined),
+    );
     return next;
   }
 

@@ -28,12 +28,18 @@ export const HELP_TEXT = [
 
 /** Removes Discord (`<@123>`, `<@!123>`, `<@&1>`) and Slack (`<@U123>`, `<@U123|name>`) mentions. */
 export function stripMentions(text: string): string {
-  return text.replace(/<@[!&]?[\w|.-]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/<@[!&]?[\w|.-]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function parseCommand(raw: string): Command {
   let text = stripMentions(raw);
-  const low = text.toLowerCase().replace(/[.!?]+$/, '').trim();
+  const low = text
+    .toLowerCase()
+    .replace(/[.!?]+$/, '')
+    .trim();
   if (/^(next( step)?|step)$/.test(low)) return { kind: 'next' };
   if (/^(show all|all( steps)?|show all steps)$/.test(low)) return { kind: 'all' };
   if (/^(other answers|alternatives|others)$/.test(low)) return { kind: 'alternatives' };

@@ -24,14 +24,7 @@ import {
   type MessageCreateOptions,
 } from 'discord.js';
 import type { DiscordMessage } from '../../../render/types';
-import {
-  DISCORD_PACING,
-  presentDiscord,
-  ChannelPacer,
-  type BotCore,
-  type DiscordConfig,
-  type PacingOptions,
-} from '../../core/index';
+import { DISCORD_PACING, presentDiscord, ChannelPacer, type BotCore, type DiscordConfig, type PacingOptions } from '../../core/index';
 import {
   acceptedText,
   actionId,
@@ -88,7 +81,9 @@ function buttons(jobId: string, more: boolean) {
       new ButtonBuilder().setCustomId(actionId('all', jobId)).setLabel('Show all').setStyle(ButtonStyle.Secondary),
     );
   }
-  row.addComponents(new ButtonBuilder().setCustomId(actionId('alternatives', jobId)).setLabel('Other answers').setStyle(ButtonStyle.Secondary));
+  row.addComponents(
+    new ButtonBuilder().setCustomId(actionId('alternatives', jobId)).setLabel('Other answers').setStyle(ButtonStyle.Secondary),
+  );
   return [row];
 }
 
@@ -109,11 +104,19 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
     pacer.schedule(channelId, async () => (await sendableChannel(client, channelId)).send(options));
 
   /** Edits the progress/header message: through the interaction webhook while its token lives. */
-  async function editMain(reply: DiscordReply, options: { content?: string; files?: AttachmentBuilder[]; components?: MessageCreateOptions['components'] }): Promise<Message | null> {
-    return editReply(client, reply, { ...options, allowedMentions: { parse: [] } }, {
-      viaToken: reply.kind === 'slash',
-      channelId: reply.kind === 'mention' ? (reply.threadId ?? reply.channelId) : reply.channelId,
-    });
+  async function editMain(
+    reply: DiscordReply,
+    options: { content?: string; files?: AttachmentBuilder[]; components?: MessageCreateOptions['components'] },
+  ): Promise<Message | null> {
+    return editReply(
+      client,
+      reply,
+      { ...options, allowedMentions: { parse: [] } },
+      {
+        viaToken: reply.kind === 'slash',
+        channelId: reply.kind === 'mention' ? (reply.threadId ?? reply.channelId) : reply.channelId,
+      },
+    );
   }
 
   /** Posts reveal groups into the thread; the last message carries the buttons. */
@@ -221,13 +224,18 @@ export async function startDiscord(opts: DiscordBotOptions): Promise<DiscordBot>
       let threadId = message.channelId;
       if (!message.channel.isThread() && message.inGuild()) {
         try {
-          const th = await pacer.schedule(message.channelId, () => message.startThread({ name: threadName(out.job.question), autoArchiveDuration: 1440 }));
+          const th = await pacer.schedule(message.channelId, () =>
+            message.startThread({ name: threadName(out.job.question), autoArchiveDuration: 1440 }),
+          );
           threadId = th.id;
         } catch (err) {
           log(`could not start a thread (${(err as Error).message}); answering in the channel`);
         }
       }
-      const ph = await post(threadId, { content: out.cached ? 'Found this one in the cache…' : 'Working on it…', allowedMentions: { parse: [] } });
+      const ph = await post(threadId, {
+        content: out.cached ? 'Found this one in the cache…' : 'Working on it…',
+        allowedMentions: { parse: [] },
+      });
       return { reply: { ...reply, threadId, messageId: ph.id }, key: threadId };
     };
     const input = { question: cmd.question, strategy: cmd.strategy, budget: cmd.budget };

@@ -40,7 +40,8 @@ export async function editReply(
   payload: MessageEditOptions,
   { viaToken = true, channelId = r.channelId }: { viaToken?: boolean; channelId?: string } = {},
 ): Promise<Message | null> {
-  if (viaToken && r.appId && tokenLive(r)) return new InteractionWebhook(client as Client<true>, r.appId, r.token!).editMessage('@original', payload);
+  if (viaToken && r.appId && tokenLive(r))
+    return new InteractionWebhook(client as Client<true>, r.appId, r.token!).editMessage('@original', payload);
   if (!r.messageId) return null;
   const ch = await sendableChannel(client, channelId);
   if (!('messages' in ch)) return null;

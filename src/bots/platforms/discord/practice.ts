@@ -71,7 +71,8 @@ export function practiceDiscord(o: { client: Client; core: BotCore; pacer: Chann
             : `${b(`Problem ${v.n}`)}: ${v.text}`;
       if (v.kind === 'none') return void (await post(threadOf(s), { content: title }));
       let chunks = chunkText(v.text, 1800);
-      if (chunks.length > 3) chunks = [...chunks.slice(0, 3), `… (cut here${v.problem.url ? `; the full text is at ${v.problem.url}` : ''})`];
+      if (chunks.length > 3)
+        chunks = [...chunks.slice(0, 3), `… (cut here${v.problem.url ? `; the full text is at ${v.problem.url}` : ''})`];
       await post(threadOf(s), { content: title });
       for (const c of chunks) await post(threadOf(s), { content: spoiler(c) });
     },
@@ -83,7 +84,13 @@ export function practiceDiscord(o: { client: Client; core: BotCore; pacer: Chann
   /** Posts a started session: the deferred reply becomes the header, a thread gets the problems. */
   async function started(i: ChatInputCommandInteraction, s: PracticeSession): Promise<void> {
     const msg = await i.editReply({ content: practice.countdownText(s), allowedMentions: { parse: [] } });
-    const reply: InteractionReply = { channelId: i.channelId, messageId: msg.id, appId: i.applicationId, token: i.token, tokenAt: Date.now() };
+    const reply: InteractionReply = {
+      channelId: i.channelId,
+      messageId: msg.id,
+      appId: i.applicationId,
+      token: i.token,
+      tokenAt: Date.now(),
+    };
     let threadId = i.channelId;
     try {
       const ch = await client.channels.fetch(i.channelId);
@@ -186,7 +193,8 @@ export function practiceDiscord(o: { client: Client; core: BotCore; pacer: Chann
 
   return {
     handles: (i) =>
-      (i.isChatInputCommand() && (i.commandName === 'practice' || i.commandName === 'check')) || (i.isModalSubmit() && i.customId === CHECK_MODAL.id),
+      (i.isChatInputCommand() && (i.commandName === 'practice' || i.commandName === 'check')) ||
+      (i.isModalSubmit() && i.customId === CHECK_MODAL.id),
     async handle(i) {
       if (i.isModalSubmit()) return onCheckForm(i);
       if (!i.isChatInputCommand()) return;

@@ -13,7 +13,9 @@ export function solveCommand(maxBudget = 64) {
         .setDescription('Search strategy (default: mcts)')
         .addChoices(...STRATEGY_NAMES.map((s) => ({ name: s, value: s }))),
     )
-    .addIntegerOption((o) => o.setName('budget').setDescription('Search size: rollouts / samples / beam width').setMinValue(1).setMaxValue(maxBudget));
+    .addIntegerOption((o) =>
+      o.setName('budget').setDescription('Search size: rollouts / samples / beam width').setMinValue(1).setMaxValue(maxBudget),
+    );
 }
 
 /** `/practice` with its subcommands (timed practice threads, src/bots/features/practice). */
@@ -25,7 +27,9 @@ export function practiceCommand() {
       c
         .setName('start')
         .setDescription('Post problems in a thread with a countdown')
-        .addStringOption((o) => o.setName('set').setDescription('Problem set: aime (default), aime2024, aime2025, amc23, or a club set').setMaxLength(60))
+        .addStringOption((o) =>
+          o.setName('set').setDescription('Problem set: aime (default), aime2024, aime2025, amc23, or a club set').setMaxLength(60),
+        )
         .addIntegerOption((o) => o.setName('count').setDescription('Number of problems (default 3)').setMinValue(1).setMaxValue(15))
         .addIntegerOption((o) => o.setName('minutes').setDescription('Time limit in minutes (default 30)').setMinValue(1).setMaxValue(300)),
     )
@@ -67,7 +71,10 @@ export function checkCommand() {
     .setDescription('Check your own step-by-step solution (a model scores each step); opens a form without options')
     .addStringOption((o) => o.setName('problem').setDescription('The problem, or a bank id such as aime2024-I-1').setMaxLength(4000))
     .addStringOption((o) =>
-      o.setName('solution').setDescription('Your solution (leave out to write it in a form): "Step 1: ...", LaTeX in $...$, \\boxed{...}').setMaxLength(6000),
+      o
+        .setName('solution')
+        .setDescription('Your solution (leave out to write it in a form): "Step 1: ...", LaTeX in $...$, \\boxed{...}')
+        .setMaxLength(6000),
     );
 }
 
@@ -96,7 +103,10 @@ export function checkModal(problem?: string | null) {
     .setTitle('Check my solution')
     .addLabelComponents(
       new LabelBuilder().setLabel('Problem').setTextInputComponent(p),
-      new LabelBuilder().setLabel('Your solution').setDescription('One step per line or paragraph; LaTeX in $...$; the answer as \\boxed{...}').setTextInputComponent(sol),
+      new LabelBuilder()
+        .setLabel('Your solution')
+        .setDescription('One step per line or paragraph; LaTeX in $...$; the answer as \\boxed{...}')
+        .setTextInputComponent(sol),
     );
 }
 

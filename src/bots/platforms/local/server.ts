@@ -91,12 +91,14 @@ export function checkView(r: CheckReport, weakBelow: number) {
 }
 
 /** HTML-escapes text (also ' so attribute values are safe whichever quotes they use). */
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 function blockHtml(b: TextBlock | null, images: ImageSet, jobId: string, cls: string): string {
   if (!b) return '';
   const img = b.mode === 'image' ? images.images.get(b.id) : undefined;
-  if (img) return `<img class="${cls}" src="/img/${jobId}/${encodeURIComponent(img.name)}" alt="${esc(img.alt)}" width="${Math.round(img.width / 2)}">`;
+  if (img)
+    return `<img class="${cls}" src="/img/${jobId}/${encodeURIComponent(img.name)}" alt="${esc(img.alt)}" width="${Math.round(img.width / 2)}">`;
   return `<div class="${cls} text">${esc(b.source)}</div>`;
 }
 
@@ -122,12 +124,17 @@ export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jo
     parts.push(`<section class="msg step" data-step="${i + 1}"><h4>${esc(s.label)}</h4>`);
     parts.push(blockHtml(s.explanation, images, jobId, 'expl'));
     if (s.code) parts.push(`<pre class="code"><code>${esc(s.code)}</code></pre>`);
-    if (s.output) parts.push(`<div class="out-label">${s.output.ok ? 'Output' : 'Error'}</div><pre class="output${s.output.ok ? '' : ' err'}">${esc(s.output.text)}</pre>`);
+    if (s.output)
+      parts.push(
+        `<div class="out-label">${s.output.ok ? 'Output' : 'Error'}</div><pre class="output${s.output.ok ? '' : ' err'}">${esc(s.output.text)}</pre>`,
+      );
     parts.push(blockHtml(s.work ?? null, images, jobId, 'work'));
     if (s.invalid) parts.push(`<p class="warn">⚠ This step failed: ${esc(s.invalid)}</p>`);
     parts.push('</section>');
   });
-  parts.push(`<section class="msg step final" data-step="${t.steps.length + 1}"><h4>${t.unsure ? 'Best guess (not sure)' : 'Final answer'}: ${esc(t.answer ?? 'none found')}</h4>`);
+  parts.push(
+    `<section class="msg step final" data-step="${t.steps.length + 1}"><h4>${t.unsure ? 'Best guess (not sure)' : 'Final answer'}: ${esc(t.answer ?? 'none found')}</h4>`,
+  );
   parts.push(blockHtml(t.final, images, jobId, 'final'));
   parts.push(`<pre class="alts">${esc(alternativesText(result))}</pre></section>`);
   return parts.join('\n');
@@ -182,14 +189,33 @@ export async function startLocal(
   const track = (lj: LocalJob): LocalJob => {
     jobs.set(lj.id, lj);
     // keep memory bounded: forget the oldest finished jobs beyond 200
-    if (jobs.size > 200) for (const [k, v] of jobs) if (v.status === 'done' || v.status === 'failed') { jobs.delete(k); if (jobs.size <= 200) break; }
+    if (jobs.size > 200)
+      for (const [k, v] of jobs)
+        if (v.status === 'done' || v.status === 'failed') {
+          jobs.delete(k);
+          if (jobs.size <= 200) break;
+        }
     return lj;
   };
 
   // Jobs a previous process left unfinished: run them again (their page polls the same id).
   for (const job of service.unfinished('local')) {
     log(`resuming job ${job.id}: ${job.question.slice(0, 60)}`);
-    const lj = track({ id: job.id, question: job.question, strategy: job.strategy, budget: job.budget, status: 'queued', progress: 'Resumed after a restart…', error: null, html: null, images: new Map(), cached: false, answer: null, sure: null, steps: 0 });
+    const lj = track({
+      id: job.id,
+      question: job.question,
+      strategy: job.strategy,
+      budget: job.budget,
+      status: 'queued',
+      progress: 'Resumed after a restart…',
+      error: null,
+      html: null,
+      images: new Map(),
+      cached: false,
+      answer: null,
+      sure: null,
+      steps: 0,
+    });
     void service.resume(job, sinkFor(lj));
   }
 
@@ -200,7 +226,12 @@ export async function startLocal(
   };
 
   /** The request body as a JSON object; otherwise answers 400/413 and returns null. */
-  const readObject = async (req: http.IncomingMessage, res: http.ServerResponse, example: string, tooLong: string): Promise<Record<string, unknown> | null> => {
+  const readObject = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    example: string,
+    tooLong: string,
+  ): Promise<Record<string, unknown> | null> => {
     let raw = '';
     for await (const chunk of req) {
       raw += chunk;
@@ -274,8 +305,16 @@ export async function startLocal(
       const solutions = await Promise.all(s.problems.map((p, i) => practice.solutionView(s, i + 1, p, false)));
       results = {
         reason: report.reason,
-        you: me ? { points: me.points, solved: me.solved, attempts: me.attempts, hints: me.hints } : { points: 0, solved: 0, attempts: 0, hints: 0 },
-        solutions: solutions.map((v) => ({ n: v.n, kind: v.kind, text: v.text, botAnswer: v.botAnswer ?? null, url: v.problem.url ?? null })),
+        you: me
+          ? { points: me.points, solved: me.solved, attempts: me.attempts, hints: me.hints }
+          : { points: 0, solved: 0, attempts: 0, hints: 0 },
+        solutions: solutions.map((v) => ({
+          n: v.n,
+          kind: v.kind,
+          text: v.text,
+          botAnswer: v.botAnswer ?? null,
+          url: v.problem.url ?? null,
+        })),
       };
     }
     return {
@@ -299,7 +338,12 @@ export async function startLocal(
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (opts.routes && (await opts.routes(req, res))) return;
       if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html')) {
-        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' });
+        res.writeHead(200, {
+          ...SECURITY_HEADERS,
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': PAGE_CSP,
+          'cache-control': 'no-store',
+        });
         return res.end(PAGE_HTML);
       }
       if (req.method === 'GET' && url.pathname === '/api/config') {
@@ -313,12 +357,32 @@ export async function startLocal(
         });
       }
       if (req.method === 'POST' && url.pathname === '/api/solve') {
-        const body = await readObject(req, res, '{"question": "…"}', 'The question is far too long; please shorten it to the problem itself.');
+        const body = await readObject(
+          req,
+          res,
+          '{"question": "…"}',
+          'The question is far too long; please shorten it to the problem itself.',
+        );
         if (!body) return;
-        if (body.fresh !== undefined && typeof body.fresh !== 'boolean') return json(res, 400, { error: 'Bad request: "fresh" must be true or false.' });
+        if (body.fresh !== undefined && typeof body.fresh !== 'boolean')
+          return json(res, 400, { error: 'Bad request: "fresh" must be true or false.' });
         const budget = body.budget === undefined || body.budget === '' || body.budget === null ? undefined : Number(body.budget);
         // the job's page state exists before the job does, so no progress or answer is missed
-        const lj: LocalJob = { id: '', question: '', strategy: null, budget: null, status: 'queued', progress: null, error: null, html: null, images: new Map(), cached: false, answer: null, sure: null, steps: 0 };
+        const lj: LocalJob = {
+          id: '',
+          question: '',
+          strategy: null,
+          budget: null,
+          status: 'queued',
+          progress: null,
+          error: null,
+          html: null,
+          images: new Map(),
+          cached: false,
+          answer: null,
+          sure: null,
+          steps: 0,
+        };
         const out = await service.submit(
           {
             platform: 'local',
@@ -359,7 +423,9 @@ export async function startLocal(
           maxCount: o.maxCount,
           defaultMinutes: o.defaultMinutes,
           maxMinutes: o.maxMinutes,
-          message: sets.length ? null : `No problem set is installed on this server, so there is nothing to practise yet. ${practice.bank.howToAdd()}`,
+          message: sets.length
+            ? null
+            : `No problem set is installed on this server, so there is nothing to practise yet. ${practice.bank.howToAdd()}`,
           problems,
         });
       }
@@ -369,7 +435,14 @@ export async function startLocal(
         const body = await readObject(req, res, '{"session": "…", "n": 1, "value": "…"}', 'The request is far too long.');
         if (!body) return;
         const player = playerOf(req, body.player);
-        const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v === undefined || v === '' || v === null ? undefined : NaN);
+        const num = (v: unknown) =>
+          typeof v === 'number'
+            ? v
+            : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v)
+              ? Number(v)
+              : v === undefined || v === '' || v === null
+                ? undefined
+                : NaN;
         if (what === 'start') {
           const out = practice.start({
             platform: 'local',
@@ -422,13 +495,31 @@ export async function startLocal(
         return json(res, 200, await sessionView(s, player));
       }
       if (req.method === 'POST' && url.pathname === '/api/check') {
-        const body = await readObject(req, res, '{"problem": "…", "solution": "…"}', 'That is far too long to check; the limit is 6000 characters of solution.');
+        const body = await readObject(
+          req,
+          res,
+          '{"problem": "…", "solution": "…"}',
+          'That is far too long to check; the limit is 6000 characters of solution.',
+        );
         if (!body) return;
-        if ((body.problem !== undefined && typeof body.problem !== 'string') || (body.solution !== undefined && typeof body.solution !== 'string'))
+        if (
+          (body.problem !== undefined && typeof body.problem !== 'string') ||
+          (body.solution !== undefined && typeof body.solution !== 'string')
+        )
           return json(res, 400, { error: 'Bad request: "problem" and "solution" must be text.' });
         const player = playerOf(req, body.player);
-        const r = await core.check.check({ platform: 'local', userId: player, channelId: player, problem: (body.problem as string) ?? '', solution: (body.solution as string) ?? '' });
-        return json(res, r.ok ? 200 : 400, r.ok ? checkView(r, core.check.opts.weakBelow) : { error: `⚠ ${r.message}`, ...checkView(r, core.check.opts.weakBelow) });
+        const r = await core.check.check({
+          platform: 'local',
+          userId: player,
+          channelId: player,
+          problem: (body.problem as string) ?? '',
+          solution: (body.solution as string) ?? '',
+        });
+        return json(
+          res,
+          r.ok ? 200 : 400,
+          r.ok ? checkView(r, core.check.opts.weakBelow) : { error: `⚠ ${r.message}`, ...checkView(r, core.check.opts.weakBelow) },
+        );
       }
       m = /^\/api\/jobs\/([\w-]+)$/.exec(url.pathname);
       if (req.method === 'GET' && m) {
@@ -440,7 +531,8 @@ export async function startLocal(
         }
         // nothing reported yet: say what is really happening (loading the models, or starting)
         let progress = lj.progress;
-        if (lj.status === 'queued' && !progress) progress = (await engineState()) === 'loading' ? 'Starting the models (the first question loads them)…' : 'Starting the search…';
+        if (lj.status === 'queued' && !progress)
+          progress = (await engineState()) === 'loading' ? 'Starting the models (the first question loads them)…' : 'Starting the search…';
         return json(res, 200, {
           id: lj.id,
           question: lj.question,
@@ -460,7 +552,12 @@ export async function startLocal(
       if (req.method === 'GET' && m) {
         const png = jobs.get(m[1])?.images.get(m[2]) ?? problemImages.get(m[1])?.get(m[2]);
         if (!png) return json(res, 404, { error: 'no such image' });
-        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'max-age=3600' });
+        res.writeHead(200, {
+          ...SECURITY_HEADERS,
+          'content-type': 'image/png',
+          'content-length': png.length,
+          'cache-control': 'max-age=3600',
+        });
         return res.end(png);
       }
       if (req.method === 'GET' && url.pathname === '/api/health') {

@@ -80,8 +80,18 @@ export interface SlackBot {
 }
 
 function buttonsBlock(jobId: string, more: boolean): SlackBlock {
-  const b = (text: string, action: RevealAction) => ({ type: 'button' as const, text: { type: 'plain_text' as const, text }, action_id: actionId(action, jobId), value: jobId });
-  return { type: 'actions', elements: more ? [b('Next step', 'next'), b('Show all', 'all'), b('Other answers', 'alternatives')] : [b('Other answers', 'alternatives')] };
+  const b = (text: string, action: RevealAction) => ({
+    type: 'button' as const,
+    text: { type: 'plain_text' as const, text },
+    action_id: actionId(action, jobId),
+    value: jobId,
+  });
+  return {
+    type: 'actions',
+    elements: more
+      ? [b('Next step', 'next'), b('Show all', 'all'), b('Other answers', 'alternatives')]
+      : [b('Other answers', 'alternatives')],
+  };
 }
 
 export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
@@ -125,20 +135,29 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
       if (!r.ts) return null;
       const threadTs = r.threadTs ?? r.ts;
       const [head, ...rest] = header;
-      const note: SlackBlock[] = info.cached ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: '_answered from the cache_' }] }] : [];
+      const note: SlackBlock[] = info.cached
+        ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: '_answered from the cache_' }] }]
+        : [];
       // the placeholder becomes the header (the thread parent), its images included
       if (head) {
-        await deliver(client, head, note, (blocks) => client.chat.update({ channel: r.channel, ts: r.ts!, text: head.text, blocks: blocks as never }), {
-          retryMs: opts.imageRetryMs,
-          log,
-        });
+        await deliver(
+          client,
+          head,
+          note,
+          (blocks) => client.chat.update({ channel: r.channel, ts: r.ts!, text: head.text, blocks: blocks as never }),
+          {
+            retryMs: opts.imageRetryMs,
+            log,
+          },
+        );
       }
       for (const m of rest) await send(r.channel, threadTs, m);
       return { where: { channel: r.channel, threadTs }, key: threadTs };
     },
     async postSteps({ channel, threadTs }, jobId, groups, more) {
       const msgs = groups.flat();
-      for (let i = 0; i < msgs.length; i++) await send(channel, threadTs, msgs[i], i === msgs.length - 1 ? [buttonsBlock(jobId, more)] : []);
+      for (let i = 0; i < msgs.length; i++)
+        await send(channel, threadTs, msgs[i], i === msgs.length - 1 ? [buttonsBlock(jobId, more)] : []);
     },
     postText: ({ channel, threadTs }, text) =>
       pacer.schedule(channel, () => client.chat.postMessage({ channel, thread_ts: threadTs, text: escapeSlack(text) })),
@@ -182,12 +201,18 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     const cmd = parseCommand(command.text ?? '');
     const ephemeral = (text: string) => client.chat.postEphemeral({ channel: command.channel_id, user: command.user_id, text });
     if (cmd.kind === 'help') return void (await ephemeral(HELP_TEXT).catch(() => undefined));
-    if (cmd.kind !== 'solve') return void (await ephemeral('Use `next step`, `show all` and `other answers` inside an answer thread (or press its buttons).').catch(() => undefined));
+    if (cmd.kind !== 'solve')
+      return void (await ephemeral('Use `next step`, `show all` and `other answers` inside an answer thread (or press its buttons).').catch(
+        () => undefined,
+      ));
     await solve(
       { userId: command.user_id, channel: command.channel_id, question: cmd.question, strategy: cmd.strategy, budget: cmd.budget },
       async (status) => {
         const res = await pacer.schedule(command.channel_id, () =>
-          client.chat.postMessage({ channel: command.channel_id, text: `<@${command.user_id}> asked: ${escapeSlack(cmd.question.slice(0, 2500))}\n${status}` }),
+          client.chat.postMessage({
+            channel: command.channel_id,
+            text: `<@${command.user_id}> asked: ${escapeSlack(cmd.question.slice(0, 2500))}\n${status}`,
+          }),
         );
         return { ts: res.ts as string };
       },
@@ -199,18 +224,27 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     const e = event as { text?: string; user?: string; channel: string; ts: string; thread_ts?: string };
     const cmd = parseCommand(e.text ?? '');
     const threadTs = e.thread_ts ?? e.ts;
-    const say = (text: string) => pacer.schedule(e.channel, () => client.chat.postMessage({ channel: e.channel, thread_ts: threadTs, text }));
+    const say = (text: string) =>
+      pacer.schedule(e.channel, () => client.chat.postMessage({ channel: e.channel, thread_ts: threadTs, text }));
     if (cmd.kind === 'help') return void (await say(HELP_TEXT));
     if (cmd.kind !== 'solve') {
       const jobId = e.thread_ts ? threads.jobOf(e.thread_ts) : undefined;
       if (!jobId) return void (await say('Use that inside an answer thread (or press the buttons under an answer).'));
-      await reveal(jobId, cmd.kind === 'next' ? 'next' : cmd.kind === 'all' ? 'all' : 'alternatives', e.channel, e.thread_ts!, e.user ?? '');
+      await reveal(
+        jobId,
+        cmd.kind === 'next' ? 'next' : cmd.kind === 'all' ? 'all' : 'alternatives',
+        e.channel,
+        e.thread_ts!,
+        e.user ?? '',
+      );
       return;
     }
     await solve(
       { userId: e.user ?? 'unknown', channel: e.channel, question: cmd.question, strategy: cmd.strategy, budget: cmd.budget },
       async (status) => {
-        const res = await pacer.schedule(e.channel, () => client.chat.postMessage({ channel: e.channel, thread_ts: threadTs, text: status }));
+        const res = await pacer.schedule(e.channel, () =>
+          client.chat.postMessage({ channel: e.channel, thread_ts: threadTs, text: status }),
+        );
         return { ts: res.ts as string, threadTs };
       },
       say,

@@ -27,7 +27,8 @@ export async function uploadUnshared(client: WebClient, files: SlackFile[]): Pro
   } as never)) as unknown as { files?: { files?: { id?: string }[] }[] };
   // one completeUploadExternal for all of them (same destination: none); it lists them in order
   const done = (res.files ?? []).flatMap((c) => c.files ?? []);
-  if (done.length !== files.length || done.some((f) => !f.id)) throw new Error(`files.uploadV2 returned ${done.length} files for ${files.length}`);
+  if (done.length !== files.length || done.some((f) => !f.id))
+    throw new Error(`files.uploadV2 returned ${done.length} files for ${files.length}`);
   files.forEach((f, i) => ids.set(f.filename, done[i].id as string));
   return ids;
 }
@@ -48,7 +49,13 @@ export interface DeliverOptions {
  * Uploads the message's files, then calls `post` with the final blocks (images by file id, then
  * `extra`): the files are complete before the message that shows them is posted.
  */
-export async function deliver<T>(client: WebClient, m: SlackMessage, extra: SlackBlock[], post: (blocks: SlackBlock[]) => Promise<T>, o: DeliverOptions = {}): Promise<T> {
+export async function deliver<T>(
+  client: WebClient,
+  m: SlackMessage,
+  extra: SlackBlock[],
+  post: (blocks: SlackBlock[]) => Promise<T>,
+  o: DeliverOptions = {},
+): Promise<T> {
   const schedule = o.schedule ?? (<R>(fn: () => Promise<R>) => fn());
   if (m.files.length === 0) return schedule(() => post([...m.blocks, ...extra]));
   let blocks: SlackBlock[];

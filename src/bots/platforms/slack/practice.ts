@@ -42,9 +42,12 @@ export function practiceSlack(o: {
   practice.useMarkup('slack', SLACK_PRACTICE_MARKUP);
 
   const say = (channel: string, threadTs: string | undefined, text: string, blocks?: SlackBlock[]) =>
-    pacer.schedule(channel, () => client.chat.postMessage({ channel, thread_ts: threadTs, text, ...(blocks ? { blocks: blocks as never } : {}), unfurl_links: false }));
+    pacer.schedule(channel, () =>
+      client.chat.postMessage({ channel, thread_ts: threadTs, text, ...(blocks ? { blocks: blocks as never } : {}), unfurl_links: false }),
+    );
   const whisper = async (channel: string, user: string, text: string, threadTs?: string) => {
-    for (const c of chunkText(text, 3500)) await client.chat.postEphemeral({ channel, user, text: c, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    for (const c of chunkText(text, 3500))
+      await client.chat.postEphemeral({ channel, user, text: c, ...(threadTs ? { thread_ts: threadTs } : {}) });
   };
 
   const adapter: PracticeAdapter = {
@@ -70,7 +73,11 @@ export function practiceSlack(o: {
       for (let k = 0; k < chunks.length; k++) {
         const last = k === chunks.length - 1;
         const blocks: SlackBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: chunks[k] } }];
-        if (last) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Solutions: press a button; only you will see it.' }] }, ...buttons);
+        if (last)
+          blocks.push(
+            { type: 'context', elements: [{ type: 'mrkdwn', text: 'Solutions: press a button; only you will see it.' }] },
+            ...buttons,
+          );
         await say(s.channelId, s.threadId, chunks[k], blocks);
       }
     },
@@ -101,13 +108,27 @@ export function practiceSlack(o: {
             { type: 'section', text: { type: 'mrkdwn', text: title } },
             { type: 'image', slack_file: { id: slackFileRef(img.name) }, alt_text: alt },
           ],
-          files: [{ filename: img.name, data: img.png, title: `Problem ${n}`, altText: alt.slice(0, 1_000), fallback: escapeSlack(p.problem).slice(0, 2_900) }],
+          files: [
+            {
+              filename: img.name,
+              data: img.png,
+              title: `Problem ${n}`,
+              altText: alt.slice(0, 1_000),
+              fallback: escapeSlack(p.problem).slice(0, 2_900),
+            },
+          ],
         };
-        await deliver(client, m, [], (blocks) => client.chat.postMessage({ channel, thread_ts: ts, text: m.text, blocks: blocks as never, unfurl_links: false }), {
-          retryMs: o.imageRetryMs,
-          log,
-          schedule: (fn) => pacer.schedule(channel, fn),
-        });
+        await deliver(
+          client,
+          m,
+          [],
+          (blocks) => client.chat.postMessage({ channel, thread_ts: ts, text: m.text, blocks: blocks as never, unfurl_links: false }),
+          {
+            retryMs: o.imageRetryMs,
+            log,
+            schedule: (fn) => pacer.schedule(channel, fn),
+          },
+        );
       } else await say(channel, ts, `${title}\n${escapeSlack(p.problem)}`);
     }
   }
@@ -132,7 +153,10 @@ export function practiceSlack(o: {
     const moderatorsNote = ' (STEPWISE_PRACTICE_MODERATORS)';
     try {
       const started$ = (s: PracticeSession) => started(command.channel_id, s);
-      await practiceCommand.run({ ...ctx, practice, moderator: false, moderatorsNote, started: started$ }, parsePracticeText(command.text ?? ''));
+      await practiceCommand.run(
+        { ...ctx, practice, moderator: false, moderatorsNote, started: started$ },
+        parsePracticeText(command.text ?? ''),
+      );
     } catch (err) {
       log(`/practice failed: ${(err as Error)?.stack ?? err}`);
     }

@@ -10,7 +10,11 @@ import { Rng } from './rng';
  */
 const NAMED_DISTRACTORS: Slot[] = [
   slot('distract.has', ['{dname} has {k} {ditems}.', '{dname} {owns|keeps} {k} {ditems} at home.'], ['At home, {dname} has {k} {ditems}.']),
-  slot('distract.read', ['{dname} reads {k} pages of a book.', '{dname} has {k} friends at school.'], ['Every day {dname} reads {k} pages of a book.']),
+  slot(
+    'distract.read',
+    ['{dname} reads {k} pages of a book.', '{dname} has {k} friends at school.'],
+    ['Every day {dname} reads {k} pages of a book.'],
+  ),
 ];
 const PLAIN_DISTRACTORS: Slot[] = [
   slot('distract.table', ['There are {k} {ditems} on the table.', 'It is {k} degrees outside.'], ['On the table there are {k} {ditems}.']),

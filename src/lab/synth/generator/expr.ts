@@ -63,11 +63,22 @@ export function op(a: Ex | number, o: '+' | '-' | '*' | '//' | '%', b: Ex | numb
   let v: Q;
   let isFrac = x.frac || y.frac;
   switch (o) {
-    case '+': v = add(x.v, y.v); break;
-    case '-': v = sub(x.v, y.v); break;
-    case '*': v = mul(x.v, y.v); break;
-    case '//': v = floorDiv(x.v, y.v); isFrac = false; break;
-    case '%': v = sub(x.v, mul(y.v, floorDiv(x.v, y.v))); break;
+    case '+':
+      v = add(x.v, y.v);
+      break;
+    case '-':
+      v = sub(x.v, y.v);
+      break;
+    case '*':
+      v = mul(x.v, y.v);
+      break;
+    case '//':
+      v = floorDiv(x.v, y.v);
+      isFrac = false;
+      break;
+    case '%':
+      v = sub(x.v, mul(y.v, floorDiv(x.v, y.v)));
+      break;
   }
   if (!isFrac && v.d !== 1) throw new Error('int expression with a fractional value');
   return { code: `${left} ${o} ${right}`, v, frac: isFrac, prec: p };

@@ -79,7 +79,13 @@ function build(v: Variant, seed: number, heldOut: Set<number>, distractorRate: n
   return b.finish(result);
 }
 
-export function generateOne(split: Split, seed: number, index: number, distractorRate = DISTRACTOR_RATE, version = GENERATOR_VERSION): SynthProblem {
+export function generateOne(
+  split: Split,
+  seed: number,
+  index: number,
+  distractorRate = DISTRACTOR_RATE,
+  version = GENERATOR_VERSION,
+): SynthProblem {
   const ver = splitVersion(split, version);
   const families = familiesFor(ver);
   const family = families[index % families.length]!;

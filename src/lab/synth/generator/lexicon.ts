@@ -22,15 +22,46 @@ const n = (one: string, many = `${one}s`): Noun => ({ one, many });
 
 /** Things bought in shops, with a typical unit price range in dollars. */
 export const GOODS: Noun[] = [
-  n('pen'), n('notebook'), n('apple'), n('orange'), n('book'), n('cup'), n('toy'), n('candle'),
-  n('ball'), n('shirt'), n('hat'), n('mug'), n('pencil'), n('plate'), n('lamp'), n('sandwich', 'sandwiches'),
-  n('box', 'boxes'), n('card'), n('ticket'), n('bottle'),
+  n('pen'),
+  n('notebook'),
+  n('apple'),
+  n('orange'),
+  n('book'),
+  n('cup'),
+  n('toy'),
+  n('candle'),
+  n('ball'),
+  n('shirt'),
+  n('hat'),
+  n('mug'),
+  n('pencil'),
+  n('plate'),
+  n('lamp'),
+  n('sandwich', 'sandwiches'),
+  n('box', 'boxes'),
+  n('card'),
+  n('ticket'),
+  n('bottle'),
 ];
 
 /** Small countable things people own, give away and pack. */
 export const THINGS: Noun[] = [
-  n('apple'), n('marble'), n('sticker'), n('cookie'), n('egg'), n('card'), n('stamp'), n('shell'),
-  n('candy', 'candies'), n('pencil'), n('book'), n('toy'), n('flower'), n('coin'), n('muffin'), n('orange'),
+  n('apple'),
+  n('marble'),
+  n('sticker'),
+  n('cookie'),
+  n('egg'),
+  n('card'),
+  n('stamp'),
+  n('shell'),
+  n('candy', 'candies'),
+  n('pencil'),
+  n('book'),
+  n('toy'),
+  n('flower'),
+  n('coin'),
+  n('muffin'),
+  n('orange'),
 ];
 
 export const SHOPS = ['shop', 'store', 'market', 'bakery', 'mall'];

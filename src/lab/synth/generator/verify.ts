@@ -26,7 +26,7 @@ export async function verifyProblems(problems: readonly SynthProblem[], executor
     while (next < todo.length) {
       const p = todo[next++]!;
       const obs = await executor.run(solutionProgram(p.solution!));
-      const got = obs.ok ? obs.output.trim() : obs.error ?? obs.output;
+      const got = obs.ok ? obs.output.trim() : (obs.error ?? obs.output);
       if (!obs.ok || got !== p.answer) failures.push({ id: p.id, template: p.template, answer: p.answer, got });
     }
   };

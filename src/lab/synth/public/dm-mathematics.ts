@@ -56,11 +56,23 @@ function phrased(body: string): { expr: string; comment: string } | null {
     [new RegExp(`^${N} times ${N}$`, 'i'), (a, b) => `${a}*${b}`, 'Multiply the two numbers.'],
     [new RegExp(`^divide ${N} by ${N}$`, 'i'), (a, b) => `${a}/${b}`, 'Divide the first number by the second.'],
     [new RegExp(`^${N} divided by ${N}$`, 'i'), (a, b) => `${a}/${b}`, 'Divide the first number by the second.'],
-    [new RegExp(`^(?:add|(?:the )?sum of|(?:the )?total of|put together|add together) ${N} and ${N}$`, 'i'), (a, b) => `${a}+${b}`, 'Add the two numbers.'],
+    [
+      new RegExp(`^(?:add|(?:the )?sum of|(?:the )?total of|put together|add together) ${N} and ${N}$`, 'i'),
+      (a, b) => `${a}+${b}`,
+      'Add the two numbers.',
+    ],
     [new RegExp(`^${N} plus ${N}$`, 'i'), (a, b) => `${a}+${b}`, 'Add the two numbers.'],
     [new RegExp(`^${N} minus ${N}$`, 'i'), (a, b) => `${a}-(${b})`, 'Subtract the second number from the first.'],
-    [new RegExp(`^(?:the )?difference between ${N} and ${N}$`, 'i'), (a, b) => `${a}-(${b})`, 'The difference is the first number minus the second.'],
-    [new RegExp(`^(?:subtract|take away|take) ${N} from ${N}$`, 'i'), (a, b) => `${b}-(${a})`, 'Subtract the first number from the second.'],
+    [
+      new RegExp(`^(?:the )?difference between ${N} and ${N}$`, 'i'),
+      (a, b) => `${a}-(${b})`,
+      'The difference is the first number minus the second.',
+    ],
+    [
+      new RegExp(`^(?:subtract|take away|take) ${N} from ${N}$`, 'i'),
+      (a, b) => `${b}-(${a})`,
+      'Subtract the first number from the second.',
+    ],
     [new RegExp(`^${N} less than ${N}$`, 'i'), (a, b) => `${b}-(${a})`, 'Subtract the first number from the second.'],
     [new RegExp(`^${N} take away ${N}$`, 'i'), (a, b) => `${a}-(${b})`, 'Subtract the second number from the first.'],
   ];
@@ -72,7 +84,11 @@ function phrased(body: string): { expr: string; comment: string } | null {
 }
 
 function arithmetic(q: string, answer: string): Conversion {
-  const body = q.trim().replace(LEAD, '').replace(/[.?]\s*$/, '').trim();
+  const body = q
+    .trim()
+    .replace(LEAD, '')
+    .replace(/[.?]\s*$/, '')
+    .trim();
   const p = phrased(body);
   const src = p ? p.expr : body;
   if (!/^[\d.+\-*/() ]+$/.test(src)) return { ok: false, reason: 'question phrasing not recognised' };
@@ -112,7 +128,10 @@ function numbers(module: string, q: string): Conversion {
       return one('The least common multiple of the two numbers.', `from math import lcm\nanswer = lcm(${m[1]}, ${m[2]})`);
     if ((m = /common denominator of (-?\d+)\/(\d+) and (-?\d+)\/(\d+)/i.exec(s))) {
       const steps: Step[] = [
-        { comment: 'Write both fractions in lowest terms.', code: `from sympy import Rational\nfrom math import lcm\na = Rational(${m[1]}, ${m[2]})\nb = Rational(${m[3]}, ${m[4]})` },
+        {
+          comment: 'Write both fractions in lowest terms.',
+          code: `from sympy import Rational\nfrom math import lcm\na = Rational(${m[1]}, ${m[2]})\nb = Rational(${m[3]}, ${m[4]})`,
+        },
         { comment: 'The common denominator is the least common multiple of the denominators.', code: 'answer = lcm(a.q, b.q)' },
       ];
       return { ok: true, trajectory: { steps, print: 'answer' } };
@@ -125,7 +144,10 @@ function numbers(module: string, q: string): Conversion {
     return one(`Check whether ${m[1]} is ${m[2].toLowerCase()}.`, `from sympy import isprime\n${code}`);
   }
   if (module === 'numbers__is_factor') {
-    if ((m = new RegExp(`^Is ${INT} a factor of ${INT}\\?$`, 'i').exec(s)) || (m = new RegExp(`^Does ${INT} divide ${INT}\\?$`, 'i').exec(s)))
+    if (
+      (m = new RegExp(`^Is ${INT} a factor of ${INT}\\?$`, 'i').exec(s)) ||
+      (m = new RegExp(`^Does ${INT} divide ${INT}\\?$`, 'i').exec(s))
+    )
       return one(`${m[1]} is a factor when it divides ${m[2]} with no remainder.`, `answer = ${m[2]} % ${m[1]} == 0`);
     if ((m = new RegExp(`^Is ${INT} a multiple of ${INT}\\?$`, 'i').exec(s)))
       return one(`${m[1]} is a multiple when ${m[2]} divides it with no remainder.`, `answer = ${m[1]} % ${m[2]} == 0`);

@@ -23,7 +23,10 @@ export function dolphinAnswer(ans: string): string {
   const a = ans.split('|')[0].trim();
   if (/\bor\b/.test(a)) return '';
   const set = /^\{(.*)\}$/.exec(a);
-  const items = (set ? set[1] : a).split(/[;,]/).map((x) => cleanNumber(x.trim())).filter(Boolean);
+  const items = (set ? set[1] : a)
+    .split(/[;,]/)
+    .map((x) => cleanNumber(x.trim()))
+    .filter(Boolean);
   if (!items.length || items.some((x) => !/^-?[\d.]+(\/\d+)?$/.test(x))) return '';
   return set && items.length > 1 ? `\\{${items.join(', ')}\\}` : items.join(', ');
 }
@@ -39,7 +42,11 @@ export function convertDolphin(r: DolphinRecord): Conversion {
   const count = gold.replace(/^\\\{|\\\}$/g, '').split(',').length;
   const unkn = r.equations.find((e) => /^\s*unkn\s*:/.test(e));
   if (!unkn) return { ok: false, reason: 'no unkn entry' };
-  const asked = unkn.replace(/^\s*unkn\s*:/, '').split(',').map((s) => s.trim()).filter(Boolean);
+  const asked = unkn
+    .replace(/^\s*unkn\s*:/, '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const names = new Set<string>();
   const equations: SystemSpec['equations'] = [];
   const conditions: NonNullable<SystemSpec['conditions']> = [];

@@ -18,10 +18,11 @@ const NOTE = /<<([^<>=]*)=([^<>]*)>>/g;
 const NUMBER = /(?:\d+\.?\d*|\.\d+)/g;
 /** Words after a value that do not name it. */
 const STOP = new Set(
-  ('a an the and or of in on at to for from by with than that this these those so as is are was were be been will would can ' +
+  (
+    'a an the and or of in on at to for from by with than that this these those so as is are was were be been will would can ' +
     'more less fewer each every total left remaining altogether all per times now then which who he she it they we you his her ' +
-    'their its them him there here after before over under about only also just still extra another other left. each. pieces?')
-    .split(' '),
+    'their its them him there here after before over under about only also just still extra another other left. each. pieces?'
+  ).split(' '),
 );
 
 export function gsm8kProblem(r: Gsm8kRecord, index: number): PublicProblem {

@@ -6,4 +6,13 @@ export { convertDolphin, dolphinProblem, dolphinAnswer } from './dolphin';
 export { convertMathQa, mathqaProblem } from './mathqa';
 export { convertDm, dmProblem, DM_MODULES } from './dm-mathematics';
 export { readSource, SOURCE_FILES } from './sources';
-export { convertPublic, summaryTable, idShare, verdict, type PublicRecord, type WithheldRecord, type SourceStats, type ConvertOptions } from './runner';
+export {
+  convertPublic,
+  summaryTable,
+  idShare,
+  verdict,
+  type PublicRecord,
+  type WithheldRecord,
+  type SourceStats,
+  type ConvertOptions,
+} from './runner';

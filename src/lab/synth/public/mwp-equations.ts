@@ -21,7 +21,10 @@ export function mwpProblem(r: MwpRecord, source: Extract<SourceName, 'alg514' | 
 }
 
 export function convertMwp(r: MwpRecord): Conversion {
-  const parts = r.equation.split(';').map((s) => s.trim()).filter(Boolean);
+  const parts = r.equation
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!parts.length) return { ok: false, reason: 'no equations' };
   const equations: SystemSpec['equations'] = [];
   const names = new Set<string>();

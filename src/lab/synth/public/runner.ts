@@ -66,7 +66,11 @@ export function idShare(id: string): number {
   return createHash('sha256').update(`withhold:${id}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
-const norm = (q: string): string => q.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+const norm = (q: string): string =>
+  q
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 /** The verdict on one converted program's observation. */
 export function verdict(problem: PublicProblem, obs: { ok: boolean; output: string }): string | null {
@@ -83,7 +87,19 @@ export async function convertPublic(opts: ConvertOptions): Promise<SourceStats[]
   for (const source of opts.sources ?? SOURCE_NAMES) {
     const t0 = Date.now();
     const { items } = readSource(opts.trainDir, source, opts.limit);
-    const st: SourceStats = { source, read: items.length, duplicate: 0, noAnswer: 0, withheld: 0, attempted: 0, converted: 0, verified: 0, kept: 0, reasons: {}, ms: 0 };
+    const st: SourceStats = {
+      source,
+      read: items.length,
+      duplicate: 0,
+      noAnswer: 0,
+      withheld: 0,
+      attempted: 0,
+      converted: 0,
+      verified: 0,
+      kept: 0,
+      reasons: {},
+      ms: 0,
+    };
     const why = (r: string) => (st.reasons[r] = (st.reasons[r] ?? 0) + 1);
     const todo: Array<{ problem: PublicProblem; trajectories: Trajectory[] }> = [];
     for (const { problem, convert } of items) {
@@ -130,7 +146,14 @@ export async function convertPublic(opts: ConvertOptions): Promise<SourceStats[]
           bad = verdict(problem, obs);
           if (!bad) {
             st.verified++;
-            results[i] = { id: problem.id, split: 'train', source, question: problem.question, answer: problem.answer, solution: solutionOf(trajectory, obs.output.trim()) };
+            results[i] = {
+              id: problem.id,
+              split: 'train',
+              source,
+              question: problem.question,
+              answer: problem.answer,
+              solution: solutionOf(trajectory, obs.output.trim()),
+            };
             break;
           }
           // Only a wrong order is worth another print order; an error or another value is final.
@@ -156,10 +179,36 @@ export async function convertPublic(opts: ConvertOptions): Promise<SourceStats[]
 /** The summary table (plain text, one row per source and a total). */
 export function summaryTable(stats: SourceStats[]): string {
   const cols = ['source', 'read', 'dup', 'no-ans', 'withheld', 'converted', 'verified', 'kept', 'kept %', 'seconds'] as const;
-  const rows = stats.map((s) => [s.source, s.read, s.duplicate, s.noAnswer, s.withheld, s.converted, s.verified, s.kept, s.attempted ? ((100 * s.kept) / s.attempted).toFixed(1) : '-', (s.ms / 1000).toFixed(1)].map(String));
+  const rows = stats.map((s) =>
+    [
+      s.source,
+      s.read,
+      s.duplicate,
+      s.noAnswer,
+      s.withheld,
+      s.converted,
+      s.verified,
+      s.kept,
+      s.attempted ? ((100 * s.kept) / s.attempted).toFixed(1) : '-',
+      (s.ms / 1000).toFixed(1),
+    ].map(String),
+  );
   const sum = (k: keyof SourceStats) => stats.reduce((a, s) => a + (s[k] as number), 0);
   const att = sum('attempted');
-  rows.push(['total', sum('read'), sum('duplicate'), sum('noAnswer'), sum('withheld'), sum('converted'), sum('verified'), sum('kept'), att ? ((100 * sum('kept')) / att).toFixed(1) : '-', (sum('ms') / 1000).toFixed(1)].map(String));
+  rows.push(
+    [
+      'total',
+      sum('read'),
+      sum('duplicate'),
+      sum('noAnswer'),
+      sum('withheld'),
+      sum('converted'),
+      sum('verified'),
+      sum('kept'),
+      att ? ((100 * sum('kept')) / att).toFixed(1) : '-',
+      (sum('ms') / 1000).toFixed(1),
+    ].map(String),
+  );
   const w = cols.map((c, i) => Math.max(c.length, ...rows.map((r) => r[i].length)));
   const line = (r: readonly string[]) => r.map((x, i) => (i === 0 ? x.padEnd(w[i]) : x.padStart(w[i]))).join('  ');
   return [line(cols), ...rows.map(line)].join('\n');

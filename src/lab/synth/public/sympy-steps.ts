@@ -38,7 +38,8 @@ export function pyExpr(src: string, opts: ExprOptions = {}): { code: string; nam
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     const prev = out[out.length - 1];
-    if (opts.implicit && prev !== undefined && (isValue(prev) || prev === ')') && (isValue(t) || t === '(') && !FUNCS.has(prev)) out.push('*');
+    if (opts.implicit && prev !== undefined && (isValue(prev) || prev === ')') && (isValue(t) || t === '(') && !FUNCS.has(prev))
+      out.push('*');
     if (/^[A-Za-z_]/.test(t) && !FUNCS.has(t) && !names.includes(t)) names.push(t);
     out.push(t);
   }
@@ -87,7 +88,13 @@ const list = (xs: string[]): string => (xs.length <= 1 ? xs.join('') : `${xs.sli
 /** symbols -> one Eq per equation -> solve (-> keep solutions meeting the conditions) -> print. */
 export function systemSteps(spec: SystemSpec): { steps: Step[]; print: string } {
   const all = [...spec.equations.map((e) => `${e.lhs} ${e.rhs}`), ...(spec.conditions ?? []).map((c) => c.code)].join(' ');
-  const imports = ['symbols', 'Eq', 'solve', ...(all.includes('Rational(') ? ['Rational'] : []), ...[...FUNCS].filter((f) => all.includes(`${f}(`))];
+  const imports = [
+    'symbols',
+    'Eq',
+    'solve',
+    ...(all.includes('Rational(') ? ['Rational'] : []),
+    ...[...FUNCS].filter((f) => all.includes(`${f}(`)),
+  ];
   const syms = spec.symbols;
   const steps: Step[] = [
     {

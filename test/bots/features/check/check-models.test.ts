@@ -13,7 +13,9 @@ const need = [repoPath('models', 'stepwise-synth-ppm', 'manifest.json'), repoPat
 const missing = need.filter((f) => !fs.existsSync(f));
 if (missing.length) {
   // eslint-disable-next-line no-console
-  console.warn(`SKIPPED /check with the default models: ${missing.map((f) => f.replace(repoPath(), '').replace(/^\//, '')).join(', ')} absent (the models are trained separately).`);
+  console.warn(
+    `SKIPPED /check with the default models: ${missing.map((f) => f.replace(repoPath(), '').replace(/^\//, '')).join(', ')} absent (the models are trained separately).`,
+  );
 }
 const maybe = missing.length ? describe.skip : describe;
 
@@ -21,7 +23,10 @@ maybe('/check with the default models (createEngine)', () => {
   let core: BotCore;
   beforeAll(() => {
     // greedy and a small budget: one short solve for the answer comparison
-    core = createCore(loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_STRATEGY: 'greedy', STEPWISE_BUDGET: '1', STEPWISE_SOLVE_TIMEOUT_S: '60' }), { images: fakeImages, log: () => undefined });
+    core = createCore(
+      loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_STRATEGY: 'greedy', STEPWISE_BUDGET: '1', STEPWISE_SOLVE_TIMEOUT_S: '60' }),
+      { images: fakeImages, log: () => undefined },
+    );
   });
   afterAll(async () => {
     await core?.close();
@@ -34,7 +39,8 @@ maybe('/check with the default models (createEngine)', () => {
       userId: 'u1',
       channelId: 'c',
       problem: QUESTION,
-      solution: 'Step 1: Tom has $3 \\times 12 = 36$ apples.\nStep 2: He gives 7 away: $36 - 7 = 29$.\nStep 3: The answer is $\\boxed{29}$.',
+      solution:
+        'Step 1: Tom has $3 \\times 12 = 36$ apples.\nStep 2: He gives 7 away: $36 - 7 = 29$.\nStep 3: The answer is $\\boxed{29}$.',
     });
     const wrong = await check.check({
       platform: 'discord',

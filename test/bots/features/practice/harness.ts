@@ -61,8 +61,21 @@ export function practiceDataDir(): string {
       { id: 'own24-3', ...sum(11, 11), solution: 'Adding, $11 + 11 = \\boxed{22}$.' },
     ]),
   );
-  fs.writeFileSync(path.join(dir, 'benchmarks', 'aime2025.jsonl'), lines([{ id: 'own25-1', ...sum(5, 8) }, { id: 'own25-2', ...sum(40, 2) }, { id: 'own25-3', ...sum(9, 9) }]));
-  fs.writeFileSync(path.join(dir, 'benchmarks', 'amc23.jsonl'), lines([{ id: 'ownamc-1', ...sum(3000, 159) }, { id: 'ownamc-2', ...sum(1, 1) }]));
+  fs.writeFileSync(
+    path.join(dir, 'benchmarks', 'aime2025.jsonl'),
+    lines([
+      { id: 'own25-1', ...sum(5, 8) },
+      { id: 'own25-2', ...sum(40, 2) },
+      { id: 'own25-3', ...sum(9, 9) },
+    ]),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'benchmarks', 'amc23.jsonl'),
+    lines([
+      { id: 'ownamc-1', ...sum(3000, 159) },
+      { id: 'ownamc-2', ...sum(1, 1) },
+    ]),
+  );
   return dir;
 }
 

@@ -29,7 +29,9 @@ describe('problem bank', () => {
   test('with no data directory the built-in sets are absent and the message says how to add one', () => {
     const bank = new ProblemBank({ dataDir: '/nonexistent/stepwise-data' });
     expect(bank.names()).toEqual([]);
-    expect(() => bank.get('aime')).toThrow(/AIME 2024 and 2025 set is not installed.*stepwise data fetch aime2024.*STEPWISE_DATA_DIR.*STEPWISE_PRACTICE_FILES/);
+    expect(() => bank.get('aime')).toThrow(
+      /AIME 2024 and 2025 set is not installed.*stepwise data fetch aime2024.*STEPWISE_DATA_DIR.*STEPWISE_PRACTICE_FILES/,
+    );
     expect(() => bank.get('nope')).toThrow(/no problem set is installed.*stepwise data fetch/);
     expect(bank.find('own24-1')).toBeNull();
   });
@@ -37,7 +39,13 @@ describe('problem bank', () => {
   test("a club's own JSONL file in the same format", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'club-'));
     const file = path.join(dir, 'Club-Week1.jsonl');
-    fs.writeFileSync(file, ['{"id":"w1-1","problem":"What is $1+1$?","answer":"2"}', '{"problem":"Half of one?","answer":"\\\\frac{1}{2}","solution":"It is $1/2$."}'].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        '{"id":"w1-1","problem":"What is $1+1$?","answer":"2"}',
+        '{"problem":"Half of one?","answer":"\\\\frac{1}{2}","solution":"It is $1/2$."}',
+      ].join('\n'),
+    );
     const bank = new ProblemBank({ files: [file] });
     const set = bank.get('club-week1');
     expect(set.problems.map((p) => p.id)).toEqual(['w1-1', 'club-week1-2']);
@@ -76,7 +84,10 @@ describe('command texts', () => {
 
   test('/check', () => {
     expect(parseCheckText('What is 1+1?\n---\nStep 1: 2.')).toEqual({ problem: 'What is 1+1?', solution: 'Step 1: 2.' });
-    expect(parseCheckText('problem: What is 1+1? solution: It is \\boxed{2}')).toEqual({ problem: 'What is 1+1?', solution: 'It is \\boxed{2}' });
+    expect(parseCheckText('problem: What is 1+1? solution: It is \\boxed{2}')).toEqual({
+      problem: 'What is 1+1?',
+      solution: 'It is \\boxed{2}',
+    });
     expect(parseCheckText('aime2024-I-1 Step 1: ...')).toEqual({ problem: 'aime2024-I-1', solution: 'Step 1: ...' });
     expect(parseCheckText('hello')).toBeNull();
   });
@@ -105,7 +116,13 @@ describe('/check steps', () => {
       log: () => undefined,
     });
     try {
-      const r = await core.check.check({ platform: 'discord', userId: 'u', channelId: 'c', problem: QUESTION, solution: 'Step 1: 3*12-7 = 29. Step 2: \\boxed{29}' });
+      const r = await core.check.check({
+        platform: 'discord',
+        userId: 'u',
+        channelId: 'c',
+        problem: QUESTION,
+        solution: 'Step 1: 3*12-7 = 29. Step 2: \\boxed{29}',
+      });
       expect(r.scores).toBeNull();
       const text = checkReportText(r, (s) => `**${s}**`);
       expect(text).toMatch(/No step scorer is loaded on this server, so I cannot score your steps/);
@@ -113,7 +130,13 @@ describe('/check steps', () => {
       expect(text).toMatch(/not a proof/);
       expect(r.botAnswer).not.toBeNull();
       // a bank problem is also compared with the official answer
-      const bank = await core.check.check({ platform: 'discord', userId: 'u', channelId: 'c', problem: 'own24-1', solution: 'So the answer is \\boxed{204}.' });
+      const bank = await core.check.check({
+        platform: 'discord',
+        userId: 'u',
+        channelId: 'c',
+        problem: 'own24-1',
+        solution: 'So the answer is \\boxed{204}.',
+      });
       expect(bank.matchesOfficial).toBe(true);
       expect(checkReportText(bank, (s) => s)).toMatch(/Official answer: your answer matches it/);
     } finally {
@@ -140,7 +163,9 @@ describe('/check steps', () => {
     const codeOnly = await run(['code']);
     expect(codeOnly.r.scores).toBeNull();
     expect(codeOnly.r.weakAt).toBe(-1);
-    expect(codeOnly.text).toMatch(/was trained only on steps written as code .* cannot judge steps written in words; I compared only your final answer/);
+    expect(codeOnly.text).toMatch(
+      /was trained only on steps written as code .* cannot judge steps written in words; I compared only your final answer/,
+    );
     expect(codeOnly.text).not.toMatch(/looks weak/);
     expect(codeOnly.text).toMatch(/Final answer: 29 (matches|does not match) my own solve/); // the answer is still compared
     expect(codeOnly.text).toMatch(/ 1\. Step 1: 3 boxes of 12 apples/);
@@ -192,7 +217,13 @@ describe('/check steps', () => {
       log: () => undefined,
     });
     try {
-      const r = await core.check.check({ platform: 'slack', userId: 'u', channelId: 'c', problem: QUESTION, solution: 'Step 1: \\boxed{29}' });
+      const r = await core.check.check({
+        platform: 'slack',
+        userId: 'u',
+        channelId: 'c',
+        problem: QUESTION,
+        solution: 'Step 1: \\boxed{29}',
+      });
       expect(checkReportText(r, (s) => s)).toMatch(/models are not installed/);
     } finally {
       await core.close();

@@ -42,7 +42,12 @@ function recorder(core: BotCore) {
       return { where: r.ts!, key: r.ts! };
     },
     postSteps: async (where, _jobId, groups, more) =>
-      void events.push(`steps@${where} ${groups.flat().map((m) => m.text).join(',')}${more ? ' +buttons' : ''}`),
+      void events.push(
+        `steps@${where} ${groups
+          .flat()
+          .map((m) => m.text)
+          .join(',')}${more ? ' +buttons' : ''}`,
+      ),
     postText: async (where, text) => void events.push(`text@${where} ${text.slice(0, 20)}`),
   };
   const threads = new AnswerThreads({ service: core.service, platform: 'local', poster, log: () => undefined });

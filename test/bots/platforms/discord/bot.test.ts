@@ -15,7 +15,12 @@ describe('Discord bot (real discord.js against a fake Discord)', () => {
     fake = new FakeDiscord();
     await fake.start();
     core = testCore({ STEPWISE_USER_PENDING: '2' }, { delayMs: 30 });
-    bot = await startDiscord({ config: { token: 'fake-token', applicationId: fake.appId, apiUrl: fake.apiUrl }, core, pacing: FAST_PACING, log: () => undefined });
+    bot = await startDiscord({
+      config: { token: 'fake-token', applicationId: fake.appId, apiUrl: fake.apiUrl },
+      core,
+      pacing: FAST_PACING,
+      log: () => undefined,
+    });
     await bot.ready;
   });
 
@@ -39,7 +44,9 @@ describe('Discord bot (real discord.js against a fake Discord)', () => {
     expect(header.body.content).toMatch(/\*\*Answer:\*\* (8|29)/);
     // the thread starter shows the question as text (channel list and notification previews),
     // its math readable without an image, before the answer
-    expect(header.body.content).toMatch(/^\*\*Question\*\*\nTom has 3 boxes of 12 apples and gives 7 away\. .* what is \(3 · 12 − 7\)\/1\?\n\*\*Answer:\*\*/);
+    expect(header.body.content).toMatch(
+      /^\*\*Question\*\*\nTom has 3 boxes of 12 apples and gives 7 away\. .* what is \(3 · 12 − 7\)\/1\?\n\*\*Answer:\*\*/,
+    );
     expect(header.files).toEqual([]);
     const thread = fake.threads()[0];
     expect(thread.parent_id).toBe(fake.channelId);
@@ -74,13 +81,23 @@ describe('Discord bot (real discord.js against a fake Discord)', () => {
     await fake.waitFor(() => fake.posts(thread.id).some((p) => /Final answer/.test(p.body?.content ?? '')), 5000, 'show all');
     expect(all.id).toBeTruthy();
     fake.click(lastMsg.id, `sw:alternatives:${jobId}`);
-    await fake.waitFor(() => fake.posts(thread.id).some((p) => /Other answers considered|No other answers/.test(p.body?.content ?? '')), 5000, 'alternatives');
+    await fake.waitFor(
+      () => fake.posts(thread.id).some((p) => /Other answers considered|No other answers/.test(p.body?.content ?? '')),
+      5000,
+      'alternatives',
+    );
   });
 
   test('mention: a thread on the message, placeholder edited with progress, then the answer', async () => {
     const m = fake.mention('strategy:vote budget:5 What is 36 - 7, from $3 \\times 12 - 7$?');
-    await fake.waitFor(() => fake.callsTo('POST', new RegExp(`^/channels/${fake.channelId}/messages/${m.id}/threads$`)).length > 0, 5000, 'thread');
-    const thread = fake.threads().find((t) => fake.callsTo('POST', new RegExp(`/messages/${m.id}/threads`)).length && t.name.includes('36 - 7'))!;
+    await fake.waitFor(
+      () => fake.callsTo('POST', new RegExp(`^/channels/${fake.channelId}/messages/${m.id}/threads$`)).length > 0,
+      5000,
+      'thread',
+    );
+    const thread = fake
+      .threads()
+      .find((t) => fake.callsTo('POST', new RegExp(`/messages/${m.id}/threads`)).length && t.name.includes('36 - 7'))!;
     expect(thread).toBeTruthy();
     await fake.waitFor(() => fake.posts(thread.id).some((p) => (p.body?.components ?? []).length > 0), 10_000, 'answer in thread');
     const placeholder = fake.posts(thread.id)[0];
@@ -97,16 +114,26 @@ describe('Discord bot (real discord.js against a fake Discord)', () => {
     await fake.waitFor(() => fake.callsTo('PATCH', new RegExp(`/${long.token}/messages/@original$`)).length > 0, 5000, 'long reply');
     expect(fake.callsTo('PATCH', new RegExp(`/${long.token}/messages/@original$`))[0].body.content).toMatch(/limit is 4000/);
     const badStrategy = fake.slash({ question: '1+1?', strategy: 'magic' });
-    await fake.waitFor(() => fake.callsTo('PATCH', new RegExp(`/${badStrategy.token}/messages/@original$`)).length > 0, 5000, 'strategy reply');
+    await fake.waitFor(
+      () => fake.callsTo('PATCH', new RegExp(`/${badStrategy.token}/messages/@original$`)).length > 0,
+      5000,
+      'strategy reply',
+    );
     expect(fake.callsTo('PATCH', new RegExp(`/${badStrategy.token}/messages/@original$`))[0].body.content).toMatch(/Unknown strategy/);
     // per-user pending limit 2: the third question in a row is refused politely
     const user = '4242';
     const a = fake.slash({ question: 'What is 3 * 12 - 7 (a)?', budget: 8 }, user);
     const b = fake.slash({ question: 'What is 3 * 12 - 7 (b)?', budget: 8 }, user);
-    await fake.waitFor(() => [a, b].every((x) => fake.callsTo('PATCH', new RegExp(`/${x.token}/messages/@original$`)).length > 0), 5000, 'two accepted');
+    await fake.waitFor(
+      () => [a, b].every((x) => fake.callsTo('PATCH', new RegExp(`/${x.token}/messages/@original$`)).length > 0),
+      5000,
+      'two accepted',
+    );
     const c = fake.slash({ question: 'What is 3 * 12 - 7 (c)?', budget: 8 }, user);
     await fake.waitFor(() => fake.callsTo('PATCH', new RegExp(`/${c.token}/messages/@original$`)).length > 0, 5000, 'third refused');
-    expect(fake.callsTo('PATCH', new RegExp(`/${c.token}/messages/@original$`))[0].body.content).toMatch(/already have 2 questions waiting/);
+    expect(fake.callsTo('PATCH', new RegExp(`/${c.token}/messages/@original$`))[0].body.content).toMatch(
+      /already have 2 questions waiting/,
+    );
     await core.service.idle();
   });
 

@@ -11,7 +11,9 @@ function fakeClient() {
     channels: {
       fetch: async (id: string) => ({
         isSendable: () => true,
-        messages: { edit: async (mid: string, p: { content?: string }) => (edits.push({ channel: id, id: mid, content: p.content }), { id: mid }) },
+        messages: {
+          edit: async (mid: string, p: { content?: string }) => (edits.push({ channel: id, id: mid, content: p.content }), { id: mid }),
+        },
       }),
     },
     rest: {
@@ -24,7 +26,14 @@ function fakeClient() {
   return { client, edits, rest };
 }
 
-const reply = (age: number, extra: Partial<InteractionReply> = {}): InteractionReply => ({ channelId: 'c1', messageId: 'm1', appId: 'app', token: 'tok', tokenAt: Date.now() - age, ...extra });
+const reply = (age: number, extra: Partial<InteractionReply> = {}): InteractionReply => ({
+  channelId: 'c1',
+  messageId: 'm1',
+  appId: 'app',
+  token: 'tok',
+  tokenAt: Date.now() - age,
+  ...extra,
+});
 
 describe('editReply', () => {
   test('a token younger than 14 minutes is live; an older one or none is not', () => {

@@ -9,7 +9,12 @@ const FAST_PACING = { perWindow: 50, windowMs: 500, minTimeMs: 0 };
 
 async function boot(fake: FakeDiscord, dbPath: string): Promise<{ core: BotCore; bot: DiscordBot }> {
   const core = practiceCore({ dbPath });
-  const bot = await startDiscord({ config: { token: 'fake-token', applicationId: fake.appId, apiUrl: fake.apiUrl }, core, pacing: FAST_PACING, log: () => undefined });
+  const bot = await startDiscord({
+    config: { token: 'fake-token', applicationId: fake.appId, apiUrl: fake.apiUrl },
+    core,
+    pacing: FAST_PACING,
+    log: () => undefined,
+  });
   await bot.ready;
   return { core, bot };
 }
@@ -35,7 +40,12 @@ describe('practice threads on Discord (real discord.js against the fake Discord)
   });
 
   /** Sends a command and waits for its (ephemeral or public) reply text. */
-  async function ask(name: string, options: any[], user: string, channel = fake.channelId): Promise<{ text: string; flags: number | undefined }> {
+  async function ask(
+    name: string,
+    options: any[],
+    user: string,
+    channel = fake.channelId,
+  ): Promise<{ text: string; flags: number | undefined }> {
     const { id, token } = fake.command(name, options, user, channel);
     await until(() => fake.replyContent(token) !== undefined, 8000, `reply to ${name}`);
     const defer = fake.callsTo('POST', new RegExp(`^/interactions/${id}/`))[0];
@@ -56,7 +66,9 @@ describe('practice threads on Discord (real discord.js against the fake Discord)
     expect(problems[0].body.content).toMatch(/Problem 1/);
     expect(problems.every((p) => p.files.every((f) => isPng(f.bytes)))).toBe(true); // math as KaTeX images
     // each problem is one typeset image or, when its math reads fine as text, its statement
-    expect(problems.every((p) => p.files.length === 1 || /Problem \d+\*\* \(own25-\d\)\nWhat is \$\d+ \+ \d+\$\?/.test(p.body.content))).toBe(true);
+    expect(
+      problems.every((p) => p.files.length === 1 || /Problem \d+\*\* \(own25-\d\)\nWhat is \$\d+ \+ \d+\$\?/.test(p.body.content)),
+    ).toBe(true);
 
     const session = core.practice.store.latestSessionIn('discord', thread.id)!;
     expect(session.status).toBe('open');
@@ -70,7 +82,9 @@ describe('practice threads on Discord (real discord.js against the fake Discord)
     const bad = await ask('practice', sub('answer', [int('problem', 1), str('value', '2.5')]), ben);
     expect(bad.text).toMatch(/AIME answers are whole numbers from 0 to 999.*did not use an attempt/);
     const wrong = String((Number(a1) + 1) % 1000);
-    expect((await ask('practice', sub('answer', [int('problem', 1), str('value', wrong)]), ben, thread.id)).text).toMatch(/not correct.*2 attempts left/);
+    expect((await ask('practice', sub('answer', [int('problem', 1), str('value', wrong)]), ben, thread.id)).text).toMatch(
+      /not correct.*2 attempts left/,
+    );
     expect((await ask('practice', sub('answer', [int('problem', 1), str('value', a1)]), ben, thread.id)).text).toMatch(/correct/);
     expect((await ask('practice', sub('answer', [int('problem', 3), str('value', '1')]), ben, thread.id)).text).toMatch(/no problem 3/);
     // Cy: a hint (the bot's own solution is solved in the background), then problem 2 right
@@ -96,7 +110,11 @@ describe('practice threads on Discord (real discord.js against the fake Discord)
     expect(results).toMatch(new RegExp(`<@${ben}>: \\*\\*9 points\\*\\*`));
     expect(results).toMatch(new RegExp(`<@${cy}>: \\*\\*7 points\\*\\*`)); // 10 − 3 for the hint
     expect(results).toContain(`||${a1}||`); // answers behind spoilers
-    await until(() => contents(fake, thread.id).filter((c) => /Solution to problem|Problem \d+: There is no/.test(c)).length >= 2, 8000, 'solutions');
+    await until(
+      () => contents(fake, thread.id).filter((c) => /Solution to problem|Problem \d+: There is no/.test(c)).length >= 2,
+      8000,
+      'solutions',
+    );
     // AIME 2025 has no official solutions: the bot's own, behind a spoiler
     expect(contents(fake, thread.id).some((c) => /bot's own/.test(c))).toBe(true);
     expect(contents(fake, thread.id).some((c) => c.startsWith('||') && /Bot's answer/.test(c))).toBe(true);
@@ -105,11 +123,15 @@ describe('practice threads on Discord (real discord.js against the fake Discord)
     expect(core.practice.getSession(session.id)!.revealed).toBe(true);
 
     // too late to answer
-    expect((await ask('practice', sub('answer', [int('problem', 2), str('value', a2)]), ana, thread.id)).text).toMatch(/no practice session running/);
+    expect((await ask('practice', sub('answer', [int('problem', 2), str('value', a2)]), ana, thread.id)).text).toMatch(
+      /no practice session running/,
+    );
     // leaderboard of this server and season
     const board = await ask('practice', sub('leaderboard'), cy);
     expect(board.flags).not.toBe(64); // public
-    expect(board.text).toMatch(new RegExp(`Leaderboard, season ${new Date().getUTCFullYear()}.*🥇 <@${ana}>.*🥈 <@${ben}>.*🥉 <@${cy}>`, 's'));
+    expect(board.text).toMatch(
+      new RegExp(`Leaderboard, season ${new Date().getUTCFullYear()}.*🥇 <@${ana}>.*🥈 <@${ben}>.*🥉 <@${cy}>`, 's'),
+    );
     expect((await ask('practice', sub('leaderboard', [str('season', 'nope')]), cy)).text).toMatch(/No finished practice sessions/);
   });
 
@@ -118,7 +140,10 @@ describe('practice threads on Discord (real discord.js against the fake Discord)
     await until(() => /Time left: 60 minutes/.test(fake.replyContent(s1.token) ?? ''), 8000, 'started');
     const again = await ask('practice', sub('start', [str('set', 'aime2024')]), ben);
     expect(again.text).toMatch(/already running here/);
-    const thread = fake.threads().filter((t) => t.name === 'Practice: AIME 2024').pop()!;
+    const thread = fake
+      .threads()
+      .filter((t) => t.name === 'Practice: AIME 2024')
+      .pop()!;
     const end = await ask('practice', sub('end'), ana, thread.id);
     expect(end.text).toMatch(/Ended/);
     await until(() => contents(fake, thread.id).some((c) => /Session ended/.test(c)), 8000, 'ended results');
@@ -131,7 +156,13 @@ describe('practice threads on Discord (real discord.js against the fake Discord)
   test('/check: a correct and a wrong solution (scripted engine)', async () => {
     const right = await ask(
       'check',
-      [str('problem', QUESTION), str('solution', 'Step 1: 3 boxes of 12 apples are 3 * 12 = 36 apples. Step 2: he gives 7 away, 36 - 7 = 29. Step 3: the answer is \\boxed{29}.')],
+      [
+        str('problem', QUESTION),
+        str(
+          'solution',
+          'Step 1: 3 boxes of 12 apples are 3 * 12 = 36 apples. Step 2: he gives 7 away, 36 - 7 = 29. Step 3: the answer is \\boxed{29}.',
+        ),
+      ],
       ana,
     );
     expect(right.flags).toBe(64);
@@ -142,7 +173,10 @@ describe('practice threads on Discord (real discord.js against the fake Discord)
     expect(right.text).toMatch(/model's judgement/);
     const wrong = await ask(
       'check',
-      [str('problem', QUESTION), str('solution', 'Step 1: the total is 3 + 12 = 15 apples. Step 2: he gives 7 away, 15 - 7 = 8. Step 3: so \\boxed{8}.')],
+      [
+        str('problem', QUESTION),
+        str('solution', 'Step 1: the total is 3 + 12 = 15 apples. Step 2: he gives 7 away, 15 - 7 = 8. Step 3: so \\boxed{8}.'),
+      ],
       ben,
     );
     expect(wrong.text).toMatch(/first looks weak at \*\*step 1\*\* \(score -0\.40\)/);
@@ -165,7 +199,13 @@ describe('practice threads on Discord (real discord.js against the fake Discord)
     expect(inputs[0].value).toBe(QUESTION); // the problem given as an option is filled in
     // no reply message: the form is the answer; nothing was checked yet
     expect(fake.replyContent(token)).toBeUndefined();
-    const solution = ['Step 1: 3 boxes of 12 apples are 3 * 12 = 36 apples.', '', 'Step 2: he gives 7 away, 36 - 7 = 29.', '', 'Step 3: the answer is \\boxed{29}.'].join('\n');
+    const solution = [
+      'Step 1: 3 boxes of 12 apples are 3 * 12 = 36 apples.',
+      '',
+      'Step 2: he gives 7 away, 36 - 7 = 29.',
+      '',
+      'Step 3: the answer is \\boxed{29}.',
+    ].join('\n');
     const sub = fake.submitModal(form.custom_id, { problem: inputs[0].value, solution }, cy);
     await until(() => fake.replyContent(sub.token) !== undefined, 8000, 'the check of the form');
     const defer = fake.callsTo('POST', new RegExp(`^/interactions/${sub.id}/`))[0];

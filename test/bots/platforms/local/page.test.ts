@@ -57,11 +57,19 @@ describe('local web mode, end to end in headless Chromium', () => {
     const after = await page.evaluate(() => {
       const thread = document.getElementById('thread')!;
       const follows = (id: string) => !!(thread.compareDocumentPosition(document.getElementById(id)!) & Node.DOCUMENT_POSITION_FOLLOWING);
-      return { reveal: follows('reveal'), again: follows('again-row'), revealShown: !document.getElementById('reveal')!.classList.contains('hidden') };
+      return {
+        reveal: follows('reveal'),
+        again: follows('again-row'),
+        revealShown: !document.getElementById('reveal')!.classList.contains('hidden'),
+      };
     });
     expect(after).toEqual({ reveal: true, again: true, revealShown: true });
     // the question is typeset: an image served from memory, actually loaded by the browser
-    const img = await page.$eval('#thread img.question', (e) => ({ w: (e as HTMLImageElement).naturalWidth, src: (e as HTMLImageElement).src, done: (e as HTMLImageElement).complete }));
+    const img = await page.$eval('#thread img.question', (e) => ({
+      w: (e as HTMLImageElement).naturalWidth,
+      src: (e as HTMLImageElement).src,
+      done: (e as HTMLImageElement).complete,
+    }));
     expect(img.done).toBe(true);
     expect(img.w).toBeGreaterThan(10);
     const res = await fetch(img.src);
@@ -72,7 +80,9 @@ describe('local web mode, end to end in headless Chromium', () => {
     expect(await page.$$eval('section.step.hidden', (els) => els.length)).toBe(0);
     expect(await page.$eval('#thread', (e) => e.textContent)).toContain('Final answer');
     // the working is typeset too (issue 16.5): a formula image per step, loaded by the browser
-    const work = await page.$$eval('#thread img.work', (els) => els.map((e) => ({ w: (e as HTMLImageElement).naturalWidth, alt: e.getAttribute('alt') })));
+    const work = await page.$$eval('#thread img.work', (els) =>
+      els.map((e) => ({ w: (e as HTMLImageElement).naturalWidth, alt: e.getAttribute('alt') })),
+    );
     expect(work.length).toBeGreaterThan(0);
     expect(work[0].w).toBeGreaterThan(10);
     expect(work.map((x) => x.alt).join('\n')).toMatch(/\\text\{left\} = \\text\{apples\} - 7 = (8|29)/);
@@ -85,7 +95,8 @@ describe('local web mode, end to end in headless Chromium', () => {
       if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
     });
     await page.goto(local.url, { waitUntil: 'load' });
-    const evil = 'Apples <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> [x](javascript:window.__pwned=3) $\\href{javascript:window.__pwned=4}{y}$ and $\\frac{1}{2}$?';
+    const evil =
+      'Apples <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script> [x](javascript:window.__pwned=3) $\\href{javascript:window.__pwned=4}{y}$ and $\\frac{1}{2}$?';
     await page.type('#question', evil);
     await page.click('#solve');
     await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
@@ -108,7 +119,10 @@ describe('local web mode, end to end in headless Chromium', () => {
     await page.type('#budget', '65');
     await page.click('#solve');
     await page.waitForSelector('body[data-state="failed"]');
-    expect(await page.$eval('#status', (e) => [e.textContent, e.className])).toEqual(['The budget must be a whole number from 1 to 64.', 'error']);
+    expect(await page.$eval('#status', (e) => [e.textContent, e.className])).toEqual([
+      'The budget must be a whole number from 1 to 64.',
+      'error',
+    ]);
     expect(await page.evaluate(() => location.hash)).toBe(''); // nothing was sent
     await page.click('#budget', { clickCount: 3 });
     await page.type('#budget', '64');
@@ -128,7 +142,11 @@ describe('local web mode, end to end in headless Chromium', () => {
     const cachedJob = (await page.$eval('body', (b) => b.getAttribute('data-job')))!;
     expect(core.service.startOrder).not.toContain(cachedJob);
     await page.click('#again');
-    await page.waitForFunction((prev) => document.body.getAttribute('data-state') === 'done' && document.body.getAttribute('data-job') !== prev, { timeout: 30_000 }, cachedJob);
+    await page.waitForFunction(
+      (prev) => document.body.getAttribute('data-state') === 'done' && document.body.getAttribute('data-job') !== prev,
+      { timeout: 30_000 },
+      cachedJob,
+    );
     const fresh = (await page.$eval('body', (b) => b.getAttribute('data-job')))!;
     expect(await page.$eval('body', (b) => b.getAttribute('data-cached'))).toBe('false');
     expect(core.service.startOrder).toContain(fresh);
@@ -156,7 +174,9 @@ describe('local web mode, end to end in headless Chromium', () => {
     await page.waitForFunction(() => /^✅/.test(document.querySelector('section.problem[data-n="1"] .feedback')?.textContent ?? ''));
     await page.type('section.problem[data-n="2"] input.p-answer', String((Number(gold[1]) + 1) % 1000));
     await page.click('section.problem[data-n="2"] button.p-submit');
-    await page.waitForFunction(() => /^❌ .*2 attempts left/.test(document.querySelector('section.problem[data-n="2"] .feedback')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /^❌ .*2 attempts left/.test(document.querySelector('section.problem[data-n="2"] .feedback')?.textContent ?? ''),
+    );
     await page.click('section.problem[data-n="2"] button.p-hint');
     await page.waitForSelector('section.problem[data-n="2"] .hints .hint');
     await page.click('#p-end');
@@ -180,10 +200,15 @@ describe('local web mode, end to end in headless Chromium', () => {
     await page.goto(local.url, { waitUntil: 'load' });
     await page.click('#tab-check');
     await page.type('#c-problem', QUESTION);
-    await page.type('#c-solution', 'Step 1: 3 boxes of 12 apples: 3 * 12 = 36.\nStep 2: 36 - 7 = 29 left.\nStep 3: The answer is \\boxed{29}.');
+    await page.type(
+      '#c-solution',
+      'Step 1: 3 boxes of 12 apples: 3 * 12 = 36.\nStep 2: 36 - 7 = 29 left.\nStep 3: The answer is \\boxed{29}.',
+    );
     await page.click('#c-run');
     await page.waitForSelector('body[data-check="done"]', { timeout: 30_000 });
-    const steps = await page.$$eval('#c-report li.check-step', (els) => els.map((e) => [e.getAttribute('data-verdict'), e.querySelector('.step-text')?.textContent]));
+    const steps = await page.$$eval('#c-report li.check-step', (els) =>
+      els.map((e) => [e.getAttribute('data-verdict'), e.querySelector('.step-text')?.textContent]),
+    );
     expect(steps).toEqual([
       ['looks sound', 'Step 1: 3 boxes of 12 apples: 3 * 12 = 36.'],
       ['looks sound', 'Step 2: 36 - 7 = 29 left.'],
@@ -196,7 +221,10 @@ describe('local web mode, end to end in headless Chromium', () => {
     await page.type('#c-solution', 'First 3 + 12 = 15 apples.\n\n15 - 7 = 8, so the answer is \\boxed{8}.');
     await page.click('#c-run');
     await page.waitForSelector('body[data-check="done"] #c-report li.check-step', { timeout: 30_000 });
-    expect(await page.$$eval('#c-report li.check-step', (els) => els.map((e) => e.getAttribute('data-verdict')))).toEqual(['first weak step', expect.any(String)]);
+    expect(await page.$$eval('#c-report li.check-step', (els) => els.map((e) => e.getAttribute('data-verdict')))).toEqual([
+      'first weak step',
+      expect.any(String),
+    ]);
     expect(await page.$eval('#c-report', (e) => e.textContent)).toMatch(/Final answer 8 (matches|does not match) my own solve \((8|29)\)/);
   });
 
@@ -221,7 +249,9 @@ describe('local web mode, end to end in headless Chromium', () => {
       });
       await page.type('#question', 'What is 4 + 4?');
       await page.click('#solve');
-      await page.waitForFunction(() => /^Starting the models/.test(document.getElementById('status')?.textContent ?? ''), { timeout: 10_000 });
+      await page.waitForFunction(() => /^Starting the models/.test(document.getElementById('status')?.textContent ?? ''), {
+        timeout: 10_000,
+      });
       release();
       await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
       const seen = await page.evaluate(() => (window as unknown as { __seen: string[] }).__seen);

@@ -242,8 +242,12 @@ describe('practice and /check over the local API (issue 18)', () => {
     expect(twice.status).toBe(409);
     expect(twice.j.session).toBe(s.id);
     expect((await api('/api/practice/answer', { player, session: s.id, n: 1, value: gold[0] })).j.text).toMatch(/^✅ .*problem 1 solved/);
-    expect((await api('/api/practice/answer', { player, session: s.id, n: 2, value: 'lots' })).j.text).toMatch(/AIME answers are whole numbers/);
-    expect((await api('/api/practice/answer', { player, session: s.id, n: 2, value: String((Number(gold[1]) + 1) % 1000) })).j.text).toMatch(/^❌/);
+    expect((await api('/api/practice/answer', { player, session: s.id, n: 2, value: 'lots' })).j.text).toMatch(
+      /AIME answers are whole numbers/,
+    );
+    expect(
+      (await api('/api/practice/answer', { player, session: s.id, n: 2, value: String((Number(gold[1]) + 1) % 1000) })).j.text,
+    ).toMatch(/^❌/);
     // another browser cannot answer in this session
     expect((await api('/api/practice/answer', { player: 'someoneelse00000', session: s.id, n: 2, value: gold[1] })).status).toBe(404);
     // a hint on problem 2: the next step of the bot's own solution (once that solution is ready)
@@ -288,13 +292,23 @@ describe('practice and /check over the local API (issue 18)', () => {
   });
 
   test('/check: each step gets a verdict; a wrong first step is the first weak one', async () => {
-    const right = await api('/api/check', { player, problem: QUESTION, solution: 'Step 1: 3 boxes of 12 apples: 3 * 12 = 36.\nStep 2: 36 - 7 = 29 left.\nStep 3: The answer is \\boxed{29}.' });
+    const right = await api('/api/check', {
+      player,
+      problem: QUESTION,
+      solution: 'Step 1: 3 boxes of 12 apples: 3 * 12 = 36.\nStep 2: 36 - 7 = 29 left.\nStep 3: The answer is \\boxed{29}.',
+    });
     expect(right.status).toBe(200);
     expect(right.j.steps.map((s: { n: number }) => s.n)).toEqual([1, 2, 3]);
-    expect(right.j.steps.every((s: { verdict: string; score: number }) => s.verdict === 'looks sound' && typeof s.score === 'number')).toBe(true);
+    expect(right.j.steps.every((s: { verdict: string; score: number }) => s.verdict === 'looks sound' && typeof s.score === 'number')).toBe(
+      true,
+    );
     expect(right.j.matchesBot).toBe(true);
     expect(right.j.botAnswer).toBe('29');
-    const wrong = await api('/api/check', { player, problem: QUESTION, solution: 'First 3 + 12 = 15 apples.\n\n15 - 7 = 8, so the answer is \\boxed{8}.' });
+    const wrong = await api('/api/check', {
+      player,
+      problem: QUESTION,
+      solution: 'First 3 + 12 = 15 apples.\n\n15 - 7 = 8, so the answer is \\boxed{8}.',
+    });
     expect(wrong.j.steps[0].verdict).toBe('first weak step');
     expect(wrong.j.matchesBot).toBe(false);
     const none = await api('/api/check', { player, problem: QUESTION, solution: '  ' });

@@ -36,14 +36,17 @@ describe('Slack bot (real Bolt, HTTP receiver, against a fake Slack Web API)', (
   });
 
   /** Index in fake.calls of each call, accepted ones only. */
-  const accepted = (method: string) => fake.calls.map((c, index) => ({ ...c, index })).filter((c) => c.method === method && !fake.refused.some((r) => r.index === c.index));
+  const accepted = (method: string) =>
+    fake.calls.map((c, index) => ({ ...c, index })).filter((c) => c.method === method && !fake.refused.some((r) => r.index === c.index));
 
   /**
    * The thread as a reader sees it, in posting order: the parent (the placeholder as last updated)
    * and each accepted reply, as text lines and `[image file.png]`.
    */
   function thread(parentTs: string): { index: number; seen: string[]; blocks: any[] }[] {
-    const head = accepted('chat.update').filter((c) => c.args.ts === parentTs).pop()!;
+    const head = accepted('chat.update')
+      .filter((c) => c.args.ts === parentTs)
+      .pop()!;
     const replies = accepted('chat.postMessage').filter((c) => c.args.thread_ts === parentTs);
     return [head, ...replies].map((c) => ({ index: c.index, seen: fake.seen(c.args.blocks, c.args.text), blocks: c.args.blocks ?? [] }));
   }
@@ -67,10 +70,19 @@ describe('Slack bot (real Bolt, HTTP receiver, against a fake Slack Web API)', (
   let parentTs = '';
 
   test('/solve: acked at once, placeholder updated with progress, header, then the first step in one message with its images', async () => {
-    const r = await signedRequest(events, SECRET, slashBody({ text: `strategy:beam budget:2 ${MATH_QUESTION}` }), 'application/x-www-form-urlencoded');
+    const r = await signedRequest(
+      events,
+      SECRET,
+      slashBody({ text: `strategy:beam budget:2 ${MATH_QUESTION}` }),
+      'application/x-www-form-urlencoded',
+    );
     expect(r.status).toBe(200);
     expect(r.ms).toBeLessThan(300);
-    await fake.waitFor(() => fake.calls_('chat.postMessage').some((c) => c.args.thread_ts && (c.args.blocks ?? []).some((b: any) => b.type === 'actions')), 15_000, 'thread with buttons');
+    await fake.waitFor(
+      () => fake.calls_('chat.postMessage').some((c) => c.args.thread_ts && (c.args.blocks ?? []).some((b: any) => b.type === 'actions')),
+      15_000,
+      'thread with buttons',
+    );
     const placeholder = fake.calls_('chat.postMessage')[0];
     expect(placeholder.args.text).toMatch(/Working on it/);
     parentTs = fake.calls_('chat.postMessage').find((c) => c.args.thread_ts)!.args.thread_ts;
@@ -96,9 +108,22 @@ describe('Slack bot (real Bolt, HTTP receiver, against a fake Slack Web API)', (
     const jobId = actions[0].split(':')[2];
     const p = await (await import('../../../../src/bots/core/present')).presentSlack(core.service.getJob(jobId)!.result!, core.images);
     const before = fake.calls_('chat.postMessage').length;
-    const res = await signedRequest(events, SECRET, actionBody(`sw:all:${jobId}`, 'C1', '1.0', last.args.thread_ts), 'application/x-www-form-urlencoded');
+    const res = await signedRequest(
+      events,
+      SECRET,
+      actionBody(`sw:all:${jobId}`, 'C1', '1.0', last.args.thread_ts),
+      'application/x-www-form-urlencoded',
+    );
     expect(res.status).toBe(200);
-    await fake.waitFor(() => fake.calls_('chat.postMessage').slice(before).some((c) => (c.args.blocks ?? []).some((b: any) => /^\*Conclusion\*|^_End of the solution/.test(b.text?.text ?? ''))), 5000, 'show all');
+    await fake.waitFor(
+      () =>
+        fake
+          .calls_('chat.postMessage')
+          .slice(before)
+          .some((c) => (c.args.blocks ?? []).some((b: any) => /^\*Conclusion\*|^_End of the solution/.test(b.text?.text ?? ''))),
+      5000,
+      'show all',
+    );
     expect(fake.refused).toEqual([]);
     const msgs = thread(parentTs);
     // parent + one message per step + the closing one (an ordinary step fits one message)
@@ -115,18 +140,48 @@ describe('Slack bot (real Bolt, HTTP receiver, against a fake Slack Web API)', (
     expect(all.filter((x) => /Tom has/.test(x))).toHaveLength(0); // not also as text
     expect(all.filter((x) => /^\*?(Answer|Final answer|Best guess)\b/.test(x))).toEqual([`*Answer:* ${p.thread.answer}`]);
     imagesUploadedFirst(msgs);
-    await signedRequest(events, SECRET, actionBody(`sw:alternatives:${jobId}`, 'C1', '1.0', last.args.thread_ts), 'application/x-www-form-urlencoded');
-    await fake.waitFor(() => fake.calls_('chat.postMessage').some((c) => /Other answers considered|No other answers/.test(c.args.text ?? '')), 5000, 'alternatives');
-    await signedRequest(events, SECRET, actionBody(`sw:next:${jobId}`, 'C1', '1.0', last.args.thread_ts), 'application/x-www-form-urlencoded');
-    await fake.waitFor(() => fake.calls_('chat.postEphemeral').some((c) => /All steps are shown/.test(c.args.text)), 5000, 'all shown note');
+    await signedRequest(
+      events,
+      SECRET,
+      actionBody(`sw:alternatives:${jobId}`, 'C1', '1.0', last.args.thread_ts),
+      'application/x-www-form-urlencoded',
+    );
+    await fake.waitFor(
+      () => fake.calls_('chat.postMessage').some((c) => /Other answers considered|No other answers/.test(c.args.text ?? '')),
+      5000,
+      'alternatives',
+    );
+    await signedRequest(
+      events,
+      SECRET,
+      actionBody(`sw:next:${jobId}`, 'C1', '1.0', last.args.thread_ts),
+      'application/x-www-form-urlencoded',
+    );
+    await fake.waitFor(
+      () => fake.calls_('chat.postEphemeral').some((c) => /All steps are shown/.test(c.args.text)),
+      5000,
+      'all shown note',
+    );
   });
 
   test('Slack still processing the uploads: the post is retried until the images are accepted, in order', async () => {
     fake.fileReadyMs = 150;
     try {
       const before = fake.calls.length;
-      await signedRequest(events, SECRET, slashBody({ text: `strategy:greedy budget:2 ${MATH_QUESTION}` }), 'application/x-www-form-urlencoded');
-      await fake.waitFor(() => accepted('chat.postMessage').some((c) => c.index > before && c.args.thread_ts && (c.args.blocks ?? []).some((b: any) => b.type === 'actions')), 15_000, 'thread');
+      await signedRequest(
+        events,
+        SECRET,
+        slashBody({ text: `strategy:greedy budget:2 ${MATH_QUESTION}` }),
+        'application/x-www-form-urlencoded',
+      );
+      await fake.waitFor(
+        () =>
+          accepted('chat.postMessage').some(
+            (c) => c.index > before && c.args.thread_ts && (c.args.blocks ?? []).some((b: any) => b.type === 'actions'),
+          ),
+        15_000,
+        'thread',
+      );
       const refusals = fake.refused.filter((r) => r.index > before);
       expect(refusals.length).toBeGreaterThan(0);
       expect(refusals.every((r) => r.error === 'invalid_blocks' && /invalid slack file/.test(r.errors!.join()))).toBe(true);
@@ -143,8 +198,20 @@ describe('Slack bot (real Bolt, HTTP receiver, against a fake Slack Web API)', (
     fake.fileReadyMs = 3_600_000;
     try {
       const before = fake.calls.length;
-      await signedRequest(events, SECRET, slashBody({ text: `strategy:greedy budget:2 ${MATH_QUESTION}` }), 'application/x-www-form-urlencoded');
-      await fake.waitFor(() => accepted('chat.postMessage').some((c) => c.index > before && c.args.thread_ts && (c.args.blocks ?? []).some((b: any) => b.type === 'actions')), 15_000, 'thread');
+      await signedRequest(
+        events,
+        SECRET,
+        slashBody({ text: `strategy:greedy budget:2 ${MATH_QUESTION}` }),
+        'application/x-www-form-urlencoded',
+      );
+      await fake.waitFor(
+        () =>
+          accepted('chat.postMessage').some(
+            (c) => c.index > before && c.args.thread_ts && (c.args.blocks ?? []).some((b: any) => b.type === 'actions'),
+          ),
+        15_000,
+        'thread',
+      );
       const ts = accepted('chat.postMessage').find((c) => c.index > before && c.args.thread_ts)!.args.thread_ts;
       const msgs = thread(ts);
       expect(msgs[0].seen[0]).toBe('*Question*');
@@ -160,7 +227,14 @@ describe('Slack bot (real Bolt, HTTP receiver, against a fake Slack Web API)', (
     const mentionTs = JSON.parse(body).event.ts;
     const r = await signedRequest(events, SECRET, body, 'application/json');
     expect(r.status).toBe(200);
-    await fake.waitFor(() => fake.calls_('chat.postMessage').some((c) => c.args.thread_ts === mentionTs && (c.args.blocks ?? []).some((b: any) => b.type === 'actions')), 10_000, 'answer in mention thread');
+    await fake.waitFor(
+      () =>
+        fake
+          .calls_('chat.postMessage')
+          .some((c) => c.args.thread_ts === mentionTs && (c.args.blocks ?? []).some((b: any) => b.type === 'actions')),
+      10_000,
+      'answer in mention thread',
+    );
     const first = fake.calls_('chat.postMessage').find((c) => c.args.thread_ts === mentionTs)!;
     expect(first.args.text).toMatch(/Working on it/);
   });
@@ -169,21 +243,37 @@ describe('Slack bot (real Bolt, HTTP receiver, against a fake Slack Web API)', (
     await signedRequest(events, SECRET, slashBody({ text: '   ' }), 'application/x-www-form-urlencoded');
     await signedRequest(events, SECRET, slashBody({ text: 'strategy:magic 1+1' }), 'application/x-www-form-urlencoded');
     await fake.waitFor(() => fake.calls_('chat.postEphemeral').length >= 3, 5000, 'ephemeral replies');
-    const texts = fake.calls_('chat.postEphemeral').map((c) => c.args.text).join('\n');
+    const texts = fake
+      .calls_('chat.postEphemeral')
+      .map((c) => c.args.text)
+      .join('\n');
     expect(texts).toMatch(/Ask me a math question/); // empty /solve → help
     expect(texts).toMatch(/Unknown strategy/);
     // 11 questions in a minute from one user: over the per-minute limit of 10
     for (let i = 0; i < 12; i++) {
-      await signedRequest(events, SECRET, slashBody({ text: `strategy:greedy What is ${i} + 1?`, user_id: 'U9' }), 'application/x-www-form-urlencoded');
+      await signedRequest(
+        events,
+        SECRET,
+        slashBody({ text: `strategy:greedy What is ${i} + 1?`, user_id: 'U9' }),
+        'application/x-www-form-urlencoded',
+      );
     }
-    await fake.waitFor(() => fake.calls_('chat.postEphemeral').some((c) => /waiting|in the last minute/.test(c.args.text)), 5000, 'rate limit reply');
+    await fake.waitFor(
+      () => fake.calls_('chat.postEphemeral').some((c) => /waiting|in the last minute/.test(c.args.text)),
+      5000,
+      'rate limit reply',
+    );
     await core.service.idle();
   });
 
   test('requests with a bad or stale signature are rejected with 401', async () => {
-    const bad = await signedRequest(events, SECRET, slashBody({ text: '1+1' }), 'application/x-www-form-urlencoded', { badSignature: true });
+    const bad = await signedRequest(events, SECRET, slashBody({ text: '1+1' }), 'application/x-www-form-urlencoded', {
+      badSignature: true,
+    });
     expect(bad.status).toBe(401);
-    const stale = await signedRequest(events, SECRET, slashBody({ text: '1+1' }), 'application/x-www-form-urlencoded', { timestamp: Math.floor(Date.now() / 1000) - 600 });
+    const stale = await signedRequest(events, SECRET, slashBody({ text: '1+1' }), 'application/x-www-form-urlencoded', {
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    });
     expect(stale.status).toBe(401);
     const wrongSecret = await signedRequest(events, 'not-the-secret', slashBody({ text: '1+1' }), 'application/x-www-form-urlencoded');
     expect(wrongSecret.status).toBe(401);

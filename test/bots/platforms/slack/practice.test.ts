@@ -42,7 +42,12 @@ describe('practice threads and /check on Slack (real Bolt against the fake Slack
   });
 
   const slash = (command: string, text: string, user: string) =>
-    signedRequest(events, SECRET, slashBody({ command, text, user_id: user, user_name: user.toLowerCase() }), 'application/x-www-form-urlencoded');
+    signedRequest(
+      events,
+      SECRET,
+      slashBody({ command, text, user_id: user, user_name: user.toLowerCase() }),
+      'application/x-www-form-urlencoded',
+    );
 
   /** Sends a slash command and returns the next ephemeral text for that user. */
   async function whisper(command: string, text: string, user: string): Promise<string> {
@@ -57,7 +62,9 @@ describe('practice threads and /check on Slack (real Bolt against the fake Slack
     const r = await slash('/practice', 'start aime2024 2 4', 'U1');
     expect(r.ms).toBeLessThan(1000); // acked well inside the 3 s deadline
     // problems with math go up as KaTeX images, others as text
-    const problemPosts = () => fake.calls_('files.completeUploadExternal').length + fake.calls_('chat.postMessage').filter((c) => /^\*Problem \d/.test(c.args.text ?? '')).length;
+    const problemPosts = () =>
+      fake.calls_('files.completeUploadExternal').length +
+      fake.calls_('chat.postMessage').filter((c) => /^\*Problem \d/.test(c.args.text ?? '')).length;
     await until(() => problemPosts() >= 2, 8000, 'problems');
     const header = fake.calls_('chat.postMessage').find((c) => /Practice/.test(c.args.text ?? ''))!;
     expect(header.args.text).toMatch(/AIME 2024 · 2 problems.*Time left: 4 minutes/s);
@@ -94,7 +101,9 @@ describe('practice threads and /check on Slack (real Bolt against the fake Slack
     expect(results.args.text).toMatch(/<@U1>: \*10 points\*/);
     expect(results.args.text).toMatch(/<@U3>: \*10 points\*/);
     expect(results.args.text).toMatch(/<@U2>: \*0 points\*/);
-    const buttons = results.args.blocks.filter((b: any) => b.type === 'actions').flatMap((b: any) => b.elements.map((e: any) => e.action_id));
+    const buttons = results.args.blocks
+      .filter((b: any) => b.type === 'actions')
+      .flatMap((b: any) => b.elements.map((e: any) => e.action_id));
     expect(buttons).toEqual([`swp:sol:${session.id}:1`, `swp:sol:${session.id}:2`]);
     // the official solution, to the clicker only
     await core.practice.idle();
@@ -118,7 +127,11 @@ describe('practice threads and /check on Slack (real Bolt against the fake Slack
 
   test('/check: a correct and a wrong solution, ephemeral, and usage help', async () => {
     const right = await (async () => {
-      await whisper('/check', `${QUESTION}\n---\nStep 1: 3 boxes of 12 apples: 3 * 12 = 36.\nStep 2: 36 - 7 = 29 left.\nStep 3: The answer is \\boxed{29}.`, 'U4');
+      await whisper(
+        '/check',
+        `${QUESTION}\n---\nStep 1: 3 boxes of 12 apples: 3 * 12 = 36.\nStep 2: 36 - 7 = 29 left.\nStep 3: The answer is \\boxed{29}.`,
+        'U4',
+      );
       await until(() => fake.calls_('chat.postEphemeral').filter((c) => c.args.user === 'U4').length >= 2, 8000, 'check report');
       return fake.calls_('chat.postEphemeral').filter((c) => c.args.user === 'U4')[1].args.text as string;
     })();

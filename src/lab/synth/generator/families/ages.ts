@@ -3,44 +3,74 @@ import { type Ex, op } from '../expr';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const BASE = slot('age.base', ['{name} is {a} years old.', '{name} is {a}.', 'The age of {name} is {a} years.', '{name} is {a} years old {now|today}.'], [
-  '{a} years is the age of {name}.',
-], ['Now, {name} is {a} years old.', 'The age of {name} is {a} {now|today}.', '{name} is {a} years of age.']);
-const OLDER = slot('age.older', [
-  '{name2} is {d} years older than {name}.',
-  '{name2} is {d} years older than {pron}.',
-  '{name} is {d} years younger than {name2}.',
-], ['{name2} is older than {name} by {d} years.'], [
-  '{name2} is {d} years older than {name} {now|today}.',
-  'Now, {name} is {d} years younger than {name2}.',
-  '{name2} is {d} years older than {obj}.',
-]);
-const YOUNGER = slot('age.younger', [
-  '{name2} is {d} years younger than {name}.',
-  '{name} is {d} years older than {name2}.',
-  '{name2} is {d} years younger than {obj}.',
-], ['{name2} is younger than {name} by {d} years.'], [
-  '{name2} is {d} years younger than {name} {now|today}.',
-  'Now, {name} is {d} years older than {name2}.',
-  '{name2} is {d} years younger than {pron} is.',
-]);
-const TIMES = slot('age.times', ['{name3} is {k} times as old as {name2}.', 'The age of {name3} is {k} times the age of {name2}.', '{name3} is {k} times older than {name2}.'], [
-  '{k} times the age of {name2} is the age of {name3}.',
-], ['{name3} is {k} times the age of {name2}.', 'Now, {name3} is {k} times as old as {name2}.', '{name3} is {k} times as old as {name2} is {now|today}.']);
-const THIRD_OLDER = slot('age.third', ['{name3} is {d} years older than {name}.', '{name} is {d} years younger than {name3}.'], [
-  '{name3} is older than {name} by {d} years.',
-], ['{name3} is {d} years older than {name} {now|today}.', 'Now, {name} is {d} years younger than {name3}.']);
-const ASK_FUTURE = slot('age.ask.future', ['How old will {who} be in {y} years?', 'In {y} years, how old will {who} be?', 'What will the age of {who} be in {y} years?'], [
-  '{y} years from now, how old will {who} be?',
-], ['How many years old will {who} be in {y} years?', 'What will be the age of {who} in {y} years?', 'In {y} years, how many years old will {who} be?']);
-const ASK_NOW = slot('age.ask.now', ['How old is {who}?', 'What is the age of {who}?', 'How many years old is {who}?'], ['What age is {who}?'], [
-  'How old is {who} {now|today}?',
-  'What is the age of {who} {now|today}?',
-  'Now, how old is {who}?',
-]);
-const ASK_SUM = slot('age.ask.sum', ['What is the sum of their ages?', 'What is their total age?', 'How old are they {in total|together}?'], [
-  'Together, how old are they?',
-], ['What is the total of their ages?', 'What is the sum of the ages?', 'How many years old are they {in total|together}?']);
+const BASE = slot(
+  'age.base',
+  ['{name} is {a} years old.', '{name} is {a}.', 'The age of {name} is {a} years.', '{name} is {a} years old {now|today}.'],
+  ['{a} years is the age of {name}.'],
+  ['Now, {name} is {a} years old.', 'The age of {name} is {a} {now|today}.', '{name} is {a} years of age.'],
+);
+const OLDER = slot(
+  'age.older',
+  ['{name2} is {d} years older than {name}.', '{name2} is {d} years older than {pron}.', '{name} is {d} years younger than {name2}.'],
+  ['{name2} is older than {name} by {d} years.'],
+  [
+    '{name2} is {d} years older than {name} {now|today}.',
+    'Now, {name} is {d} years younger than {name2}.',
+    '{name2} is {d} years older than {obj}.',
+  ],
+);
+const YOUNGER = slot(
+  'age.younger',
+  ['{name2} is {d} years younger than {name}.', '{name} is {d} years older than {name2}.', '{name2} is {d} years younger than {obj}.'],
+  ['{name2} is younger than {name} by {d} years.'],
+  [
+    '{name2} is {d} years younger than {name} {now|today}.',
+    'Now, {name} is {d} years older than {name2}.',
+    '{name2} is {d} years younger than {pron} is.',
+  ],
+);
+const TIMES = slot(
+  'age.times',
+  [
+    '{name3} is {k} times as old as {name2}.',
+    'The age of {name3} is {k} times the age of {name2}.',
+    '{name3} is {k} times older than {name2}.',
+  ],
+  ['{k} times the age of {name2} is the age of {name3}.'],
+  [
+    '{name3} is {k} times the age of {name2}.',
+    'Now, {name3} is {k} times as old as {name2}.',
+    '{name3} is {k} times as old as {name2} is {now|today}.',
+  ],
+);
+const THIRD_OLDER = slot(
+  'age.third',
+  ['{name3} is {d} years older than {name}.', '{name} is {d} years younger than {name3}.'],
+  ['{name3} is older than {name} by {d} years.'],
+  ['{name3} is {d} years older than {name} {now|today}.', 'Now, {name} is {d} years younger than {name3}.'],
+);
+const ASK_FUTURE = slot(
+  'age.ask.future',
+  ['How old will {who} be in {y} years?', 'In {y} years, how old will {who} be?', 'What will the age of {who} be in {y} years?'],
+  ['{y} years from now, how old will {who} be?'],
+  [
+    'How many years old will {who} be in {y} years?',
+    'What will be the age of {who} in {y} years?',
+    'In {y} years, how many years old will {who} be?',
+  ],
+);
+const ASK_NOW = slot(
+  'age.ask.now',
+  ['How old is {who}?', 'What is the age of {who}?', 'How many years old is {who}?'],
+  ['What age is {who}?'],
+  ['How old is {who} {now|today}?', 'What is the age of {who} {now|today}?', 'Now, how old is {who}?'],
+);
+const ASK_SUM = slot(
+  'age.ask.sum',
+  ['What is the sum of their ages?', 'What is their total age?', 'How old are they {in total|together}?'],
+  ['Together, how old are they?'],
+  ['What is the total of their ages?', 'What is the sum of the ages?', 'How many years old are they {in total|together}?'],
+);
 
 /**
  * Version 2 compositions of the pieces above. p2 is d years older or younger than p, or k times as

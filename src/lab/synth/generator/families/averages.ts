@@ -4,33 +4,92 @@ import { GAMES } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const SCORES3 = slot('avg.scores3', [
-  '{name} scores {a}, {b} and {c} points in three {games}.',
-  'In three {games}, {name} scores {a}, {b} and {c} points.',
-  '{name} gets {a} points in the first {game}, {b} in the second and {c} in the third.',
-], ['The points {name} scores in three {games} are {a}, {b} and {c}.'], [
-  '{name} gets {a}, {b} and {c} points in three {games}.',
-  'In the first three {games}, {name} scores {a}, {b} and {c} points.',
-  '{name} scores {a} points in the first {game}, {b} in the second and {c} in the third.',
-]);
-const FOURTH = slot('avg.fourth', ['In the fourth {game} {pron} scores {d} points.', 'Then {pron} scores {d} points in a fourth {game}.', '{Pron} gets {d} points in the fourth {game}.'], [
-  '{d} points are scored by {obj} in the fourth {game}.',
-], ['{Pron} scores {d} points in the fourth {game}.', 'In the fourth {game}, {pron} gets {d} points.', 'Then {pron} gets {d} points in the fourth {game}.']);
-const MEAN4 = slot('avg.mean4', ['The average of four {games} of {name} is {m} points.', '{name} has an average of {m} points over four {games}.', 'Over four {games}, {name} scores {m} points on average.'], [
-  'On average, {name} scores {m} points in four {games}.',
-], ['The average score of {name} over four {games} is {m} points.', '{name} has an average score of {m} points over four {games}.', 'In four {games}, the average score of {name} is {m} points.']);
-const THREE_OF = slot('avg.threeof', ['Three of the {games} give {a}, {b} and {c} points.', 'In three of them {pron} scores {a}, {b} and {c} points.', 'The first three {games} give {a}, {b} and {c} points.'], [
-  '{a}, {b} and {c} points are scored in three of them.',
-], ['{Pron} scores {a}, {b} and {c} points in the first three {games}.', 'In three of the {games}, {pron} gets {a}, {b} and {c} points.']);
-const ASK_AVG = slot('avg.ask.avg', ['What is the average score?', 'What is the average number of points per {game}?', 'How many points does {name} score on average?'], [
-  'On average, how many points does {name} score per {game}?',
-], ['What is the average score per {game}?', 'What is the average number of points {name} scores?', 'How many points does {pron} score on average?']);
-const ASK_FOURTH = slot('avg.ask.fourth', ['How many points does {pron} score in the fourth {game}?', 'What is the score of the fourth {game}?', 'How many points are scored in the last {game}?'], [
-  'In the fourth {game}, how many points does {pron} score?',
-], ['How many points does {name} score in the fourth {game}?', 'What is the score of {name} in the last {game}?', 'How many points does {pron} score in the last {game}?']);
-const ASK_TOTAL = slot('avg.ask.total', ['How many points does {name} score in total?', 'What is the total number of points?', 'How many points is that {in total|altogether}?'], [
-  'In total, how many points does {name} score?',
-], ['How many points does {pron} score {in total|altogether}?', 'What is the total score of {name}?', 'What is the total number of points {name} scores?']);
+const SCORES3 = slot(
+  'avg.scores3',
+  [
+    '{name} scores {a}, {b} and {c} points in three {games}.',
+    'In three {games}, {name} scores {a}, {b} and {c} points.',
+    '{name} gets {a} points in the first {game}, {b} in the second and {c} in the third.',
+  ],
+  ['The points {name} scores in three {games} are {a}, {b} and {c}.'],
+  [
+    '{name} gets {a}, {b} and {c} points in three {games}.',
+    'In the first three {games}, {name} scores {a}, {b} and {c} points.',
+    '{name} scores {a} points in the first {game}, {b} in the second and {c} in the third.',
+  ],
+);
+const FOURTH = slot(
+  'avg.fourth',
+  [
+    'In the fourth {game} {pron} scores {d} points.',
+    'Then {pron} scores {d} points in a fourth {game}.',
+    '{Pron} gets {d} points in the fourth {game}.',
+  ],
+  ['{d} points are scored by {obj} in the fourth {game}.'],
+  [
+    '{Pron} scores {d} points in the fourth {game}.',
+    'In the fourth {game}, {pron} gets {d} points.',
+    'Then {pron} gets {d} points in the fourth {game}.',
+  ],
+);
+const MEAN4 = slot(
+  'avg.mean4',
+  [
+    'The average of four {games} of {name} is {m} points.',
+    '{name} has an average of {m} points over four {games}.',
+    'Over four {games}, {name} scores {m} points on average.',
+  ],
+  ['On average, {name} scores {m} points in four {games}.'],
+  [
+    'The average score of {name} over four {games} is {m} points.',
+    '{name} has an average score of {m} points over four {games}.',
+    'In four {games}, the average score of {name} is {m} points.',
+  ],
+);
+const THREE_OF = slot(
+  'avg.threeof',
+  [
+    'Three of the {games} give {a}, {b} and {c} points.',
+    'In three of them {pron} scores {a}, {b} and {c} points.',
+    'The first three {games} give {a}, {b} and {c} points.',
+  ],
+  ['{a}, {b} and {c} points are scored in three of them.'],
+  ['{Pron} scores {a}, {b} and {c} points in the first three {games}.', 'In three of the {games}, {pron} gets {a}, {b} and {c} points.'],
+);
+const ASK_AVG = slot(
+  'avg.ask.avg',
+  ['What is the average score?', 'What is the average number of points per {game}?', 'How many points does {name} score on average?'],
+  ['On average, how many points does {name} score per {game}?'],
+  [
+    'What is the average score per {game}?',
+    'What is the average number of points {name} scores?',
+    'How many points does {pron} score on average?',
+  ],
+);
+const ASK_FOURTH = slot(
+  'avg.ask.fourth',
+  [
+    'How many points does {pron} score in the fourth {game}?',
+    'What is the score of the fourth {game}?',
+    'How many points are scored in the last {game}?',
+  ],
+  ['In the fourth {game}, how many points does {pron} score?'],
+  [
+    'How many points does {name} score in the fourth {game}?',
+    'What is the score of {name} in the last {game}?',
+    'How many points does {pron} score in the last {game}?',
+  ],
+);
+const ASK_TOTAL = slot(
+  'avg.ask.total',
+  ['How many points does {name} score in total?', 'What is the total number of points?', 'How many points is that {in total|altogether}?'],
+  ['In total, how many points does {name} score?'],
+  [
+    'How many points does {pron} score {in total|altogether}?',
+    'What is the total score of {name}?',
+    'What is the total number of points {name} scores?',
+  ],
+);
 /** Version 2 slots, in the words above: the mean of the first three games, questions about them. */
 const MEAN3 = slot('avg.mean3', [
   'The average of the first three {games} of {name} is {m} points.',
@@ -49,31 +108,43 @@ const ASK_TOTAL3 = slot('avg.ask.total3', [
 ]);
 
 /** Version 3: averages of plain lists, as people ask them in chat. */
-const MEAN_LIST = slot('avg.v3.mean', [
-  'Find the average of {list}.',
-  'What is the mean of {list}?',
-  'Calculate the average of {list}.',
-  'What is the average of {list}?',
-  'Find the mean of the numbers {list}.',
-  'What is the arithmetic mean of {list}?',
-  'Average these numbers: {list}.',
-], ['Give the mean of {list}.', 'The numbers are {list}. What is their average?']);
-const MEDIAN_LIST = slot('avg.v3.median', [
-  'Find the median of {list}.',
-  'What is the median of {list}?',
-  'Calculate the median of {list}.',
-  'What is the median of the numbers {list}?',
-  'Find the middle value (median) of {list}.',
-  'What is the median value of {list}?',
-], ['Give the median of {list}.']);
-const MISSING = slot('avg.v3.missing', [
-  'The average of {k} numbers is {m}. {Known} are {list}. What is the last number?',
-  'The mean of {k} numbers is {m}. If {known} are {list}, what is the missing number?',
-  '{k} numbers have an average of {m}. {Known} are {list}. Find the other number.',
-  'The average of {k} numbers is {m}, and {known} are {list}. What is the remaining number?',
-  'If the mean of {k} numbers is {m} and {known} are {list}, find the last one.',
-  'The average of {k} test scores is {m}. {Known} are {list}. What is the last score?',
-], ['{Known} of {k} numbers are {list}, and their mean is {m}. What is the last number?']);
+const MEAN_LIST = slot(
+  'avg.v3.mean',
+  [
+    'Find the average of {list}.',
+    'What is the mean of {list}?',
+    'Calculate the average of {list}.',
+    'What is the average of {list}?',
+    'Find the mean of the numbers {list}.',
+    'What is the arithmetic mean of {list}?',
+    'Average these numbers: {list}.',
+  ],
+  ['Give the mean of {list}.', 'The numbers are {list}. What is their average?'],
+);
+const MEDIAN_LIST = slot(
+  'avg.v3.median',
+  [
+    'Find the median of {list}.',
+    'What is the median of {list}?',
+    'Calculate the median of {list}.',
+    'What is the median of the numbers {list}?',
+    'Find the middle value (median) of {list}.',
+    'What is the median value of {list}?',
+  ],
+  ['Give the median of {list}.'],
+);
+const MISSING = slot(
+  'avg.v3.missing',
+  [
+    'The average of {k} numbers is {m}. {Known} are {list}. What is the last number?',
+    'The mean of {k} numbers is {m}. If {known} are {list}, what is the missing number?',
+    '{k} numbers have an average of {m}. {Known} are {list}. Find the other number.',
+    'The average of {k} numbers is {m}, and {known} are {list}. What is the remaining number?',
+    'If the mean of {k} numbers is {m} and {known} are {list}, find the last one.',
+    'The average of {k} test scores is {m}. {Known} are {list}. What is the last score?',
+  ],
+  ['{Known} of {k} numbers are {list}, and their mean is {m}. What is the last number?'],
+);
 const NEW_MEAN = slot('avg.v3.newmean', [
   'The average of {k} numbers is {m}. The number {x} is added. What is the new average?',
   '{k} numbers have a mean of {m}. If {x} is added to them, what is the new mean?',
@@ -218,7 +289,11 @@ export const averages: Family = {
         b.say(MEAN4, { ...Builder.pvars(p), ...w, m });
         b.ask(ASK_FOURTH, { ...Builder.pvars(p), ...w });
         const t = b.step(`The average of four ${w.games} is ${m}, so the total is ${m} times 4.`, 'total', op(m, '*', 4));
-        const k = b.step(`The average of the first three ${w.games} is ${m3}, so the known points are ${m3} times 3.`, 'known', op(m3, '*', 3));
+        const k = b.step(
+          `The average of the first three ${w.games} is ${m3}, so the known points are ${m3} times 3.`,
+          'known',
+          op(m3, '*', 3),
+        );
         return b.step('Subtract the known points from the total.', 'fourth', op(t, '-', k));
       },
     },
@@ -248,7 +323,11 @@ export const averages: Family = {
         b.ask(MEAN_LIST, { list: listText(xs) });
         const l = b.step(`Put the ${xs.length} numbers in a list.`, 'numbers', raw(`[${xs.join(', ')}]`, q(0)));
         const t = b.step('Add them up.', 'total', raw(`sum(${l.code})`, q(xs.reduce((a, c) => a + c, 0)), false));
-        return b.step(`Divide the total by how many numbers there are (${xs.length}).`, 'average', frac(t, raw(`len(${l.code})`, q(xs.length), false)));
+        return b.step(
+          `Divide the total by how many numbers there are (${xs.length}).`,
+          'average',
+          frac(t, raw(`len(${l.code})`, q(xs.length), false)),
+        );
       },
     },
     {
@@ -262,9 +341,13 @@ export const averages: Family = {
         const n = s.length;
         const med = n % 2 ? q(s[(n - 1) / 2]!) : q(s[n / 2 - 1]! + s[n / 2]!, 2);
         const l = b.step('Sort the numbers.', 'ordered', raw(`sorted([${xs.join(', ')}])`, q(0)));
-        if (n % 2) return b.step(`There are ${n} numbers: the median is the middle one.`, 'median', raw(`${l.code}[${(n - 1) / 2}]`, med, false));
-        return b.step(`There are ${n} numbers: the median is the mean of the two middle ones.`, 'median',
-          raw(`Fraction(${l.code}[${n / 2 - 1}] + ${l.code}[${n / 2}], 2)`, med));
+        if (n % 2)
+          return b.step(`There are ${n} numbers: the median is the middle one.`, 'median', raw(`${l.code}[${(n - 1) / 2}]`, med, false));
+        return b.step(
+          `There are ${n} numbers: the median is the mean of the two middle ones.`,
+          'median',
+          raw(`Fraction(${l.code}[${n / 2 - 1}] + ${l.code}[${n / 2}], 2)`, med),
+        );
       },
     },
     {

@@ -4,41 +4,57 @@ import { type Ex, q, raw } from '../expr';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const SOLVE = slot('eq.solve', [
-  'Solve {eq}',
-  'Solve {eq} for x.',
-  'Find x if {eq}.',
-  'What is x if {eq}?',
-  'Solve for x: {eq}',
-  'If {eq}, what is x?',
-  'Find the value of x: {eq}.',
-  'Solve the equation {eq}.',
-], ['What value of x makes {eq} true?', 'Given {eq}, find x.']);
-const WORDS = slot('eq.words', [
-  '{A} times a number {pm} {b} is {c}. What is the number?',
-  'If you multiply a number by {a} and {then} {b}, you get {c}. Find the number.',
-  '{A} times a number {pm} {b} equals {c}. Find the number.',
-  'A number is multiplied by {a}, then {b} is {moved}. The result is {c}. What is the number?',
-  'When {a} times a number is {pm2} {b}, the result is {c}. What is the number?',
-  'What number, multiplied by {a} and then {pm3} {b}, gives {c}?',
-], ['The result of {a} times a number {pm} {b} is {c}. Find that number.']);
-const SYSTEM = slot('eq.system', [
-  'Solve the system {e1} and {e2}. What is {v}?',
-  'Solve {e1}, {e2}. What is {v}?',
-  'If {e1} and {e2}, what is {v}?',
-  'Find {v} when {e1} and {e2}.',
-  'Given {e1} and {e2}, find {v}.',
-  'Solve for x and y: {e1}, {e2}. What is {v}?',
-  'What is {v} if {e1} and {e2}?',
-], ['The equations {e1} and {e2} hold. What is {v}?', 'With {e1} and {e2}, what does {v} equal?']);
-const SYSTEM_SUM = slot('eq.system.sum', [
-  'If {e1} and {e2}, what is x + y?',
-  'Solve {e1} and {e2}. What is x + y?',
-  'Given {e1} and {e2}, find x + y.',
-  'Find x + y when {e1} and {e2}.',
-  'What is x + y if {e1} and {e2}?',
-  'Solve the system {e1}, {e2} and give x + y.',
-], ['With {e1} and {e2}, what does x + y equal?']);
+const SOLVE = slot(
+  'eq.solve',
+  [
+    'Solve {eq}',
+    'Solve {eq} for x.',
+    'Find x if {eq}.',
+    'What is x if {eq}?',
+    'Solve for x: {eq}',
+    'If {eq}, what is x?',
+    'Find the value of x: {eq}.',
+    'Solve the equation {eq}.',
+  ],
+  ['What value of x makes {eq} true?', 'Given {eq}, find x.'],
+);
+const WORDS = slot(
+  'eq.words',
+  [
+    '{A} times a number {pm} {b} is {c}. What is the number?',
+    'If you multiply a number by {a} and {then} {b}, you get {c}. Find the number.',
+    '{A} times a number {pm} {b} equals {c}. Find the number.',
+    'A number is multiplied by {a}, then {b} is {moved}. The result is {c}. What is the number?',
+    'When {a} times a number is {pm2} {b}, the result is {c}. What is the number?',
+    'What number, multiplied by {a} and then {pm3} {b}, gives {c}?',
+  ],
+  ['The result of {a} times a number {pm} {b} is {c}. Find that number.'],
+);
+const SYSTEM = slot(
+  'eq.system',
+  [
+    'Solve the system {e1} and {e2}. What is {v}?',
+    'Solve {e1}, {e2}. What is {v}?',
+    'If {e1} and {e2}, what is {v}?',
+    'Find {v} when {e1} and {e2}.',
+    'Given {e1} and {e2}, find {v}.',
+    'Solve for x and y: {e1}, {e2}. What is {v}?',
+    'What is {v} if {e1} and {e2}?',
+  ],
+  ['The equations {e1} and {e2} hold. What is {v}?', 'With {e1} and {e2}, what does {v} equal?'],
+);
+const SYSTEM_SUM = slot(
+  'eq.system.sum',
+  [
+    'If {e1} and {e2}, what is x + y?',
+    'Solve {e1} and {e2}. What is x + y?',
+    'Given {e1} and {e2}, find x + y.',
+    'Find x + y when {e1} and {e2}.',
+    'What is x + y if {e1} and {e2}?',
+    'Solve the system {e1}, {e2} and give x + y.',
+  ],
+  ['With {e1} and {e2}, what does x + y equal?'],
+);
 
 const IMPORT = 'from sympy import symbols, Eq, solve';
 const NUMS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
@@ -97,7 +113,10 @@ export const equations: Family = {
       wideNumbers: true,
       build(b) {
         const { a, bb, c } = oneSide(b, false);
-        const lhs = side([[a, 'x'], [bb, '']]);
+        const lhs = side([
+          [a, 'x'],
+          [bb, ''],
+        ]);
         const rhs = side([[c, '']]);
         b.ask(SOLVE, { eq: `${lhs.text} = ${rhs.text}` });
         return solveSteps(b, lhs, rhs, [c - bb, a]);
@@ -117,8 +136,14 @@ export const equations: Family = {
         const x = b.rng.int(-10, 12);
         const bb = b.rng.int(-20, 20);
         const d = (a - c) * x + bb;
-        const lhs = side([[a, 'x'], [bb, '']]);
-        const rhs = side([[c, 'x'], [d, '']]);
+        const lhs = side([
+          [a, 'x'],
+          [bb, ''],
+        ]);
+        const rhs = side([
+          [c, 'x'],
+          [d, ''],
+        ]);
         b.ask(SOLVE, { eq: `${lhs.text} = ${rhs.text}` });
         return solveSteps(b, lhs, rhs, [x, 1]);
       },
@@ -132,7 +157,10 @@ export const equations: Family = {
         const k = nz(b, 1, b.num(1, 12));
         const x = b.rng.int(-10, 15);
         const c = a * (x + k);
-        const inner = side([[1, 'x'], [k, '']]);
+        const inner = side([
+          [1, 'x'],
+          [k, ''],
+        ]);
         b.ask(SOLVE, { eq: `${a}(${inner.text}) = ${c}` });
         return solveSteps(b, { code: `${a}*(${inner.code})` }, { code: String(c) }, [x, 1]);
       },
@@ -158,7 +186,10 @@ export const equations: Family = {
           pm2: plus ? 'increased by' : 'decreased by',
           pm3: plus ? 'increased by' : 'decreased by',
         });
-        const lhs = side([[a, 'x'], [plus ? bb : -bb, '']]);
+        const lhs = side([
+          [a, 'x'],
+          [plus ? bb : -bb, ''],
+        ]);
         return solveSteps(b, lhs, { code: String(c) }, [x, 1], `${a} times the number ${plus ? 'plus' : 'minus'} ${bb} = ${c}`);
       },
     },
@@ -200,8 +231,14 @@ function system(b: Builder): System {
     if (a1 * b2 - a2 * b1 === 0) continue;
     const x = b.rng.int(-6, 12);
     const y = b.rng.int(-6, 12);
-    const l1 = side([[a1, 'x'], [b1, 'y']]);
-    const l2 = side([[a2, 'x'], [b2, 'y']]);
+    const l1 = side([
+      [a1, 'x'],
+      [b1, 'y'],
+    ]);
+    const l2 = side([
+      [a2, 'x'],
+      [b2, 'y'],
+    ]);
     const c1 = a1 * x + b1 * y;
     const c2 = a2 * x + b2 * y;
     return { x, y, e1: { text: `${l1.text} = ${c1}`, code: l1.code, c: c1 }, e2: { text: `${l2.text} = ${c2}`, code: l2.code, c: c2 } };

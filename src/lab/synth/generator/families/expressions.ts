@@ -4,33 +4,45 @@ import { type Q, q, qadd, qdiv, qmul, qsub, raw } from '../expr';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const EVAL = slot('expr.eval', [
-  'What is {e}?',
-  'Calculate {e}.',
-  'Evaluate {e}.',
-  'Compute {e}.',
-  'What is the value of {e}?',
-  'Work out {e}.',
-  'Simplify {e}.',
-  'Find the value of {e}.',
-], ['What does {e} equal?', 'Give the value of {e}.']);
-const AT = slot('expr.at', [
-  'Evaluate {e} when x = {v}.',
-  'What is {e} for x = {v}?',
-  'If x = {v}, what is {e}?',
-  'Find the value of {e} when x is {v}.',
-  'Calculate {e} at x = {v}.',
-  'Substitute x = {v} into {e}.',
-  'What is the value of {e} if x = {v}?',
-], ['Let x = {v}. What does {e} equal?', 'With x = {v}, give the value of {e}.']);
-const AT2 = slot('expr.at2', [
-  'If a = {a} and b = {b}, what is {e}?',
-  'Evaluate {e} when a = {a} and b = {b}.',
-  'What is {e} for a = {a} and b = {b}?',
-  'Find {e} if a = {a} and b = {b}.',
-  'Calculate {e} with a = {a} and b = {b}.',
-  'Let a = {a} and b = {b}. What is {e}?',
-], ['Given a = {a} and b = {b}, find the value of {e}.']);
+const EVAL = slot(
+  'expr.eval',
+  [
+    'What is {e}?',
+    'Calculate {e}.',
+    'Evaluate {e}.',
+    'Compute {e}.',
+    'What is the value of {e}?',
+    'Work out {e}.',
+    'Simplify {e}.',
+    'Find the value of {e}.',
+  ],
+  ['What does {e} equal?', 'Give the value of {e}.'],
+);
+const AT = slot(
+  'expr.at',
+  [
+    'Evaluate {e} when x = {v}.',
+    'What is {e} for x = {v}?',
+    'If x = {v}, what is {e}?',
+    'Find the value of {e} when x is {v}.',
+    'Calculate {e} at x = {v}.',
+    'Substitute x = {v} into {e}.',
+    'What is the value of {e} if x = {v}?',
+  ],
+  ['Let x = {v}. What does {e} equal?', 'With x = {v}, give the value of {e}.'],
+);
+const AT2 = slot(
+  'expr.at2',
+  [
+    'If a = {a} and b = {b}, what is {e}?',
+    'Evaluate {e} when a = {a} and b = {b}.',
+    'What is {e} for a = {a} and b = {b}?',
+    'Find {e} if a = {a} and b = {b}.',
+    'Calculate {e} with a = {a} and b = {b}.',
+    'Let a = {a} and b = {b}. What is {e}?',
+  ],
+  ['Given a = {a} and b = {b}, find the value of {e}.'],
+);
 
 interface E {
   text: string;
@@ -107,7 +119,11 @@ export const expressions: Family = {
         const e = arithmetic(b, b.rng.pick(['*', '×', '*']));
         b.ask(EVAL, { e: e.text });
         const needs = e.code.includes('Fraction(');
-        const v = b.step('Python follows the order of operations (brackets, then × and ÷, then + and -).', 'value', raw(e.code, e.v, needs));
+        const v = b.step(
+          'Python follows the order of operations (brackets, then × and ÷, then + and -).',
+          'value',
+          raw(e.code, e.v, needs),
+        );
         if (!needs) return v;
         return b.step('The division comes out even, so the value is a whole number.', 'result', raw(`int(${v.code})`, e.v, false));
       },
@@ -132,7 +148,10 @@ export const expressions: Family = {
         const [a, c] = [b.rng.int(-5, 12), b.rng.int(-5, 12)];
         const minus = b.rng.chance(0.4);
         const form = b.rng.pick(['lin', 'prod'] as const);
-        const text = form === 'lin' ? `${k1 === 1 ? '' : k1}a ${minus ? '-' : '+'} ${k2 === 1 ? '' : k2}b` : `${k1 === 1 ? '' : k1}ab ${minus ? '-' : '+'} ${k2}`;
+        const text =
+          form === 'lin'
+            ? `${k1 === 1 ? '' : k1}a ${minus ? '-' : '+'} ${k2 === 1 ? '' : k2}b`
+            : `${k1 === 1 ? '' : k1}ab ${minus ? '-' : '+'} ${k2}`;
         const code = form === 'lin' ? `${k1}*a ${minus ? '-' : '+'} ${k2}*b` : `${k1}*a*b ${minus ? '-' : '+'} ${k2}`;
         const v = form === 'lin' ? k1 * a + (minus ? -k2 : k2) * c : k1 * a * c + (minus ? -k2 : k2);
         b.ask(AT2, { a, b: c, e: text });

@@ -4,56 +4,99 @@ import { COLORS, GOODS, SHOPS, THINGS } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const HAS = slot('frac.has', ['{name} has {n} {items}.', 'There are {n} {items} in a box that {name} has.', '{name} {collects|keeps|owns} {n} {items}.', '{name} starts with {n} {items}.'], [
-  'In a box, {name} has {n} {items}.',
-], ['{name} has a box with {n} {items}.', 'There are {n} {items} that {name} {keeps|owns}.', '{name} starts with a box of {n} {items}.']);
-const GIVE = slot('frac.give', [
-  '{Pron} gives {a}/{b} of them to {name2}.',
-  '{Pron} gives {a}/{b} of the {items} to {name2}.',
-  '{name2} gets {a}/{b} of them from {obj}.',
-], ['Of them, {pron} gives {a}/{b} to {name2}.'], [
-  '{Pron} gives {name2} {a}/{b} of them.',
-  '{Pron} gives {name2} {a}/{b} of the {items}.',
-  '{a}/{b} of them are given to {name2}.',
-]);
-const PCT_REST = slot('frac.pctrest', [
-  'Then {pron} {sells|gives away} {pc}% of the rest.',
-  '{Pron} then {sells|gives away} {pc}% of the {items} that are left.',
-  'After that, {pc}% of the rest are {sold|given away}.',
-], ['Of the rest, {pron} then {sells|gives away} {pc}%.'], [
-  'After that, {pron} {sells|gives away} {pc}% of the rest.',
-  'Then {pc}% of the {items} that are left are {sold|given away}.',
-  '{Pron} {sells|gives away} {pc}% of the {items} {pron} has left.',
-]);
-const ASK_LEFT = slot('frac.ask.left', ['How many {items} are left?', 'How many {items} does {name} have left?', 'How many {items} does {pron} keep?'], [
-  'In the end, how many {items} are left?',
-], ['How many {items} does {name} keep?', 'How many {items} does {pron} have left now?']);
-const PRICE = slot('frac.price', ['A {item} costs {c} dollars.', 'The price of a {item} is {c} dollars.', 'One {item} costs {c} dollars at the {shop}.'], [
-  'At the {shop}, {c} dollars is the price of a {item}.',
-], ['A {item} at the {shop} costs {c} dollars.', 'The {shop} sells a {item} for {c} dollars.']);
-const SALE = slot('frac.sale', ['It is on sale for {pc}% off.', 'The {shop} gives {pc}% off.', 'There is a {pc}% discount.'], ['It is {pc}% off at the {shop}.'], [
-  'The {shop} gives a {pc}% discount.',
-  'There is a discount of {pc}%.',
-]);
-const BUY_N = slot('frac.buyn', ['{name} buys {n} of them at the sale price.', '{name} {buys|gets} {n} {items} on sale.', 'At this price {name} buys {n} {items}.'], [
-  'On sale, {name} gets {n} {items}.',
-], ['{name} buys {n} {items} at the sale price.', '{name} buys {n} of them at this price.']);
-const ASK_PRICE = slot('frac.ask.price', ['How much does it cost now?', 'What is the sale price in dollars?', 'How many dollars does it cost on sale?'], [
-  'On sale, how many dollars does it cost?',
-], ['What is the price now in dollars?', 'How many dollars is the sale price?']);
-const ASK_SPEND = slot('frac.ask.spend', ['How much does {name} spend?', 'How many dollars does {name} pay?', 'What is the total cost in dollars?'], [
-  'In total, how many dollars does {name} pay?',
-], ['How many dollars does {name} spend?', 'How much does {name} pay?']);
-const SOME_COLOR = slot('frac.color', ['{k} of them are {color}.', 'Of these, {k} are {color}.', '{k} of the {items} are {color}.'], ['{color} ones make up {k} of them.'], [
-  'Of the {items}, {k} are {color}.',
-  'There are {k} {color} {items}.',
-]);
-const MORE_COLOR = slot('frac.morecolor', ['{Pron} gets {m} more {color} {items}.', 'Then {pron} buys {m} more {color} {items}.', '{name2} gives {obj} {m} more {color} {items}.'], [
-  '{m} more {color} {items} are added.',
-], ['After that, {pron} gets {m} more {color} {items}.', '{name2} gives {m} more {color} {items} to {obj}.']);
-const ASK_FRAC = slot('frac.ask.frac', ['What fraction of the {items} are {color}?', 'What fraction of {pos} {items} are {color} now?', 'Now what fraction of them are {color}?'], [
-  'Now, {color} ones are what fraction of the {items}?',
-], ['What fraction of the {items} are {color} now?', 'What fraction of them are {color} now?']);
+const HAS = slot(
+  'frac.has',
+  [
+    '{name} has {n} {items}.',
+    'There are {n} {items} in a box that {name} has.',
+    '{name} {collects|keeps|owns} {n} {items}.',
+    '{name} starts with {n} {items}.',
+  ],
+  ['In a box, {name} has {n} {items}.'],
+  ['{name} has a box with {n} {items}.', 'There are {n} {items} that {name} {keeps|owns}.', '{name} starts with a box of {n} {items}.'],
+);
+const GIVE = slot(
+  'frac.give',
+  [
+    '{Pron} gives {a}/{b} of them to {name2}.',
+    '{Pron} gives {a}/{b} of the {items} to {name2}.',
+    '{name2} gets {a}/{b} of them from {obj}.',
+  ],
+  ['Of them, {pron} gives {a}/{b} to {name2}.'],
+  ['{Pron} gives {name2} {a}/{b} of them.', '{Pron} gives {name2} {a}/{b} of the {items}.', '{a}/{b} of them are given to {name2}.'],
+);
+const PCT_REST = slot(
+  'frac.pctrest',
+  [
+    'Then {pron} {sells|gives away} {pc}% of the rest.',
+    '{Pron} then {sells|gives away} {pc}% of the {items} that are left.',
+    'After that, {pc}% of the rest are {sold|given away}.',
+  ],
+  ['Of the rest, {pron} then {sells|gives away} {pc}%.'],
+  [
+    'After that, {pron} {sells|gives away} {pc}% of the rest.',
+    'Then {pc}% of the {items} that are left are {sold|given away}.',
+    '{Pron} {sells|gives away} {pc}% of the {items} {pron} has left.',
+  ],
+);
+const ASK_LEFT = slot(
+  'frac.ask.left',
+  ['How many {items} are left?', 'How many {items} does {name} have left?', 'How many {items} does {pron} keep?'],
+  ['In the end, how many {items} are left?'],
+  ['How many {items} does {name} keep?', 'How many {items} does {pron} have left now?'],
+);
+const PRICE = slot(
+  'frac.price',
+  ['A {item} costs {c} dollars.', 'The price of a {item} is {c} dollars.', 'One {item} costs {c} dollars at the {shop}.'],
+  ['At the {shop}, {c} dollars is the price of a {item}.'],
+  ['A {item} at the {shop} costs {c} dollars.', 'The {shop} sells a {item} for {c} dollars.'],
+);
+const SALE = slot(
+  'frac.sale',
+  ['It is on sale for {pc}% off.', 'The {shop} gives {pc}% off.', 'There is a {pc}% discount.'],
+  ['It is {pc}% off at the {shop}.'],
+  ['The {shop} gives a {pc}% discount.', 'There is a discount of {pc}%.'],
+);
+const BUY_N = slot(
+  'frac.buyn',
+  ['{name} buys {n} of them at the sale price.', '{name} {buys|gets} {n} {items} on sale.', 'At this price {name} buys {n} {items}.'],
+  ['On sale, {name} gets {n} {items}.'],
+  ['{name} buys {n} {items} at the sale price.', '{name} buys {n} of them at this price.'],
+);
+const ASK_PRICE = slot(
+  'frac.ask.price',
+  ['How much does it cost now?', 'What is the sale price in dollars?', 'How many dollars does it cost on sale?'],
+  ['On sale, how many dollars does it cost?'],
+  ['What is the price now in dollars?', 'How many dollars is the sale price?'],
+);
+const ASK_SPEND = slot(
+  'frac.ask.spend',
+  ['How much does {name} spend?', 'How many dollars does {name} pay?', 'What is the total cost in dollars?'],
+  ['In total, how many dollars does {name} pay?'],
+  ['How many dollars does {name} spend?', 'How much does {name} pay?'],
+);
+const SOME_COLOR = slot(
+  'frac.color',
+  ['{k} of them are {color}.', 'Of these, {k} are {color}.', '{k} of the {items} are {color}.'],
+  ['{color} ones make up {k} of them.'],
+  ['Of the {items}, {k} are {color}.', 'There are {k} {color} {items}.'],
+);
+const MORE_COLOR = slot(
+  'frac.morecolor',
+  ['{Pron} gets {m} more {color} {items}.', 'Then {pron} buys {m} more {color} {items}.', '{name2} gives {obj} {m} more {color} {items}.'],
+  ['{m} more {color} {items} are added.'],
+  ['After that, {pron} gets {m} more {color} {items}.', '{name2} gives {m} more {color} {items} to {obj}.'],
+);
+const ASK_FRAC = slot(
+  'frac.ask.frac',
+  [
+    'What fraction of the {items} are {color}?',
+    'What fraction of {pos} {items} are {color} now?',
+    'Now what fraction of them are {color}?',
+  ],
+  ['Now, {color} ones are what fraction of the {items}?'],
+  ['What fraction of the {items} are {color} now?', 'What fraction of them are {color} now?'],
+);
 
 // Version 2 pieces, built from the words above: a percent of all of them, a fraction of the
 // rest, a fraction off the price.
@@ -79,7 +122,17 @@ const SALE_FRAC = slot('frac.salefrac', [
 ]);
 
 /** Reduced proper fractions for version 2 (a, b). */
-const PARTS: [number, number][] = [[1, 2], [1, 3], [2, 3], [1, 4], [3, 4], [1, 5], [2, 5], [3, 5], [4, 5]];
+const PARTS: [number, number][] = [
+  [1, 2],
+  [1, 3],
+  [2, 3],
+  [1, 4],
+  [3, 4],
+  [1, 5],
+  [2, 5],
+  [3, 5],
+  [4, 5],
+];
 
 type Op = 'give' | 'pct' | 'more' | 'giveRest' | 'pctRest';
 
@@ -132,13 +185,25 @@ function keepChain(b: Builder, ops: Op[]): Ex {
       if (x.o === 'give' || x.o === 'giveRest') {
         const to = x.o === 'give' ? p2 : p3;
         b.say(x.o === 'give' ? GIVE : GIVE_REST, { ...pv, ...Builder.pvars(to, '2'), a: x.a, b: x.d, items: t.many });
-        const g = b.step(`${p.name} gives ${x.a}/${x.d} of ${rest ? 'the rest' : at} to ${to.name}.`, 'given', op(cur, '*', frac(x.a, x.d)));
-        cur = b.step(rest ? 'Subtract them from the rest.' : `Subtract the given ${t.many} from ${value(cur)}.`, removed ? 'final' : 'left', op(cur, '-', g));
+        const g = b.step(
+          `${p.name} gives ${x.a}/${x.d} of ${rest ? 'the rest' : at} to ${to.name}.`,
+          'given',
+          op(cur, '*', frac(x.a, x.d)),
+        );
+        cur = b.step(
+          rest ? 'Subtract them from the rest.' : `Subtract the given ${t.many} from ${value(cur)}.`,
+          removed ? 'final' : 'left',
+          op(cur, '-', g),
+        );
       } else {
         // a percent of all of them: the first sentence after HAS says "of them", later ones "of all"
         b.say(x.o === 'pctRest' ? PCT_REST : first ? PCT : PCT_ALL, { ...pv, pc: x.a, items: t.many });
         const s = b.step(`${x.a}% of ${rest ? 'the rest' : at} are sold or given away.`, 'sold', op(cur, '*', frac(x.a, 100)));
-        cur = b.step(rest ? 'Subtract them from the rest.' : `Subtract them from ${value(cur)}.`, removed ? 'final' : 'left', op(cur, '-', s));
+        cur = b.step(
+          rest ? 'Subtract them from the rest.' : `Subtract them from ${value(cur)}.`,
+          removed ? 'final' : 'left',
+          op(cur, '-', s),
+        );
       }
       removed++;
     }

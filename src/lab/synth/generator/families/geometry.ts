@@ -4,46 +4,105 @@ import { PLACES } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const RECT = slot('geo.rect', [
-  'A {place} is {l} meters long and {w} meters wide.',
-  'A rectangular {place} is {l} meters long and {w} meters wide.',
-  'The {place} of {name} is a rectangle {l} meters long and {w} meters wide.',
-  '{name} has a {place} that is {l} meters by {w} meters.',
-], ['A {place} is {w} meters wide and {l} meters long.'], [
-  '{name} has a rectangular {place}, {l} meters long and {w} meters wide.',
-  'The {place} is a rectangle of {l} meters by {w} meters.',
-  '{name} has a {place} {l} meters long and {w} meters wide.',
-]);
-const RECT2 = slot('geo.rect2', ['A second {place} is {l} meters long and {w} meters wide.', 'Another {place} is {l} meters by {w} meters.', 'There is also a {place} that is {l} meters long and {w} meters wide.'], [
-  'The other {place} is {w} meters wide and {l} meters long.',
-], ['The second {place} is {l} meters by {w} meters.', 'Another rectangular {place} is {l} meters long and {w} meters wide.', 'There is also a rectangular {place}, {l} meters by {w} meters.']);
-const SQUARE_CUT = slot('geo.squarecut', [
-  'A square pond with sides of {s} meters is in the middle of it.',
-  'In one corner there is a square pond, {s} meters on each side.',
-  'A square of {s} meters by {s} meters is used for a pond.',
-], ['There is a square pond in it with sides of {s} meters.'], [
-  'In the middle of it there is a square pond, {s} meters on each side.',
-  'A square pond, {s} meters on each side, is in one corner.',
-  'The pond is a square with sides of {s} meters.',
-]);
-const GRASS = slot('geo.grass', ['Grass costs {c} dollars per square meter.', 'Each square meter of grass costs {c} dollars.', 'It costs {c} dollars to cover one square meter.'], [
-  'One square meter of grass costs {c} dollars.',
-], ['The grass costs {c} dollars per square meter.', 'It costs {c} dollars to cover each square meter with grass.', 'Grass is {c} dollars for each square meter.']);
-const FENCE = slot('geo.fence', ['A fence costs {c} dollars per meter.', 'Each meter of fence costs {c} dollars.', 'Fence costs {c} dollars for each meter.'], [
-  'One meter of fence costs {c} dollars.',
-], ['The fence costs {c} dollars per meter.', 'It costs {c} dollars for each meter of fence.', 'Fence is {c} dollars per meter.']);
-const ASK_GRASS = slot('geo.ask.grass', ['How much does it cost to cover the {place} with grass?', 'How many dollars does the grass cost?', 'What is the cost of the grass in dollars?'], [
-  'For the grass, how many dollars are needed?',
-], ['How many dollars does it cost to cover the {place} with grass?', 'How much does the grass cost?']);
-const ASK_FENCE = slot('geo.ask.fence', ['How much does it cost to put a fence around the {place}?', 'How many dollars does the fence cost?', 'What is the cost of the fence in dollars?'], [
-  'For the fence, how many dollars are needed?',
-], ['How many dollars does it cost to put a fence around the {place}?', 'How much does the fence cost?']);
-const ASK_AREA = slot('geo.ask.area', ['What is the total area in square meters?', 'How many square meters is that {in total|altogether}?', 'What is their total area?'], [
-  'In square meters, what is the total area?',
-], ['What is their total area in square meters?', 'How many square meters is their total area?']);
-const ASK_AREA_LEFT = slot('geo.ask.arealeft', ['How many square meters of the {place} are not the pond?', 'What area is left without the pond?', 'How many square meters are left for grass?'], [
-  'What is the area of the {place} that is not the pond?',
-], ['How many square meters are left without the pond?', 'Without the pond, how many square meters are left?']);
+const RECT = slot(
+  'geo.rect',
+  [
+    'A {place} is {l} meters long and {w} meters wide.',
+    'A rectangular {place} is {l} meters long and {w} meters wide.',
+    'The {place} of {name} is a rectangle {l} meters long and {w} meters wide.',
+    '{name} has a {place} that is {l} meters by {w} meters.',
+  ],
+  ['A {place} is {w} meters wide and {l} meters long.'],
+  [
+    '{name} has a rectangular {place}, {l} meters long and {w} meters wide.',
+    'The {place} is a rectangle of {l} meters by {w} meters.',
+    '{name} has a {place} {l} meters long and {w} meters wide.',
+  ],
+);
+const RECT2 = slot(
+  'geo.rect2',
+  [
+    'A second {place} is {l} meters long and {w} meters wide.',
+    'Another {place} is {l} meters by {w} meters.',
+    'There is also a {place} that is {l} meters long and {w} meters wide.',
+  ],
+  ['The other {place} is {w} meters wide and {l} meters long.'],
+  [
+    'The second {place} is {l} meters by {w} meters.',
+    'Another rectangular {place} is {l} meters long and {w} meters wide.',
+    'There is also a rectangular {place}, {l} meters by {w} meters.',
+  ],
+);
+const SQUARE_CUT = slot(
+  'geo.squarecut',
+  [
+    'A square pond with sides of {s} meters is in the middle of it.',
+    'In one corner there is a square pond, {s} meters on each side.',
+    'A square of {s} meters by {s} meters is used for a pond.',
+  ],
+  ['There is a square pond in it with sides of {s} meters.'],
+  [
+    'In the middle of it there is a square pond, {s} meters on each side.',
+    'A square pond, {s} meters on each side, is in one corner.',
+    'The pond is a square with sides of {s} meters.',
+  ],
+);
+const GRASS = slot(
+  'geo.grass',
+  [
+    'Grass costs {c} dollars per square meter.',
+    'Each square meter of grass costs {c} dollars.',
+    'It costs {c} dollars to cover one square meter.',
+  ],
+  ['One square meter of grass costs {c} dollars.'],
+  [
+    'The grass costs {c} dollars per square meter.',
+    'It costs {c} dollars to cover each square meter with grass.',
+    'Grass is {c} dollars for each square meter.',
+  ],
+);
+const FENCE = slot(
+  'geo.fence',
+  ['A fence costs {c} dollars per meter.', 'Each meter of fence costs {c} dollars.', 'Fence costs {c} dollars for each meter.'],
+  ['One meter of fence costs {c} dollars.'],
+  ['The fence costs {c} dollars per meter.', 'It costs {c} dollars for each meter of fence.', 'Fence is {c} dollars per meter.'],
+);
+const ASK_GRASS = slot(
+  'geo.ask.grass',
+  [
+    'How much does it cost to cover the {place} with grass?',
+    'How many dollars does the grass cost?',
+    'What is the cost of the grass in dollars?',
+  ],
+  ['For the grass, how many dollars are needed?'],
+  ['How many dollars does it cost to cover the {place} with grass?', 'How much does the grass cost?'],
+);
+const ASK_FENCE = slot(
+  'geo.ask.fence',
+  [
+    'How much does it cost to put a fence around the {place}?',
+    'How many dollars does the fence cost?',
+    'What is the cost of the fence in dollars?',
+  ],
+  ['For the fence, how many dollars are needed?'],
+  ['How many dollars does it cost to put a fence around the {place}?', 'How much does the fence cost?'],
+);
+const ASK_AREA = slot(
+  'geo.ask.area',
+  ['What is the total area in square meters?', 'How many square meters is that {in total|altogether}?', 'What is their total area?'],
+  ['In square meters, what is the total area?'],
+  ['What is their total area in square meters?', 'How many square meters is their total area?'],
+);
+const ASK_AREA_LEFT = slot(
+  'geo.ask.arealeft',
+  [
+    'How many square meters of the {place} are not the pond?',
+    'What area is left without the pond?',
+    'How many square meters are left for grass?',
+  ],
+  ['What is the area of the {place} that is not the pond?'],
+  ['How many square meters are left without the pond?', 'Without the pond, how many square meters are left?'],
+);
 
 // Version 2 questions, built from the words above.
 const ASK_PERIMS = slot('geo.ask.perims', [
@@ -100,62 +159,90 @@ function fenceWithPond(b: Builder, pond: boolean): Ex {
 }
 
 /** Version 3: areas and volumes, as people ask them in chat ({u}: a unit of length). */
-const RECT_AREA = slot('geo.v3.rect', [
-  'What is the area of a rectangle with length {l} {u} and width {w} {u}?',
-  'Find the area of a {l} {u} by {w} {u} rectangle.',
-  'A rectangle is {l} {u} long and {w} {u} wide. What is its area?',
-  'Calculate the area of a rectangle {l} {u} by {w} {u}.',
-  'What is the area of a {l} by {w} rectangle?',
-  'How many square {u} is a rectangle {l} {u} long and {w} {u} wide?',
-], ['A {w} {u} wide, {l} {u} long rectangle has what area?', 'Give the area of a rectangle of {l} {u} by {w} {u}.']);
-const TRIANGLE = slot('geo.v3.triangle', [
-  'What is the area of a triangle with base {l} {u} and height {w} {u}?',
-  'Find the area of a triangle with a base of {l} {u} and a height of {w} {u}.',
-  'A triangle has base {l} and height {w}. What is its area?',
-  'Calculate the area of a triangle whose base is {l} {u} and height is {w} {u}.',
-  'What is the area of a triangle, base {l} {u}, height {w} {u}?',
-  'How many square {u} is a triangle with base {l} {u} and height {w} {u}?',
-], ['Give the area of a triangle of base {l} {u} and height {w} {u}.']);
-const SQUARE = slot('geo.v3.square', [
-  'What is the area of a square with sides of {s} {u}?',
-  'Find the area of a square with side {s} {u}.',
-  'A square has sides of {s} {u}. What is its area?',
-  'Calculate the area of a square whose side is {s} {u}.',
-  'What is the area of a {s} by {s} square?',
-  'How many square {u} is a square with {s} {u} sides?',
-], ['Give the area of a square of side {s} {u}.']);
-const PERIM = slot('geo.v3.perimeter', [
-  'What is the perimeter of a rectangle {l} {u} long and {w} {u} wide?',
-  'Find the perimeter of a {l} {u} by {w} {u} rectangle.',
-  'A rectangle is {l} {u} by {w} {u}. What is its perimeter?',
-  'Calculate the perimeter of a rectangle with length {l} and width {w}.',
-  'How long is the perimeter of a rectangle of {l} {u} by {w} {u}?',
-  'What is the distance around a rectangle {l} {u} long and {w} {u} wide?',
-], ['Give the perimeter of a rectangle of {l} {u} by {w} {u}.']);
-const BOX = slot('geo.v3.box', [
-  'What is the volume of a box {l} {u} long, {w} {u} wide and {h} {u} high?',
-  'Find the volume of a {l} by {w} by {h} box.',
-  'A box is {l} {u} long, {w} {u} wide and {h} {u} tall. What is its volume?',
-  'Calculate the volume of a rectangular prism with sides {l}, {w} and {h} {u}.',
-  'How many cubic {u} is a box of {l} {u} by {w} {u} by {h} {u}?',
-  'What is the volume of a cuboid with length {l} {u}, width {w} {u} and height {h} {u}?',
-], ['Give the volume of a box of {l} {u} by {w} {u} by {h} {u}.']);
-const CUBE = slot('geo.v3.cube', [
-  'What is the volume of a cube with edges of {s} {u}?',
-  'Find the volume of a cube with side {s} {u}.',
-  'A cube has sides of {s} {u}. What is its volume?',
-  'Calculate the volume of a cube whose edge is {s} {u}.',
-  'How many cubic {u} is a cube with {s} {u} edges?',
-  'What is the volume of a {s} by {s} by {s} cube?',
-], ['Give the volume of a cube of side {s} {u}.']);
-const CIRCLE = slot('geo.v3.circle', [
-  'What is the area of a circle with radius {r} {u}? Use 22/7 for pi.',
-  'Find the area of a circle of radius {r} {u}, taking pi as 22/7.',
-  'Using pi = 22/7, what is the area of a circle with a radius of {r} {u}?',
-  'A circle has radius {r} {u}. Taking pi as 22/7, what is its area?',
-  'Calculate the area of a circle with radius {r}, using 22/7 for pi.',
-  'With pi = 22/7, find the area of a circle whose radius is {r} {u}.',
-], ['Take pi as 22/7. Give the area of a circle of radius {r} {u}.']);
+const RECT_AREA = slot(
+  'geo.v3.rect',
+  [
+    'What is the area of a rectangle with length {l} {u} and width {w} {u}?',
+    'Find the area of a {l} {u} by {w} {u} rectangle.',
+    'A rectangle is {l} {u} long and {w} {u} wide. What is its area?',
+    'Calculate the area of a rectangle {l} {u} by {w} {u}.',
+    'What is the area of a {l} by {w} rectangle?',
+    'How many square {u} is a rectangle {l} {u} long and {w} {u} wide?',
+  ],
+  ['A {w} {u} wide, {l} {u} long rectangle has what area?', 'Give the area of a rectangle of {l} {u} by {w} {u}.'],
+);
+const TRIANGLE = slot(
+  'geo.v3.triangle',
+  [
+    'What is the area of a triangle with base {l} {u} and height {w} {u}?',
+    'Find the area of a triangle with a base of {l} {u} and a height of {w} {u}.',
+    'A triangle has base {l} and height {w}. What is its area?',
+    'Calculate the area of a triangle whose base is {l} {u} and height is {w} {u}.',
+    'What is the area of a triangle, base {l} {u}, height {w} {u}?',
+    'How many square {u} is a triangle with base {l} {u} and height {w} {u}?',
+  ],
+  ['Give the area of a triangle of base {l} {u} and height {w} {u}.'],
+);
+const SQUARE = slot(
+  'geo.v3.square',
+  [
+    'What is the area of a square with sides of {s} {u}?',
+    'Find the area of a square with side {s} {u}.',
+    'A square has sides of {s} {u}. What is its area?',
+    'Calculate the area of a square whose side is {s} {u}.',
+    'What is the area of a {s} by {s} square?',
+    'How many square {u} is a square with {s} {u} sides?',
+  ],
+  ['Give the area of a square of side {s} {u}.'],
+);
+const PERIM = slot(
+  'geo.v3.perimeter',
+  [
+    'What is the perimeter of a rectangle {l} {u} long and {w} {u} wide?',
+    'Find the perimeter of a {l} {u} by {w} {u} rectangle.',
+    'A rectangle is {l} {u} by {w} {u}. What is its perimeter?',
+    'Calculate the perimeter of a rectangle with length {l} and width {w}.',
+    'How long is the perimeter of a rectangle of {l} {u} by {w} {u}?',
+    'What is the distance around a rectangle {l} {u} long and {w} {u} wide?',
+  ],
+  ['Give the perimeter of a rectangle of {l} {u} by {w} {u}.'],
+);
+const BOX = slot(
+  'geo.v3.box',
+  [
+    'What is the volume of a box {l} {u} long, {w} {u} wide and {h} {u} high?',
+    'Find the volume of a {l} by {w} by {h} box.',
+    'A box is {l} {u} long, {w} {u} wide and {h} {u} tall. What is its volume?',
+    'Calculate the volume of a rectangular prism with sides {l}, {w} and {h} {u}.',
+    'How many cubic {u} is a box of {l} {u} by {w} {u} by {h} {u}?',
+    'What is the volume of a cuboid with length {l} {u}, width {w} {u} and height {h} {u}?',
+  ],
+  ['Give the volume of a box of {l} {u} by {w} {u} by {h} {u}.'],
+);
+const CUBE = slot(
+  'geo.v3.cube',
+  [
+    'What is the volume of a cube with edges of {s} {u}?',
+    'Find the volume of a cube with side {s} {u}.',
+    'A cube has sides of {s} {u}. What is its volume?',
+    'Calculate the volume of a cube whose edge is {s} {u}.',
+    'How many cubic {u} is a cube with {s} {u} edges?',
+    'What is the volume of a {s} by {s} by {s} cube?',
+  ],
+  ['Give the volume of a cube of side {s} {u}.'],
+);
+const CIRCLE = slot(
+  'geo.v3.circle',
+  [
+    'What is the area of a circle with radius {r} {u}? Use 22/7 for pi.',
+    'Find the area of a circle of radius {r} {u}, taking pi as 22/7.',
+    'Using pi = 22/7, what is the area of a circle with a radius of {r} {u}?',
+    'A circle has radius {r} {u}. Taking pi as 22/7, what is its area?',
+    'Calculate the area of a circle with radius {r}, using 22/7 for pi.',
+    'With pi = 22/7, find the area of a circle whose radius is {r} {u}.',
+  ],
+  ['Take pi as 22/7. Give the area of a circle of radius {r} {u}.'],
+);
 const CYLINDER = slot('geo.v3.cylinder', [
   'What is the volume of a cylinder with radius {r} {u} and height {h} {u}? Use 22/7 for pi.',
   'Find the volume of a cylinder of radius {r} {u} and height {h} {u}, taking pi as 22/7.',

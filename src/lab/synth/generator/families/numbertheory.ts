@@ -4,23 +4,31 @@ import { num, op, q, raw } from '../expr';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const GCD = slot('nt.gcd', [
-  'Find the gcd of {a} and {b}.',
-  'What is the greatest common divisor of {a} and {b}?',
-  'What is the GCD of {a} and {b}?',
-  'Find the greatest common factor of {a} and {b}.',
-  'What is the highest common factor of {a} and {b}?',
-  'Calculate gcd({a}, {b}).',
-  'What is the largest number that divides both {a} and {b}?',
-], ['Give the greatest common divisor of {a} and {b}.', 'Of {a} and {b}, what is the gcd?']);
-const LCM = slot('nt.lcm', [
-  'Find the lcm of {a} and {b}.',
-  'What is the least common multiple of {a} and {b}?',
-  'What is the LCM of {a} and {b}?',
-  'Find the lowest common multiple of {a} and {b}.',
-  'Calculate lcm({a}, {b}).',
-  'What is the smallest number that is a multiple of both {a} and {b}?',
-], ['Give the least common multiple of {a} and {b}.', 'Of {a} and {b}, what is the lcm?']);
+const GCD = slot(
+  'nt.gcd',
+  [
+    'Find the gcd of {a} and {b}.',
+    'What is the greatest common divisor of {a} and {b}?',
+    'What is the GCD of {a} and {b}?',
+    'Find the greatest common factor of {a} and {b}.',
+    'What is the highest common factor of {a} and {b}?',
+    'Calculate gcd({a}, {b}).',
+    'What is the largest number that divides both {a} and {b}?',
+  ],
+  ['Give the greatest common divisor of {a} and {b}.', 'Of {a} and {b}, what is the gcd?'],
+);
+const LCM = slot(
+  'nt.lcm',
+  [
+    'Find the lcm of {a} and {b}.',
+    'What is the least common multiple of {a} and {b}?',
+    'What is the LCM of {a} and {b}?',
+    'Find the lowest common multiple of {a} and {b}.',
+    'Calculate lcm({a}, {b}).',
+    'What is the smallest number that is a multiple of both {a} and {b}?',
+  ],
+  ['Give the least common multiple of {a} and {b}.', 'Of {a} and {b}, what is the lcm?'],
+);
 const LCM3 = slot('nt.lcm3', [
   'Find the lcm of {a}, {b} and {c}.',
   'What is the least common multiple of {a}, {b} and {c}?',
@@ -29,60 +37,89 @@ const LCM3 = slot('nt.lcm3', [
   'Find the smallest number divisible by {a}, {b} and {c}.',
   'What is the lowest common multiple of {a}, {b} and {c}?',
 ]);
-const COUNT_PRIMES = slot('nt.countprimes', [
-  'How many prime numbers are there between {lo} and {hi}?',
-  'How many primes are between {lo} and {hi}?',
-  'Count the prime numbers between {lo} and {hi}.',
-  'How many numbers between {lo} and {hi} are prime?',
-  'Find how many primes lie between {lo} and {hi}.',
-  'What is the number of primes between {lo} and {hi}?',
-], ['Between {lo} and {hi}, how many prime numbers are there?']);
-const NEXT_PRIME = slot('nt.nextprime', [
-  'What is the smallest prime greater than {n}?',
-  'Find the next prime after {n}.',
-  'What is the first prime number after {n}?',
-  'What is the next prime number after {n}?',
-  'Find the smallest prime number bigger than {n}.',
-  'Which prime comes right after {n}?',
-], ['After {n}, what is the next prime?']);
-const LARGEST_FACTOR = slot('nt.bigfactor', [
-  'What is the largest prime factor of {n}?',
-  'Find the largest prime factor of {n}.',
-  'What is the biggest prime that divides {n}?',
-  'Find the greatest prime factor of {n}.',
-  'Which is the largest prime factor of {n}?',
-  'Calculate the largest prime factor of {n}.',
-], ['Of the prime factors of {n}, which is largest?']);
-const COUNT_DIV = slot('nt.countdiv', [
-  'How many numbers from 1 to {n} are divisible by {k}?',
-  'How many multiples of {k} are there from 1 to {n}?',
-  'How many whole numbers from 1 to {n} can be divided by {k}?',
-  'Count the multiples of {k} between 1 and {n}.',
-  'How many of the numbers 1 to {n} are multiples of {k}?',
-  'Find how many numbers from 1 to {n} are divisible by {k}.',
-], ['From 1 to {n}, how many numbers are divisible by {k}?', 'Between 1 and {n}, how many multiples of {k} are there?']);
-const DIVISORS = slot('nt.divisors', [
-  'How many divisors does {n} have?',
-  'How many factors does {n} have?',
-  'Find the number of divisors of {n}.',
-  'How many positive divisors does {n} have?',
-  'Count the factors of {n}.',
-  'What is the number of factors of {n}?',
-], ['The number {n} has how many divisors?']);
-const REMAINDER = slot('nt.remainder', [
-  'What is the remainder when {n} is divided by {k}?',
-  'Find the remainder of {n} divided by {k}.',
-  'What is {n} mod {k}?',
-  'What is left over when {n} is divided by {k}?',
-  'Calculate {n} modulo {k}.',
-  'What remainder do you get dividing {n} by {k}?',
-], ['When {n} is divided by {k}, what is the remainder?', 'Dividing {n} by {k} leaves what remainder?']);
+const COUNT_PRIMES = slot(
+  'nt.countprimes',
+  [
+    'How many prime numbers are there between {lo} and {hi}?',
+    'How many primes are between {lo} and {hi}?',
+    'Count the prime numbers between {lo} and {hi}.',
+    'How many numbers between {lo} and {hi} are prime?',
+    'Find how many primes lie between {lo} and {hi}.',
+    'What is the number of primes between {lo} and {hi}?',
+  ],
+  ['Between {lo} and {hi}, how many prime numbers are there?'],
+);
+const NEXT_PRIME = slot(
+  'nt.nextprime',
+  [
+    'What is the smallest prime greater than {n}?',
+    'Find the next prime after {n}.',
+    'What is the first prime number after {n}?',
+    'What is the next prime number after {n}?',
+    'Find the smallest prime number bigger than {n}.',
+    'Which prime comes right after {n}?',
+  ],
+  ['After {n}, what is the next prime?'],
+);
+const LARGEST_FACTOR = slot(
+  'nt.bigfactor',
+  [
+    'What is the largest prime factor of {n}?',
+    'Find the largest prime factor of {n}.',
+    'What is the biggest prime that divides {n}?',
+    'Find the greatest prime factor of {n}.',
+    'Which is the largest prime factor of {n}?',
+    'Calculate the largest prime factor of {n}.',
+  ],
+  ['Of the prime factors of {n}, which is largest?'],
+);
+const COUNT_DIV = slot(
+  'nt.countdiv',
+  [
+    'How many numbers from 1 to {n} are divisible by {k}?',
+    'How many multiples of {k} are there from 1 to {n}?',
+    'How many whole numbers from 1 to {n} can be divided by {k}?',
+    'Count the multiples of {k} between 1 and {n}.',
+    'How many of the numbers 1 to {n} are multiples of {k}?',
+    'Find how many numbers from 1 to {n} are divisible by {k}.',
+  ],
+  ['From 1 to {n}, how many numbers are divisible by {k}?', 'Between 1 and {n}, how many multiples of {k} are there?'],
+);
+const DIVISORS = slot(
+  'nt.divisors',
+  [
+    'How many divisors does {n} have?',
+    'How many factors does {n} have?',
+    'Find the number of divisors of {n}.',
+    'How many positive divisors does {n} have?',
+    'Count the factors of {n}.',
+    'What is the number of factors of {n}?',
+  ],
+  ['The number {n} has how many divisors?'],
+);
+const REMAINDER = slot(
+  'nt.remainder',
+  [
+    'What is the remainder when {n} is divided by {k}?',
+    'Find the remainder of {n} divided by {k}.',
+    'What is {n} mod {k}?',
+    'What is left over when {n} is divided by {k}?',
+    'Calculate {n} modulo {k}.',
+    'What remainder do you get dividing {n} by {k}?',
+  ],
+  ['When {n} is divided by {k}, what is the remainder?', 'Dividing {n} by {k} leaves what remainder?'],
+);
 
 function numbers(b: Builder, names: string[], values: number[]) {
   const code = names.map((n, i) => `${n} = ${values[i]}`).join('\n');
   const last = names.pop()!;
   // all but the last number go in the extra code of one step
-  return b.step(`The numbers are ${values.join(', ')}.`, last, num(values[values.length - 1]!), code.split('\n').slice(0, -1).join('\n') || undefined);
+  return b.step(
+    `The numbers are ${values.join(', ')}.`,
+    last,
+    num(values[values.length - 1]!),
+    code.split('\n').slice(0, -1).join('\n') || undefined,
+  );
 }
 
 const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
@@ -149,7 +186,12 @@ export const numbertheory: Family = {
         b.ask(COUNT_PRIMES, { lo, hi });
         let count = 0;
         for (let n = lo + 1; n < hi; n++) if (isPrime(n)) count++;
-        const ps = b.step(`List the primes strictly between ${lo} and ${hi} with sympy.`, 'primes', raw(`list(primerange(${lo + 1}, ${hi}))`, q(0)), 'from sympy import primerange');
+        const ps = b.step(
+          `List the primes strictly between ${lo} and ${hi} with sympy.`,
+          'primes',
+          raw(`list(primerange(${lo + 1}, ${hi}))`, q(0)),
+          'from sympy import primerange',
+        );
         return b.step('Count them.', 'count', raw(`len(${ps.code})`, q(count), false));
       },
     },
@@ -163,7 +205,12 @@ export const numbertheory: Family = {
         let p = n + 1;
         while (!isPrime(p)) p++;
         const start = b.step(`Start from ${n}.`, 'n', num(n));
-        return b.step(`sympy's nextprime gives the smallest prime greater than ${n}.`, 'p', raw(`nextprime(${start.code})`, q(p), false), 'from sympy import nextprime');
+        return b.step(
+          `sympy's nextprime gives the smallest prime greater than ${n}.`,
+          'p',
+          raw(`nextprime(${start.code})`, q(p), false),
+          'from sympy import nextprime',
+        );
       },
     },
     {
@@ -176,7 +223,12 @@ export const numbertheory: Family = {
         let m = n;
         let big = 1;
         for (let d = 2; m > 1; d++) while (m % d === 0) [m, big] = [m / d, d];
-        const fs = b.step(`Find the prime factors of ${n} with sympy.`, 'factors', raw(`primefactors(${n})`, q(0)), 'from sympy import primefactors');
+        const fs = b.step(
+          `Find the prime factors of ${n} with sympy.`,
+          'factors',
+          raw(`primefactors(${n})`, q(0)),
+          'from sympy import primefactors',
+        );
         return b.step('Take the largest one.', 'largest', raw(`max(${fs.code})`, q(big), false));
       },
     },

@@ -5,83 +5,113 @@ import { GOODS } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const OF = slot('pct.of', [
-  'What is {p}% of {n}?',
-  'Find {p}% of {n}.',
-  'Calculate {p}% of {n}.',
-  'How much is {p} percent of {n}?',
-  'What is {p} percent of {n}?',
-  'Work out {p}% of {n}.',
-  '{p}% of {n} is what?',
-], ['Compute {p} percent of {n}.', 'What number is {p}% of {n}?']);
-const PRICE = slot('pct.price', [
-  'A {item} costs ${n}.',
-  'The price of a {item} is ${n}.',
-  'A {item} is priced at ${n}.',
-  'A {item} sells for ${n}.',
-], ['The {item} has a price of ${n}.']);
-const OFF = slot('pct.off', [
-  'It is {p}% off.',
-  'The store takes {p}% off.',
-  'There is a {p}% discount.',
-  'It is on sale for {p}% off.',
-], ['Today it has {p} percent off.']);
-const ASK_SALE = slot('pct.ask.sale', [
-  'What is the sale price?',
-  'How much does it cost after the discount?',
-  'What is the price after the discount?',
-  'How much do you pay for it?',
-  'What does it cost now?',
-  'What is the new price?',
-], ['After the discount, what is the price?', 'How much is it on sale?']);
-const SALE_BARE = slot('pct.sale.bare', [
-  'What is the sale price of a ${n} {item} at {p}% off?',
-  'Find the price of a ${n} {item} after a {p}% discount.',
-  'A ${n} {item} is {p}% off. What is the sale price?',
-  'How much is a ${n} {item} after {p}% off?',
-  'What do you pay for a ${n} {item} with a {p}% discount?',
-  'Calculate the price of a ${n} {item} with {p}% off.',
-], ['A {item} costs ${n} and is {p}% off. How much is it now?', 'What is ${n} minus {p}% off?']);
-const SAVE_BARE = slot('pct.save.bare', [
-  'How much do you save on a ${n} {item} at {p}% off?',
-  'A ${n} {item} is {p}% off. How much is the discount?',
-  'What is the discount on a ${n} {item} at {p}% off?',
-  'Find the amount saved when a ${n} {item} is {p}% off.',
-  'How many dollars is {p}% off a ${n} {item}?',
-  'Calculate the discount on a ${n} {item} at {p}% off.',
-], ['A {item} costs ${n}. With {p}% off, how much money is saved?']);
-const CHANGE = slot('pct.change', [
-  'What is the percent change from {a} to {c}?',
-  'Find the percent change from {a} to {c}.',
-  'A price goes from ${a} to ${c}. What is the percent change?',
-  'By what percent does {a} change when it becomes {c}?',
-  'Calculate the percentage change from {a} to {c}.',
-  'A value changes from {a} to {c}. What is the percent change?',
-], ['What percent change takes {a} to {c}?', 'If {a} becomes {c}, what is the percentage change?']);
-const INCREASE = slot('pct.increase', [
-  'Increase {n} by {p}%.',
-  'What is {n} increased by {p}%?',
-  'What do you get when {n} goes up by {p}%?',
-  'Find {n} plus {p}%.',
-  'A price of ${n} rises by {p}%. What is the new price?',
-  'Calculate {n} after a {p}% increase.',
-], ['If {n} grows by {p} percent, what is the result?', 'What is the result of a {p}% increase on {n}?']);
-const WHAT_PCT = slot('pct.what', [
-  'What percent of {n} is {m}?',
-  '{m} is what percent of {n}?',
-  'What percentage of {n} is {m}?',
-  'Find what percent {m} is of {n}.',
-  'Express {m} as a percent of {n}.',
-  'What percent is {m} out of {n}?',
-], ['{m} out of {n} is what percentage?', 'As a percent of {n}, what is {m}?']);
-const REVERSE = slot('pct.reverse', [
-  '{p}% of a number is {m}. What is the number?',
-  'If {p}% of a number is {m}, what is the number?',
-  'Find the number whose {p}% is {m}.',
-  '{m} is {p}% of what number?',
-  'What number has {m} as {p}% of it?',
-  '{p} percent of some number is {m}. Find the number.',
-], ['The number that {m} is {p}% of is what?']);
+const OF = slot(
+  'pct.of',
+  [
+    'What is {p}% of {n}?',
+    'Find {p}% of {n}.',
+    'Calculate {p}% of {n}.',
+    'How much is {p} percent of {n}?',
+    'What is {p} percent of {n}?',
+    'Work out {p}% of {n}.',
+    '{p}% of {n} is what?',
+  ],
+  ['Compute {p} percent of {n}.', 'What number is {p}% of {n}?'],
+);
+const PRICE = slot(
+  'pct.price',
+  ['A {item} costs ${n}.', 'The price of a {item} is ${n}.', 'A {item} is priced at ${n}.', 'A {item} sells for ${n}.'],
+  ['The {item} has a price of ${n}.'],
+);
+const OFF = slot(
+  'pct.off',
+  ['It is {p}% off.', 'The store takes {p}% off.', 'There is a {p}% discount.', 'It is on sale for {p}% off.'],
+  ['Today it has {p} percent off.'],
+);
+const ASK_SALE = slot(
+  'pct.ask.sale',
+  [
+    'What is the sale price?',
+    'How much does it cost after the discount?',
+    'What is the price after the discount?',
+    'How much do you pay for it?',
+    'What does it cost now?',
+    'What is the new price?',
+  ],
+  ['After the discount, what is the price?', 'How much is it on sale?'],
+);
+const SALE_BARE = slot(
+  'pct.sale.bare',
+  [
+    'What is the sale price of a ${n} {item} at {p}% off?',
+    'Find the price of a ${n} {item} after a {p}% discount.',
+    'A ${n} {item} is {p}% off. What is the sale price?',
+    'How much is a ${n} {item} after {p}% off?',
+    'What do you pay for a ${n} {item} with a {p}% discount?',
+    'Calculate the price of a ${n} {item} with {p}% off.',
+  ],
+  ['A {item} costs ${n} and is {p}% off. How much is it now?', 'What is ${n} minus {p}% off?'],
+);
+const SAVE_BARE = slot(
+  'pct.save.bare',
+  [
+    'How much do you save on a ${n} {item} at {p}% off?',
+    'A ${n} {item} is {p}% off. How much is the discount?',
+    'What is the discount on a ${n} {item} at {p}% off?',
+    'Find the amount saved when a ${n} {item} is {p}% off.',
+    'How many dollars is {p}% off a ${n} {item}?',
+    'Calculate the discount on a ${n} {item} at {p}% off.',
+  ],
+  ['A {item} costs ${n}. With {p}% off, how much money is saved?'],
+);
+const CHANGE = slot(
+  'pct.change',
+  [
+    'What is the percent change from {a} to {c}?',
+    'Find the percent change from {a} to {c}.',
+    'A price goes from ${a} to ${c}. What is the percent change?',
+    'By what percent does {a} change when it becomes {c}?',
+    'Calculate the percentage change from {a} to {c}.',
+    'A value changes from {a} to {c}. What is the percent change?',
+  ],
+  ['What percent change takes {a} to {c}?', 'If {a} becomes {c}, what is the percentage change?'],
+);
+const INCREASE = slot(
+  'pct.increase',
+  [
+    'Increase {n} by {p}%.',
+    'What is {n} increased by {p}%?',
+    'What do you get when {n} goes up by {p}%?',
+    'Find {n} plus {p}%.',
+    'A price of ${n} rises by {p}%. What is the new price?',
+    'Calculate {n} after a {p}% increase.',
+  ],
+  ['If {n} grows by {p} percent, what is the result?', 'What is the result of a {p}% increase on {n}?'],
+);
+const WHAT_PCT = slot(
+  'pct.what',
+  [
+    'What percent of {n} is {m}?',
+    '{m} is what percent of {n}?',
+    'What percentage of {n} is {m}?',
+    'Find what percent {m} is of {n}.',
+    'Express {m} as a percent of {n}.',
+    'What percent is {m} out of {n}?',
+  ],
+  ['{m} out of {n} is what percentage?', 'As a percent of {n}, what is {m}?'],
+);
+const REVERSE = slot(
+  'pct.reverse',
+  [
+    '{p}% of a number is {m}. What is the number?',
+    'If {p}% of a number is {m}, what is the number?',
+    'Find the number whose {p}% is {m}.',
+    '{m} is {p}% of what number?',
+    'What number has {m} as {p}% of it?',
+    '{p} percent of some number is {m}. Find the number.',
+  ],
+  ['The number that {m} is {p}% of is what?'],
+);
 
 /** A whole percent p and base n with p% of n a whole number. */
 function whole(b: Builder, lo = 10, hi = 400): { p: number; n: number } {

@@ -4,96 +4,139 @@ import { DAYS, PRODUCTS } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const RATE = slot('rate.make', [
-  '{name} makes {r} {products} {per|every|each} hour.',
-  'Every hour, {name} makes {r} {products}.',
-  '{name} can make {r} {products} in one hour.',
-  'In one hour {name} makes {r} {products}.',
-  '{name} works at a rate of {r} {products} per hour.',
-], ['{r} {products} are made by {name} every hour.', 'Each hour {name} can make {r} {products}.'], [
-  '{name} makes {products} at a rate of {r} per hour.',
-  '{name} makes {r} {products} in one hour.',
-  '{name} can make {r} {products} {per|every|each} hour.',
-]);
-const RATE2 = slot('rate.make2', [
-  '{name2} makes {r} {products} {per|every|each} hour.',
-  '{name2} can make {r} {products} in one hour.',
-  'Every hour, {name2} makes {r} {products}.',
-], ['{r} {products} are made by {name2} every hour.'], [
-  '{name2} makes {r} {products} in one hour.',
-  '{name2} works at a rate of {r} {products} per hour.',
-  '{name2} can make {r} {products} {per|every|each} hour.',
-]);
-const HOURS = slot('rate.hours', [
-  '{Pron} works {h} hours a day for {d} days.',
-  '{Pron} works for {d} days, {h} hours each day.',
-  'Each day {pron} works {h} hours, and {pron} works {d} days.',
-  '{Pron} works {h} hours every day for {d} days.',
-], ['For {d} days, {pron} works {h} hours a day.'], [
-  '{Pron} works {d} days, and each day {pron} works {h} hours.',
-  'On each of {d} days, {pron} works {h} hours.',
-  '{Pron} works {d} days for {h} hours each day.',
-]);
-const TWO_DAYS = slot('rate.twodays', [
-  '{Pron} works {h1} hours on {day1} and {h2} hours on {day2}.',
-  'On {day1} {pron} works {h1} hours, and on {day2} {pron} works {h2} hours.',
-  '{Pron} works for {h1} hours on {day1} and for {h2} hours on {day2}.',
-], ['{Pron} works {h2} hours on {day2} and {h1} hours on {day1}.'], [
-  'On {day1} {pron} works for {h1} hours, and on {day2} for {h2} hours.',
-  '{Pron} works {h1} hours on {day1}, and then {h2} hours on {day2}.',
-  'On {day1} {pron} works {h1} hours. On {day2} {pron} works {h2} hours.',
-]);
-const TOGETHER = slot('rate.together', [
-  'They work together for {h} hours.',
-  'Together they work for {h} hours.',
-  'They both work {h} hours.',
-], ['For {h} hours they work together.'], ['They work {h} hours together.', 'They both work together for {h} hours.']);
-const ONE_SPAN = slot('rate.span', ['{Pron} works for {h} hours.', '{Pron} works {h} hours.', 'The work takes {h} hours.'], [
-  'For {h} hours, {pron} works.',
-], ['{Pron} works {h} hours in total.', 'The work takes {h} hours in total.']);
-const GOAL = slot('rate.goal', [
-  '{Pron} needs {T} {products} in total.',
-  'The order is for {T} {products}.',
-  '{name} has to make {T} {products} in total.',
-], ['In total {T} {products} are needed.'], [
-  '{name} needs to make {T} {products} in total.',
-  '{T} {products} are needed for the order.',
-  '{Pron} has to make {T} {products} for the order.',
-]);
-const ASK_TOTAL = slot('rate.ask.total', [
-  'How many {products} does {name} make in total?',
-  'How many {products} are made {in total|altogether}?',
-  'How many {products} does {pron} make?',
-], ['In total, how many {products} are made?'], [
-  'How many {products} does {pron} make {in total|altogether}?',
-  'How many {products} can {name} make {in total|altogether}?',
-]);
-const ASK_BOTH = slot('rate.ask.both', ['How many {products} do they make {in total|altogether}?', 'How many {products} are made {in total|altogether}?'], [
-  'Together, how many {products} do they make?',
-], ['How many {products} do they both make {in total|altogether}?', 'How many {products} can they make {in total|altogether}?']);
-const ASK_MORE = slot('rate.ask.more', [
-  'How many more {products} {are needed|does {name} still need}?',
-  'How many more {products} must be made?',
-  'How many {products} are still needed?',
-], ['How many more {products} does the order need?'], [
-  'How many more {products} must {name} make?',
-  'How many {products} does {name} still need to make?',
-  'How many more {products} does {pron} need to make?',
-]);
-const DRIVE = slot('rate.drive', [
-  '{name} drives at {s} km per hour for {h} hours.',
-  '{name} drives for {h} hours at {s} km per hour.',
-  'For {h} hours, {name} drives at a speed of {s} km per hour.',
-], ['At a speed of {s} km per hour, {name} drives for {h} hours.'], [
-  '{name} drives {h} hours at a speed of {s} km per hour.',
-  'The speed of {name} is {s} km per hour, and {pron} drives for {h} hours.',
-]);
-const WALK = slot('rate.walk', ['Then {pron} walks {w} km.', 'After that {pron} walks {w} km.', '{Pron} then walks {w} more km.'], [
-  '{w} km more are walked after that.',
-], ['After that, {pron} walks {w} more km.', '{Pron} walks {w} km after that.']);
-const ASK_DIST = slot('rate.ask.dist', ['How many km does {name} travel in total?', 'How far does {pron} go {in total|altogether}?', 'What is the total distance in km?'], [
-  'In total, how many km does {pron} travel?',
-], ['How far does {name} travel {in total|altogether}?', 'How many km is the total distance?']);
+const RATE = slot(
+  'rate.make',
+  [
+    '{name} makes {r} {products} {per|every|each} hour.',
+    'Every hour, {name} makes {r} {products}.',
+    '{name} can make {r} {products} in one hour.',
+    'In one hour {name} makes {r} {products}.',
+    '{name} works at a rate of {r} {products} per hour.',
+  ],
+  ['{r} {products} are made by {name} every hour.', 'Each hour {name} can make {r} {products}.'],
+  [
+    '{name} makes {products} at a rate of {r} per hour.',
+    '{name} makes {r} {products} in one hour.',
+    '{name} can make {r} {products} {per|every|each} hour.',
+  ],
+);
+const RATE2 = slot(
+  'rate.make2',
+  [
+    '{name2} makes {r} {products} {per|every|each} hour.',
+    '{name2} can make {r} {products} in one hour.',
+    'Every hour, {name2} makes {r} {products}.',
+  ],
+  ['{r} {products} are made by {name2} every hour.'],
+  [
+    '{name2} makes {r} {products} in one hour.',
+    '{name2} works at a rate of {r} {products} per hour.',
+    '{name2} can make {r} {products} {per|every|each} hour.',
+  ],
+);
+const HOURS = slot(
+  'rate.hours',
+  [
+    '{Pron} works {h} hours a day for {d} days.',
+    '{Pron} works for {d} days, {h} hours each day.',
+    'Each day {pron} works {h} hours, and {pron} works {d} days.',
+    '{Pron} works {h} hours every day for {d} days.',
+  ],
+  ['For {d} days, {pron} works {h} hours a day.'],
+  [
+    '{Pron} works {d} days, and each day {pron} works {h} hours.',
+    'On each of {d} days, {pron} works {h} hours.',
+    '{Pron} works {d} days for {h} hours each day.',
+  ],
+);
+const TWO_DAYS = slot(
+  'rate.twodays',
+  [
+    '{Pron} works {h1} hours on {day1} and {h2} hours on {day2}.',
+    'On {day1} {pron} works {h1} hours, and on {day2} {pron} works {h2} hours.',
+    '{Pron} works for {h1} hours on {day1} and for {h2} hours on {day2}.',
+  ],
+  ['{Pron} works {h2} hours on {day2} and {h1} hours on {day1}.'],
+  [
+    'On {day1} {pron} works for {h1} hours, and on {day2} for {h2} hours.',
+    '{Pron} works {h1} hours on {day1}, and then {h2} hours on {day2}.',
+    'On {day1} {pron} works {h1} hours. On {day2} {pron} works {h2} hours.',
+  ],
+);
+const TOGETHER = slot(
+  'rate.together',
+  ['They work together for {h} hours.', 'Together they work for {h} hours.', 'They both work {h} hours.'],
+  ['For {h} hours they work together.'],
+  ['They work {h} hours together.', 'They both work together for {h} hours.'],
+);
+const ONE_SPAN = slot(
+  'rate.span',
+  ['{Pron} works for {h} hours.', '{Pron} works {h} hours.', 'The work takes {h} hours.'],
+  ['For {h} hours, {pron} works.'],
+  ['{Pron} works {h} hours in total.', 'The work takes {h} hours in total.'],
+);
+const GOAL = slot(
+  'rate.goal',
+  ['{Pron} needs {T} {products} in total.', 'The order is for {T} {products}.', '{name} has to make {T} {products} in total.'],
+  ['In total {T} {products} are needed.'],
+  [
+    '{name} needs to make {T} {products} in total.',
+    '{T} {products} are needed for the order.',
+    '{Pron} has to make {T} {products} for the order.',
+  ],
+);
+const ASK_TOTAL = slot(
+  'rate.ask.total',
+  [
+    'How many {products} does {name} make in total?',
+    'How many {products} are made {in total|altogether}?',
+    'How many {products} does {pron} make?',
+  ],
+  ['In total, how many {products} are made?'],
+  ['How many {products} does {pron} make {in total|altogether}?', 'How many {products} can {name} make {in total|altogether}?'],
+);
+const ASK_BOTH = slot(
+  'rate.ask.both',
+  ['How many {products} do they make {in total|altogether}?', 'How many {products} are made {in total|altogether}?'],
+  ['Together, how many {products} do they make?'],
+  ['How many {products} do they both make {in total|altogether}?', 'How many {products} can they make {in total|altogether}?'],
+);
+const ASK_MORE = slot(
+  'rate.ask.more',
+  [
+    'How many more {products} {are needed|does {name} still need}?',
+    'How many more {products} must be made?',
+    'How many {products} are still needed?',
+  ],
+  ['How many more {products} does the order need?'],
+  [
+    'How many more {products} must {name} make?',
+    'How many {products} does {name} still need to make?',
+    'How many more {products} does {pron} need to make?',
+  ],
+);
+const DRIVE = slot(
+  'rate.drive',
+  [
+    '{name} drives at {s} km per hour for {h} hours.',
+    '{name} drives for {h} hours at {s} km per hour.',
+    'For {h} hours, {name} drives at a speed of {s} km per hour.',
+  ],
+  ['At a speed of {s} km per hour, {name} drives for {h} hours.'],
+  ['{name} drives {h} hours at a speed of {s} km per hour.', 'The speed of {name} is {s} km per hour, and {pron} drives for {h} hours.'],
+);
+const WALK = slot(
+  'rate.walk',
+  ['Then {pron} walks {w} km.', 'After that {pron} walks {w} km.', '{Pron} then walks {w} more km.'],
+  ['{w} km more are walked after that.'],
+  ['After that, {pron} walks {w} more km.', '{Pron} walks {w} km after that.'],
+);
+const ASK_DIST = slot(
+  'rate.ask.dist',
+  ['How many km does {name} travel in total?', 'How far does {pron} go {in total|altogether}?', 'What is the total distance in km?'],
+  ['In total, how many km does {pron} travel?'],
+  ['How far does {name} travel {in total|altogether}?', 'How many km is the total distance?'],
+);
 
 // slots of the version 2 compositions (built from the words above)
 const TOGETHER_DAYS = slot('rate.togetherdays', [

@@ -4,42 +4,65 @@ import { GROUPS, MEMBERS } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const RATIO = slot('ratio.ratio', [
-  'The ratio of {A} to {B} in the {group} is {p} to {q}.',
-  'In the {group}, the ratio of {A} to {B} is {p}:{q}.',
-  'In a {group}, there are {p} {A} for every {q} {B}.',
-  'For every {p} {A} in the {group} there are {q} {B}.',
-], ['In the {group}, {A} and {B} are in the ratio {p} to {q}.'], [
-  'The ratio of {A} to {B} is {p}:{q} in the {group}.',
-  'The {group} has {p} {A} for every {q} {B}.',
-  'There are {p} {A} for every {q} {B} in the {group}.',
-]);
-const COUNT_A = slot('ratio.counta', ['There are {n} {A}.', 'The {group} has {n} {A}.', 'There are {n} {A} in the {group}.'], ['{n} {A} are in the {group}.'], [
-  'In the {group}, there are {n} {A}.',
-  'The number of {A} is {n}.',
-]);
-const ASK_B = slot('ratio.ask.b', ['How many {B} are there?', 'How many {B} are in the {group}?', 'Find the number of {B}.'], ['What is the number of {B} in the {group}?'], [
-  'How many {B} are there in the {group}?',
-  'Find how many {B} are in the {group}.',
-]);
-const ASK_ALL = slot('ratio.ask.all', ['How many {A} and {B} are there {in total|altogether}?', 'How many are in the {group} {in total|altogether}?', 'What is the total number of {A} and {B}?'], [
-  'In total, how many {A} and {B} are in the {group}?',
-], ['What is the total number of {A} and {B} in the {group}?', 'Find the total number of {A} and {B} in the {group}.']);
-const ASK_DIFF = slot('ratio.ask.diff', ['How many more {B} than {A} are there?', 'How many more {B} are there than {A}?'], ['The {B} are how many more than the {A}?'], [
-  'How many more {B} than {A} are in the {group}?',
-  'Find how many more {B} than {A} there are.',
-]);
-const SHARE = slot('ratio.share', [
-  '{name} and {name2} share {T} dollars in the ratio {p} to {q}.',
-  '{name} and {name2} split {T} dollars in the ratio {p}:{q}.',
-  '{T} dollars are shared by {name} and {name2} in the ratio {p} to {q}.',
-], ['In the ratio {p} to {q}, {name} and {name2} share {T} dollars.'], [
-  '{name} and {name2} share {T} dollars in the ratio {p}:{q}.',
-  '{T} dollars are split by {name} and {name2} in the ratio {p}:{q}.',
-]);
-const ASK_SHARE = slot('ratio.ask.share', ['How many dollars does {name2} get?', 'How much money does {name2} get?', 'What is the share of {name2} in dollars?'], [
-  'In dollars, how much does {name2} get?',
-], ['How many dollars is the share of {name2}?', 'How much money is the share of {name2}?']);
+const RATIO = slot(
+  'ratio.ratio',
+  [
+    'The ratio of {A} to {B} in the {group} is {p} to {q}.',
+    'In the {group}, the ratio of {A} to {B} is {p}:{q}.',
+    'In a {group}, there are {p} {A} for every {q} {B}.',
+    'For every {p} {A} in the {group} there are {q} {B}.',
+  ],
+  ['In the {group}, {A} and {B} are in the ratio {p} to {q}.'],
+  [
+    'The ratio of {A} to {B} is {p}:{q} in the {group}.',
+    'The {group} has {p} {A} for every {q} {B}.',
+    'There are {p} {A} for every {q} {B} in the {group}.',
+  ],
+);
+const COUNT_A = slot(
+  'ratio.counta',
+  ['There are {n} {A}.', 'The {group} has {n} {A}.', 'There are {n} {A} in the {group}.'],
+  ['{n} {A} are in the {group}.'],
+  ['In the {group}, there are {n} {A}.', 'The number of {A} is {n}.'],
+);
+const ASK_B = slot(
+  'ratio.ask.b',
+  ['How many {B} are there?', 'How many {B} are in the {group}?', 'Find the number of {B}.'],
+  ['What is the number of {B} in the {group}?'],
+  ['How many {B} are there in the {group}?', 'Find how many {B} are in the {group}.'],
+);
+const ASK_ALL = slot(
+  'ratio.ask.all',
+  [
+    'How many {A} and {B} are there {in total|altogether}?',
+    'How many are in the {group} {in total|altogether}?',
+    'What is the total number of {A} and {B}?',
+  ],
+  ['In total, how many {A} and {B} are in the {group}?'],
+  ['What is the total number of {A} and {B} in the {group}?', 'Find the total number of {A} and {B} in the {group}.'],
+);
+const ASK_DIFF = slot(
+  'ratio.ask.diff',
+  ['How many more {B} than {A} are there?', 'How many more {B} are there than {A}?'],
+  ['The {B} are how many more than the {A}?'],
+  ['How many more {B} than {A} are in the {group}?', 'Find how many more {B} than {A} there are.'],
+);
+const SHARE = slot(
+  'ratio.share',
+  [
+    '{name} and {name2} share {T} dollars in the ratio {p} to {q}.',
+    '{name} and {name2} split {T} dollars in the ratio {p}:{q}.',
+    '{T} dollars are shared by {name} and {name2} in the ratio {p} to {q}.',
+  ],
+  ['In the ratio {p} to {q}, {name} and {name2} share {T} dollars.'],
+  ['{name} and {name2} share {T} dollars in the ratio {p}:{q}.', '{T} dollars are split by {name} and {name2} in the ratio {p}:{q}.'],
+);
+const ASK_SHARE = slot(
+  'ratio.ask.share',
+  ['How many dollars does {name2} get?', 'How much money does {name2} get?', 'What is the share of {name2} in dollars?'],
+  ['In dollars, how much does {name2} get?'],
+  ['How many dollars is the share of {name2}?', 'How much money is the share of {name2}?'],
+);
 
 // Version 2 pieces, built from the words above: a total count, a share known from one person,
 // and how many more one person gets.
@@ -53,9 +76,20 @@ const SHARE_RATIO = slot('ratio.shareratio', [
   '{name} and {name2} split money in the ratio {p}:{q}.',
   'Money is shared by {name} and {name2} in the ratio {p} to {q}.',
 ]);
-const GETS = slot('ratio.gets', ['{name} gets {X} dollars.', 'The share of {name} is {X} dollars.', '{name} gets {X} dollars of the money.']);
-const ASK_SHARED = slot('ratio.ask.shared', ['How many dollars are shared {in total|altogether}?', 'How much money is shared {in total|altogether}?', 'How many dollars are shared by {name} and {name2}?']);
-const ASK_SHARE_MORE = slot('ratio.ask.sharemore', ['How many more dollars does {name2} get than {name}?', 'How much more money does {name2} get than {name}?']);
+const GETS = slot('ratio.gets', [
+  '{name} gets {X} dollars.',
+  'The share of {name} is {X} dollars.',
+  '{name} gets {X} dollars of the money.',
+]);
+const ASK_SHARED = slot('ratio.ask.shared', [
+  'How many dollars are shared {in total|altogether}?',
+  'How much money is shared {in total|altogether}?',
+  'How many dollars are shared by {name} and {name2}?',
+]);
+const ASK_SHARE_MORE = slot('ratio.ask.sharemore', [
+  'How many more dollars does {name2} get than {name}?',
+  'How much more money does {name2} get than {name}?',
+]);
 
 function pick(b: Builder) {
   const [A, B] = b.rng.pick(MEMBERS);

@@ -4,27 +4,65 @@ import { THINGS } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const HAS = slot('rem.has', ['{name} has {n} {items}.', '{name} {collects|keeps} {n} {items}.', 'There are {n} {items} in a bag that {name} has.', '{name} starts with {n} {items}.'], [
-  'In a bag, {name} has {n} {items}.',
-], ['{name} has a bag with {n} {items}.', '{name} has a bag of {n} {items}.']);
-const MORE = slot('rem.more', ['{Pron} {buys|gets|finds} {m} more.', 'Then {pron} {buys|gets|finds} {m} more {items}.', '{name2} gives {obj} {m} more {items}.'], [
-  '{m} more {items} are added to the bag.',
-], ['{Pron} {buys|gets|finds} {m} more {items}.', 'Then {name2} gives {obj} {m} more.', '{Pron} then {gets|finds} {m} more {items}.']);
-const LOSE = slot('rem.lose', ['{Pron} {loses|eats|gives away} {g} of them.', 'Then {pron} {loses|gives away} {g} {items}.', '{g} of the {items} are {lost|given away}.'], [
-  'Of all the {items}, {g} are {lost|given away}.',
-], ['{Pron} {loses|gives away} {g} {items}.', 'Then {g} of them are {lost|given away}.', '{Pron} {loses|gives away} {g} of the {items}.']);
-const BOXES = slot('rem.boxes', ['{Pron} puts them into boxes of {k}.', '{Pron} packs them into boxes with {k} {items} in each box.', 'Each box holds {k} {items}.'], [
-  '{Pron} packs them into boxes, and each box holds {k}.',
-], ['{Pron} packs them into boxes of {k}.', '{Pron} puts {k} {items} in each box.', 'A full box holds {k} {items}.']);
-const ASK_FULL = slot('rem.ask.full', ['How many full boxes does {pron} get?', 'How many boxes are full?', 'How many full boxes can {pron} pack?'], [
-  'What is the number of full boxes?',
-], ['How many full boxes are there?', 'How many full boxes does {pron} pack?']);
-const ASK_LEFT = slot('rem.ask.left', ['How many {items} are left over?', 'How many {items} do not fit in a full box?', 'How many {items} are left after packing the full boxes?'], [
-  'After packing the full boxes, what is the number of {items} left?',
-], ['How many {items} are not in a full box?', 'How many {items} does {pron} have left over?']);
-const ASK_NEED = slot('rem.ask.need', ['How many boxes does {pron} need for all of them?', 'How many boxes are needed to pack all the {items}?', 'What is the least number of boxes needed?'], [
-  'For all the {items}, how many boxes are needed?',
-], ['How many boxes are needed for all of them?', 'How many boxes does {pron} need to pack all the {items}?']);
+const HAS = slot(
+  'rem.has',
+  [
+    '{name} has {n} {items}.',
+    '{name} {collects|keeps} {n} {items}.',
+    'There are {n} {items} in a bag that {name} has.',
+    '{name} starts with {n} {items}.',
+  ],
+  ['In a bag, {name} has {n} {items}.'],
+  ['{name} has a bag with {n} {items}.', '{name} has a bag of {n} {items}.'],
+);
+const MORE = slot(
+  'rem.more',
+  ['{Pron} {buys|gets|finds} {m} more.', 'Then {pron} {buys|gets|finds} {m} more {items}.', '{name2} gives {obj} {m} more {items}.'],
+  ['{m} more {items} are added to the bag.'],
+  ['{Pron} {buys|gets|finds} {m} more {items}.', 'Then {name2} gives {obj} {m} more.', '{Pron} then {gets|finds} {m} more {items}.'],
+);
+const LOSE = slot(
+  'rem.lose',
+  [
+    '{Pron} {loses|eats|gives away} {g} of them.',
+    'Then {pron} {loses|gives away} {g} {items}.',
+    '{g} of the {items} are {lost|given away}.',
+  ],
+  ['Of all the {items}, {g} are {lost|given away}.'],
+  ['{Pron} {loses|gives away} {g} {items}.', 'Then {g} of them are {lost|given away}.', '{Pron} {loses|gives away} {g} of the {items}.'],
+);
+const BOXES = slot(
+  'rem.boxes',
+  ['{Pron} puts them into boxes of {k}.', '{Pron} packs them into boxes with {k} {items} in each box.', 'Each box holds {k} {items}.'],
+  ['{Pron} packs them into boxes, and each box holds {k}.'],
+  ['{Pron} packs them into boxes of {k}.', '{Pron} puts {k} {items} in each box.', 'A full box holds {k} {items}.'],
+);
+const ASK_FULL = slot(
+  'rem.ask.full',
+  ['How many full boxes does {pron} get?', 'How many boxes are full?', 'How many full boxes can {pron} pack?'],
+  ['What is the number of full boxes?'],
+  ['How many full boxes are there?', 'How many full boxes does {pron} pack?'],
+);
+const ASK_LEFT = slot(
+  'rem.ask.left',
+  [
+    'How many {items} are left over?',
+    'How many {items} do not fit in a full box?',
+    'How many {items} are left after packing the full boxes?',
+  ],
+  ['After packing the full boxes, what is the number of {items} left?'],
+  ['How many {items} are not in a full box?', 'How many {items} does {pron} have left over?'],
+);
+const ASK_NEED = slot(
+  'rem.ask.need',
+  [
+    'How many boxes does {pron} need for all of them?',
+    'How many boxes are needed to pack all the {items}?',
+    'What is the least number of boxes needed?',
+  ],
+  ['For all the {items}, how many boxes are needed?'],
+  ['How many boxes are needed for all of them?', 'How many boxes does {pron} need to pack all the {items}?'],
+);
 
 function setup(b: Builder) {
   const [p, p2] = [b.person(), b.person()];
@@ -34,11 +72,18 @@ function setup(b: Builder) {
 
 /** How the boxes question ends: the slot that asks it and the last step from the count x. */
 const ENDS = {
-  full: { ask: ASK_FULL, step: (b: Builder, x: Ex, k: number) => b.step(`Each box holds ${k}, so divide and round down.`, 'boxes', op(x, '//', k)) },
-  left: { ask: ASK_LEFT, step: (b: Builder, x: Ex, k: number) => b.step(`Each box holds ${k}; the remainder is left over.`, 'left', op(x, '%', k)) },
+  full: {
+    ask: ASK_FULL,
+    step: (b: Builder, x: Ex, k: number) => b.step(`Each box holds ${k}, so divide and round down.`, 'boxes', op(x, '//', k)),
+  },
+  left: {
+    ask: ASK_LEFT,
+    step: (b: Builder, x: Ex, k: number) => b.step(`Each box holds ${k}; the remainder is left over.`, 'left', op(x, '%', k)),
+  },
   need: {
     ask: ASK_NEED,
-    step: (b: Builder, x: Ex, k: number) => b.step(`Each box holds ${k}, so divide and round up.`, 'boxes', op(op(op(x, '+', k), '-', 1), '//', k)),
+    step: (b: Builder, x: Ex, k: number) =>
+      b.step(`Each box holds ${k}, so divide and round up.`, 'boxes', op(op(op(x, '+', k), '-', 1), '//', k)),
   },
 };
 

@@ -4,86 +4,119 @@ import { GOODS, SHOPS } from '../lexicon';
 import { slot } from '../phrasing';
 import type { Family } from './types';
 
-const BUY = slot('shop.buy', [
-  '{name} {buys|purchases|gets} {n} {items} for {p} dollars each.',
-  '{name} {buys|purchases} {n} {items} that cost {p} dollars each.',
-  'At the {shop}, {name} {buys|picks up} {n} {items}, and each one costs {p} dollars.',
-  'Each {item} costs {p} dollars, and {name} {buys|purchases} {n} of them.',
-  '{name} goes to the {shop} and {buys|gets} {n} {items} at {p} dollars {each|apiece}.',
-  'One {item} costs {p} dollars. {name} {buys|gets} {n} {items}.',
-], [
-  '{name} {buys|gets} {n} {items} at the {shop}; one {item} costs {p} dollars.',
-  'For {p} dollars each, {name} {buys|purchases} {n} {items}.',
-], [
-  '{name} {buys|gets} {n} {items} that cost {p} dollars {each|apiece}.',
-  'At the {shop}, {name} {buys|purchases} {n} {items} for {p} dollars each.',
-  'The {items} cost {p} dollars each, and {name} {buys|gets} {n} of them.',
-]);
-const BUY2 = slot('shop.buy2', [
-  '{Pron} also {buys|gets} {n} {items} for {p} dollars each.',
-  'Then {pron} {buys|picks up} {n} {items} at {p} dollars each.',
-  '{Pron} also {buys|purchases} {n} {items} that cost {p} dollars each.',
-  'Each {item} costs {p} dollars, and {pron} also {buys|gets} {n} of them.',
-], ['{Pron} then {buys|gets} {n} {items}; one {item} costs {p} dollars.', 'For {p} dollars each, {pron} also {buys|gets} {n} {items}.'], [
-  '{Pron} also {buys|picks up} {n} {items} at {p} dollars {each|apiece}.',
-  'Then {pron} {buys|gets} {n} {items} that cost {p} dollars each.',
-  'The {items} cost {p} dollars each, and {pron} also {buys|gets} {n} of them.',
-]);
-const BUY3 = slot('shop.buy3', [
-  '{Pron} also {buys|gets} {n} {items} for {p} dollars each.',
-  'Last, {pron} {buys|picks up} {n} {items} at {p} dollars each.',
-  'And {pron} {buys|purchases} {n} {items} that cost {p} dollars each.',
-], ['For {p} dollars each, {pron} also {buys|gets} {n} {items}.'], [
-  'Last, {pron} {buys|gets} {n} {items} for {p} dollars {each|apiece}.',
-  '{Pron} also {buys|picks up} {n} {items} that cost {p} dollars each.',
-  'Then {pron} {buys|gets} {n} {items} at {p} dollars {each|apiece}.',
-]);
-const PACKS = slot('shop.packs', [
-  '{name} {buys|gets} {k} packs of {items}. Each pack has {n} {items}, and each {item} costs {p} dollars.',
-  '{name} {buys|purchases} {k} packs with {n} {items} in each pack. One {item} costs {p} dollars.',
-  'There are {n} {items} in a pack, and each {item} costs {p} dollars. {name} {buys|gets} {k} packs.',
-], ['Each {item} costs {p} dollars. {name} {buys|gets} {k} packs, and there are {n} {items} in each pack.'], [
-  '{name} {buys|purchases} {k} packs of {items}, with {n} {items} in each pack. One {item} costs {p} dollars.',
-  'At the {shop}, {name} {buys|gets} {k} packs of {items}. There are {n} {items} in each pack, and each one costs {p} dollars.',
-]);
-const PAY = slot('shop.pay', [
-  '{Pron} pays with a {bill} dollar bill.',
-  '{Pron} {gives|hands} the cashier {bill} dollars.',
-  '{name} has {bill} dollars {to pay|with him|with her}.',
-  '{Pron} pays with {bill} dollars.',
-], ['{Pron} pays, and {pron} {gives|hands} the cashier a {bill} dollar bill.'], [
-  '{name} pays with a {bill} dollar bill.',
-  '{Pron} pays the cashier with {bill} dollars.',
-  '{name} {gives|hands} {bill} dollars to the cashier.',
-]);
-const DISC = slot('shop.discount', [
-  'The {shop} gives {obj} a discount of {d} dollars on the total.',
-  '{Pron} uses a coupon for {d} dollars off the total.',
-  '{Pron} gets {d} dollars off the total cost.',
-], ['On the total, the {shop} gives {obj} {d} dollars off.'], [
-  '{Pron} gets a discount of {d} dollars on the total.',
-  '{Pron} uses a coupon and gets {d} dollars off the total cost.',
-]);
-const ASK_TOTAL = slot('shop.ask.total', [
-  'How much does {name} spend in total?',
-  'How many dollars does {name} pay {in total|altogether}?',
-  'What is the total cost in dollars?',
-  'How much money does {name} spend?',
-], ['In total, how many dollars does {name} spend?'], [
-  'How much money does {pron} spend {in total|altogether}?',
-  'What is the total cost for {name}?',
-  'How much does {name} pay {in total|altogether}?',
-]);
-const ASK_CHANGE = slot('shop.ask.change', [
-  'How much change does {name} get?',
-  'How many dollars does {name} get back?',
-  'How much money does {pron} get back?',
-  'How much change does {pron} {get|receive}?',
-], ['How many dollars of change does {name} get back?'], [
-  'How much change does {name} {get back|receive}?',
-  'What is the change in dollars?',
-  'How many dollars does {pron} get back?',
-]);
+const BUY = slot(
+  'shop.buy',
+  [
+    '{name} {buys|purchases|gets} {n} {items} for {p} dollars each.',
+    '{name} {buys|purchases} {n} {items} that cost {p} dollars each.',
+    'At the {shop}, {name} {buys|picks up} {n} {items}, and each one costs {p} dollars.',
+    'Each {item} costs {p} dollars, and {name} {buys|purchases} {n} of them.',
+    '{name} goes to the {shop} and {buys|gets} {n} {items} at {p} dollars {each|apiece}.',
+    'One {item} costs {p} dollars. {name} {buys|gets} {n} {items}.',
+  ],
+  [
+    '{name} {buys|gets} {n} {items} at the {shop}; one {item} costs {p} dollars.',
+    'For {p} dollars each, {name} {buys|purchases} {n} {items}.',
+  ],
+  [
+    '{name} {buys|gets} {n} {items} that cost {p} dollars {each|apiece}.',
+    'At the {shop}, {name} {buys|purchases} {n} {items} for {p} dollars each.',
+    'The {items} cost {p} dollars each, and {name} {buys|gets} {n} of them.',
+  ],
+);
+const BUY2 = slot(
+  'shop.buy2',
+  [
+    '{Pron} also {buys|gets} {n} {items} for {p} dollars each.',
+    'Then {pron} {buys|picks up} {n} {items} at {p} dollars each.',
+    '{Pron} also {buys|purchases} {n} {items} that cost {p} dollars each.',
+    'Each {item} costs {p} dollars, and {pron} also {buys|gets} {n} of them.',
+  ],
+  ['{Pron} then {buys|gets} {n} {items}; one {item} costs {p} dollars.', 'For {p} dollars each, {pron} also {buys|gets} {n} {items}.'],
+  [
+    '{Pron} also {buys|picks up} {n} {items} at {p} dollars {each|apiece}.',
+    'Then {pron} {buys|gets} {n} {items} that cost {p} dollars each.',
+    'The {items} cost {p} dollars each, and {pron} also {buys|gets} {n} of them.',
+  ],
+);
+const BUY3 = slot(
+  'shop.buy3',
+  [
+    '{Pron} also {buys|gets} {n} {items} for {p} dollars each.',
+    'Last, {pron} {buys|picks up} {n} {items} at {p} dollars each.',
+    'And {pron} {buys|purchases} {n} {items} that cost {p} dollars each.',
+  ],
+  ['For {p} dollars each, {pron} also {buys|gets} {n} {items}.'],
+  [
+    'Last, {pron} {buys|gets} {n} {items} for {p} dollars {each|apiece}.',
+    '{Pron} also {buys|picks up} {n} {items} that cost {p} dollars each.',
+    'Then {pron} {buys|gets} {n} {items} at {p} dollars {each|apiece}.',
+  ],
+);
+const PACKS = slot(
+  'shop.packs',
+  [
+    '{name} {buys|gets} {k} packs of {items}. Each pack has {n} {items}, and each {item} costs {p} dollars.',
+    '{name} {buys|purchases} {k} packs with {n} {items} in each pack. One {item} costs {p} dollars.',
+    'There are {n} {items} in a pack, and each {item} costs {p} dollars. {name} {buys|gets} {k} packs.',
+  ],
+  ['Each {item} costs {p} dollars. {name} {buys|gets} {k} packs, and there are {n} {items} in each pack.'],
+  [
+    '{name} {buys|purchases} {k} packs of {items}, with {n} {items} in each pack. One {item} costs {p} dollars.',
+    'At the {shop}, {name} {buys|gets} {k} packs of {items}. There are {n} {items} in each pack, and each one costs {p} dollars.',
+  ],
+);
+const PAY = slot(
+  'shop.pay',
+  [
+    '{Pron} pays with a {bill} dollar bill.',
+    '{Pron} {gives|hands} the cashier {bill} dollars.',
+    '{name} has {bill} dollars {to pay|with him|with her}.',
+    '{Pron} pays with {bill} dollars.',
+  ],
+  ['{Pron} pays, and {pron} {gives|hands} the cashier a {bill} dollar bill.'],
+  [
+    '{name} pays with a {bill} dollar bill.',
+    '{Pron} pays the cashier with {bill} dollars.',
+    '{name} {gives|hands} {bill} dollars to the cashier.',
+  ],
+);
+const DISC = slot(
+  'shop.discount',
+  [
+    'The {shop} gives {obj} a discount of {d} dollars on the total.',
+    '{Pron} uses a coupon for {d} dollars off the total.',
+    '{Pron} gets {d} dollars off the total cost.',
+  ],
+  ['On the total, the {shop} gives {obj} {d} dollars off.'],
+  ['{Pron} gets a discount of {d} dollars on the total.', '{Pron} uses a coupon and gets {d} dollars off the total cost.'],
+);
+const ASK_TOTAL = slot(
+  'shop.ask.total',
+  [
+    'How much does {name} spend in total?',
+    'How many dollars does {name} pay {in total|altogether}?',
+    'What is the total cost in dollars?',
+    'How much money does {name} spend?',
+  ],
+  ['In total, how many dollars does {name} spend?'],
+  [
+    'How much money does {pron} spend {in total|altogether}?',
+    'What is the total cost for {name}?',
+    'How much does {name} pay {in total|altogether}?',
+  ],
+);
+const ASK_CHANGE = slot(
+  'shop.ask.change',
+  [
+    'How much change does {name} get?',
+    'How many dollars does {name} get back?',
+    'How much money does {pron} get back?',
+    'How much change does {pron} {get|receive}?',
+  ],
+  ['How many dollars of change does {name} get back?'],
+  ['How much change does {name} {get back|receive}?', 'What is the change in dollars?', 'How many dollars does {pron} get back?'],
+);
 
 function goods(b: Builder) {
   const g = b.rng.pick(GOODS);
@@ -112,7 +145,9 @@ function threeItems(b: Builder, { discount, pay }: { discount: boolean; pay: boo
   if (discount) b.say(DISC, { ...Builder.pvars(p), ...gs[0]!, d });
   if (pay) b.say(PAY, { ...Builder.pvars(p), bill });
   b.ask(pay ? ASK_CHANGE : ASK_TOTAL, Builder.pvars(p));
-  const cs = gs.map((g, i) => b.step(`${p.name} buys ${ns[i]} ${g.items} at ${ps[i]} dollars each.`, `cost${i + 1}`, op(ns[i]!, '*', ps[i]!)));
+  const cs = gs.map((g, i) =>
+    b.step(`${p.name} buys ${ns[i]} ${g.items} at ${ps[i]} dollars each.`, `cost${i + 1}`, op(ns[i]!, '*', ps[i]!)),
+  );
   let t = b.step('Add the three costs.', 'total', op(op(cs[0]!, '+', cs[1]!), '+', cs[2]!));
   if (discount) t = b.step(`Take off the discount of ${d} dollars.`, 'final', op(t, '-', d));
   if (!pay) return t;
@@ -153,7 +188,13 @@ function basket(b: Builder, { packs, items, discount, pay }: { packs: boolean; i
     const name = one ? 'cost' : `cost${cs.length + 1}`;
     cs.push(b.step(`${p.name} buys ${ns[i]} ${g.items} at ${ps[i]} dollars each.`, name, op(ns[i]!, '*', ps[i]!)));
   });
-  let t = one ? cs[0]! : b.step(`Add the ${cs.length === 2 ? 'two' : 'three'} costs.`, 'total', cs.slice(1).reduce((a, c) => op(a, '+', c), cs[0]!));
+  let t = one
+    ? cs[0]!
+    : b.step(
+        `Add the ${cs.length === 2 ? 'two' : 'three'} costs.`,
+        'total',
+        cs.slice(1).reduce((a, c) => op(a, '+', c), cs[0]!),
+      );
   if (discount) t = b.step(`Take off the discount of ${d} dollars.`, 'final', op(t, '-', d));
   if (!pay) return t;
   return b.step(`${p.name} pays ${bill} dollars, so the change is ${bill} minus the total.`, 'change', op(bill, '-', t));
