@@ -33,6 +33,18 @@ export function threadBlocks(t: Thread): TextBlock[] {
   );
 }
 
+/** The image of one rendered block, named after it (`<block id>.png`), its source as alt text. */
+export function blockImage(b: TextBlock, image: { png: Buffer; width: number; height: number }): BlockImage {
+  return {
+    blockId: b.id,
+    name: `${b.id}.png`,
+    png: image.png,
+    width: image.width,
+    height: image.height,
+    alt: b.source.replace(/\s+/g, ' ').trim().slice(0, 1_000),
+  };
+}
+
 /**
  * Renders the image blocks of a thread. Returns the images and the thread with `fallback` set
  * when the renderer is missing or gave up (those blocks are then shown as LaTeX source).
@@ -50,15 +62,7 @@ export async function renderImages(t: Thread, renderer: MathImageRenderer | null
   wanted.forEach((b, i) => {
     const o = outcomes[i];
     if (o.ok) {
-      const img: BlockImage = {
-        blockId: b.id,
-        name: `${b.id}.png`,
-        png: o.image.png,
-        width: o.image.width,
-        height: o.image.height,
-        alt: b.source.replace(/\s+/g, ' ').trim().slice(0, 1_000),
-      };
-      images.images.set(b.id, img);
+      images.images.set(b.id, blockImage(b, o.image));
     } else {
       images.failures.set(b.id, o.reason);
       fallback ??= o.reason;

@@ -7,8 +7,9 @@ import type { SearchResult } from '../../engine/index';
 import { discordMessages } from '../../render/discord';
 import { MathImageRenderer } from '../../render/images';
 import { slackMessages } from '../../render/slack';
+import { blockImage, threadBlocks } from '../../render/index';
 import { buildThread } from '../../render/thread';
-import type { BlockImage, DiscordMessage, ImageSet, SlackMessage, TextBlock, Thread } from '../../render/types';
+import type { DiscordMessage, ImageSet, SlackMessage, Thread } from '../../render/types';
 
 /** What a step-reveal button or command asks for (button ids: src/bots/features/solve/commands.ts). */
 export type RevealAction = 'next' | 'all' | 'alternatives';
@@ -17,12 +18,6 @@ export type RevealAction = 'next' | 'all' | 'alternatives';
 export interface ImageMaker {
   make(thread: Thread): Promise<ImageSet>;
   close(): Promise<void>;
-}
-
-export function threadBlocks(t: Thread): TextBlock[] {
-  return [t.question, t.answerBlock, ...t.steps.flatMap((s) => [s.explanation, s.work ?? null]), t.final].filter(
-    (b): b is TextBlock => !!b,
-  );
 }
 
 /** No images: math is shown as LaTeX source (used when Chromium is unavailable). */
@@ -44,17 +39,8 @@ export class ChromiumImageMaker implements ImageMaker {
     for (const b of threadBlocks(thread)) {
       if (b.mode !== 'image') continue;
       const out = await this.renderer.renderBlock(b);
-      if (out.ok) {
-        const img: BlockImage = {
-          blockId: b.id,
-          name: `${b.id}.png`,
-          png: out.image.png,
-          width: out.image.width,
-          height: out.image.height,
-          alt: b.source.slice(0, 1000),
-        };
-        set.images.set(b.id, img);
-      } else set.failures.set(b.id, out.reason);
+      if (out.ok) set.images.set(b.id, blockImage(b, out.image));
+      else set.failures.set(b.id, out.reason);
     }
     return set;
   }
