@@ -9,7 +9,8 @@
  *    checks none is lost, users are served in turn, and the limits hold.
  */
 import type { AddressInfo } from 'node:net';
-import { createCore, loadConfig, maxInWindow, type BotCore } from '../src/bots/core/index';
+import { loadConfig, maxInWindow } from '../src/bots/core/index';
+import { createCore, type BotCore } from '../src/bots/compose';
 import { startDiscord } from '../src/bots/platforms/discord/bot';
 import { startSlack } from '../src/bots/platforms/slack/bot';
 import { FakeDiscord } from '../test/helpers/fake-discord';

@@ -7,7 +7,8 @@
  * unless `redisUrl` is given (that Redis is flushed).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createCore, loadConfig, type BotCore, type JobSink } from '../src/bots/core/index';
+import { loadConfig, type JobSink } from '../src/bots/core/index';
+import { createCore, type BotCore } from '../src/bots/compose';
 import { connectScale, redisClient, type Scale } from '../src/bots/scale/index';
 import { engineFrom } from '../src/engine/index';
 import { repoPath } from '../src/paths';

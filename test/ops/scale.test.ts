@@ -7,7 +7,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { createCore, loadConfig, type BotCore, type JobRecord, type JobSink, type SolveRequest } from '../../src/bots/core/index';
+import { loadConfig, type JobRecord, type JobSink, type SolveRequest } from '../../src/bots/core/index';
+import { createCore, type BotCore } from '../../src/bots/compose';
 import { connectScale, type Scale } from '../../src/bots/scale/index';
 import { fakeImages, tmpDb } from '../bots/harness';
 import { QUESTION } from '../engine/toy-problem';

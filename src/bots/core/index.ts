@@ -1,11 +1,4 @@
-/** The platform-neutral bots core: config, commands, the solve job service, persistence, presentation. */
-import { createEngine, type Engine } from '../../engine/index';
-import type { BotConfig } from './config';
-import { SolveService, type ServiceParts, type SolveServiceOptions } from './jobs';
-import { ChromiumImageMaker, type ImageMaker } from './present';
-import { SqliteStore, type BotStore } from './store';
-import { PracticeService, type PracticeOptions } from '../features/practice/service';
-import { CheckService } from '../features/check/check';
+/** The platform-neutral bots core services: config, admission, the solve job service, persistence, presentation (composed with the features in ../compose.ts). */
 
 export * from './config';
 export * from './admission';
@@ -17,74 +10,3 @@ export * from './present';
 export * from './progress';
 export * from './runner';
 export * from './store';
-
-export interface BotCore {
-  config: BotConfig;
-  service: SolveService;
-  store: BotStore;
-  images: ImageMaker;
-  /** Practice threads and /check (src/bots/features/practice, src/bots/features/check). */
-  practice: PracticeService;
-  check: CheckService;
-  close(opts?: { drain?: boolean }): Promise<void>;
-}
-
-export interface CoreOverrides {
-  /** The engine to use (tests: engineFrom(scripted parts)); default createEngine() with the config's models. */
-  engine?: () => Promise<Engine>;
-  store?: BotStore;
-  images?: ImageMaker;
-  progressIntervalMs?: number;
-  searchOverrides?: SolveServiceOptions['searchOverrides'];
-  log?: (msg: string) => void;
-  /** Services chosen at start-up (src/bots/scale: remote runner, shared limits) and observers (src/ops). */
-  scale?: ServiceParts;
-  /** Practice settings (tests: short minutes, fast countdown). */
-  practice?: Partial<PracticeOptions>;
-}
-
-/** Builds the store, the solve service and the image maker from a validated config. */
-export function createCore(config: BotConfig, o: CoreOverrides = {}): BotCore {
-  const store = o.store ?? new SqliteStore(config.dbPath, { maxAnswers: config.cacheSize });
-  const images = o.images ?? new ChromiumImageMaker();
-  const service = new SolveService({
-    engine:
-      o.engine ??
-      (() =>
-        createEngine({
-          policyDir: config.policyDir,
-          scorerDir: config.scorerDir,
-          workers: config.workers,
-        })),
-    store,
-    limits: config.limits,
-    defaultStrategy: config.defaultStrategy,
-    defaultBudget: config.defaultBudget,
-    maxBudget: config.maxBudget,
-    progressIntervalMs: o.progressIntervalMs,
-    searchOverrides: o.searchOverrides,
-    log: o.log,
-    ...o.scale,
-  });
-  const pc = config.practice;
-  const practice = new PracticeService(service, config.dbPath, {
-    ...(pc ? { files: pc.files, dataDir: pc.dataDir, moderators: pc.moderators, maxAttempts: pc.maxAttempts, hintCost: pc.hintCost } : {}),
-    ...(o.log ? { log: o.log } : {}),
-    ...o.practice,
-  });
-  const check = new CheckService(service, practice.bank);
-  return {
-    config,
-    service,
-    store,
-    images,
-    practice,
-    check,
-    async close(opts) {
-      await practice.close();
-      await service.close(opts);
-      await images.close();
-      store.close();
-    },
-  };
-}

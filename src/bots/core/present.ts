@@ -11,7 +11,7 @@ import { blockImage, threadBlocks } from '../../render/index';
 import { buildThread } from '../../render/thread';
 import type { DiscordMessage, ImageSet, SlackMessage, Thread } from '../../render/types';
 
-/** What a step-reveal button or command asks for (button ids: src/bots/features/solve/commands.ts). */
+/** What a step-reveal button or command asks for (button ids: src/bots/features/solve/mention-parser.ts). */
 export type RevealAction = 'next' | 'all' | 'alternatives';
 
 /** Makes the PNGs of a thread's typeset blocks. */

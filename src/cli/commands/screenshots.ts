@@ -38,7 +38,8 @@ writes three PNGs:
     fs.mkdirSync(out, { recursive: true });
     const say = (m: string) => process.stderr.write(`[screenshots] ${m}\n`);
 
-    const { createCore, loadConfig } = await import('../../bots/core/index');
+    const { createCore } = await import('../../bots/compose');
+    const { loadConfig } = await import('../../bots/core/index');
     const { startLocal } = await import('../../bots/platforms/local/server');
     const { CHROMIUM_FLAGS, CHROMIUM_PATH } = await import('../../render/images');
     const puppeteer = (await import('puppeteer-core')).default;

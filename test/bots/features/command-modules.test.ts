@@ -3,7 +3,7 @@
  * what a member is told, privately or in the channel, is decided by the command, the same on
  * every platform; the platform only marks and posts it.
  */
-import type { BotCore } from '../../../src/bots/core/index';
+import type { BotCore } from '../../../src/bots/compose';
 import type { CommandContext } from '../../../src/bots/features/command';
 import { checkCommand } from '../../../src/bots/features/check/command';
 import { practiceCommand, type PracticeContext } from '../../../src/bots/features/practice/command';

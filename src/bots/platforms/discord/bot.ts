@@ -24,7 +24,8 @@ import {
   type MessageCreateOptions,
 } from 'discord.js';
 import type { DiscordMessage } from '../../../render/types';
-import { DISCORD_PACING, presentDiscord, ChannelPacer, type BotCore, type DiscordConfig, type PacingOptions } from '../../core/index';
+import { DISCORD_PACING, presentDiscord, ChannelPacer, type DiscordConfig, type PacingOptions } from '../../core/index';
+import { type BotCore } from '../../compose';
 import {
   acceptedText,
   actionId,

@@ -22,7 +22,7 @@ import { altText } from '../../../render/plain-math';
 import { checkCommand } from '../../features/check/command';
 import type { CommandContext } from '../../features/command';
 import { practiceCommand } from '../../features/practice/command';
-import type { BotCore } from '../../core/index';
+import type { BotCore } from '../../compose';
 import type { ChannelPacer } from '../../core/pacer';
 import { chunkText, problemThread, resultsText, type PracticeCommand } from '../../features/practice/text';
 import type { PracticeAdapter } from '../../features/practice/service';

@@ -13,7 +13,7 @@ import type { SearchProgress, SearchResult } from '../../../engine/index';
 import { buildThread } from '../../../render/thread';
 import { answerLabel, metaLines, unsureLine } from '../../../render/text';
 import type { ImageSet, TextBlock, Thread } from '../../../render/types';
-import type { BotCore } from '../../core/index';
+import type { BotCore } from '../../compose';
 import { alternativesText, progressText } from '../../core/present';
 import type { JobRecord } from '../../core/store';
 import { budgetMessage } from '../../core/admission';

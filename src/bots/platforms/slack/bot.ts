@@ -13,15 +13,8 @@ import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type 
 import type { WebClient } from '@slack/web-api';
 import { escapeSlack } from '../../../render/slack';
 import type { SlackBlock, SlackMessage } from '../../../render/types';
-import {
-  presentSlack,
-  ChannelPacer,
-  SLACK_PACING,
-  type BotCore,
-  type PacingOptions,
-  type RevealAction,
-  type SlackConfig,
-} from '../../core/index';
+import { presentSlack, ChannelPacer, SLACK_PACING, type PacingOptions, type RevealAction, type SlackConfig } from '../../core/index';
+import { type BotCore } from '../../compose';
 import {
   acceptedText,
   actionId,

@@ -14,7 +14,7 @@ import { deliver } from './files';
 import { checkCommand } from '../../features/check/command';
 import type { CommandContext } from '../../features/command';
 import { practiceCommand } from '../../features/practice/command';
-import type { BotCore } from '../../core/index';
+import type { BotCore } from '../../compose';
 import type { ChannelPacer } from '../../core/pacer';
 import { chunkText, parseCheckText, parsePracticeText, problemThread, resultsText } from '../../features/practice/text';
 import type { PracticeAdapter } from '../../features/practice/service';

@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import { CheckService, checkReportText } from '../../../../src/bots/features/check/check';
-import { createCore, loadConfig, type BotCore } from '../../../../src/bots/core/index';
+import { loadConfig } from '../../../../src/bots/core/index';
+import { createCore, type BotCore } from '../../../../src/bots/compose';
 import { repoPath } from '../../../../src/paths';
 import { fakeImages, tmpDb } from '../../harness';
 import { QUESTION } from '../../../engine/toy-problem';

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore, loadConfig, type BotCore } from '../../../../src/bots/core/index';
+import { loadConfig } from '../../../../src/bots/core/index';
+import { createCore, type BotCore } from '../../../../src/bots/compose';
 import type { PracticeOptions } from '../../../../src/bots/features/practice/service';
 import { engineFrom, type Engine } from '../../../../src/engine/index';
 import { fakeImages, tmpDb } from '../../harness';

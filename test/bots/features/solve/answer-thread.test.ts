@@ -4,7 +4,8 @@
  * when the engine reports and finishes before the platform has posted it.
  */
 import type { Engine, SearchProgress } from '../../../../src/engine/index';
-import type { BotCore, JobSink, Presentation } from '../../../../src/bots/core/index';
+import type { JobSink, Presentation } from '../../../../src/bots/core/index';
+import type { BotCore } from '../../../../src/bots/compose';
 import { AnswerThreads, type ThreadPoster } from '../../../../src/bots/features/solve/index';
 import { testCore, toyEngine } from '../../harness';
 import { SandboxUnavailableError } from '../../../../src/engine/exec';

@@ -1,6 +1,6 @@
 import { startDiscord, type DiscordBot } from '../../../../src/bots/platforms/discord/bot';
 import { registerCommands } from '../../../../src/bots/platforms/discord/slash-commands';
-import type { BotCore } from '../../../../src/bots/core/index';
+import type { BotCore } from '../../../../src/bots/compose';
 import { FakeDiscord } from '../../../helpers/fake-discord';
 import { isPng, MATH_QUESTION, testCore } from '../../harness';
 

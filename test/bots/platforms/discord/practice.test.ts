@@ -1,5 +1,5 @@
 import { startDiscord, type DiscordBot } from '../../../../src/bots/platforms/discord/bot';
-import type { BotCore } from '../../../../src/bots/core/index';
+import type { BotCore } from '../../../../src/bots/compose';
 import { FakeDiscord, nextId } from '../../../helpers/fake-discord';
 import { isPng, tmpDb } from '../../harness';
 import { QUESTION } from '../../../engine/toy-problem';

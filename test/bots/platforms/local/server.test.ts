@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BotCore } from '../../../../src/bots/core/index';
+import type { BotCore } from '../../../../src/bots/compose';
 import { PAGE_CSP } from '../../../../src/bots/platforms/local/page';
 import { startLocal, threadHtml, type LocalServer } from '../../../../src/bots/platforms/local/server';
 import { buildThread } from '../../../../src/render/thread';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { LogLevel } from '@slack/bolt';
 import { startSlack, type SlackBot } from '../../../../src/bots/platforms/slack/bot';
-import type { BotCore } from '../../../../src/bots/core/index';
+import type { BotCore } from '../../../../src/bots/compose';
 import { actionBody, FakeSlack, mentionBody, signedRequest, slashBody } from '../../../helpers/fake-slack';
 import { isPng, MATH_QUESTION, testCore } from '../../harness';
 
