@@ -39,7 +39,8 @@ export interface StrategyReport {
   errors: number;
   /**
    * Share of problems answered without a "not sure" warning (the engine's verdict), and the
-   * accuracy on those (selective accuracy); null when the results carry no verdict.
+   * accuracy on those (selective accuracy); null when the results carry no verdict (and the
+   * selective accuracy null when none was answered).
    */
   answered: number | null;
   selective_accuracy: number | null;
@@ -135,7 +136,8 @@ export async function evaluateStrategies(
       mean_seconds: all.n ? ms / all.n / 1000 : 0,
       errors,
       answered: judged ? sure / judged : null,
-      selective_accuracy: judged ? (sure ? sureRight / sure : 1) : null,
+      // nothing answered: no accuracy to report (not a vacuous 100 %)
+      selective_accuracy: judged && sure ? sureRight / sure : null,
       ...(opts.groupBy !== undefined && {
         groups: Object.fromEntries(
           [...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([k, t]) => [k, rates(t)]),

@@ -24,6 +24,33 @@ describe('eval: accuracy and coverage per strategy', () => {
     expect(reports.vote!.mean_samples).toBeGreaterThan(reports.greedy!.mean_samples);
   });
 
+  test('answered share and selective accuracy follow the verdicts; nothing answered has no selective accuracy (not 100 %)', async () => {
+    const signals = { voteShare: null, score: null, questionLoss: null };
+    const withVerdict = (sure: (i: number) => boolean) => {
+      let i = 0;
+      return async (q: string, cfg: Parameters<typeof search>[2]) => ({
+        ...(await search(q, toyDeps(), cfg)),
+        verdict: { sure: sure(i++), reasons: [], signals },
+      });
+    };
+    const four = [1, 2, 3, 4].map((n) => ({ id: `toy-${n}`, question: QUESTION, answer: '29' }));
+    const cfg = { mcts: { rollouts: 6, candidates: 12, seed: 5 } } as never;
+    const none = await evaluateStrategies(
+      four,
+      withVerdict(() => false),
+      ['mcts'],
+      cfg,
+    );
+    expect(none.mcts).toMatchObject({ answered: 0, selective_accuracy: null });
+    const half = await evaluateStrategies(
+      four,
+      withVerdict((i) => i % 2 === 0),
+      ['mcts'],
+      cfg,
+    );
+    expect(half.mcts).toMatchObject({ answered: 0.5, selective_accuracy: 1, accuracy: 1 });
+  });
+
   test('a failing solve is counted as an error and a miss, and the run goes on', async () => {
     const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
