@@ -20,6 +20,8 @@ export const BENCHMARKS: Record<string, string> = {
 const SYNTH: Record<string, Split> = {
   'synth-id': 'test-id',
   'synth-ood': 'test-ood',
+  'synth-id-v3': 'test-id-v3',
+  'synth-ood-v3': 'test-ood-v3',
   'synth-train': 'train',
   'synth-synthesis': 'synthesis',
 };

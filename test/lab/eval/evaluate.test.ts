@@ -126,3 +126,13 @@ describe('eval: accuracy and coverage per strategy', () => {
     expect(found.sort()).toEqual(['29', '8']);
   });
 });
+
+describe('named problem sets', () => {
+  test('synth-ood-v3 is the version-3 held-out split (chat question kinds, each problem new in some way)', async () => {
+    const { loadProblemSet } = await import('../../../src/lab/eval/problem-sets');
+    const set = loadProblemSet('synth-ood-v3', 40);
+    expect(set).toHaveLength(40);
+    expect(new Set(set.map((p) => String(p.fields?.family)))).toContain('percent');
+    expect(set.every((p) => Array.isArray(p.fields?.novelty) && (p.fields!.novelty as string[]).length > 0)).toBe(true);
+  });
+});
