@@ -26,11 +26,7 @@ SIZE=${SIZE:-medium}     # medium: d=384, 8 layers, 6 heads (2 KV), FFN 1024 (~1
 source training/device_env.sh  # PY, DEV
 export EXEC_WORKERS=$(( $(nproc) > 2 ? $(nproc) - 2 : 1 ))
 if [ "$DEV" = cuda ]; then TPB=32768; LR=3e-3; BATCH=4096; else TPB=4096; LR=2e-3; BATCH=64; fi
-case "$SIZE" in
-  medium) SHAPE="--hidden 384 --layers 8 --heads 6 --kv-heads 2 --ffn 1024" ;;
-  small) SHAPE="--hidden 256 --layers 4 --heads 4 --kv-heads 2 --ffn 640" ;;
-  *) echo "SIZE must be medium or small"; exit 2 ;;
-esac
+case "$SIZE" in medium|small) ;; *) echo "SIZE must be medium or small (training/model.py SIZES)"; exit 2 ;; esac
 mkdir -p "$OUT" "$WORK"
 T0=$(date +%s)
 stamp() { echo "[$(( $(date +%s) - T0 ))s] $*" | tee -a "$OUT/progress.txt"; }
@@ -49,7 +45,7 @@ cp "$WORK/tokenizer.json" "$OUT/"
 stamp "tokenizer: $(tail -1 "$WORK/tokenizer.log")"
 
 # round 3a: SFT from scratch on gold trajectories
-$PY training/train_policy.py --train $GOLD --val "$DATA/test-id.jsonl" --tokenizer "$WORK/tokenizer.json" $SHAPE \
+$PY training/train_policy.py --train $GOLD --val "$DATA/test-id.jsonl" --tokenizer "$WORK/tokenizer.json" --size "$SIZE" \
   --minutes "$MIN" --device "$DEV" --tokens-per-batch "$TPB" --lr "$LR" --out "$WORK/a/policy" --log-every 200 \
   > "$WORK/train-a.log" 2>&1
 mkdir -p "$OUT/a"; cp "$WORK/a/policy/"* "$OUT/a/" 2>/dev/null

@@ -11,6 +11,14 @@ import torch.nn.functional as F
 NEG = -1e9
 
 
+# Policy shapes trained from scratch (train_policy.py --size): small is the round 0-2 model (3M
+# parameters with a 1,024-token vocabulary), medium the round-3 one (~14M with 4,096 tokens).
+SIZES = {
+    'small': dict(hidden=256, layers=4, heads=4, kv_heads=2, ffn=640),
+    'medium': dict(hidden=384, layers=8, heads=6, kv_heads=2, ffn=1024),
+}
+
+
 @dataclass
 class Config:
     vocab_size: int = 1024

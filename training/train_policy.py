@@ -21,7 +21,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from common import fmt_time, prompt_text, read_jsonl, setup_threads  # noqa: E402
-from model import Config, Policy  # noqa: E402
+from model import SIZES, Config, Policy  # noqa: E402
 from tok import Tokenizer  # noqa: E402
 
 
@@ -102,11 +102,13 @@ def main():
     ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--warmup', type=float, default=0.03, help='fraction of the budget')
     ap.add_argument('--max-len', type=int, default=512)
-    ap.add_argument('--hidden', type=int, default=256)
-    ap.add_argument('--layers', type=int, default=4)
-    ap.add_argument('--heads', type=int, default=4)
-    ap.add_argument('--kv-heads', type=int, default=2)
-    ap.add_argument('--ffn', type=int, default=640)
+    ap.add_argument('--size', choices=sorted(SIZES), default='small',
+                    help='policy shape when training from scratch (model.SIZES); the flags below override one part')
+    ap.add_argument('--hidden', type=int)
+    ap.add_argument('--layers', type=int)
+    ap.add_argument('--heads', type=int)
+    ap.add_argument('--kv-heads', type=int)
+    ap.add_argument('--ffn', type=int)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--log-every', type=int, default=20)
     args = ap.parse_args()
@@ -128,8 +130,8 @@ def main():
         model = Policy(cfg)
         model.load_state_dict(torch.load(os.path.join(args.init, 'policy.pt'), map_location='cpu'))
     else:
-        cfg = Config(vocab_size=tok.vocab_size, hidden=args.hidden, layers=args.layers, heads=args.heads,
-                     kv_heads=args.kv_heads, ffn=args.ffn, max_pos=args.max_len)
+        shape = {k: v if getattr(args, k) is None else getattr(args, k) for k, v in SIZES[args.size].items()}
+        cfg = Config(vocab_size=tok.vocab_size, max_pos=args.max_len, **shape)
         model = Policy(cfg)
     model.to(args.device)
     print(f'model: {model.num_params() / 1e6:.2f}M parameters {cfg}', flush=True)

@@ -78,7 +78,7 @@ export const command: CliCommand = {
     if (values['init-policy'] && !values.tokenizer)
       throw new CliError("--init-policy needs --tokenizer (the checkpoint's tokenizer.json)", 2);
     const modelSize = (values['model-size'] ?? 'small') as ModelSize;
-    if (!(modelSize in MODEL_SIZES)) throw new CliError(`--model-size must be ${Object.keys(MODEL_SIZES).join(' or ')}`, 2);
+    if (!MODEL_SIZES.includes(modelSize)) throw new CliError(`--model-size must be ${MODEL_SIZES.join(' or ')}`, 2);
     const extraTrain = values.public ? values.public.split(',').map((f) => path.resolve(f)) : [];
     const withheld = values.withheld && path.resolve(values.withheld);
     for (const f of [...extraTrain, ...(withheld ? [withheld] : [])]) {

@@ -55,12 +55,9 @@ export interface EvolveOptions {
   log: (line: string) => void;
 }
 
-/** Policy shapes for training from scratch (train_policy.py flags); `small` is the round 0-2 model. */
-export const MODEL_SIZES = {
-  small: { hidden: 256, layers: 4, heads: 4, 'kv-heads': 2, ffn: 640 },
-  medium: { hidden: 384, layers: 8, heads: 6, 'kv-heads': 2, ffn: 1024 },
-} as const;
-export type ModelSize = keyof typeof MODEL_SIZES;
+/** Policy shapes for training from scratch (`train_policy.py --size`, defined in training/model.py SIZES). */
+export const MODEL_SIZES = ['small', 'medium'] as const;
+export type ModelSize = (typeof MODEL_SIZES)[number];
 
 /** Interleaves two problem lists (a, b, a, b, …, then the rest of the longer). */
 export function interleave<T>(a: readonly T[], b: readonly T[]): T[] {
@@ -121,7 +118,7 @@ export async function evolve(o: EvolveOptions): Promise<void> {
       py('build_tokenizer.py', ['--data', ...goldFiles, '--vocab', String(o.vocab ?? 1024), '--out', tokenizer]),
     );
   }
-  const shape = Object.entries(MODEL_SIZES[o.modelSize ?? 'small']).flatMap(([k, v]) => [`--${k}`, String(v)]);
+  const shape = ['--size', o.modelSize ?? 'small'];
 
   const sftFiles: string[] = [];
   const pairFiles: string[] = [];
