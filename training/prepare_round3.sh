@@ -10,8 +10,7 @@ cd "$(dirname "$0")/.."
 DATA=${DATA:-devcarry/round3}
 TRAIN=${TRAIN:-150000}
 mkdir -p "$DATA"
-S="node dist/src/cli/main.js synth"
-[ -f dist/src/cli/main.js ] || npx tsc -p tsconfig.build.json
+S="./stepwise synth"   # installs and rebuilds when src/ changed (a stale dist/ is never used)
 if [ ! -s data/public/train.jsonl ]; then
   $S public --withhold 0.2 --workers 2 --out data/public/train.jsonl --withhold-out data/public/withheld.jsonl
 fi
