@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { createExecutorPool } from '../../engine/exec';
 import { loadProblemSet } from '../../lab/eval/problem-sets';
-import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, fillTemplate, findManifest, loadPolicy, loadScorer } from '../../engine/models';
+import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, fillTemplate, findManifest, loadPolicy, loadScorer, MicroBatchPolicy } from '../../engine/models';
 import type { StepScorer } from '../../engine/models/types';
 import { synthesize } from '../../lab/synth/synthesize';
 import { ProgressLine } from '../progress';
@@ -24,6 +24,7 @@ Options:
   --offset N         skip the first N problems
   --concurrency N    problems searched at once (default 4)
   --policy DIR, --scorer DIR
+  --temperature T    sampling temperature (default 1.0)
   --seed N
   --trees            also write the trees
 `;
@@ -45,6 +46,7 @@ export const command: CliCommand = {
       policy: { type: 'string' },
       scorer: { type: 'string' },
       seed: { type: 'string' },
+      temperature: { type: 'string' },
       trees: { type: 'boolean' },
     });
     if (!values.out) throw new CliError('--out DIR is required', 2);
@@ -55,7 +57,8 @@ export const command: CliCommand = {
     problems = problems.slice(offset, values.limit ? offset + intFlag('limit', values.limit, 1) : undefined);
     const policyDir = values.policy ?? DEFAULT_POLICY_DIR;
     const manifest = findManifest(policyDir, 'policy');
-    const policy = await loadPolicy(policyDir);
+    // problems searched at once share batched model calls
+    const policy = new MicroBatchPolicy(await loadPolicy(policyDir));
     let scorer: StepScorer | undefined;
     if (mode === 'ppm-augmented') scorer = await loadScorer(values.scorer ?? DEFAULT_SCORER_DIR);
     const executor = createExecutorPool();
@@ -74,7 +77,7 @@ export const command: CliCommand = {
           rollouts: intFlag('rollouts', values.rollouts, 8),
           candidates: intFlag('candidates', values.candidates, 8),
           maxDepth: 16,
-          temperature: 1.0,
+          temperature: values.temperature === undefined ? 1.0 : Number(values.temperature),
           seed: intFlag('seed', values.seed, 1, 0),
           concurrency: intFlag('concurrency', values.concurrency, 4),
           prompt: (q, partial) => fillTemplate(manifest, q, partial),

@@ -197,6 +197,7 @@ export class MicroBatchPolicy implements Policy {
   readonly abstention?: Policy['abstention'];
   readonly questionLoss?: Policy['questionLoss'];
   readonly stop: string[];
+  readonly codePreamble?: string;
   private readonly co: Coalescer<SampleRequest, Sample[]>;
 
   constructor(readonly inner: Policy, opts: MicroBatchOptions = {}) {
@@ -205,6 +206,7 @@ export class MicroBatchPolicy implements Policy {
     this.abstention = inner.abstention;
     if (inner.questionLoss) this.questionLoss = (q, signal) => inner.questionLoss!(q, signal);
     this.stop = inner.stop;
+    this.codePreamble = inner.codePreamble;
     this.co = new Coalescer((reqs) => inner.sample(reqs), (r) => Math.max(1, r.n), opts);
   }
 

@@ -38,6 +38,12 @@ export interface ManifestOnnx {
   outputName?: string;
   /** Most rows decoded together (policy) or scored together (scorer). Default 64. */
   maxBatch?: number;
+  /**
+   * Policies: megabytes of key/value cache kept for recently prefilled prompts, so a prompt that
+   * extends one (the same worked examples; a search node's parent) runs only its new tokens.
+   * Default 256; 0 turns it off.
+   */
+  prefixCacheMB?: number;
 }
 
 export interface ManifestServer {
@@ -80,7 +86,17 @@ export interface ModelManifest {
     template: string;
     /** Optional few-shot block substituted for {fewshot}. */
     fewshot?: string;
+    /**
+     * Policies: text the answer step starts with, written by the engine after the program output
+     * (e.g. "\n<answer>"): a chat model that would otherwise end its turn there continues it.
+     */
+    answerStart?: string;
   };
+  /**
+   * Policies: Python run before every program of this model (the imports it takes for granted,
+   * e.g. "import math"). Not shown in the steps.
+   */
+  codePreamble?: string;
   stop: string[];
   specialTokens: { eos: string[]; pad?: string; stepSeparator?: string };
   score?: ManifestScore;
@@ -217,6 +233,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     interOpNumThreads: onnxRaw.interOpNumThreads === undefined ? undefined : num(onnxRaw, 'interOpNumThreads', 'onnx.interOpNumThreads', undefined, 1, true),
     outputName: str(onnxRaw, 'outputName', 'onnx.outputName', false),
     maxBatch: onnxRaw.maxBatch === undefined ? undefined : num(onnxRaw, 'maxBatch', 'onnx.maxBatch', undefined, 1, true),
+    prefixCacheMB: onnxRaw.prefixCacheMB === undefined ? undefined : num(onnxRaw, 'prefixCacheMB', 'onnx.prefixCacheMB', undefined, 0, false),
   };
 
   let server: ManifestServer | undefined;
@@ -252,6 +269,8 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
   if (!template.includes('{question}')) fail('prompt.template', 'must contain {question}');
   if (!template.includes('{partial}')) fail('prompt.template', 'must contain {partial}');
   if (template.includes('{fewshot}') && fewshot === undefined) fail('prompt.fewshot', 'is required when the template uses {fewshot}');
+  const answerStart = str(promptRaw, 'answerStart', 'prompt.answerStart', false);
+  const codePreamble = m.codePreamble === undefined ? undefined : typeof m.codePreamble === 'string' ? m.codePreamble : fail('codePreamble', 'must be a string');
 
   const stop = m.stop === undefined ? (kind === 'policy' ? fail('stop', 'is required for a policy') : []) : strArray(m.stop, 'stop');
 
@@ -306,7 +325,8 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     files,
     onnx,
     server,
-    prompt: { template, fewshot },
+    prompt: { template, fewshot, answerStart },
+    codePreamble,
     stop,
     specialTokens,
     score,

@@ -52,6 +52,8 @@ export interface Policy {
   readonly notice?: string;
   /** Default stop strings from the manifest (the engine's step format stops). */
   readonly stop: string[];
+  /** Python run before each of its programs (the imports the model takes for granted), if any. */
+  readonly codePreamble?: string;
   /** When its answers count as "not sure" (the manifest's calibrated rule), if it has one. */
   readonly abstention?: AbstentionRule;
   /**

@@ -147,12 +147,12 @@ export class StepWorld {
       }
       return { text, kind, valid: true, terminal: true, answer };
     }
-    const observation = await this.execute(
-      buildProgram(
-        path.map((s) => s.text),
-        text,
-      ),
+    const preamble = this.deps.policy.codePreamble;
+    const program = buildProgram(
+      path.map((s) => s.text),
+      text,
     );
+    const observation = await this.execute(preamble ? `${preamble.replace(/\n*$/, '\n')}${program}` : program);
     if (!observation.ok) {
       return {
         text,

@@ -1,7 +1,9 @@
 /**
  * A decoder-only causal LM exported with the Hugging Face / Optimum I/O names:
  * input_ids, attention_mask, [position_ids], past_key_values.{i}.key|value → logits,
- * present.{i}.key|value. Layer count, KV heads, head size and dtype are read from the session.
+ * present.{i}.key|value, and optionally `hidden_states` [batch, seq, hidden] (the final normed
+ * hidden state, read by a PPM value head). Layer count, KV heads, head size and dtype are read
+ * from the session.
  */
 import type { ManifestOnnx } from '../manifest';
 import { KvBufferPool, KvCache, type KvData, type KvLayout } from './kv-cache';
@@ -14,6 +16,8 @@ export interface ForwardResult {
   allLogits?: Float32Array;
   cache: KvCache;
   vocab: number;
+  /** Final hidden state of the last position of each row, [batch * hiddenSize] (when asked for). */
+  lastHidden?: Float32Array;
 }
 
 export interface ForwardOptions {
@@ -33,6 +37,8 @@ export interface ForwardOptions {
    * sets, so no step allocates (or page-faults) a fresh multi-megabyte cache.
    */
   presentInto?: KvData[];
+  /** Also return the last position's final hidden state (models with a `hidden_states` output). */
+  hidden?: boolean;
 }
 
 /** The output holding KvCache.data[k]: layer k >> 1, key for even k, value for odd k. */
@@ -49,6 +55,8 @@ export class OnnxCausalLM {
   /** Vocabulary size and logits type from the metadata (0 when the dim is symbolic). */
   readonly vocab: number;
   private readonly logitsType: string;
+  /** Size of the `hidden_states` output (0 when the model has none). */
+  readonly hiddenSize: number;
 
   private constructor(readonly session: ort.InferenceSession, readonly file: string) {
     const { inputs, outputs } = ioMetadata(session);
@@ -82,6 +90,9 @@ export class OnnxCausalLM {
     const v = lo.shape[lo.shape.length - 1];
     this.vocab = typeof v === 'number' ? v : 0;
     this.logitsType = lo.type;
+    const ho = outputs.find((o) => o.name === 'hidden_states');
+    const hd = ho?.shape[ho.shape.length - 1];
+    this.hiddenSize = typeof hd === 'number' ? hd : 0;
     this.extraInputs = [...names].filter((n) => n !== 'input_ids' && n !== 'attention_mask' && n !== 'position_ids' && !n.startsWith('past_key_values.'));
     const unknown = this.extraInputs.filter((n) => !['use_cache_branch', 'num_logits_to_keep', 'logits_to_keep'].includes(n));
     if (unknown.length) throw new ModelLoadError(`${file}: unsupported extra inputs ${unknown.join(', ')}`);
@@ -147,27 +158,30 @@ export class OnnxCausalLM {
     const prealloc = !opts.noLogits && !opts.allLogits && seq === 1 && V0 && this.logitsType === 'float32' && opts.logitsBuffer && opts.logitsBuffer.length >= B * V0;
     const presentSize = B * H * total * D;
     const into = opts.presentInto?.every((b) => b.length >= presentSize) ? opts.presentInto.map((b) => b.subarray(0, presentSize)) : undefined;
+    const wantHidden = !!opts.hidden && this.hiddenSize > 0;
     if (prealloc || into) {
       const fetches: Record<string, ort.OnnxValue | null> = {};
       if (!opts.noLogits) fetches.logits = prealloc ? new ort.Tensor('float32', opts.logitsBuffer!.subarray(0, B * V0), [B, 1, V0]) : null;
+      if (wantHidden) fetches.hidden_states = null;
       this.presentNames.forEach((n) => (fetches[n] = null));
       into?.forEach((buf, k) => (fetches[presentName(k)] = new ort.Tensor(dtype, buf as Float32Array, [B, H, total, D])));
       out = await this.session.run(feeds, fetches as ort.InferenceSession.FetchesType);
-    } else if (opts.noLogits) out = await this.session.run(feeds, this.presentNames);
-    else out = await this.session.run(feeds);
+    } else if (opts.noLogits) out = await this.session.run(feeds, wantHidden ? [...this.presentNames, 'hidden_states'] : this.presentNames);
+    else out = await this.session.run(feeds, ['logits', ...this.presentNames, ...(wantHidden ? ['hidden_states'] : [])]);
+    const lastHidden = wantHidden ? lastRows(out.hidden_states!, B, seq, this.hiddenSize) : undefined;
     const data: KvData[] = into ?? Array.from({ length: 2 * this.layout.layers }, (_, k) => out[presentName(k)]!.data as KvData);
     const cache = new KvCache(this.layout, B, total, data, mask);
-    if (opts.noLogits) return { lastLogits: new Float32Array(0), cache, vocab: 0 };
+    if (opts.noLogits) return { lastLogits: new Float32Array(0), cache, vocab: 0, lastHidden };
     const logits = out.logits!;
     const [, S, V] = logits.dims as number[];
-    if (prealloc) return { lastLogits: opts.logitsBuffer!.subarray(0, B * V0), cache, vocab: V0 };
+    if (prealloc) return { lastLogits: opts.logitsBuffer!.subarray(0, B * V0), cache, vocab: V0, lastHidden };
     const lastLogits = new Float32Array(B * V!);
     for (let b = 0; b < B; b++) {
       const start = (b * S! + S! - 1) * V!;
       lastLogits.set(toFloat32(logits, start, start + V!), b * V!);
     }
     const allLogits = opts.allLogits ? Float32Array.from(toFloat32(logits)) : undefined;
-    return { lastLogits, allLogits, cache, vocab: V! };
+    return { lastLogits, allLogits, cache, vocab: V!, lastHidden };
   }
 
   /**
@@ -175,7 +189,7 @@ export class OnnxCausalLM {
    * logits are asked for, all but the last token run without the logits output, then the last
    * token runs as a decode step (same result, without the [batch, seq, vocab] logits).
    */
-  async prefill(prompts: number[][], opts: { allLogits?: boolean; padId?: number } = {}): Promise<ForwardResult> {
+  async prefill(prompts: number[][], opts: { allLogits?: boolean; padId?: number; past?: KvCache; hidden?: boolean } = {}): Promise<ForwardResult> {
     const B = prompts.length;
     const S = Math.max(...prompts.map((p) => p.length));
     const minLen = Math.min(...prompts.map((p) => p.length));
@@ -188,14 +202,28 @@ export class OnnxCausalLM {
         m[b * S + pad + s] = 1;
       }
     });
-    if (opts.allLogits || S < 2 || minLen < 2) return this.forward(ids, m, S, this.emptyCache(B), opts);
+    // a cached prefix per row (left-padded to one length): the prompts continue it
+    const past = opts.past ?? this.emptyCache(B);
+    if (past.batch !== B) throw new Error(`prefill: past cache has ${past.batch} rows for ${B} prompts`);
+    // (a row of one token has an all-padding head: fine on top of a cached prefix, avoided without one)
+    if (opts.allLogits || S < 2 || (minLen < 2 && past.length === 0)) return this.forward(ids, m, S, past, opts);
     const head = (a: number[]) => a.filter((_, i) => i % S !== S - 1);
     const last = (a: number[]) => a.filter((_, i) => i % S === S - 1);
-    const first = await this.forward(head(ids), head(m), S - 1, this.emptyCache(B), { noLogits: true });
-    return this.forward(last(ids), last(m), 1, first.cache);
+    const first = await this.forward(head(ids), head(m), S - 1, past, { noLogits: true });
+    return this.forward(last(ids), last(m), 1, first.cache, { hidden: opts.hidden });
   }
 
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** The last position's row of a [batch, seq, size] float output, as [batch * size]. */
+function lastRows(t: ort.Tensor, batch: number, seq: number, size: number): Float32Array {
+  const out = new Float32Array(batch * size);
+  for (let b = 0; b < batch; b++) {
+    const start = (b * seq + seq - 1) * size;
+    out.set(toFloat32(t, start, start + size), b * size);
+  }
+  return out;
 }

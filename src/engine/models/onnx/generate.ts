@@ -6,6 +6,7 @@
  */
 import type { OnnxCausalLM } from './causal-lm';
 import { KvCache, type KvData } from './kv-cache';
+import type { PrefixKvCache } from './prefix-cache';
 import { rngFor, sampleToken, type SamplingParams } from './sampling';
 import { DecodeStream, type TextTokenizer } from './tokenizer';
 
@@ -32,6 +33,8 @@ export interface GenStats {
   decodeMs: number;
   decodeSteps: number;
   generatedTokens: number;
+  /** Prompt tokens whose KV came from the prefix cache instead of being run again. */
+  reusedTokens: number;
 }
 
 export interface GenOptions {
@@ -42,6 +45,8 @@ export interface GenOptions {
   /** Keep generating past EOS (benchmarks). */
   ignoreEos?: boolean;
   signal?: AbortSignal;
+  /** Reuse the KV of cached prompt prefixes, and keep each prefilled prompt's KV there. */
+  prefixCache?: PrefixKvCache;
   /** Called with each step's logits (tests). */
   onLogits?: (rowsToPrompt: number[], logits: Float32Array, vocab: number) => void;
 }
@@ -77,7 +82,7 @@ export function findStop(text: string, stops: string[], from: number): { index: 
 export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: GenPrompt[], opts: GenOptions): Promise<{ outputs: GenOutput[][]; stats: GenStats }> {
   const t0 = performance.now();
   const outputs: GenOutput[][] = prompts.map((p) => new Array<GenOutput>(p.n));
-  const stats: GenStats = { prompts: prompts.length, rows: 0, prefillTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, generatedTokens: 0 };
+  const stats: GenStats = { prompts: prompts.length, rows: 0, prefillTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, generatedTokens: 0, reusedTokens: 0 };
   const active = prompts.map((p, i) => ({ p, i })).filter(({ p }) => p.n > 0);
   if (!active.length) return { outputs, stats };
 
@@ -104,7 +109,16 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
   const flush = async () => {
     if (!chunk.length) return;
     if (opts.signal?.aborted) throw abortError(opts.signal);
-    const r = await lm.prefill(chunk.map((u) => uniqIds[u]!), { padId: opts.padId });
+    const chunkIds = chunk.map((u) => uniqIds[u]!);
+    const pc = opts.prefixCache;
+    const hits = pc ? chunkIds.map((ids) => pc.lookup(ids)) : [];
+    hits.forEach((h) => (stats.reusedTokens += h?.length ?? 0));
+    const past = hits.some((h) => h) ? KvCache.concat(hits.map((h) => h?.cache ?? lm.emptyCache(1))) : undefined;
+    const r = await lm.prefill(
+      past ? chunkIds.map((ids, j) => ids.slice(hits[j]?.length ?? 0)) : chunkIds,
+      { padId: opts.padId, past },
+    );
+    if (pc) chunkIds.forEach((ids, j) => pc.store(ids, r.cache.compactRow(j)));
     vocab = r.vocab;
     const base = caches.reduce((s, c) => s + c.batch, 0);
     chunk.forEach((u, j) => {

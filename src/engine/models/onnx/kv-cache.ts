@@ -80,6 +80,56 @@ export class KvCache {
     return new KvCache(this.layout, n, newT, data, mask);
   }
 
+  /**
+   * Row `b` as a batch-1 cache holding only its real tokens (padding holes removed). Keys carry
+   * their rotary position, and positions count real tokens only, so the result is the same cache
+   * the row's tokens would have produced without padding.
+   */
+  compactRow(b: number): KvCache {
+    const T = this.length;
+    const keep: number[] = [];
+    for (let t = 0; t < T; t++) if (this.mask[b * T + t]) keep.push(t);
+    const { kvHeads: H, headDim: D, dtype } = this.layout;
+    const n = keep.length;
+    const data = this.data.map((src) => {
+      const dst = allocKv(dtype, H * n * D);
+      for (let h = 0; h < H; h++) {
+        const rowBase = (b * H + h) * T;
+        // copy runs of consecutive kept positions at once
+        let i = 0;
+        while (i < n) {
+          let j = i;
+          while (j + 1 < n && keep[j + 1] === keep[j]! + 1) j++;
+          const from = (rowBase + keep[i]!) * D;
+          dst.set(src.subarray(from, from + (j - i + 1) * D), (h * n + i) * D);
+          i = j + 1;
+        }
+      }
+      return dst;
+    });
+    return new KvCache(this.layout, 1, n, data, new Uint8Array(n).fill(1));
+  }
+
+  /** The first `n` positions of a batch-1 cache (a prefix of its tokens when it has no padding). */
+  firstPositions(n: number): KvCache {
+    if (this.batch !== 1) throw new Error('firstPositions needs a batch-1 cache');
+    const T = this.length;
+    const m = Math.max(0, Math.min(n, T));
+    if (m === T) return this;
+    const { kvHeads: H, headDim: D, dtype } = this.layout;
+    const data = this.data.map((src) => {
+      const dst = allocKv(dtype, H * m * D);
+      for (let h = 0; h < H; h++) dst.set(src.subarray(h * T * D, (h * T + m) * D), h * m * D);
+      return dst;
+    });
+    return new KvCache(this.layout, 1, m, data, this.mask.slice(0, m));
+  }
+
+  /** Bytes held by the key/value tensors. */
+  get bytes(): number {
+    return this.data.reduce((s, d) => s + d.byteLength, 0);
+  }
+
   /** Stacks caches row-wise, left-padding shorter ones (pad slots are zero and masked out). */
   static concat(caches: KvCache[]): KvCache {
     if (caches.length === 1) return caches[0]!;

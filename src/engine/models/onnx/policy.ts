@@ -4,6 +4,9 @@ import type { Policy, Sample, SampleRequest } from '../types';
 import { FamiliarityModel } from '../familiarity';
 import { OnnxCausalLM } from './causal-lm';
 import { generate, type GenPrompt, type GenStats } from './generate';
+import { KvCache } from './kv-cache';
+import { PrefixKvCache } from './prefix-cache';
+import { END_OF_OUTPUT } from '../../steps/format';
 import { ModelLoadError } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
 
@@ -21,6 +24,9 @@ export class OnnxPolicy implements Policy {
   readonly notice?: string;
   readonly abstention?: Policy['abstention'];
   readonly stop: string[];
+  readonly codePreamble?: string;
+  /** KV of recently prefilled prompts (manifest onnx.prefixCacheMB). */
+  readonly prefixCache: PrefixKvCache;
   /** Statistics of the last sample() call (all waves summed). */
   lastStats?: GenStats;
   private readonly eosIds: number[];
@@ -37,6 +43,8 @@ export class OnnxPolicy implements Policy {
     this.notice = manifest.notice;
     this.abstention = manifest.abstention;
     this.stop = manifest.stop;
+    this.codePreamble = manifest.codePreamble;
+    this.prefixCache = new PrefixKvCache((opts.onnx?.prefixCacheMB ?? manifest.onnx.prefixCacheMB ?? 256) * 2 ** 20);
     const id = (t: string, field: string) => {
       const v = tokenizer.tokenToId(t);
       if (v === undefined) throw new ModelLoadError(`${manifest.file}: ${field} token "${t}" is not in the tokenizer vocabulary`);
@@ -60,11 +68,27 @@ export class OnnxPolicy implements Policy {
     return fillTemplate(this.manifest, question, partial);
   }
 
-  private toGenPrompt(r: SampleRequest): GenPrompt {
-    const ids = this.tokenizer.encode(this.promptText(r.question, r.partial));
-    const { maxContextTokens, maxStepTokens } = this.manifest.limits;
+  /**
+   * The text the engine writes for the model at the start of its next step: the manifest's
+   * answerStart right after a program's output, else nothing.
+   */
+  forcedStart(partial: string): string {
+    const start = this.manifest.prompt.answerStart;
+    return start && partial.trimEnd().endsWith(END_OF_OUTPUT) ? start : '';
+  }
+
+  /** Prompt token ids for a question and the solution so far, checked against the context limit. */
+  promptIds(question: string, partial: string): number[] {
+    const ids = this.tokenizer.encode(this.promptText(question, partial));
+    const { maxContextTokens } = this.manifest.limits;
     if (ids.length >= maxContextTokens)
       throw new Error(`${this.name}: prompt is ${ids.length} tokens, over the model's limit of ${maxContextTokens} (limits.maxContextTokens)`);
+    return ids;
+  }
+
+  private toGenPrompt(r: SampleRequest): GenPrompt {
+    const ids = this.promptIds(r.question, r.partial + this.forcedStart(r.partial));
+    const { maxContextTokens, maxStepTokens } = this.manifest.limits;
     const maxTokens = Math.max(1, Math.min(r.params.maxTokens, maxStepTokens, maxContextTokens - ids.length));
     return {
       ids,
@@ -120,13 +144,46 @@ export class OnnxPolicy implements Policy {
 
   async sample(requests: SampleRequest[], signal?: AbortSignal): Promise<Sample[][]> {
     const prompts = requests.map((r) => this.toGenPrompt(r));
-    return this.sampleIds(prompts, signal);
+    const out = await this.sampleIds(prompts, signal);
+    // the forced start is part of the step the model wrote
+    requests.forEach((r, i) => {
+      const start = this.forcedStart(r.partial);
+      if (start) out[i] = out[i]!.map((smp) => ({ ...smp, text: start + smp.text }));
+    });
+    return out;
+  }
+
+  /**
+   * The final hidden state at the last token of each prompt (question + solution so far), for a
+   * value head (src/engine/models/onnx/head-scorer.ts). The prefill goes through the prefix cache,
+   * so a node scored here is not run again when it is expanded.
+   */
+  async lastHiddenStates(items: { question: string; partial: string }[], signal?: AbortSignal): Promise<Float32Array[]> {
+    if (!this.lm.hiddenSize) throw new ModelLoadError(`${this.manifest.files.model}: the model has no hidden_states output, so a value head cannot read it`);
+    const ids = items.map((it) => this.promptIds(it.question, it.partial));
+    const out: Float32Array[] = new Array(items.length);
+    const H = this.lm.hiddenSize;
+    for (let start = 0; start < ids.length; start += this.maxBatch) {
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
+      const chunk = ids.slice(start, start + this.maxBatch);
+      const hits = chunk.map((row) => this.prefixCache.lookup(row));
+      const past = hits.some((h) => h) ? KvCache.concat(hits.map((h) => h?.cache ?? this.lm.emptyCache(1))) : undefined;
+      const r = await this.lm.prefill(
+        chunk.map((row, j) => row.slice(hits[j]?.length ?? 0)),
+        { padId: this.padId, past, hidden: true },
+      );
+      chunk.forEach((row, j) => {
+        this.prefixCache.store(row, r.cache.compactRow(j));
+        out[start + j] = r.lastHidden!.slice(j * H, (j + 1) * H);
+      });
+    }
+    return out;
   }
 
   /** Generation from already tokenised prompts (used by tests and the CLI). */
   async sampleIds(prompts: GenPrompt[], signal?: AbortSignal): Promise<Sample[][]> {
     const results: Sample[][] = new Array(prompts.length);
-    const total: GenStats = { prompts: 0, rows: 0, prefillTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, generatedTokens: 0 };
+    const total: GenStats = { prompts: 0, rows: 0, prefillTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, generatedTokens: 0, reusedTokens: 0 };
     // waves of at most maxBatch rows (a single request with n > maxBatch runs alone)
     let wave: number[] = [];
     let rows = 0;
@@ -135,6 +192,7 @@ export class OnnxPolicy implements Policy {
       const { outputs, stats } = await generate(this.lm, this.tokenizer, wave.map((i) => prompts[i]!), {
         eosIds: this.eosIds,
         padId: this.padId,
+        prefixCache: this.prefixCache,
         ignoreEos: this.opts.ignoreEos,
         signal,
       });
