@@ -108,7 +108,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   let scorer: StepScorer | undefined;
   try {
     if (opts.scorerDir !== null) {
-      const s = await loadScorer(opts.scorerDir ?? DEFAULT_SCORER_DIR).catch((err) => {
+      const s = await loadScorer(opts.scorerDir ?? DEFAULT_SCORER_DIR, { policy: loaded }).catch((err) => {
         throw modelLoadError(err);
       });
       scorer = batch ? new MicroBatchScorer(s) : s;

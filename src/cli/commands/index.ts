@@ -6,6 +6,7 @@ import { command as evaluate } from './eval';
 import { command as evolve } from './evolve';
 import { command as exec } from './exec';
 import { command as familiarity } from './familiarity';
+import { command as features } from './features';
 import { command as generate } from './generate';
 import { command as grade } from './grade';
 import { command as registerCommands } from './register-commands';
@@ -27,6 +28,7 @@ export const commands: CliCommand[] = [
   bench,
   synth,
   synthesize,
+  features,
   evolve,
   grade,
   render,

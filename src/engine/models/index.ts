@@ -10,6 +10,8 @@ import { resolveModelArg } from './fixture';
 import { loadManifest, ManifestError, type ManifestOnnx, type ModelKind, type ModelManifest } from './manifest';
 import { OnnxPolicy } from './onnx/policy';
 import { OnnxScorer } from './onnx/scorer';
+import { ValueHeadScorer } from './onnx/head-scorer';
+import { MicroBatchPolicy } from './batching';
 import { OpenAIPolicy } from './server/openai-policy';
 import { VllmPoolingScorer } from './server/vllm-scorer';
 import type { Policy, StepScorer } from './types';
@@ -20,6 +22,7 @@ export type { ModelManifest } from './manifest';
 export { fixtureModelDir, FixtureMissingError, resolveModelArg } from './fixture';
 export { OnnxPolicy } from './onnx/policy';
 export { OnnxScorer } from './onnx/scorer';
+export { ValueHeadScorer } from './onnx/head-scorer';
 export { OpenAIPolicy } from './server/openai-policy';
 export { VllmPoolingScorer } from './server/vllm-scorer';
 export { MicroBatchPolicy, MicroBatchScorer } from './batching';
@@ -39,6 +42,11 @@ export interface LoadOptions {
   /** Server backends: override fetch (tests) and the retry back-off base. */
   fetch?: typeof fetch;
   retryBaseMs?: number;
+  /**
+   * Value-head scorers: the loaded policy, shared when it is the head's backbone (one model in
+   * memory, one prefill per node). Otherwise the backbone is loaded for the scorer.
+   */
+  policy?: Policy;
 }
 
 export class ModelNotFoundError extends EngineError {
@@ -109,8 +117,20 @@ export async function loadPolicy(dir: string = DEFAULT_POLICY_DIR, opts: LoadOpt
 export async function loadScorer(dir: string = DEFAULT_SCORER_DIR, opts: LoadOptions = {}): Promise<StepScorer> {
   const m = findManifest(dir, 'scorer');
   switch (m.backend) {
-    case 'onnx':
-      return OnnxScorer.load(m, { onnx: opts.onnx, maxBatch: opts.maxBatch });
+    case 'onnx': {
+      if (!m.backbone) return OnnxScorer.load(m, { onnx: opts.onnx, maxBatch: opts.maxBatch });
+      const given = opts.policy instanceof MicroBatchPolicy ? opts.policy.inner : opts.policy;
+      if (given instanceof OnnxPolicy && path.resolve(given.manifest.dir) === m.backbone) return ValueHeadScorer.load(m, given, false, opts.onnx);
+      const own = await loadPolicy(m.backbone, { onnx: opts.onnx, maxBatch: opts.maxBatch });
+      if (!(own instanceof OnnxPolicy)) {
+        await own.close?.();
+        throw new ManifestError(m.file, 'backbone', `must be an ONNX policy run in-process (${m.backbone} is not)`);
+      }
+      return ValueHeadScorer.load(m, own, true, opts.onnx).catch(async (err) => {
+        await own.close();
+        throw err;
+      });
+    }
     case 'vllm-pooling':
       return new VllmPoolingScorer(m, { fetch: opts.fetch, retryBaseMs: opts.retryBaseMs });
     default:

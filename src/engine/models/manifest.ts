@@ -97,6 +97,11 @@ export interface ModelManifest {
    * e.g. "import math"). Not shown in the steps.
    */
   codePreamble?: string;
+  /**
+   * Value-head PPMs: the policy model directory whose hidden states the head reads (absolute;
+   * given relative to the manifest). Such a scorer has no tokenizer of its own.
+   */
+  backbone?: string;
   stop: string[];
   specialTokens: { eos: string[]; pad?: string; stepSeparator?: string };
   score?: ManifestScore;
@@ -204,10 +209,13 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
   if (backend === 'vllm-pooling' && kind === 'policy') fail('backend', '"vllm-pooling" serves scorers (ppm | prm) only');
 
   const dir = path.dirname(file);
+  const backboneRel = str(m, 'backbone', 'backbone', false);
+  if (backboneRel !== undefined && (kind !== 'ppm' || backend !== 'onnx')) fail('backbone', 'is only for value-head PPMs (kind "ppm", backend "onnx")');
+  const backbone = backboneRel === undefined ? undefined : path.resolve(dir, backboneRel);
   const filesRaw = sub('files', backend === 'onnx') ?? {};
   const files: ManifestFiles = {
     model: str(filesRaw, 'model', 'files.model', backend === 'onnx'),
-    tokenizer: str(filesRaw, 'tokenizer', 'files.tokenizer', backend === 'onnx'),
+    tokenizer: str(filesRaw, 'tokenizer', 'files.tokenizer', backend === 'onnx' && !backbone),
     tokenizerConfig: str(filesRaw, 'tokenizerConfig', 'files.tokenizerConfig', false),
     familiarity: str(filesRaw, 'familiarity', 'files.familiarity', false),
   };
@@ -327,6 +335,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     server,
     prompt: { template, fewshot, answerStart },
     codePreamble,
+    backbone,
     stop,
     specialTokens,
     score,

@@ -160,8 +160,13 @@ export class OnnxPolicy implements Policy {
    */
   async lastHiddenStates(items: { question: string; partial: string }[], signal?: AbortSignal): Promise<Float32Array[]> {
     if (!this.lm.hiddenSize) throw new ModelLoadError(`${this.manifest.files.model}: the model has no hidden_states output, so a value head cannot read it`);
-    const ids = items.map((it) => this.promptIds(it.question, it.partial));
-    const out: Float32Array[] = new Array(items.length);
+    return this.lastHiddenOfIds(items.map((it) => this.promptIds(it.question, it.partial)), signal);
+  }
+
+  /** lastHiddenStates for already tokenised prompts. */
+  async lastHiddenOfIds(ids: number[][], signal?: AbortSignal): Promise<Float32Array[]> {
+    if (!this.lm.hiddenSize) throw new ModelLoadError(`${this.manifest.files.model}: the model has no hidden_states output, so a value head cannot read it`);
+    const out: Float32Array[] = new Array(ids.length);
     const H = this.lm.hiddenSize;
     for (let start = 0; start < ids.length; start += this.maxBatch) {
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
