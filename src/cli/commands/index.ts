@@ -8,6 +8,7 @@ import { command as exec } from './exec';
 import { command as familiarity } from './familiarity';
 import { command as generate } from './generate';
 import { command as grade } from './grade';
+import { command as models } from './models';
 import { command as registerCommands } from './register-commands';
 import { command as render } from './render';
 import { command as score } from './score';
@@ -38,4 +39,5 @@ export const commands: CliCommand[] = [
   generate,
   score,
   data,
+  models,
 ];

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
+import { ensureModels } from '../fetch-progress';
 import { createExecutorPool } from '../../engine/exec';
 import { loadProblemSet } from '../../lab/eval/problem-sets';
 import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, fillTemplate, findManifest, loadPolicy, loadScorer } from '../../engine/models';
@@ -54,6 +55,7 @@ export const command: CliCommand = {
     const offset = intFlag('offset', values.offset, 0, 0);
     problems = problems.slice(offset, values.limit ? offset + intFlag('limit', values.limit, 1) : undefined);
     const policyDir = values.policy ?? DEFAULT_POLICY_DIR;
+    await ensureModels({ policy: policyDir, scorer: mode === 'ppm-augmented' ? values.scorer : null });
     const manifest = findManifest(policyDir, 'policy');
     const policy = await loadPolicy(policyDir);
     let scorer: StepScorer | undefined;
