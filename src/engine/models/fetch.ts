@@ -506,7 +506,9 @@ async function ensureVenv(ctx: Ctx): Promise<string> {
   if (hasRequirements) {
     ctx.progress({ stage: 'venv', message: `installing the converter's pinned requirements (${path.relative(ctx.repoRoot, reqFile)})` });
     const r = await runLines(py, ['-m', 'pip', 'install', '--progress-bar', 'off', ...ctx.indexArgs, '-r', reqFile], {
-      onLine: (l) => ctx.progress({ stage: 'venv', message: l }),
+      onLine: (l) => {
+        if (/^(Collecting|Processing|Downloading|Installing|Successfully|ERROR)/.test(l.trim())) ctx.progress({ stage: 'venv', message: l.trim() });
+      },
     });
     if (r.code !== 0) throw pipFailure(ctx, `the converter's requirements (${reqFile})`, r);
   }
@@ -680,7 +682,11 @@ async function convertAndInstall(ctx: Ctx, py: string, gguf: string): Promise<vo
   try {
     const r = await runLines(py, [script, '--gguf', gguf, '--out', tmp, ...convert.args], {
       cwd: ctx.repoRoot,
-      onLine: (l) => ctx.progress({ stage: 'convert', message: l }),
+      // the converter's own progress lines ("[  12.3s] stage: message"); the rest (library INFO
+      // chatter, thousands of lines) only reaches the error message's tail
+      onLine: (l) => {
+        if (/^\[\s*[\d.]+s\]/.test(l)) ctx.progress({ stage: 'convert', message: l });
+      },
     });
     if (r.code !== 0) {
       if (r.tail.some((l) => NO_SPACE.test(l))) throw new ModelFetchError('no_space', noSpaceMessage(ctx.root));

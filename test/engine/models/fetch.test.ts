@@ -340,6 +340,42 @@ describe('fetchModel against a fake source', () => {
   });
 });
 
+describe('./stepwise models', () => {
+  async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const { command } = await import('../../../src/cli/commands/models');
+    const { CliError } = await import('../../../src/cli/command');
+    let out = '';
+    let err = '';
+    const o = jest.spyOn(process.stdout, 'write').mockImplementation((x) => ((out += String(x)), true));
+    const e = jest.spyOn(process.stderr, 'write').mockImplementation((x) => ((err += String(x)), true));
+    try {
+      return { code: await command.run(args), out, err };
+    } catch (x) {
+      if (x instanceof CliError) return { code: x.exitCode, out, err: err + x.message };
+      throw x;
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+    }
+  }
+
+  test('fetch on an installed model says so; list shows kind, backend, weights and where', async () => {
+    const r = await cli(['fetch', path.join(tmp, 'models', 'sw-fake-ok')]);
+    expect(r.err).toMatch(/^\[models check\] sw-fake-ok is already installed/);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`sw-fake-ok: already installed in ${path.join(cache, 'models', 'sw-fake-ok')}\n`);
+    const l = await cli(['list']);
+    expect(l.code).toBe(0);
+    const lines = l.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^MODEL +KIND +BACKEND +WEIGHTS +WHERE$/);
+    expect(lines.find((x) => x.startsWith('stepwise-synth-policy '))).toMatch(/policy +onnx +present +models\/stepwise-synth-policy$/);
+    expect(lines.find((x) => x.startsWith('qwen2.5-coder-0.5b-instruct'))).toContain(path.join(cache, 'models', 'qwen2.5-coder-0.5b-instruct'));
+    const bad = await cli(['fetch', 'no-such-model']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no model directory "no-such-model"/);
+  });
+});
+
 describe('the real default model (only when it is in the model cache)', () => {
   test('its converted files are installed where the manifest looks', () => {
     const dir = repoPath('models', 'qwen2.5-coder-0.5b-instruct');
