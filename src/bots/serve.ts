@@ -10,6 +10,7 @@
 import type http from 'node:http';
 import path from 'node:path';
 import type { ShardingManager } from 'discord.js';
+import { fetchConfiguredModels } from './core/fetch-models';
 import type { Engine } from '../engine/index';
 import type { DiscordBot } from './platforms/discord/bot';
 import type { SlackBot } from './platforms/slack/bot';
@@ -144,8 +145,14 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
       await running.ops?.close();
     },
   };
-  // Load the models in the background; a failure is reported to users per question.
+  // Fetch models that are not installed yet (first start: download + conversion, logged), then
+  // load them in the background; a failure is reported to users per question.
   if (!scale) {
+    if (!opts.core?.engine) {
+      engineState = 'fetching models';
+      await fetchConfiguredModels(config, log).catch((err) => log(`model fetch failed: ${(err as Error).message}`));
+      engineState = 'loading';
+    }
     core.service.engine().then(
       (e) => {
         engine = e;

@@ -7,6 +7,7 @@
  */
 import { createEngine, type Engine } from '../../engine/index';
 import type { BotConfig } from '../core/config';
+import { fetchConfiguredModels } from '../core/fetch-models';
 import type { EngineProvider } from '../core/engine-loader';
 import { createLogger, type Logger } from '../../ops/log';
 import { OpsMetrics } from '../../ops/metrics';
@@ -45,7 +46,11 @@ export async function runWorker(config: BotConfig, o: RunWorkerOptions = {}): Pr
   let running = 0;
   let closing = false;
   const provider: EngineProvider =
-    o.engine ?? (() => createEngine({ policyDir: config.policyDir, scorerDir: config.scorerDir, workers: config.workers }));
+    o.engine ??
+    (async () => {
+      await fetchConfiguredModels(config, (m) => log.info(m));
+      return createEngine({ policyDir: config.policyDir, scorerDir: config.scorerDir, workers: config.workers });
+    });
   const worker = new SolverWorker({
     url: config.redisUrl,
     concurrency: o.concurrency ?? config.limits.concurrency,

@@ -1,4 +1,5 @@
 import { CliError, parseFlags, type CliCommand } from '../command';
+import { ensureModels } from '../fetch-progress';
 
 const usage = `Usage: ./stepwise bench <engine|models|render|bots|queue> [--json]
 
@@ -34,6 +35,7 @@ const suites: Record<string, (o: { policy?: string; scorer?: string }) => Promis
   },
   async models(o) {
     const { benchModels } = await benchModule<{ benchModels(o: object): Promise<Figures> }>('models');
+    await ensureModels({ policy: o.policy, scorer: o.scorer });
     return benchModels({ policyDir: o.policy, scorerDir: o.scorer });
   },
   async render() {

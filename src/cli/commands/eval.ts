@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, parseFlags, positiveFlag, type CliCommand } from '../command';
+import { ensureModels } from '../fetch-progress';
 import { createEngine, STRATEGY_NAMES, type SearchConfig, type StrategyName } from '../../engine';
 import { evaluateStrategies, pairAccuracy, toContextPair } from '../../lab/eval/evaluate';
 import { loadProblemSet, PROBLEM_SETS } from '../../lab/eval/problem-sets';
@@ -84,6 +85,7 @@ export const command: CliCommand = {
       beam: { beamWidth: 2, candidates: Math.max(2, Math.round(B / 2)), seed, temperature },
       mcts: { rollouts: B / runs, runs, candidates, seed, temperature },
     };
+    await ensureModels({ policy: values.policy, scorer: values.scorer });
     const engine = await createEngine({ policyDir: values.policy, scorerDir: values.scorer }).catch((err: Error) => {
       throw new CliError(err.message);
     });

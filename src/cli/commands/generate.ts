@@ -1,4 +1,5 @@
 import { CliError, intFlag, numberFlag, parseFlags, type CliCommand } from '../command';
+import { ensureModels } from '../fetch-progress';
 
 const usage = `Usage: ./stepwise generate --model DIR --prompt TEXT [options]
 
@@ -52,6 +53,7 @@ export const command: CliCommand = {
     const seed = intFlag('seed', values.seed, 0, 0);
     const models = await import('../../engine/models');
     let policy;
+    await ensureModels({ policy: values.model, scorer: null });
     try {
       policy = await models.loadPolicy(values.model ?? models.DEFAULT_POLICY_DIR);
     } catch (err) {

@@ -9,6 +9,7 @@ import { command as familiarity } from './familiarity';
 import { command as features } from './features';
 import { command as generate } from './generate';
 import { command as grade } from './grade';
+import { command as models } from './models';
 import { command as registerCommands } from './register-commands';
 import { command as render } from './render';
 import { command as score } from './score';
@@ -40,4 +41,5 @@ export const commands: CliCommand[] = [
   generate,
   score,
   data,
+  models,
 ];

@@ -1,4 +1,5 @@
 import { CliError, parseFlags, type CliCommand } from '../command';
+import { ensureModels } from '../fetch-progress';
 
 const usage = `Usage: ./stepwise score --model DIR --text TEXT [--question Q] [--json]
 
@@ -38,6 +39,7 @@ export const command: CliCommand = {
     if (values.text === undefined) throw new CliError('score: --text TEXT is required. Try ./stepwise score --help', 2);
     const models = await import('../../engine/models');
     let scorer;
+    await ensureModels({ policy: null, scorer: values.model });
     try {
       scorer = await models.loadScorer(values.model ?? models.DEFAULT_SCORER_DIR);
     } catch (err) {

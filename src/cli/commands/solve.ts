@@ -4,6 +4,7 @@ import { withParts } from '../../engine/steps/format';
 import { UNSURE_REASON_TEXT } from '../../engine/search/verdict';
 import { EXAMPLE_QUESTION } from '../../engine/search';
 import { ProgressLine } from '../progress';
+import { ensureModels } from '../fetch-progress';
 
 const usage = `Usage: ./stepwise solve "QUESTION" [options]
 
@@ -56,11 +57,10 @@ export const command: CliCommand = {
       seed: intFlag('seed', values.seed, 1, 0),
     };
     let engine;
+    const scorerDir = strategy === 'greedy' || strategy === 'vote' ? (values.scorer ?? null) : values.scorer;
+    await ensureModels({ policy: values.policy, scorer: scorerDir });
     try {
-      engine = await createEngine({
-        policyDir: values.policy,
-        scorerDir: strategy === 'greedy' || strategy === 'vote' ? (values.scorer ?? null) : values.scorer,
-      });
+      engine = await createEngine({ policyDir: values.policy, scorerDir });
     } catch (err) {
       throw new CliError((err as Error).message);
     }

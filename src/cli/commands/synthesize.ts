@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
+import { ensureModels } from '../fetch-progress';
 import { createExecutorPool } from '../../engine/exec';
 import { loadProblemSet } from '../../lab/eval/problem-sets';
 import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, fillTemplate, findManifest, loadPolicy, loadScorer, MicroBatchPolicy } from '../../engine/models';
@@ -56,6 +57,7 @@ export const command: CliCommand = {
     const offset = intFlag('offset', values.offset, 0, 0);
     problems = problems.slice(offset, values.limit ? offset + intFlag('limit', values.limit, 1) : undefined);
     const policyDir = values.policy ?? DEFAULT_POLICY_DIR;
+    await ensureModels({ policy: policyDir, scorer: mode === 'ppm-augmented' ? values.scorer : null });
     const manifest = findManifest(policyDir, 'policy');
     // problems searched at once share batched model calls
     const policy = new MicroBatchPolicy(await loadPolicy(policyDir));

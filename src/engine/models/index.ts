@@ -27,6 +27,9 @@ export { OpenAIPolicy } from './server/openai-policy';
 export { VllmPoolingScorer } from './server/vllm-scorer';
 export { MicroBatchPolicy, MicroBatchScorer } from './batching';
 export { ModelServerError } from './server/http';
+export { modelCacheRoot, modelCacheName, modelFilesDir, fetchSpecFile } from './cache';
+export { ensureModelFetched, fetchModel, fetchedModelStatus, readFetchSpec, formatBytes, ModelFetchError } from './fetch';
+export type { FetchOptions, FetchProgress, FetchResult, FetchSpec, FetchStage, FetchFailure } from './fetch';
 
 /** The shipped default models (trained by training/; absent until they are shipped). */
 export const DEFAULT_POLICY_DIR = repoPath('models', 'stepwise-synth-policy');

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors';
+import { resolveModelFile } from './cache';
 import type { AbstentionRule } from '../search/verdict';
 
 export type ModelKind = 'policy' | 'ppm' | 'prm';
@@ -16,7 +17,7 @@ export type StepStyle = 'code' | 'prose';
 export const STEP_STYLES: readonly StepStyle[] = ['code', 'prose'];
 
 export interface ManifestFiles {
-  /** ONNX model file, relative to the manifest. */
+  /** ONNX model file, relative to the manifest (to the model cache when the directory has fetch.json). */
   model?: string;
   /** tokenizer.json, relative to the manifest. */
   tokenizer?: string;
@@ -228,7 +229,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     for (const key of ['model', 'tokenizer', 'tokenizerConfig'] as const) {
       const rel = files[key];
       if (!rel) continue;
-      const abs = path.resolve(dir, rel);
+      const abs = resolveModelFile(dir, rel); // next to the manifest, or in the model cache when fetched (cache.ts)
       if (!fs.existsSync(abs)) fail(`files.${key}`, `points to ${abs}, which does not exist`);
       files[key] = abs;
     }
