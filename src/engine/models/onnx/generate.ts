@@ -16,6 +16,8 @@ export interface GenPrompt {
   params: SamplingParams & { seed?: number };
   maxTokens: number;
   stop: string[];
+  /** Token ids never sampled for this prompt (e.g. end-of-sequence inside a code step). */
+  banIds?: number[];
 }
 
 export interface GenOutput {
@@ -58,6 +60,7 @@ interface Row {
   params: SamplingParams;
   maxTokens: number;
   stop: string[];
+  banIds?: number[];
   maxStopLen: number;
   ids: number[];
   stream: DecodeStream;
@@ -151,6 +154,7 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
         params: p.params,
         maxTokens: p.maxTokens,
         stop: p.stop,
+        banIds: p.banIds,
         maxStopLen: Math.max(0, ...p.stop.map((s) => s.length)),
         ids: [],
         stream: new DecodeStream(tok),
@@ -180,6 +184,7 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
       const keep: number[] = [];
       for (let slot = 0; slot < live.length; slot++) {
         const row = rows[live[slot]!]!;
+        if (row.banIds) for (const b of row.banIds) logits[slot * vocab + b] = -Infinity;
         const id = sampleToken(logits, slot * vocab, vocab, row.params, row.rng);
         row.ids.push(id);
         stats.generatedTokens++;

@@ -87,13 +87,18 @@ export class OnnxPolicy implements Policy {
   }
 
   private toGenPrompt(r: SampleRequest): GenPrompt {
-    const ids = this.promptIds(r.question, r.partial + this.forcedStart(r.partial));
+    const start = this.forcedStart(r.partial);
+    const ids = this.promptIds(r.question, r.partial + start);
     const { maxContextTokens, maxStepTokens } = this.manifest.limits;
     const maxTokens = Math.max(1, Math.min(r.params.maxTokens, maxStepTokens, maxContextTokens - ids.length));
+    // With answerStart set, a solution ends only in its answer step: a chat model that ends its
+    // turn in the middle of the code (it sometimes does after a step) picks its next choice instead.
+    const inCode = this.manifest.prompt.answerStart !== undefined && !start && !r.partial.includes(this.manifest.prompt.answerStart);
     return {
       ids,
       n: r.n,
       maxTokens,
+      ...(inCode && { banIds: this.eosIds }),
       stop: r.params.stop ?? this.stop,
       params: { temperature: r.params.temperature, topP: r.params.topP, topK: r.params.topK, seed: r.params.seed },
     };
