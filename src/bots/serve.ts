@@ -19,6 +19,7 @@ import { startLocal, type LocalServer } from './platforms/local/server';
 import { createLogger, lineLog, type Logger } from '../ops/log';
 import { instrumentImages, OpsMetrics, serviceEvents } from '../ops/metrics';
 import { opsHandler, startOpsServer, type HealthReport, type OpsServer } from '../ops/http';
+import { installProcessPolicy, type ProcessPolicy } from '../ops/process';
 import type { Scale } from './scale/index';
 import { shardClientOptions, shardId, shardMode } from './scale/shards';
 
@@ -52,6 +53,11 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
   /** Scale-out tuning (tests). */
   scale?: { pollMs?: number; leaseMs?: number };
+  /**
+   * Keep serving through errors nothing caught (logged, counted in /metrics) instead of dying with
+   * every job in flight (src/ops/process.ts). `./stepwise serve` sets it; in-process tests do not.
+   */
+  processPolicy?: boolean;
 }
 
 export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise<Running> {
@@ -60,6 +66,7 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
   const sub = (component: string) => (opts.log ? (m: string) => opts.log!(`[${component}] ${m}`) : lineLog(logger, component));
   const log = opts.log ?? lineLog(logger, 'serve');
   const metrics = new OpsMetrics('frontend');
+  const policy: ProcessPolicy | undefined = opts.processPolicy ? installProcessPolicy({ logger, metrics }) : undefined;
   const events = serviceEvents(metrics, logger);
   const mode = shardMode(config, env);
 
@@ -142,6 +149,7 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
       await core.close();
       await scale?.close();
       await running.ops?.close();
+      policy?.uninstall();
     },
   };
   // Load the models in the background; a failure is reported to users per question.
@@ -179,7 +187,13 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
     }
     if (config.slack && mode !== 'child') {
       const { startSlack } = await import('./platforms/slack/bot');
-      running.slack = await startSlack({ config: config.slack, core, log: sub('slack') });
+      const slackLogger = logger.child({ component: 'slack' });
+      running.slack = await startSlack({
+        config: config.slack,
+        core,
+        log: sub('slack'),
+        boltLog: opts.log ? undefined : (level, msg) => slackLogger[level](msg),
+      });
       (running.slack.app.client as unknown as NodeJS.EventEmitter).on('rate_limited', () => metrics.rateLimited.inc({ platform: 'slack' }));
       if (config.slack.appToken) log('[slack] connected (Socket Mode)');
       else if (config.slack.port !== undefined) log(`[slack] also listening on SLACK_PORT ${config.slack.port} (POST /slack/events)`);

@@ -58,7 +58,7 @@ export type SubmitOutcome =
 
 /** Observers for metrics and structured logs (src/ops). */
 export interface ServiceEvents {
-  submitted?(job: JobRecord | null, outcome: { ok: boolean; reason?: string; cached?: boolean }): void;
+  submitted?(job: JobRecord | null, outcome: { ok: boolean; reason?: string; cached?: boolean; platform?: PlatformName }): void;
   started?(job: JobRecord): void;
   finished?(job: JobRecord, outcome: 'done' | 'cancelled' | 'failed' | 'persisted' | 'elsewhere', ms: number, error?: unknown): void;
   sinkFailed?(job: JobRecord, what: string, err: unknown): void;
@@ -172,7 +172,10 @@ export class SolveService {
   /** Queues a solve with the callbacks of its job. Never throws for user mistakes: returns { ok: false, message }. */
   async submit(req: SolveRequest, sink: JobSink): Promise<SubmitOutcome> {
     const out = await this.submitInner(req, sink);
-    this.opts.events?.submitted?.(out.ok ? out.job : null, out.ok ? { ok: true, cached: out.cached } : { ok: false, reason: out.reason });
+    this.opts.events?.submitted?.(
+      out.ok ? out.job : null,
+      out.ok ? { ok: true, cached: out.cached, platform: req.platform } : { ok: false, reason: out.reason, platform: req.platform },
+    );
     return out;
   }
 
