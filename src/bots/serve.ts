@@ -52,7 +52,7 @@ export interface ServeOptions {
   ops?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Scale-out tuning (tests). */
-  scale?: { pollMs?: number; leaseMs?: number };
+  scale?: { pollMs?: number; leaseMs?: number; turnLeaseMs?: number };
   /**
    * Keep serving through errors nothing caught (logged, counted in /metrics) instead of dying with
    * every job in flight (src/ops/process.ts). `./stepwise serve` sets it; in-process tests do not.
@@ -105,7 +105,10 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
     if (running.discord) checks.discord = running.discord.client.isReady() ? 'ready' : 'connecting';
     if (running.shards) checks.discord = `${running.shards.shards.size} shard processes`;
     if (running.slack) checks.slack = 'started';
-    const status = draining ? 'draining' : scale && !scale.healthy() ? 'unhealthy' : 'ok';
+    const stuck = await core.service.stuckJobs(config.stuckS * 1000, scale ? null : config.limits.concurrency);
+    checks.stuck = stuck.length;
+    if (stuck.length) checks.stuck_jobs = stuck.slice(0, 10).map((j) => j.id);
+    const status = draining ? 'draining' : (scale && !scale.healthy()) || stuck.length ? 'unhealthy' : 'ok';
     return { status, checks };
   };
 

@@ -4,7 +4,7 @@
  * scripted engine and fake images. Config from the environment like `./stepwise serve`; the
  * process policy on, as the CLI sets it. Prints one JSON line {"ev":"ready","url"} on stdout.
  *   env (tests only): DELAY_MS (per policy call), THROW_AFTER_MS (an uncaught throw and an
- *   unhandled rejection after that long), LEASE_MS, POLL_MS
+ *   unhandled rejection after that long), LEASE_MS, TURN_LEASE_MS, POLL_MS (Redis mode)
  */
 import { loadConfig } from '../../src/bots/core/index';
 import { serve } from '../../src/bots/serve';
@@ -27,6 +27,7 @@ async function main() {
     scale: {
       pollMs: process.env.POLL_MS ? Number(process.env.POLL_MS) : undefined,
       leaseMs: process.env.LEASE_MS ? Number(process.env.LEASE_MS) : undefined,
+      turnLeaseMs: process.env.TURN_LEASE_MS ? Number(process.env.TURN_LEASE_MS) : undefined,
     },
   });
   const url = running.local?.url ?? running.ops?.url;

@@ -121,10 +121,14 @@ export function friendlyError(err: unknown): string {
   return `Something went wrong while solving this (${msg.slice(0, 200)}). Please try again later.`;
 }
 
+const userKeyOf = (job: JobRecord) => `${job.platform}:${job.userId}`;
+
 interface Live {
   job: JobRecord;
   sink: JobSink;
   finished: Promise<void>;
+  /** When it started waiting for its turn; null once its search has started. */
+  waitingSince: number | null;
 }
 
 export class SolveService {
@@ -264,15 +268,54 @@ export class SolveService {
 
   private enqueue(job: JobRecord, sink: JobSink, admitted = false): Promise<void> {
     const held = admitted ? Promise.resolve() : this.admission.hold(job.id, job.platform, job.userId, job.channelId);
+    const entry: Live = { job, sink, finished: Promise.resolve(), waitingSince: Date.now() };
     const finished = held
-      .then(() => this.runner.schedule(`${job.platform}:${job.userId}`, () => this.run(job, sink)))
-      .catch((err) => this.log(`job ${job.id} scheduling failed: ${(err as Error).message}`))
+      .then(() =>
+        this.runner.schedule(
+          userKeyOf(job),
+          () => {
+            entry.waitingSince = null;
+            return this.run(job, sink);
+          },
+          job.id,
+        ),
+      )
+      .catch(async (err) => {
+        if (this.closed) return; // stopping: the job stays stored and resumes at the next start
+        // the queue itself failed (Redis gone for good, a bug): the user is told, not left waiting
+        this.log(`job ${job.id} scheduling failed: ${(err as Error)?.message ?? err}`);
+        const message = friendlyError(err);
+        this.opts.store.updateJob(job.id, { status: 'failed', error: message });
+        job.status = 'failed';
+        job.error = message;
+        await this.callSink(() => sink.failed(job, message), job, 'failure');
+      })
       .finally(async () => {
         this.live.delete(job.id);
         await this.admission.release(job.id).catch(() => undefined);
       });
-    this.live.set(job.id, { job, sink, finished });
+    entry.finished = finished;
+    this.live.set(job.id, entry);
     return finished;
+  }
+
+  /**
+   * Jobs stuck waiting: waiting for their turn longer than `ms` while nothing of their user runs
+   * (here or, scale-out, in another instance) and, embedded, a search slot is free. For /healthz:
+   * users whose questions do not move.
+   */
+  async stuckJobs(ms: number, concurrency: number | null): Promise<JobRecord[]> {
+    const now = Date.now();
+    const live = [...this.live.values()];
+    const runningUsers = new Set(live.filter((l) => l.waitingSince === null).map((l) => userKeyOf(l.job)));
+    const slotFree = concurrency === null || this.running < concurrency;
+    const out: JobRecord[] = [];
+    for (const l of live) {
+      if (l.waitingSince === null || now - l.waitingSince < ms || runningUsers.has(userKeyOf(l.job)) || !slotFree) continue;
+      if (this.runner.busyElsewhere && (await this.runner.busyElsewhere(userKeyOf(l.job)).catch(() => false))) continue;
+      out.push(l.job);
+    }
+    return out;
   }
 
   private async callSink(fn: () => Promise<void> | void, job: JobRecord, what: string): Promise<void> {

@@ -198,6 +198,34 @@ export async function startLocal(
     return lj;
   };
 
+  /** A finished job read back from the store (typeset again; kept like a new one). */
+  const restoring = new Map<string, Promise<LocalJob>>();
+  const fromStore = (job: JobRecord): Promise<LocalJob> => {
+    let p = restoring.get(job.id);
+    if (!p) {
+      const lj: LocalJob = {
+        id: job.id,
+        question: job.question,
+        strategy: job.strategy,
+        budget: job.budget,
+        status: 'queued',
+        progress: null,
+        error: null,
+        html: null,
+        images: new Map(),
+        cached: false,
+        answer: null,
+        sure: null,
+        steps: 0,
+      };
+      p = Promise.resolve(sinkFor(lj).done(job, job.result!, { cached: false }))
+        .then(() => track(lj))
+        .finally(() => restoring.delete(job.id));
+      restoring.set(job.id, p);
+    }
+    return p;
+  };
+
   // Jobs a previous process left unfinished: run them again (their page polls the same id).
   for (const job of service.unfinished('local')) {
     log(`resuming job ${job.id}: ${job.question.slice(0, 60)}`);
@@ -523,11 +551,13 @@ export async function startLocal(
       }
       m = /^\/api\/jobs\/([\w-]+)$/.exec(url.pathname);
       if (req.method === 'GET' && m) {
-        const lj = jobs.get(m[1]);
+        let lj = jobs.get(m[1]);
         if (!lj) {
           const stored = service.getJob(m[1]);
           if (stored?.status === 'failed') return json(res, 200, { id: stored.id, status: 'failed', error: stored.error ?? 'failed' });
-          return json(res, 404, { error: 'No such question (it may be from before a restart).' });
+          // a finished answer from before a restart, or older than the ones kept in memory: from SQLite
+          if (stored?.status === 'done' && stored.result) lj = await fromStore(stored);
+          else return json(res, 404, { error: 'No such question (it may be from before a restart).' });
         }
         // nothing reported yet: say what is really happening (loading the models, or starting)
         let progress = lj.progress;
