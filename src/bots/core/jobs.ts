@@ -155,6 +155,11 @@ export class SolveService {
     this.runner = opts.runner ?? new LocalRunner({ concurrency: l.concurrency, timeoutS: l.solveTimeoutS, engines: this.engines });
   }
 
+  /** False while shutting down (draining or closed): new questions are refused. */
+  get accepting(): boolean {
+    return !this.closed && !this.draining;
+  }
+
   get store(): BotStore {
     return this.opts.store;
   }

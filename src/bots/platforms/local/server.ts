@@ -260,14 +260,18 @@ export async function startLocal(
     example: string,
     tooLong: string,
   ): Promise<Record<string, unknown> | null> => {
-    let raw = '';
+    // bytes first, decoded once: a character split across two reads stays whole
+    const chunks: Buffer[] = [];
+    let size = 0;
     for await (const chunk of req) {
-      raw += chunk;
-      if (raw.length > 64_000) {
+      size += (chunk as Buffer).length;
+      if (size > 64_000) {
         json(res, 413, { error: tooLong });
         return null;
       }
+      chunks.push(chunk as Buffer);
     }
+    const raw = Buffer.concat(chunks).toString('utf8');
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw || '{}');
@@ -392,6 +396,10 @@ export async function startLocal(
           'The question is far too long; please shorten it to the problem itself.',
         );
         if (!body) return;
+        if (body.question !== undefined && body.question !== null && typeof body.question !== 'string')
+          return json(res, 400, {
+            error: `Bad request: "question" must be text (got ${jsonKind(body.question)}), like {"question": "…"}.`,
+          });
         if (body.fresh !== undefined && typeof body.fresh !== 'boolean')
           return json(res, 400, { error: 'Bad request: "fresh" must be true or false.' });
         const budget = body.budget === undefined || body.budget === '' || body.budget === null ? undefined : Number(body.budget);
@@ -423,7 +431,8 @@ export async function startLocal(
           },
           sinkFor(lj),
         );
-        if (!out.ok) return json(res, out.reason === 'invalid' ? 400 : 429, { error: out.message });
+        // shutting down is the server's state (503: ask again soon), not the user's limit (429)
+        if (!out.ok) return json(res, out.reason === 'invalid' ? 400 : service.accepting ? 429 : 503, { error: out.message });
         lj.id = out.job.id;
         lj.question = out.job.question;
         lj.strategy = out.job.strategy;
@@ -602,6 +611,9 @@ export async function startLocal(
       }
       json(res, 404, { error: 'not found' });
     } catch (err) {
+      // the client went away mid-request: one line, no stack (nothing is wrong here)
+      if (req.destroyed || (err as NodeJS.ErrnoException)?.code === 'ECONNRESET' || (err as Error)?.message === 'aborted')
+        return log(`request aborted by the client: ${req.method} ${(req.url ?? '').slice(0, 100)}`);
       log(`request failed: ${(err as Error)?.stack ?? err}`);
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
       else res.end();
