@@ -193,6 +193,8 @@ export class SolveService {
       return { ok: false, reason: 'busy', message: 'The bot is shutting down; please ask again in a minute.' };
     const v = this.admission.validate(req);
     if (!v.ok) return { ok: false, reason: 'invalid', message: v.message };
+    const tooLong = await this.tooLongForModel(v.question);
+    if (tooLong) return { ok: false, reason: 'invalid', message: tooLong };
     const id = randomUUID();
     const admitted = await this.admission.admit(id, req.platform, req.userId, req.channelId);
     if (!admitted.ok) return admitted;
@@ -228,6 +230,21 @@ export class SolveService {
     const ahead = await this.runner.ahead(this.queuedCount());
     const finished = this.enqueue(job, sink, true);
     return { ok: true, job, cached: false, ahead, finished };
+  }
+
+  /**
+   * The loaded model's verdict on the question's length in tokens (a message saying how much to
+   * cut), when the engine is here and loaded (or loads within a second). Scale-out front-ends have
+   * no engine: their workers refuse such a question with the same message before searching.
+   */
+  private async tooLongForModel(question: string): Promise<string | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const fit = await Promise.race([
+      this.engines.get().then((e) => e.fits?.(question) ?? null),
+      new Promise<null>((r) => (timer = setTimeout(() => r(null), 1000))),
+    ]).catch(() => null);
+    clearTimeout(timer);
+    return fit && !fit.ok ? fit.message : null;
   }
 
   /** Jobs this process has queued or running. */

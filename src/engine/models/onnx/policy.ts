@@ -60,6 +60,13 @@ export class OnnxPolicy implements Policy {
     return fillTemplate(this.manifest, question, partial);
   }
 
+  promptTokens(question: string) {
+    const tokens = this.tokenizer.encode(this.promptText(question, '')).length;
+    const template = this.tokenizer.encode(this.promptText('', '')).length;
+    const { maxContextTokens, maxStepTokens } = this.manifest.limits;
+    return { tokens, questionTokens: Math.max(1, tokens - template), contextTokens: maxContextTokens, stepTokens: maxStepTokens };
+  }
+
   private toGenPrompt(r: SampleRequest): GenPrompt {
     const ids = this.tokenizer.encode(this.promptText(r.question, r.partial));
     const { maxContextTokens, maxStepTokens } = this.manifest.limits;
