@@ -70,6 +70,8 @@ export interface ServiceParts {
   pending?: PendingCounter;
   rate?: RateLimiter;
   events?: ServiceEvents;
+  /** Scale-out: claims a platform event id for the whole cluster (true the first time). */
+  claimEvent?: (key: string) => Promise<boolean>;
 }
 
 export interface SolveServiceOptions extends ServiceParts {
@@ -153,6 +155,15 @@ export class SolveService {
     this.engines = new EngineLoader(opts.engine);
     const l = opts.limits;
     this.runner = opts.runner ?? new LocalRunner({ concurrency: l.concurrency, timeoutS: l.solveTimeoutS, engines: this.engines });
+  }
+
+  /**
+   * True the first time a platform event (Slack's event_id) is seen, false for a retry or replay:
+   * kept in the store (survives restarts) and, scale-out, in Redis for every front-end.
+   */
+  async claimEvent(key: string): Promise<boolean> {
+    if (!this.opts.store.claimEvent(key)) return false;
+    return this.opts.claimEvent ? this.opts.claimEvent(key).catch(() => true) : true;
   }
 
   /** False while shutting down (draining or closed): new questions are refused. */

@@ -10,7 +10,7 @@ import { cacheKey } from '../core/answer-cache';
 import type { ServiceEvents, ServiceParts } from '../core/jobs';
 import { RemoteQueue } from './queue';
 import { RedisRate, RedisTurns, RemoteRunner } from './runner';
-import { instanceId, redisClient, redisReady, RedisPending } from './redis';
+import { instanceId, PREFIX, redisClient, redisReady, RedisPending } from './redis';
 
 export { RemoteQueue, SolverWorker, RemoteSolveError, QUEUE_NAME } from './queue';
 export type { SolveJobData, SolveJobResult, SolverWorkerOptions, SolverWorkerEvents } from './queue';
@@ -60,6 +60,8 @@ export async function connectScale(
     options: {
       runner: new RemoteRunner(queue, turns),
       rate: new RedisRate(redis, config.limits.perUserPerMinute),
+      // a Slack retry or replay may reach another front-end: claimed once for all of them
+      claimEvent: async (key) => (await redis.set(`${PREFIX}:event:${key}`, instance, 'EX', 86_400, 'NX')) === 'OK',
       pending,
       events: o.events,
     },

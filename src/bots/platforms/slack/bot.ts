@@ -195,11 +195,12 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
   }
 
   // Socket Mode has no HTTP guard: replays and retries of an event are dropped here (HTTP mode: in guardSlackRequest)
-  const claimEvent = (id: string) => core.store.claimEvent(id);
+  const claimEvent = (id: string) => service.claimEvent(id);
   if (socket)
     app.use(async ({ body, next }) => {
       const id = (body as { event_id?: unknown }).event_id;
-      if (typeof id === 'string' && id && !claimEvent(`slack:${id}`)) return log(`Slack event ${id} seen before: not handled again`);
+      if (typeof id === 'string' && id && !(await claimEvent(`slack:${id}`)))
+        return log(`Slack event ${id} seen before: not handled again`);
       await next();
     });
 

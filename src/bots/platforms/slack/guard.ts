@@ -19,7 +19,7 @@ export const SLACK_MAX_SKEW_S = 5 * 60;
 export interface GuardOptions {
   signingSecret: string;
   /** True the first time an event id is seen (a store that survives restarts), false after. */
-  claimEvent: (eventId: string) => boolean;
+  claimEvent: (eventId: string) => boolean | Promise<boolean>;
   log: (msg: string) => void;
   now?: () => number;
 }
@@ -100,7 +100,7 @@ export async function guardSlackRequest(req: IncomingMessage, res: ServerRespons
     reply(res, 400, 'expected an event object\n');
     return { pass: false };
   }
-  if (typeof body.event_id === 'string' && body.event_id && !o.claimEvent(`slack:${body.event_id}`)) {
+  if (typeof body.event_id === 'string' && body.event_id && !(await o.claimEvent(`slack:${body.event_id}`))) {
     const retry = req.headers['x-slack-retry-num'];
     o.log(`Slack event ${body.event_id} seen before${retry ? ` (retry ${retry})` : ''}: acknowledged, not handled again`);
     reply(res, 200);
