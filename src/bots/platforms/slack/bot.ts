@@ -5,8 +5,9 @@
  * becomes the header and the steps are replied in its thread (chat.postMessage with thread_ts), one
  * message per step, one at a time with Block Kit buttons "Next step", "Show all", "Other answers".
  * Typeset math is uploaded unshared first and shown by `image` blocks inside the step's message
- * (./files.ts), so the thread reads in posting order. Posts are paced per channel (about 1 / s). Bolt verifies request signatures
- * and rejects stale timestamps (401); that stays on.
+ * (./files.ts), so the thread reads in posting order. Posts are paced per channel (about 1 / s). Every HTTP request passes
+ * ./guard.ts first (signature, timestamps stale or in the future, object bodies only, each event_id
+ * handled once), then Bolt's own checks.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type SlackActionMiddlewareArgs } from '@slack/bolt';
