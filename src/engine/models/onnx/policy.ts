@@ -60,13 +60,6 @@ export class OnnxPolicy implements Policy {
     return fillTemplate(this.manifest, question, partial);
   }
 
-  promptTokens(question: string) {
-    const tokens = this.tokenizer.encode(this.promptText(question, '')).length;
-    const template = this.tokenizer.encode(this.promptText('', '')).length;
-    const { maxContextTokens, maxStepTokens } = this.manifest.limits;
-    return { tokens, questionTokens: Math.max(1, tokens - template), contextTokens: maxContextTokens, stepTokens: maxStepTokens };
-  }
-
   private toGenPrompt(r: SampleRequest): GenPrompt {
     const ids = this.tokenizer.encode(this.promptText(r.question, r.partial));
     const { maxContextTokens, maxStepTokens } = this.manifest.limits;
@@ -80,6 +73,14 @@ export class OnnxPolicy implements Policy {
       stop: r.params.stop ?? this.stop,
       params: { temperature: r.params.temperature, topP: r.params.topP, topK: r.params.topK, seed: r.params.seed },
     };
+  }
+
+  /** The question's prompt in this model's tokens, against the manifest's limits (token-aware admission). */
+  promptTokens(question: string) {
+    const tokens = this.tokenizer.encode(this.promptText(question, '')).length;
+    const template = this.tokenizer.encode(this.promptText('', '')).length;
+    const { maxContextTokens, maxStepTokens } = this.manifest.limits;
+    return { tokens, questionTokens: Math.max(1, tokens - template), contextTokens: maxContextTokens, stepTokens: maxStepTokens };
   }
 
   /**
