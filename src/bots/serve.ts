@@ -20,6 +20,7 @@ import { startLocal, type LocalServer } from './platforms/local/server';
 import { createLogger, lineLog, type Logger } from '../ops/log';
 import { instrumentImages, OpsMetrics, serviceEvents } from '../ops/metrics';
 import { opsHandler, startOpsServer, type HealthReport, type OpsServer } from '../ops/http';
+import { installProcessPolicy, type ProcessPolicy } from '../ops/process';
 import type { Scale } from './scale/index';
 import { shardClientOptions, shardId, shardMode } from './scale/shards';
 
@@ -52,7 +53,12 @@ export interface ServeOptions {
   ops?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Scale-out tuning (tests). */
-  scale?: { pollMs?: number; leaseMs?: number };
+  scale?: { pollMs?: number; leaseMs?: number; turnLeaseMs?: number };
+  /**
+   * Keep serving through errors nothing caught (logged, counted in /metrics) instead of dying with
+   * every job in flight (src/ops/process.ts). `./stepwise serve` sets it; in-process tests do not.
+   */
+  processPolicy?: boolean;
 }
 
 export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise<Running> {
@@ -61,6 +67,7 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
   const sub = (component: string) => (opts.log ? (m: string) => opts.log!(`[${component}] ${m}`) : lineLog(logger, component));
   const log = opts.log ?? lineLog(logger, 'serve');
   const metrics = new OpsMetrics('frontend');
+  const policy: ProcessPolicy | undefined = opts.processPolicy ? installProcessPolicy({ logger, metrics }) : undefined;
   const events = serviceEvents(metrics, logger);
   const mode = shardMode(config, env);
 
@@ -99,7 +106,10 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
     if (running.discord) checks.discord = running.discord.client.isReady() ? 'ready' : 'connecting';
     if (running.shards) checks.discord = `${running.shards.shards.size} shard processes`;
     if (running.slack) checks.slack = 'started';
-    const status = draining ? 'draining' : scale && !scale.healthy() ? 'unhealthy' : 'ok';
+    const stuck = await core.service.stuckJobs(config.stuckS * 1000, scale ? null : config.limits.concurrency);
+    checks.stuck = stuck.length;
+    if (stuck.length) checks.stuck_jobs = stuck.slice(0, 10).map((j) => j.id);
+    const status = draining ? 'draining' : (scale && !scale.healthy()) || stuck.length ? 'unhealthy' : 'ok';
     return { status, checks };
   };
 
@@ -143,6 +153,7 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
       await core.close();
       await scale?.close();
       await running.ops?.close();
+      policy?.uninstall();
     },
   };
   // Fetch models that are not installed yet (first start: download + conversion, logged), then
@@ -186,7 +197,13 @@ export async function serve(config: BotConfig, opts: ServeOptions = {}): Promise
     }
     if (config.slack && mode !== 'child') {
       const { startSlack } = await import('./platforms/slack/bot');
-      running.slack = await startSlack({ config: config.slack, core, log: sub('slack') });
+      const slackLogger = logger.child({ component: 'slack' });
+      running.slack = await startSlack({
+        config: config.slack,
+        core,
+        log: sub('slack'),
+        boltLog: opts.log ? undefined : (level, msg) => slackLogger[level](msg),
+      });
       (running.slack.app.client as unknown as NodeJS.EventEmitter).on('rate_limited', () => metrics.rateLimited.inc({ platform: 'slack' }));
       if (config.slack.appToken) log('[slack] connected (Socket Mode)');
       else if (config.slack.port !== undefined) log(`[slack] also listening on SLACK_PORT ${config.slack.port} (POST /slack/events)`);

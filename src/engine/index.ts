@@ -8,7 +8,7 @@ import type { Executor } from './exec/types';
 import { answersEqual } from './grading';
 import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, loadPolicy, loadScorer, MicroBatchPolicy, MicroBatchScorer } from './models';
 import { scoreEachStep, type Policy, type StepScorer } from './models/types';
-import { checkQuestion, search } from './search';
+import { checkQuestion, QuestionError, search } from './search';
 import type { SearchConfig, SearchHooks, SearchResult, StrategyName } from './search/types';
 import { DEFAULT_ABSTENTION, judge } from './search/verdict';
 import { writtenSteps } from './steps/format';
@@ -36,10 +36,45 @@ export interface Engine {
    * scorer judges only code steps (its scores of steps in words would be noise).
    */
   scoreSteps(question: string, steps: readonly string[], signal?: AbortSignal): Promise<number[]>;
+  /**
+   * Whether the question fits the loaded policy's context with room to write the steps (counted
+   * with its tokenizer against its manifest's `limits`); when it does not, a message for the user
+   * that says how much to cut. solve() refuses such a question with that message
+   * (`question_too_long`) before searching.
+   */
+  fits(question: string): { ok: true } | { ok: false; message: string };
   readonly policy: Policy;
   readonly scorer?: StepScorer;
   readonly executor: Executor;
   close(): Promise<void>;
+}
+
+/**
+ * Room a question's prompt must leave in the context for the steps: two steps of the manifest's
+ * `limits.maxStepTokens`, at most half the context.
+ */
+export function stepRoom(contextTokens: number, stepTokens: number): number {
+  return Math.min(2 * stepTokens, Math.floor(contextTokens / 2));
+}
+
+/** The token check behind Engine.fits (exported for the tests). */
+export function promptFit(policy: Policy, question: string): { ok: true } | { ok: false; message: string } {
+  if (!policy.promptTokens) return { ok: true };
+  const q = question.trim();
+  const t = policy.promptTokens(q);
+  const max = t.contextTokens - stepRoom(t.contextTokens, t.stepTokens);
+  if (t.tokens <= max) return { ok: true };
+  const over = t.tokens - max;
+  // characters per token of this question, to say how much to cut in characters
+  const cut = Math.min(q.length, Math.ceil((over * q.length) / t.questionTokens / 10) * 10);
+  const pct = Math.min(100, Math.ceil((100 * cut) / Math.max(1, q.length)));
+  return {
+    ok: false,
+    message:
+      `This question is too long for the model loaded here: its prompt is ${t.tokens} tokens and the model reads at most ${max} ` +
+      `(it needs the rest of its ${t.contextTokens}-token context to write the steps). ` +
+      `Please cut about ${cut} characters (${pct}% of it), keeping the problem itself, and ask again.`,
+  };
 }
 
 /** Builds an engine from already-loaded parts (tests, synthesis, custom deployments). */
@@ -48,7 +83,10 @@ export function engineFrom(policy: Policy, scorer: StepScorer | undefined, execu
     policy,
     scorer,
     executor,
+    fits: (question) => promptFit(policy, question),
     solve: async (question, config = {}, hooks = {}) => {
+      const fit = promptFit(policy, checkQuestion(question));
+      if (!fit.ok) throw new QuestionError('question_too_long', fit.message);
       // the question's familiarity costs one prefill: run it beside the search, never fail on it
       const loss = policy.questionLoss ? policy.questionLoss(question, hooks.signal).catch(() => null) : Promise.resolve(null);
       const result = await search(question, { policy, scorer, executor, sameAnswer: answersEqual }, config, hooks);

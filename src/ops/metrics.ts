@@ -40,6 +40,7 @@ export class OpsMetrics {
   readonly apiErrors: client.Counter<'platform' | 'what'>;
   readonly rateLimited: client.Counter<'platform'>;
   readonly stalled: client.Counter;
+  readonly uncaught: client.Counter<'kind'>;
   private sources: MetricSources = {};
   private lastBatch = new Map<string, Map<number, number>>();
   private lastPool: { jobs: number; workerStarts: number; workerDeaths: number; workerRetirements?: number; stuckKills: number } = {
@@ -95,6 +96,12 @@ export class OpsMetrics {
     this.stalled = new client.Counter({
       name: 'stepwise_jobs_stalled_total',
       help: 'Jobs taken back from a worker that stopped renewing its lock (died)',
+      registers: [r],
+    });
+    this.uncaught = new client.Counter({
+      name: 'stepwise_uncaught_errors_total',
+      help: 'Errors nothing caught (kind=exception or rejection): logged, counted, and the process kept serving',
+      labelNames: ['kind'],
       registers: [r],
     });
     new client.Gauge({
@@ -228,9 +235,10 @@ export function serviceEvents(m: OpsMetrics, logger: Logger): ServiceEvents {
   return {
     submitted(job, o) {
       const outcome = o.ok ? (o.cached ? 'cached' : 'queued') : (o.reason ?? 'refused');
-      m.submitted.inc({ platform: job?.platform ?? 'unknown', outcome });
+      const platform = job?.platform ?? o.platform ?? 'unknown';
+      m.submitted.inc({ platform, outcome });
       if (job) log.info({ ...tag(job), outcome, chars: job.question.length }, 'question received');
-      else log.info({ outcome }, 'question refused');
+      else log.info({ platform, outcome }, 'question refused');
       if (o.cached) m.solves.inc({ outcome: 'cached' });
     },
     started(job) {

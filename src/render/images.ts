@@ -4,6 +4,7 @@
  * content hash. When chromium is missing or crashes, it is relaunched once; after that every
  * render reports a fallback reason (callers then show LaTeX source in code blocks).
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,80 @@ import { blockHtml, checkTex } from './latex';
 import type { TextBlock } from './types';
 
 export const CHROMIUM_PATH = process.env.STEPWISE_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Profile directories are named `stepwise-chromium-<our pid>-XXXXXX` in the temp directory. */
+const PROFILE_PREFIX = 'stepwise-chromium-';
+
+let deathSigLauncher: string | null | undefined;
+/**
+ * util-linux `setpriv --pdeathsig KILL` (Debian: always installed): Chromium then gets SIGKILL
+ * from the kernel when the process that launched it dies, even by `kill -9`. Null where it is
+ * missing (Chromium is then only stopped by a clean shutdown).
+ */
+export function deathSignalLauncher(): string | null {
+  if (deathSigLauncher === undefined) {
+    const exe = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
+    deathSigLauncher = exe && /--pdeathsig/.test(spawnSync(exe, ['--help'], { encoding: 'utf8' }).stdout ?? '') ? exe : null;
+  }
+  return deathSigLauncher;
+}
+
+/** Whether a process exists and is not a zombie waiting to be reaped. */
+const alive = (pid: number) => {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+};
+
+/**
+ * Removes Chromium profiles that processes killed before they could clean up left in `dir`: those
+ * whose owner (the pid in the name) and whose browser (the pid in Chromium's SingletonLock) are
+ * both gone. Returns the paths removed.
+ */
+export function removeStaleProfiles(dir = os.tmpdir()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(PROFILE_PREFIX));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const full = path.join(dir, name);
+    const owner = /^stepwise-chromium-(\d+)-/.exec(name);
+    if (owner && alive(Number(owner[1]))) continue;
+    let lock: string | null = null;
+    try {
+      lock = fs.readlinkSync(path.join(full, 'SingletonLock')); // "<host>-<pid>"
+    } catch {
+      /* no browser ran or it removed its lock */
+    }
+    const browser = lock ? /-(\d+)$/.exec(lock) : null;
+    if (browser && alive(Number(browser[1]))) continue;
+    // an old-style name (no owner pid) without a live browser: only once it is a day old
+    if (!owner && !browser) {
+      const age = Date.now() - (fs.statSync(full, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age < 86_400_000) continue;
+    }
+    try {
+      fs.rmSync(full, { recursive: true, force: true });
+      removed.push(full);
+    } catch {
+      /* another process's: leave it */
+    }
+  }
+  return removed;
+}
+
+let swept = false;
 
 /** Launch flags from docs/platforms.md (plus a fresh --user-data-dir added at launch). */
 export const CHROMIUM_FLAGS = [
@@ -161,14 +236,28 @@ export class MathImageRenderer {
     if (!fs.existsSync(exe)) throw new Error(`chromium not found at ${exe}`);
     const t0 = performance.now();
     const { default: puppeteer } = await import('puppeteer-core');
+    if (!swept) {
+      swept = true;
+      const stale = removeStaleProfiles();
+      if (stale.length) this.log(`removed ${stale.length} Chromium profile(s) left by processes that were killed`);
+    }
     if (this.userDataDir) fs.rmSync(this.userDataDir, { recursive: true, force: true });
-    this.userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-chromium-'));
+    this.userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
     const tmp = path.join(this.userDataDir, 'tmp');
     fs.mkdirSync(tmp);
+    const args = [...CHROMIUM_FLAGS, `--user-data-dir=${this.userDataDir}`];
+    // Chromium dies with this process: started through setpriv --pdeathsig KILL, which then execs it
+    // (puppeteer's own flags are given here because the executable it starts is setpriv)
+    const launcher = deathSignalLauncher();
     this.browser = await puppeteer.launch({
-      executablePath: exe,
+      ...(launcher
+        ? {
+            executablePath: launcher,
+            ignoreDefaultArgs: true,
+            args: ['--pdeathsig', 'KILL', '--', exe, ...puppeteer.defaultArgs({ headless: true, args })],
+          }
+        : { executablePath: exe, args }),
       headless: true,
-      args: [...CHROMIUM_FLAGS, `--user-data-dir=${this.userDataDir}`],
       env: { ...process.env, TMPDIR: tmp },
       timeout: 30_000,
       protocolTimeout: 30_000,

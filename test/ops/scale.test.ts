@@ -186,6 +186,13 @@ d('scale-out on Redis: two front-ends, two workers', () => {
     await Promise.all(outs.map((o) => (o.ok ? o.finished : undefined)));
   });
 
+  test('a Slack event retried or replayed to another front-end is claimed once for the cluster', async () => {
+    const id = `slack:Ev${Date.now()}`;
+    expect(await A.core.service.claimEvent(id)).toBe(true);
+    expect(await B.core.service.claimEvent(id)).toBe(false);
+    expect(await A.core.service.claimEvent(id)).toBe(false);
+  });
+
   test('a job survives the death of its worker (kill -9 mid-job): another worker finishes it, answered once', async () => {
     const out = await A.core.service.submit(req('u4', `${QUESTION} (kill)`), rec.sink('A'));
     expect(out.ok).toBe(true);

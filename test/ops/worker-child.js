@@ -1,4 +1,5 @@
-// Runs test/ops/worker-main.ts in a child process (a real process the tests can kill -9).
+// Runs test/ops/worker-main.ts (or the .ts file named as argv[2]) in a child process (a real
+// process the tests can kill -9).
 // TypeScript is transpiled on the fly with the project's compiler (no type-checking); the output
 // is cached in the temp directory by content hash, so later workers start fast.
 const crypto = require('node:crypto');
@@ -26,4 +27,4 @@ require.extensions['.ts'] = (module, filename) => {
   }
   module._compile(out, filename);
 };
-require('./worker-main.ts');
+require(process.argv[2] ? path.resolve(process.argv[2]) : './worker-main.ts');

@@ -68,6 +68,11 @@ export interface BotConfig {
   shards?: number | 'auto';
   /** Seconds a stopping process waits for running solves before persisting them for the next start. */
   drainS: number;
+  /**
+   * /healthz turns unhealthy when a question has waited this long for its turn while nothing of
+   * its user runs (and a search slot is free): work that is stuck, not queued.
+   */
+  stuckS: number;
 }
 
 export class ConfigError extends Error {
@@ -234,6 +239,7 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
     redisUrl,
     shards,
     drainS: int('STEPWISE_DRAIN_S', 25, 0, 3600),
+    stuckS: int('STEPWISE_STUCK_S', 120, 1, 86_400),
   };
   problems.push(...portClashes(config));
   if (config.slack && config.slack.port === config.port) delete config.slack.port; // one server serves both

@@ -58,7 +58,7 @@ export type SubmitOutcome =
 
 /** Observers for metrics and structured logs (src/ops). */
 export interface ServiceEvents {
-  submitted?(job: JobRecord | null, outcome: { ok: boolean; reason?: string; cached?: boolean }): void;
+  submitted?(job: JobRecord | null, outcome: { ok: boolean; reason?: string; cached?: boolean; platform?: PlatformName }): void;
   started?(job: JobRecord): void;
   finished?(job: JobRecord, outcome: 'done' | 'cancelled' | 'failed' | 'persisted' | 'elsewhere', ms: number, error?: unknown): void;
   sinkFailed?(job: JobRecord, what: string, err: unknown): void;
@@ -70,6 +70,8 @@ export interface ServiceParts {
   pending?: PendingCounter;
   rate?: RateLimiter;
   events?: ServiceEvents;
+  /** Scale-out: claims a platform event id for the whole cluster (true the first time). */
+  claimEvent?: (key: string) => Promise<boolean>;
 }
 
 export interface SolveServiceOptions extends ServiceParts {
@@ -121,10 +123,14 @@ export function friendlyError(err: unknown): string {
   return `Something went wrong while solving this (${msg.slice(0, 200)}). Please try again later.`;
 }
 
+const userKeyOf = (job: JobRecord) => `${job.platform}:${job.userId}`;
+
 interface Live {
   job: JobRecord;
   sink: JobSink;
   finished: Promise<void>;
+  /** When it started waiting for its turn; null once its search has started. */
+  waitingSince: number | null;
 }
 
 export class SolveService {
@@ -151,6 +157,20 @@ export class SolveService {
     this.runner = opts.runner ?? new LocalRunner({ concurrency: l.concurrency, timeoutS: l.solveTimeoutS, engines: this.engines });
   }
 
+  /**
+   * True the first time a platform event (Slack's event_id) is seen, false for a retry or replay:
+   * kept in the store (survives restarts) and, scale-out, in Redis for every front-end.
+   */
+  async claimEvent(key: string): Promise<boolean> {
+    if (!this.opts.store.claimEvent(key)) return false;
+    return this.opts.claimEvent ? this.opts.claimEvent(key).catch(() => true) : true;
+  }
+
+  /** False while shutting down (draining or closed): new questions are refused. */
+  get accepting(): boolean {
+    return !this.closed && !this.draining;
+  }
+
   get store(): BotStore {
     return this.opts.store;
   }
@@ -172,7 +192,10 @@ export class SolveService {
   /** Queues a solve with the callbacks of its job. Never throws for user mistakes: returns { ok: false, message }. */
   async submit(req: SolveRequest, sink: JobSink): Promise<SubmitOutcome> {
     const out = await this.submitInner(req, sink);
-    this.opts.events?.submitted?.(out.ok ? out.job : null, out.ok ? { ok: true, cached: out.cached } : { ok: false, reason: out.reason });
+    this.opts.events?.submitted?.(
+      out.ok ? out.job : null,
+      out.ok ? { ok: true, cached: out.cached, platform: req.platform } : { ok: false, reason: out.reason, platform: req.platform },
+    );
     return out;
   }
 
@@ -181,6 +204,8 @@ export class SolveService {
       return { ok: false, reason: 'busy', message: 'The bot is shutting down; please ask again in a minute.' };
     const v = this.admission.validate(req);
     if (!v.ok) return { ok: false, reason: 'invalid', message: v.message };
+    const tooLong = await this.tooLongForModel(v.question);
+    if (tooLong) return { ok: false, reason: 'invalid', message: tooLong };
     const id = randomUUID();
     const admitted = await this.admission.admit(id, req.platform, req.userId, req.channelId);
     if (!admitted.ok) return admitted;
@@ -216,6 +241,21 @@ export class SolveService {
     const ahead = await this.runner.ahead(this.queuedCount());
     const finished = this.enqueue(job, sink, true);
     return { ok: true, job, cached: false, ahead, finished };
+  }
+
+  /**
+   * The loaded model's verdict on the question's length in tokens (a message saying how much to
+   * cut), when the engine is here and loaded (or loads within a second). Scale-out front-ends have
+   * no engine: their workers refuse such a question with the same message before searching.
+   */
+  private async tooLongForModel(question: string): Promise<string | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const fit = await Promise.race([
+      this.engines.get().then((e) => e.fits?.(question) ?? null),
+      new Promise<null>((r) => (timer = setTimeout(() => r(null), 1000))),
+    ]).catch(() => null);
+    clearTimeout(timer);
+    return fit && !fit.ok ? fit.message : null;
   }
 
   /** Jobs this process has queued or running. */
@@ -261,15 +301,54 @@ export class SolveService {
 
   private enqueue(job: JobRecord, sink: JobSink, admitted = false): Promise<void> {
     const held = admitted ? Promise.resolve() : this.admission.hold(job.id, job.platform, job.userId, job.channelId);
+    const entry: Live = { job, sink, finished: Promise.resolve(), waitingSince: Date.now() };
     const finished = held
-      .then(() => this.runner.schedule(`${job.platform}:${job.userId}`, () => this.run(job, sink)))
-      .catch((err) => this.log(`job ${job.id} scheduling failed: ${(err as Error).message}`))
+      .then(() =>
+        this.runner.schedule(
+          userKeyOf(job),
+          () => {
+            entry.waitingSince = null;
+            return this.run(job, sink);
+          },
+          job.id,
+        ),
+      )
+      .catch(async (err) => {
+        if (this.closed) return; // stopping: the job stays stored and resumes at the next start
+        // the queue itself failed (Redis gone for good, a bug): the user is told, not left waiting
+        this.log(`job ${job.id} scheduling failed: ${(err as Error)?.message ?? err}`);
+        const message = friendlyError(err);
+        this.opts.store.updateJob(job.id, { status: 'failed', error: message });
+        job.status = 'failed';
+        job.error = message;
+        await this.callSink(() => sink.failed(job, message), job, 'failure');
+      })
       .finally(async () => {
         this.live.delete(job.id);
         await this.admission.release(job.id).catch(() => undefined);
       });
-    this.live.set(job.id, { job, sink, finished });
+    entry.finished = finished;
+    this.live.set(job.id, entry);
     return finished;
+  }
+
+  /**
+   * Jobs stuck waiting: waiting for their turn longer than `ms` while nothing of their user runs
+   * (here or, scale-out, in another instance) and, embedded, a search slot is free. For /healthz:
+   * users whose questions do not move.
+   */
+  async stuckJobs(ms: number, concurrency: number | null): Promise<JobRecord[]> {
+    const now = Date.now();
+    const live = [...this.live.values()];
+    const runningUsers = new Set(live.filter((l) => l.waitingSince === null).map((l) => userKeyOf(l.job)));
+    const slotFree = concurrency === null || this.running < concurrency;
+    const out: JobRecord[] = [];
+    for (const l of live) {
+      if (l.waitingSince === null || now - l.waitingSince < ms || runningUsers.has(userKeyOf(l.job)) || !slotFree) continue;
+      if (this.runner.busyElsewhere && (await this.runner.busyElsewhere(userKeyOf(l.job)).catch(() => false))) continue;
+      out.push(l.job);
+    }
+    return out;
   }
 
   private async callSink(fn: () => Promise<void> | void, job: JobRecord, what: string): Promise<void> {

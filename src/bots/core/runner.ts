@@ -16,8 +16,10 @@ export interface SearchHooks {
 }
 
 export interface JobRunner {
-  /** Runs `task` when the user's turn and a free slot come; rejects once stopped. */
-  schedule<T>(userKey: string, task: () => Promise<T>): Promise<T>;
+  /** Runs `task` (of job `jobId`) when the user's turn and a free slot come; rejects once stopped. */
+  schedule<T>(userKey: string, task: () => Promise<T>, jobId?: string): Promise<T>;
+  /** Scale-out: whether a job of the user holds its turn in another instance (waiting for it is not stuck). */
+  busyElsewhere?(userKey: string): Promise<boolean>;
   /** How many jobs a job queued now waits behind (`local`: jobs this process has queued or running). */
   ahead(local: number): Promise<number>;
   /** Runs the job's search; null means another instance has delivered it already. */
@@ -55,10 +57,9 @@ export class TurnQueues {
     await this.global.stop({ dropWaitingJobs: true }).catch(() => undefined);
   }
 
-  /** Forgets the per-user limiters (`disconnect`: shared ones stay in Redis for the other instances). */
-  async close(disconnect = false): Promise<void> {
-    if (!disconnect) for (const k of this.perUser.keys()) await this.perUser.deleteKey(k);
-    else for (const l of this.perUser.limiters()) await Promise.resolve(l.limiter.disconnect(false)).catch(() => undefined);
+  /** Forgets the per-user limiters. */
+  async close(): Promise<void> {
+    for (const k of this.perUser.keys()) await this.perUser.deleteKey(k);
   }
 }
 

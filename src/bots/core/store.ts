@@ -45,6 +45,11 @@ export interface BotStore {
   unfinishedJobs(): JobRecord[];
   getAnswer(key: string): SearchResult | undefined;
   putAnswer(key: string, result: SearchResult): void;
+  /**
+   * Records a platform event id (Slack's `event_id`) the first time it is seen: true then, false
+   * for every replay or retry of it. Bounded: the newest `maxEvents` ids (and none older than a day).
+   */
+  claimEvent(key: string): boolean;
   close(): void;
 }
 
@@ -75,12 +80,15 @@ interface JobRow {
 export class SqliteStore implements BotStore {
   private readonly db: Database.Database;
   private readonly maxAnswers: number;
+  private readonly maxEvents: number;
+  private claims = 0;
 
   /** `file` ":memory:" keeps nothing across restarts (tests). */
-  constructor(file: string, opts: { maxAnswers?: number } = {}) {
+  constructor(file: string, opts: { maxAnswers?: number; maxEvents?: number } = {}) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.db = new Database(file);
     this.maxAnswers = opts.maxAnswers ?? 1000;
+    this.maxEvents = opts.maxEvents ?? 20_000;
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
@@ -92,6 +100,8 @@ export class SqliteStore implements BotStore {
       CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, created_at);
       CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, result TEXT NOT NULL, created_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS answers_age ON answers(created_at);
+      CREATE TABLE IF NOT EXISTS seen_events (key TEXT PRIMARY KEY, seen_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS seen_events_age ON seen_events(seen_at);
     `);
   }
 
@@ -165,6 +175,19 @@ export class SqliteStore implements BotStore {
     this.db
       .prepare('DELETE FROM answers WHERE key NOT IN (SELECT key FROM answers ORDER BY created_at DESC, rowid DESC LIMIT ?)')
       .run(this.maxAnswers);
+  }
+
+  claimEvent(key: string): boolean {
+    const now = Date.now();
+    const fresh = this.db.prepare('INSERT OR IGNORE INTO seen_events (key, seen_at) VALUES (?, ?)').run(key, now).changes > 0;
+    // keep it bounded: prune now and then (every 100 claims), by age and by count
+    if (fresh && ++this.claims % 100 === 1) {
+      this.db.prepare('DELETE FROM seen_events WHERE seen_at < ?').run(now - 86_400_000);
+      this.db
+        .prepare('DELETE FROM seen_events WHERE key NOT IN (SELECT key FROM seen_events ORDER BY seen_at DESC, rowid DESC LIMIT ?)')
+        .run(this.maxEvents);
+    }
+    return fresh;
   }
 
   close(): void {

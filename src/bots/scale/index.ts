@@ -4,25 +4,23 @@
  * BullMQ queue that `./stepwise worker` processes take them from. Without REDIS_URL none of this
  * is loaded and the bots stay embedded (SQLite, in-process queue).
  */
-import type Bottleneck from 'bottleneck';
 import type { Redis } from 'ioredis';
 import type { BotConfig } from '../core/config';
 import { cacheKey } from '../core/answer-cache';
 import type { ServiceEvents, ServiceParts } from '../core/jobs';
 import { RemoteQueue } from './queue';
-import { ClusterRate, RemoteRunner, type Cluster } from './runner';
-import { bottleneckConnection, instanceId, redisClient, redisReady, RedisPending } from './redis';
+import { RedisRate, RedisTurns, RemoteRunner } from './runner';
+import { instanceId, PREFIX, redisClient, redisReady, RedisPending } from './redis';
 
 export { RemoteQueue, SolverWorker, RemoteSolveError, QUEUE_NAME } from './queue';
 export type { SolveJobData, SolveJobResult, SolverWorkerOptions, SolverWorkerEvents } from './queue';
-export { ClusterRate, RemoteRunner, type Cluster, type RemoteSolver } from './runner';
-export { RedisPending, redisClient, redisReady, redactUrl, bottleneckConnection, PREFIX } from './redis';
+export { RedisRate, RedisTurns, RemoteRunner, type RemoteSolver } from './runner';
+export { RedisPending, redisClient, redisReady, redactUrl, PREFIX } from './redis';
 
 export interface Scale {
   instance: string;
   queue: RemoteQueue;
   redis: Redis;
-  connection: Bottleneck.IORedisConnection;
   /** For createCore({ scale }). */
   options: ServiceParts;
   /** Redis reachable (for /healthz). */
@@ -33,7 +31,7 @@ export interface Scale {
 /** Connects a front-end instance to Redis (fails with a clear message when it is unreachable). */
 export async function connectScale(
   config: BotConfig,
-  o: { events?: ServiceEvents; instance?: string; leaseMs?: number; pollMs?: number } = {},
+  o: { events?: ServiceEvents; instance?: string; leaseMs?: number; pollMs?: number; turnLeaseMs?: number } = {},
 ): Promise<Scale> {
   const url = config.redisUrl;
   if (!url) throw new Error('REDIS_URL is not set');
@@ -45,8 +43,6 @@ export async function connectScale(
     redis.disconnect();
     throw err;
   }
-  const connection = bottleneckConnection(url);
-  await connection.ready;
   const queue = new RemoteQueue({
     url,
     instance,
@@ -56,15 +52,16 @@ export async function connectScale(
   });
   await queue.ready();
   const pending = new RedisPending(redis, o.leaseMs);
-  const cluster: Cluster = { datastore: 'ioredis', connection, id: 'stepwise' };
+  const turns = new RedisTurns(redis, o.turnLeaseMs ?? Math.min(30_000, o.leaseMs ?? 30_000));
   return {
     instance,
     queue,
     redis,
-    connection,
     options: {
-      runner: new RemoteRunner(queue, cluster),
-      rate: new ClusterRate(config.limits.perUserPerMinute, cluster),
+      runner: new RemoteRunner(queue, turns),
+      rate: new RedisRate(redis, config.limits.perUserPerMinute),
+      // a Slack retry or replay may reach another front-end: claimed once for all of them
+      claimEvent: async (key) => (await redis.set(`${PREFIX}:event:${key}`, instance, 'EX', 86_400, 'NX')) === 'OK',
       pending,
       events: o.events,
     },
@@ -72,7 +69,6 @@ export async function connectScale(
     async close() {
       await pending.close();
       await queue.close();
-      await connection.disconnect(true).catch(() => undefined);
       await redis.quit().catch(() => undefined);
     },
   };

@@ -1,9 +1,8 @@
 /**
- * Redis plumbing for the scale-out mode (REDIS_URL): connections (ioredis), the Bottleneck
- * clustering connection, and the pending counters shared by every front-end instance.
+ * Redis plumbing for the scale-out mode (REDIS_URL): connections (ioredis) and the pending
+ * counters shared by every front-end instance (the per-user turns and the minute limit: ./runner.ts).
  */
 import { randomUUID } from 'node:crypto';
-import Bottleneck from 'bottleneck';
 import IORedis, { type Redis, type RedisOptions } from 'ioredis';
 import type { PendingCounter } from '../core/admission';
 
@@ -44,12 +43,6 @@ export function redactUrl(url: string): string {
   } catch {
     return 'REDIS_URL';
   }
-}
-
-/** A Bottleneck connection for clustered limiters (`datastore: 'ioredis'`), on its own client. */
-export function bottleneckConnection(url: string): Bottleneck.IORedisConnection {
-  const client = redisClient(url, { maxRetriesPerRequest: 20 });
-  return new Bottleneck.IORedisConnection({ client });
 }
 
 // Both keys: drop expired leases, check the limits, add the job to both sets with a lease.

@@ -56,7 +56,7 @@ Options:
   async run(args) {
     const { config, local } = await serveConfig(args);
     const { serve } = await import('../../bots/serve');
-    const running = await serve(config, { local });
+    const running = await serve(config, { local, processPolicy: true });
     const log = running.logger.child({ component: 'serve' });
     const sig = await new Promise<string>((resolve) => {
       process.once('SIGINT', () => resolve('SIGINT'));

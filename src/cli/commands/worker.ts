@@ -38,6 +38,8 @@ Options:
     const concurrency = intFlag('concurrency', values.concurrency, config.limits.concurrency);
     const { runWorker } = await import('../../bots/scale/run-worker');
     const w = await runWorker(config, { concurrency });
+    const { installProcessPolicy } = await import('../../ops/process');
+    installProcessPolicy({ logger: w.logger, metrics: w.metrics });
     await waitForSignal((sig) =>
       w.logger.info({ signal: sig }, 'stopping: no new jobs; running ones finish (a second signal leaves them to other workers)'),
     );

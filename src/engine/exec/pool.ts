@@ -38,6 +38,12 @@ export interface PoolOptions {
    * retire: the pool replaces it, whose fresh tmpfs is instant, and the next job waits for it.
    */
   cleanupBudgetMs?: number;
+  /**
+   * Most files, directories and links one job may have in /tmp and /dev/shm at once (default
+   * 25,000): each costs host kernel memory until the cleanup, which tmpfs' size limit does not
+   * bound. The worker checks every 25 ms and stops a job that goes over ("created too many files").
+   */
+  maxFiles?: number;
   /** Interpreter inside the sandbox (default Debian's /usr/bin/python3, which has sympy/numpy). */
   python?: string;
   bwrap?: string;
@@ -68,6 +74,7 @@ interface Resolved {
   startupTimeoutMs: number;
   maxQueue: number;
   cleanupBudgetMs: number;
+  maxFiles: number;
   python: string;
   bwrap: string;
   setpriv: string;
@@ -88,6 +95,7 @@ function resolveOptions(o: PoolOptions = {}): Resolved {
     startupTimeoutMs: o.startupTimeoutMs ?? 60_000,
     maxQueue: o.maxQueue ?? 10_000,
     cleanupBudgetMs: o.cleanupBudgetMs ?? 2_000,
+    maxFiles: o.maxFiles ?? 25_000,
     python: o.python ?? '/usr/bin/python3',
     bwrap: o.bwrap ?? '/usr/bin/bwrap',
     setpriv: o.setpriv ?? '/usr/bin/setpriv',
@@ -255,6 +263,7 @@ class Worker {
       fsize_mb: o.fileSizeMb,
       max_output: o.maxOutputChars,
       cleanup_budget_ms: o.cleanupBudgetMs,
+      max_files: o.maxFiles,
     });
     this.proc = spawnSandbox(o, slot, [o.python, '-I', '-B', '-c', loadWorkerSource(), config]);
     const file = this.proc.spawnfile;

@@ -37,6 +37,7 @@ MAX_OUTPUT = int(CONFIG.get('max_output', 1024))
 RESULT_CAP = 256 * 1024
 SCRATCH_DIRS = ('/tmp', '/dev/shm')
 CLEANUP_BUDGET_S = max(0.0, float(CONFIG.get('cleanup_budget_ms', 2000)) / 1000.0)
+MAX_FILES = int(CONFIG.get('max_files', 25000))
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
@@ -430,6 +431,18 @@ def job_private_memory(base_anon):
     return sum(max(0, rss_anon(p) - base_anon) for p in pids)
 
 
+def scratch_inodes():
+    """Inodes in use in the scratch tmpfs mounts (files, directories, links of the job)."""
+    n = 0
+    for d in SCRATCH_DIRS:
+        try:
+            st = os.statvfs(d)
+            n += st.f_files - st.f_ffree
+        except OSError:
+            pass
+    return n
+
+
 def _fail(err, timed_out=False):
     return {'ok': False, 'output': err, 'error': err, 'timed_out': timed_out}
 
@@ -463,7 +476,9 @@ def run_job(job, pf):
     r, pidfd = pf.result_r, pf.pidfd
     rlist = [r, pidfd]
     mem_exceeded = False
+    files_exceeded = False
     base_anon = rss_anon('self')
+    base_inodes = scratch_inodes()
     while True:
         now = time.monotonic()
         left = deadline - now
@@ -473,6 +488,10 @@ def run_job(job, pf):
         # RLIMIT_AS bounds each process; the sum over a job's processes is polled here.
         if now - t0 > MEM_POLL_S and job_private_memory(base_anon) > MEM_BYTES:
             mem_exceeded = True
+            break
+        # tmpfs bounds bytes, not inodes (a million empty files is ~1 GB of kernel memory)
+        if scratch_inodes() - base_inodes > MAX_FILES:
+            files_exceeded = True
             break
         ready, _, _ = select.select(rlist, [], [], min(left, MEM_POLL_S))
         if r in ready:
@@ -507,6 +526,9 @@ def run_job(job, pf):
     ms = (time.monotonic() - t0) * 1000
     if timed_out:
         res = _fail('TimeoutError: execution exceeded %g s wall-clock limit' % timeout, True)
+    elif files_exceeded:
+        res = _fail('OSError: the program created more than %d files and directories '
+                    '(the limit for one step)' % MAX_FILES)
     elif mem_exceeded:
         res = _fail('MemoryError: the program\'s processes together exceeded %d MB' % (MEM_BYTES >> 20))
     elif overflow:
@@ -593,12 +615,20 @@ def main():
             res['ms'] = 0
         res['id'] = job.get('id')
         send(res)
+        job_pid = pf.pid
         why = cleanup(pf)
         if why is None:
             try:
                 pf = Prefork()
             except BaseException as e:  # noqa: BLE001
                 why = 'cannot fork the next job: %s' % format_exc(e)
+            else:
+                # The next job's pid is the PID counter: unless this job's process was the only
+                # one it made (no process, no thread), the counter carries a number from it, so
+                # the next job gets a fresh sandbox (a fresh PID namespace) instead.
+                if pf.pid != job_pid + 1:
+                    why = 'the job started processes or threads (%d pids used): fresh PID namespace for the next' % (
+                        pf.pid - job_pid - 1)
         if why is not None:
             # Do not read another job: the pool hands it to a fresh worker (fresh tmpfs too).
             send({'retire': True, 'reason': truncate(why, 500)})

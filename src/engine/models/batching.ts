@@ -196,6 +196,7 @@ export class MicroBatchPolicy implements Policy {
   readonly notice?: string;
   readonly abstention?: Policy['abstention'];
   readonly questionLoss?: Policy['questionLoss'];
+  readonly promptTokens?: Policy['promptTokens'];
   readonly stop: string[];
   readonly codePreamble?: string;
   private readonly co: Coalescer<SampleRequest, Sample[]>;
@@ -205,6 +206,7 @@ export class MicroBatchPolicy implements Policy {
     this.notice = inner.notice;
     this.abstention = inner.abstention;
     if (inner.questionLoss) this.questionLoss = (q, signal) => inner.questionLoss!(q, signal);
+    if (inner.promptTokens) this.promptTokens = (q) => inner.promptTokens!(q);
     this.stop = inner.stop;
     this.codePreamble = inner.codePreamble;
     this.co = new Coalescer((reqs) => inner.sample(reqs), (r) => Math.max(1, r.n), opts);

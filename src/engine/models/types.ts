@@ -61,6 +61,13 @@ export interface Policy {
    * prompt: how unfamiliar the question is to the model. Backends that cannot tell leave it out.
    */
   questionLoss?(question: string, signal?: AbortSignal): Promise<number>;
+  /**
+   * The question's prompt measured with this model's tokenizer against its context limit
+   * (manifest `limits`): `tokens` the prompt takes, `questionTokens` of which are the question's,
+   * `contextTokens` the limit, `stepTokens` the most one step may take. Backends that cannot count
+   * tokens leave it out.
+   */
+  promptTokens?(question: string): { tokens: number; questionTokens: number; contextTokens: number; stepTokens: number };
   /** Returns, for each request, its n samples in order. */
   sample(requests: SampleRequest[], signal?: AbortSignal): Promise<Sample[][]>;
   close?(): Promise<void>;

@@ -45,7 +45,7 @@ describe('cross-job persistence through the kernel keyrings (1 worker: same slot
 describe('a worker that cannot clean up in time retires instead of failing the next job', () => {
   test('the job already queued behind it is answered by the replacement', async () => {
     // A tiny budget makes 30,000 leftover files "too many to delete": the worker must retire.
-    const p = createExecutorPool({ workers: 1, cleanupBudgetMs: 20 });
+    const p = createExecutorPool({ workers: 1, cleanupBudgetMs: 20, maxFiles: 50_000 });
     try {
       const hostile = p.run(
         "import os\nfor d in range(30):\n    os.mkdir('/tmp/d%d' % d)\n    for i in range(1000):\n        open('/tmp/d%d/f%d' % (d, i), 'w').close()\nprint('left')",

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 
 export const PAGE_STYLE = `
-  body { font: 16px/1.5 system-ui, sans-serif; max-width: 760px; margin: 2em auto; padding: 0 1em; color: #1d1d1f; background: #f6f6f8; }
+  body { font: 16px/1.5 system-ui, sans-serif; max-width: 760px; margin: 2em auto; padding: 0 1em; color: #1d1d1f; background: #f6f6f8; overflow-wrap: anywhere; }
   h1 { font-size: 1.5em; margin-bottom: 0.2em; }
   .sub { color: #666; margin-top: 0; }
   form { display: grid; gap: 0.5em; background: #fff; padding: 1em; border-radius: 8px; box-shadow: 0 1px 3px #0002; }

@@ -198,6 +198,34 @@ export async function startLocal(
     return lj;
   };
 
+  /** A finished job read back from the store (typeset again; kept like a new one). */
+  const restoring = new Map<string, Promise<LocalJob>>();
+  const fromStore = (job: JobRecord): Promise<LocalJob> => {
+    let p = restoring.get(job.id);
+    if (!p) {
+      const lj: LocalJob = {
+        id: job.id,
+        question: job.question,
+        strategy: job.strategy,
+        budget: job.budget,
+        status: 'queued',
+        progress: null,
+        error: null,
+        html: null,
+        images: new Map(),
+        cached: false,
+        answer: null,
+        sure: null,
+        steps: 0,
+      };
+      p = Promise.resolve(sinkFor(lj).done(job, job.result!, { cached: false }))
+        .then(() => track(lj))
+        .finally(() => restoring.delete(job.id));
+      restoring.set(job.id, p);
+    }
+    return p;
+  };
+
   // Jobs a previous process left unfinished: run them again (their page polls the same id).
   for (const job of service.unfinished('local')) {
     log(`resuming job ${job.id}: ${job.question.slice(0, 60)}`);
@@ -232,14 +260,18 @@ export async function startLocal(
     example: string,
     tooLong: string,
   ): Promise<Record<string, unknown> | null> => {
-    let raw = '';
+    // bytes first, decoded once: a character split across two reads stays whole
+    const chunks: Buffer[] = [];
+    let size = 0;
     for await (const chunk of req) {
-      raw += chunk;
-      if (raw.length > 64_000) {
+      size += (chunk as Buffer).length;
+      if (size > 64_000) {
         json(res, 413, { error: tooLong });
         return null;
       }
+      chunks.push(chunk as Buffer);
     }
+    const raw = Buffer.concat(chunks).toString('utf8');
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw || '{}');
@@ -364,6 +396,10 @@ export async function startLocal(
           'The question is far too long; please shorten it to the problem itself.',
         );
         if (!body) return;
+        if (body.question !== undefined && body.question !== null && typeof body.question !== 'string')
+          return json(res, 400, {
+            error: `Bad request: "question" must be text (got ${jsonKind(body.question)}), like {"question": "…"}.`,
+          });
         if (body.fresh !== undefined && typeof body.fresh !== 'boolean')
           return json(res, 400, { error: 'Bad request: "fresh" must be true or false.' });
         const budget = body.budget === undefined || body.budget === '' || body.budget === null ? undefined : Number(body.budget);
@@ -395,7 +431,8 @@ export async function startLocal(
           },
           sinkFor(lj),
         );
-        if (!out.ok) return json(res, out.reason === 'invalid' ? 400 : 429, { error: out.message });
+        // shutting down is the server's state (503: ask again soon), not the user's limit (429)
+        if (!out.ok) return json(res, out.reason === 'invalid' ? 400 : service.accepting ? 429 : 503, { error: out.message });
         lj.id = out.job.id;
         lj.question = out.job.question;
         lj.strategy = out.job.strategy;
@@ -523,11 +560,13 @@ export async function startLocal(
       }
       m = /^\/api\/jobs\/([\w-]+)$/.exec(url.pathname);
       if (req.method === 'GET' && m) {
-        const lj = jobs.get(m[1]);
+        let lj = jobs.get(m[1]);
         if (!lj) {
           const stored = service.getJob(m[1]);
           if (stored?.status === 'failed') return json(res, 200, { id: stored.id, status: 'failed', error: stored.error ?? 'failed' });
-          return json(res, 404, { error: 'No such question (it may be from before a restart).' });
+          // a finished answer from before a restart, or older than the ones kept in memory: from SQLite
+          if (stored?.status === 'done' && stored.result) lj = await fromStore(stored);
+          else return json(res, 404, { error: 'No such question (it may be from before a restart).' });
         }
         // nothing reported yet: say what is really happening (loading the models, or starting)
         let progress = lj.progress;
@@ -572,6 +611,9 @@ export async function startLocal(
       }
       json(res, 404, { error: 'not found' });
     } catch (err) {
+      // the client went away mid-request: one line, no stack (nothing is wrong here)
+      if (req.destroyed || (err as NodeJS.ErrnoException)?.code === 'ECONNRESET' || (err as Error)?.message === 'aborted')
+        return log(`request aborted by the client: ${req.method} ${(req.url ?? '').slice(0, 100)}`);
       log(`request failed: ${(err as Error)?.stack ?? err}`);
       if (!res.headersSent) json(res, 500, { error: 'internal error' });
       else res.end();

@@ -5,10 +5,11 @@
  * becomes the header and the steps are replied in its thread (chat.postMessage with thread_ts), one
  * message per step, one at a time with Block Kit buttons "Next step", "Show all", "Other answers".
  * Typeset math is uploaded unshared first and shown by `image` blocks inside the step's message
- * (./files.ts), so the thread reads in posting order. Posts are paced per channel (about 1 / s). Bolt verifies request signatures
- * and rejects stale timestamps (401); that stays on.
+ * (./files.ts), so the thread reads in posting order. Posts are paced per channel (about 1 / s). Every HTTP request passes
+ * ./guard.ts first (signature, timestamps stale or in the future, object bodies only, each event_id
+ * handled once), then Bolt's own checks.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, type BlockAction, type ButtonAction, type SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { escapeSlack } from '../../../render/slack';
@@ -28,6 +29,7 @@ import {
 } from '../../features/solve/index';
 import { practiceSlack } from './practice';
 import { deliver } from './files';
+import { boltLogger, guardSlackRequest } from './guard';
 
 interface SlackReply extends Record<string, unknown> {
   channel: string;
@@ -55,6 +57,8 @@ export interface SlackBotOptions {
   log?: (msg: string) => void;
   /** Bolt's own log level (default WARN). */
   logLevel?: LogLevel;
+  /** Where Bolt's own log lines go (default: `log`); serve() writes them through pino. */
+  boltLog?: (level: 'debug' | 'info' | 'warn' | 'error', msg: string) => void;
   /** Waits between tries while Slack is still processing uploaded images (default IMAGE_RETRY_MS). */
   imageRetryMs?: number[];
 }
@@ -94,8 +98,10 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
   const pacer = new ChannelPacer(opts.pacing ?? SLACK_PACING);
   const socket = !!config.appToken;
   const logLevel = opts.logLevel ?? LogLevel.WARN;
-  const receiver = socket ? undefined : new HTTPReceiver({ signingSecret: config.signingSecret, logLevel });
+  const logger = boltLogger(opts.boltLog ?? ((_level, msg) => log(msg)), logLevel);
+  const receiver = socket ? undefined : new HTTPReceiver({ signingSecret: config.signingSecret, logger, logLevel });
   const app = new App({
+    logger,
     token: config.botToken,
     ...(socket ? { signingSecret: config.signingSecret, socketMode: true, appToken: config.appToken } : { receiver }),
     ...(config.apiUrl ? { clientOptions: { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } } : {}),
@@ -189,6 +195,16 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     await solveCommand.run(ctx, { question: req.question, strategy: req.strategy, budget: req.budget });
   }
 
+  // Socket Mode has no HTTP guard: replays and retries of an event are dropped here (HTTP mode: in guardSlackRequest)
+  const claimEvent = (id: string) => service.claimEvent(id);
+  if (socket)
+    app.use(async ({ body, next }) => {
+      const id = (body as { event_id?: unknown }).event_id;
+      if (typeof id === 'string' && id && !(await claimEvent(`slack:${id}`)))
+        return log(`Slack event ${id} seen before: not handled again`);
+      await next();
+    });
+
   app.command('/solve', async ({ command, ack }) => {
     await ack(); // first thing: the 3 s deadline
     const cmd = parseCommand(command.text ?? '');
@@ -259,16 +275,39 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
   app.error(async (err) => log(`bolt error: ${err?.stack ?? err}`));
 
   const ownPort = opts.port ?? config.port;
-  const started = socket ? await app.start() : ownPort !== undefined ? await app.start(ownPort) : undefined;
-  const server = !socket ? (started as Server | undefined) : undefined;
+  if (socket) await app.start();
+  // HTTP mode: every request passes the guard (./guard.ts) before Bolt's request listener
   const handle = receiver
     ? (req: IncomingMessage, res: ServerResponse): boolean => {
         const p = (req.url ?? '/').split('?')[0];
         if (req.method !== 'POST' || p !== '/slack/events') return false;
-        receiver.requestListener(req, res);
+        guardSlackRequest(req, res, { signingSecret: config.signingSecret, claimEvent, log }).then(
+          (v) => {
+            if (v.pass) receiver.requestListener(req, res);
+          },
+          (err) => {
+            log(`Slack request not read: ${(err as Error)?.message ?? err}`);
+            if (!res.headersSent) res.writeHead(400);
+            res.end();
+          },
+        );
         return true;
       }
     : undefined;
+  let server: Server | undefined;
+  if (handle && ownPort !== undefined) {
+    const own = createServer((req, res) => {
+      if (!handle(req, res)) {
+        res.writeHead(404, { 'content-type': 'text/plain' });
+        res.end('not found: this port serves POST /slack/events\n');
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      own.once('error', reject);
+      own.listen(ownPort, resolve);
+    });
+    server = own;
+  }
 
   // Jobs a previous process left unfinished: resume those whose placeholder exists.
   threads.resumeUnfinished({
@@ -284,7 +323,11 @@ export async function startSlack(opts: SlackBotOptions): Promise<SlackBot> {
     handle,
     pacer,
     async close() {
-      await app.stop().catch(() => undefined);
+      if (socket) await app.stop().catch(() => undefined);
+      if (server) {
+        server.closeAllConnections?.();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
       await pacer.close();
     },
   };

@@ -104,6 +104,14 @@ export class OnnxPolicy implements Policy {
     };
   }
 
+  /** The question's prompt in this model's tokens, against the manifest's limits (token-aware admission). */
+  promptTokens(question: string) {
+    const tokens = this.tokenizer.encode(this.promptText(question, '')).length;
+    const template = this.tokenizer.encode(this.promptText('', '')).length;
+    const { maxContextTokens, maxStepTokens } = this.manifest.limits;
+    return { tokens, questionTokens: Math.max(1, tokens - template), contextTokens: maxContextTokens, stepTokens: maxStepTokens };
+  }
+
   /**
    * How unfamiliar the question is: its surprise under the manifest's familiarity model when it
    * has one (the shipped policies: trained with loss on the solution only, their own loss on a
