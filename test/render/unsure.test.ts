@@ -146,6 +146,14 @@ describe('a lone finished solution', () => {
     expect(d).not.toContain('**Final answer:**');
   });
 
+  test('the closing sentence of a best guess is not boxed like a checked answer; a sure one keeps its box', () => {
+    const guessFinal = buildThread(lone()).final;
+    expect(guessFinal).not.toBeNull();
+    expect(JSON.stringify(guessFinal)).not.toMatch(/boxed|fbox/);
+    expect(JSON.stringify(guessFinal)).toContain('4\\\\sqrt{5}');
+    expect(JSON.stringify(buildThread(sure()).final)).toMatch(/boxed/);
+  });
+
   test('the CLI prints a best guess with the counts', () => {
     const out = formatResult(lone());
     expect(out).toContain('Best guess: 4\\sqrt{5}   (score 0.79, 1 of 1 finished solutions)');
