@@ -104,6 +104,9 @@ function blockHtml(b: TextBlock | null, images: ImageSet, jobId: string, cls: st
   return `<div class="${cls} text">${esc(b.source)}</div>`;
 }
 
+/** Escaped text with the models guide's path made a link to the copy this server serves. */
+const linkModelsDoc = (html: string) => html.split(MODELS_DOC).join(`<a href="/${MODELS_DOC}">${MODELS_DOC}</a>`);
+
 /** The answer thread as HTML (server-side, escaped; images by URL). */
 export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jobId: string): string {
   const parts: string[] = [];
@@ -116,14 +119,11 @@ export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jo
   );
   const unsure = unsureLine(t);
   // the models guide is a link on the page (served at /docs/models.md), not a path to copy
-  if (unsure)
-    parts.push(
-      `<p class="warn unsure" role="alert">⚠ ${esc(unsure).replace(MODELS_DOC, `<a href="/${MODELS_DOC}">${MODELS_DOC}</a>`)}</p>`,
-    );
+  if (unsure) parts.push(`<p class="warn unsure" role="alert">⚠ ${linkModelsDoc(esc(unsure))}</p>`);
   if (ansImg) parts.push(blockHtml(t.answerBlock, images, jobId, 'answer-img'));
   const meta = metaLines(t).join(' · ');
   if (meta) parts.push(`<p class="meta">${esc(meta)}</p>`);
-  if (t.notice) parts.push(`<p class="meta notice">ⓘ ${esc(t.notice)}</p>`);
+  if (t.notice) parts.push(`<p class="meta notice">ⓘ ${linkModelsDoc(esc(t.notice))}</p>`);
   if (t.fallback) parts.push(`<p class="meta">Math is shown as LaTeX source (${esc(t.fallback)})</p>`);
   parts.push('</section>');
   t.steps.forEach((s, i) => {
