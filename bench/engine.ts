@@ -57,6 +57,10 @@ class InstantExecutor implements Executor {
   async close(): Promise<void> {}
 }
 
+/** A question the engine accepts (checkQuestion refuses text with no math in it); the instant
+ * models ignore it. */
+export const BENCH_QUESTION = 'A bench has 3 rows of 4 seats. How many seats are there?';
+
 export interface EngineBench {
   mcts_nodes_per_s: number;
   mcts_rollouts_per_s: number;
@@ -69,7 +73,7 @@ export async function benchEngine(opts: { rollouts?: number; candidates?: number
   const same = (a: string, b: string) => a === b;
   const run = (delay: number, seed: number) =>
     search(
-      'bench question',
+      BENCH_QUESTION,
       { policy: new InstantPolicy(delay), scorer: new InstantScorer(delay), executor: new InstantExecutor(), sameAnswer: same },
       { ...config, seed },
     );

@@ -47,9 +47,16 @@ if command -v flock >/dev/null; then
     exit 0
   fi
 fi
-echo "system packages: installing ${missing[*]}" >&2
+# apt prints ~180 lines on a fresh machine: they go to a log file, shown only when apt fails.
+log="${STEPWISE_APT_LOG:-${TMPDIR:-/tmp}/stepwise-apt-$(id -u).log}"
+echo "system packages: installing ${missing[*]} (log: $log)" >&2
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >&2
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+started=$SECONDS
+if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  echo "system packages: apt-get failed; its output ($log):" >&2
+  cat "$log" >&2
+  exit 1
+fi
+echo "system packages: installed ${#missing[@]} ($((SECONDS - started)) s)" >&2

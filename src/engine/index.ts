@@ -91,14 +91,13 @@ export function engineFrom(policy: Policy, scorer: StepScorer | undefined, execu
       const loss = policy.questionLoss ? policy.questionLoss(question, hooks.signal).catch(() => null) : Promise.resolve(null);
       const result = await search(question, { policy, scorer, executor, sameAnswer: answersEqual }, config, hooks);
       const questionLoss = await loss;
-      // Agreement needs at least two finished attempts. MCTS counts each distinct terminal once, so
-      // rollouts that all converge on one solution are many attempts agreeing, not a lone one.
-      const counted = result.alternatives.reduce((n, a) => n + a.votes, 0);
-      const attempts = result.strategy === 'mcts' && counted > 0 ? Math.max(counted, result.stats.rollouts) : counted;
+      // Agreement needs at least two finished solutions. MCTS counts each distinct finished
+      // solution once: rollouts that revisit one solution are still one solution, not a vote.
+      const finished = result.alternatives.reduce((n, a) => n + a.votes, 0);
       const verdict = judge(
         result.answer,
         {
-          voteShare: result.answer === null || attempts < 2 ? null : result.confidence.voteShare,
+          voteShare: result.answer === null || finished < 2 ? null : result.confidence.voteShare,
           score: result.confidence.score,
           questionLoss,
         },
@@ -165,5 +164,5 @@ export type { EngineErrorCode } from './errors';
 export type { StepParts } from './steps/format';
 export { budgetConfig } from './strategies';
 export type { SearchConfig, SearchHooks, SearchProgress, SearchResult, Step, StrategyName } from './search/types';
-export { judge, calibrate, DEFAULT_ABSTENTION, UNSURE_REASON_TEXT } from './search/verdict';
+export { judge, calibrate, agreementCounts, agreementText, DEFAULT_ABSTENTION, UNSURE_REASON_TEXT } from './search/verdict';
 export type { AbstentionRule, Verdict, UnsureReason, CalibrationPoint } from './search/verdict';

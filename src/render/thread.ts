@@ -5,6 +5,7 @@
  * Pure functions.
  */
 import type { AnswerSupport, SearchResult, Step } from '../engine/search/types';
+import { findBoxed } from '../engine/grading/latex';
 import { UNSURE_REASON_TEXT } from '../engine/search/verdict';
 import {
   CODE,
@@ -203,13 +204,25 @@ function assemble(question: string, steps: Step[], meta: Meta, opts: BuildThread
     strategy: meta.strategy,
     search: meta.search,
     steps: threadSteps,
-    final: answerStep?.prose ? classifyBlock('final', answerStep.prose) : null,
+    // A not-sure answer never looks checked: its closing prose loses the box ("The answer is 60").
+    final: answerStep?.prose ? classifyBlock('final', meta.unsure ? unboxed(answerStep.prose) : answerStep.prose) : null,
     alternatives: others,
     alternativesLine: alternativesLine(others),
     cancelled: meta.cancelled,
     notice: meta.notice ?? null,
     unsure: meta.unsure ?? null,
   };
+}
+
+/** `\boxed{60}` / `\fbox{60}` / `\framebox{60}` replaced by their content. */
+export function unboxed(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const b of findBoxed(text)) {
+    out += text.slice(at, b.start) + b.content;
+    at = b.end;
+  }
+  return out + text.slice(at);
 }
 
 const plural = (n: number, w: string) => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;

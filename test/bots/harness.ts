@@ -9,19 +9,26 @@ import { loadConfig, type ImageMaker } from '../../src/bots/core/index';
 import { createCore, type BotCore } from '../../src/bots/compose';
 import { threadBlocks } from '../../src/render';
 import type { ImageSet, Thread } from '../../src/render/types';
-import { ScriptedPolicy, ScriptedScorer, ToyExecutor } from '../helpers/scripted';
+import { ScriptedPolicy, ScriptedScorer, ToyExecutor, type Script } from '../helpers/scripted';
 import { toyScore, toyScript } from '../engine/toy-problem';
 
 /** The toy question with some math in it, so the thread has typeset blocks (PNG attachments). */
 export const MATH_QUESTION =
   'Tom has $3$ boxes of $12$ apples and gives $7$ away. How many apples are left, i.e. what is $\\frac{3 \\cdot 12 - 7}{1}$?';
 
+/**
+ * The toy script with its two wordings of step 2 equally likely, so a search finishes more than
+ * one solution: a lone solution is never presented as sure, and these tests follow a sure answer
+ * through the platforms (the not-sure path has tests of its own in test/render/unsure.test.ts).
+ */
+const botScript: Script = (partial) => (partial === '' ? toyScript(partial) : toyScript(partial).map((o) => ({ ...o, weight: 1 })));
+
 /** A scripted policy that takes `delayMs` per call, so searches last long enough to report progress. */
 export class SlowPolicy implements Policy {
   readonly name = 'slow-scripted';
   readonly stop: string[];
   readonly abstention: Policy['abstention'];
-  private readonly inner = new ScriptedPolicy(toyScript);
+  private readonly inner = new ScriptedPolicy(botScript);
   constructor(private readonly delayMs: number) {
     this.stop = this.inner.stop;
     this.abstention = this.inner.abstention;

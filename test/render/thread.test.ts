@@ -32,7 +32,7 @@ describe('thread model', () => {
     expect(t.confidence).toEqual({ score: 0.8312, voteShare: 0.75, votes: 3, totalVotes: 4 });
     expect(t.search).toBe('16 rollouts · 4 runs · 212 nodes · 12.3 s');
     expect(t.alternativesLine).toBe('Other answers considered: 8 (1 vote)');
-    expect(confidenceLine(t)).toBe('PPM score 0.83 · 3 of 4 votes (75%)');
+    expect(confidenceLine(t)).toBe('PPM score 0.83 · 3 of 4 finished solutions agree');
   });
 
   test('fraction answers are shown in lowest terms, on every platform and in the alternatives', () => {
@@ -72,7 +72,7 @@ describe('thread model', () => {
         { answer: '11', votes: 1, share: 0.2, bestScore: -0.5 },
       ],
     });
-    expect(confidenceLine(buildThread(split))).toBe('PPM score 0.83 · 1 of 5 votes (20%) · low agreement: check this answer');
+    expect(confidenceLine(buildThread(split))).toBe('PPM score 0.83 · 1 of 5 finished solutions agree · low agreement: check this answer');
     // two answers that split 1-1 are too few to call
     const two = triangleResult({
       confidence: { score: 0.5, voteShare: 0.5 },

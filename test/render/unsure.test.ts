@@ -3,10 +3,13 @@
  * reader can get (Discord, Slack, the local page) shows the answer as a best guess under a plain
  * warning with the reasons, never as a bold answer; a sure answer is shown as before.
  */
+import { alternativesText } from '../../src/bots/core/present';
 import { threadHtml } from '../../src/bots/platforms/local/server';
+import { formatResult } from '../../src/cli/commands/solve';
 import { judge } from '../../src/engine/search/verdict';
 import { discordMessages } from '../../src/render/discord';
 import { slackMessages } from '../../src/render/slack';
+import { confidenceLine } from '../../src/render/text';
 import { buildThread } from '../../src/render/thread';
 import type { DiscordMessage, SlackMessage } from '../../src/render/types';
 import { fakeImages, noImages, triangleResult } from './helpers';
@@ -116,5 +119,54 @@ describe('a sure answer', () => {
     const nt = buildThread(r);
     expect(nt.unsure).toBeNull();
     expect(discordText(discordMessages(nt, noImages()))).toContain('**Answer:** none found');
+  });
+});
+
+describe('a lone finished solution', () => {
+  // What the engine returns when one solution finished: the tally has one vote and the verdict
+  // has no agreement to go on.
+  const lone = () =>
+    triangleResult({
+      confidence: { score: 0.79, voteShare: 1 },
+      alternatives: [{ answer: '4\\sqrt{5}', votes: 1, share: 1, bestScore: 0.79 }],
+      verdict: judge('4\\sqrt{5}', { voteShare: null, score: 0.79, questionLoss: 2 }, { minVoteShare: 0.5, minScore: 0.2 }),
+    });
+
+  test('shows agreement as "1 of 1 finished solutions", never as 100 %, and as a best guess on every view', () => {
+    const t = buildThread(lone());
+    expect(confidenceLine(t)).toBe('PPM score 0.79 · 1 of 1 finished solutions');
+    const d = discordText(discordMessages(t, noImages()));
+    const s = slackText(slackMessages(t, noImages()));
+    const html = threadHtml(t, noImages(), lone(), 'job-1');
+    for (const text of [d, s, html]) {
+      expect(text).toContain('1 of 1 finished solutions');
+      expect(text).not.toMatch(/100 ?%/);
+      expect(text).toContain('nothing to compare it with');
+    }
+    expect(d).not.toContain('**Final answer:**');
+  });
+
+  test('the closing sentence of a best guess is not boxed like a checked answer; a sure one keeps its box', () => {
+    const guessFinal = buildThread(lone()).final;
+    expect(guessFinal).not.toBeNull();
+    expect(JSON.stringify(guessFinal)).not.toMatch(/boxed|fbox/);
+    expect(JSON.stringify(guessFinal)).toContain('4\\\\sqrt{5}');
+    expect(JSON.stringify(buildThread(sure()).final)).toMatch(/boxed/);
+  });
+
+  test('the CLI prints a best guess with the counts', () => {
+    const out = formatResult(lone());
+    expect(out).toContain('Best guess: 4\\sqrt{5}   (score 0.79, 1 of 1 finished solutions)');
+    expect(out).not.toMatch(/Final answer|100%|counted answers agree/);
+    const several = formatResult(triangleResult());
+    expect(several).toContain('3 of 4 finished solutions agree');
+  });
+
+  test('"other answers?" says only one solution finished instead of "every finished solution agreed"', () => {
+    expect(alternativesText(lone())).toBe(
+      'No other answers came up, but only one solution finished, so there was nothing to compare it with.',
+    );
+    const agreed = triangleResult({ alternatives: [{ answer: '4\\sqrt{5}', votes: 3, share: 1, bestScore: 0.83 }] });
+    expect(alternativesText(agreed)).toBe('No other answers came up: all 3 finished solutions agreed.');
   });
 });

@@ -3,7 +3,7 @@
  * into the header (thread parent), one group of messages per step, and the closing message, so the
  * bots can reveal steps one at a time. Plus the step images service (KaTeX → PNG in Chromium).
  */
-import type { SearchResult } from '../../engine/index';
+import { agreementCounts, type SearchResult } from '../../engine/index';
 import { discordMessages } from '../../render/discord';
 import { MathImageRenderer } from '../../render/images';
 import { slackMessages } from '../../render/slack';
@@ -120,9 +120,11 @@ export const revealTotal = (p: Presentation<unknown>) => p.steps.length + 1;
 export function alternativesText(result: SearchResult): string {
   const others = result.alternatives.filter((a) => a.answer !== result.answer);
   if (others.length === 0) {
-    return result.answer === null
-      ? 'No answer was found, so there are no alternatives.'
-      : 'No other answers came up: every finished solution agreed.';
+    if (result.answer === null) return 'No answer was found, so there are no alternatives.';
+    const { finished } = agreementCounts(result.answer, result.alternatives);
+    return finished < 2
+      ? 'No other answers came up, but only one solution finished, so there was nothing to compare it with.'
+      : `No other answers came up: all ${finished} finished solutions agreed.`;
   }
   const lines = others.slice(0, 10).map((a) => {
     const score = a.bestScore === null ? '' : `, best step-scorer value ${a.bestScore.toFixed(2)}`;

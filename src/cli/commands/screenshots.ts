@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CliError, parseFlags, type CliCommand } from '../command';
+import { EXAMPLE_QUESTION } from '../../engine/search';
 
-/** The question the screenshots show: one the shipped SynthMath models answer (README quick start). */
-export const SCREENSHOT_QUESTION =
-  'Leo keeps 77 apples. Lily gives him 10 more apples. Each box holds 12 apples. How many full boxes does he get?';
+/** The question the screenshots show: the README's example, which the shipped models answer and are sure of. */
+export const SCREENSHOT_QUESTION = EXAMPLE_QUESTION;
 
 export const command: CliCommand = {
   name: 'screenshots',
@@ -14,7 +14,7 @@ export const command: CliCommand = {
 
 Starts the local page (as ./stepwise serve --local does, with the shipped default models and a
 fresh temporary answer store, so nothing is cached) on 127.0.0.1 at a free port, opens it in
-headless Chromium (STEPWISE_CHROMIUM, default /usr/bin/chromium), solves one example question and
+headless Chromium (STEPWISE_CHROMIUM, default /usr/bin/chromium), solves the README's example question and
 writes three PNGs:
 
   local-empty.png      the page before a question

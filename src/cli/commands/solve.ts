@@ -1,7 +1,7 @@
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { createEngine, STRATEGY_NAMES, QuestionError, type SearchResult, type StrategyName } from '../../engine';
 import { withParts } from '../../engine/steps/format';
-import { UNSURE_REASON_TEXT } from '../../engine/search/verdict';
+import { agreementCounts, agreementText, UNSURE_REASON_TEXT } from '../../engine/search/verdict';
 import { EXAMPLE_QUESTION } from '../../engine/search';
 import { ProgressLine } from '../progress';
 import { ensureModels } from '../fetch-progress';
@@ -109,10 +109,10 @@ export function formatResult(r: SearchResult): string {
   lines.push('');
   if (r.answer === null) lines.push('No verified answer was found. Try more rollouts or another strategy.');
   else {
-    const conf = [
-      r.confidence.score !== null ? `score ${r.confidence.score.toFixed(2)}` : null,
-      r.alternatives.length ? `${Math.round(r.confidence.voteShare * 100)}% of counted answers agree` : null,
-    ].filter(Boolean);
+    const { agreeing, finished } = agreementCounts(r.answer, r.alternatives);
+    const conf = [r.confidence.score !== null ? `score ${r.confidence.score.toFixed(2)}` : null, agreementText(agreeing, finished)].filter(
+      Boolean,
+    );
     const unsure = r.verdict && !r.verdict.sure ? r.verdict.reasons.map((x) => UNSURE_REASON_TEXT[x]) : null;
     if (unsure) {
       lines.push(`Best guess: ${r.answer}${conf.length ? `   (${conf.join(', ')})` : ''}`);

@@ -13,6 +13,7 @@ export type Ans =
   | { kind: 'set'; items: Ans[] }
   | { kind: 'union'; items: Ans[] }
   | { kind: 'matrix'; rows: Ans[][] }
+  | { kind: 'ratio'; items: Ans[] }
   | { kind: 'choice'; letter: string }
   | { kind: 'text'; src: string };
 
@@ -116,9 +117,20 @@ export function parseStruct(s: string): Ans {
   // Multiple choice.
   const ch = /^\(?\s*([A-J])\s*\)?$/.exec(s);
   if (ch) return { kind: 'choice', letter: ch[1] };
-  // Lists: top-level commas, semicolons, "and"/"or".
+  // Lists: top-level commas, semicolons, "and"/"or". Answers joined by "and"/"or" (or several
+  // boxed answers) and lists of points are alternatives or solutions, in any order; a plain comma
+  // list of values keeps its order (hendrycks' is_equiv: `4, 10, -2` is not `10, 4, -2`).
   const items = splitTop(s, /^(?:,|;|\s+(?:and|or)\s+|\\text\{\s*(?:and|or)\s*\})/).map((x) => x.trim());
-  if (items.length > 1 && items.every((x) => x.length > 0)) return { kind: 'list', items: items.map(parseStruct) };
+  if (items.length > 1 && items.every((x) => x.length > 0)) {
+    const parsed = items.map(parseStruct);
+    const joinedByWords = splitTop(s, /^(?:\s+(?:and|or)\s+|\\text\{\s*(?:and|or)\s*\})/).length > 1;
+    const points = parsed.every((x) => x.kind === 'tuple' && x.open === '(' && x.close === ')');
+    return { kind: 'list', items: parsed, ...((joinedByWords || points) && { unordered: true }) };
+  }
+  // Ratios: `2 : 3`, `\text{boys} : \text{girls}`.
+  const ratio = splitTop(s, /^:/).map((x) => x.trim());
+  if (ratio.length > 1 && ratio.every((x) => x.length > 0) && !/[=<>]|\\(?:le|ge|ne|lt|gt)/.test(s))
+    return { kind: 'ratio', items: ratio.map(parseStruct) };
   // Unions of intervals/sets.
   const un = splitTop(s, /^(?:\\cup(?![a-zA-Z])|\s*U\s*(?=[([{\\]))/).map((x) => x.trim());
   if (un.length > 1 && un.every((x) => x.length > 0)) return { kind: 'union', items: un.map(parseStruct) };
@@ -179,6 +191,21 @@ export function parseStruct(s: string): Ans {
       return { kind: 'eq', src: s, op: '=', lhs: parseStruct(sides[0]), rhs: parseStruct(sides[sides.length - 1]) };
     }
     if (sides.length === 2) return { kind: 'eq', src: s, op: ops[0], lhs: parseStruct(sides[0]), rhs: parseStruct(sides[1]) };
+    // `-2 < x \le 5` is the interval (-2, 5].
+    if (sides.length === 3 && /^[a-zA-Z]$/.test(sides[1])) {
+      const up = ops.every((o) => o === '<' || o === '<=');
+      const down = ops.every((o) => o === '>' || o === '>=');
+      if (up || down) {
+        const [lo, hi] = up ? [sides[0], sides[2]] : [sides[2], sides[0]];
+        const [loOp, hiOp] = up ? [ops[0], ops[1]] : [ops[1], ops[0]];
+        return {
+          kind: 'tuple',
+          open: loOp.length === 2 ? '[' : '(',
+          close: hiOp.length === 2 ? ']' : ')',
+          items: [parseStruct(lo), parseStruct(hi)],
+        };
+      }
+    }
     return { kind: 'text', src: s };
   }
   const node = parseExpr(s);
@@ -239,6 +266,8 @@ export function render(a: Ans): string {
       return a.items.map(render).join('\\cup');
     case 'matrix':
       return `\\begin{pmatrix}${a.rows.map((r) => r.map(render).join('&')).join('\\\\')}\\end{pmatrix}`;
+    case 'ratio':
+      return a.items.map(render).join(':');
     case 'choice':
       return a.letter;
     case 'text':
@@ -393,6 +422,10 @@ const FLIP: Record<string, string> = { '<': '>', '>': '<', '<=': '>=', '>=': '<=
 export function structEqual(a: Ans, b: Ans): boolean {
   if (a.kind === 'eq' && b.kind !== 'eq') return eqVsValue(a, b);
   if (b.kind === 'eq' && a.kind !== 'eq') return eqVsValue(b, a);
+  if (a.kind === 'list' && b.kind === 'list' && labelled(a) && labelled(b)) return sameLabels(labelled(a)!, labelled(b)!);
+  if (a.kind === 'list' && b.kind === 'tuple') return labelledVsTuple(a, b);
+  if (b.kind === 'list' && a.kind === 'tuple') return labelledVsTuple(b, a);
+  if (a.kind === 'ratio' || b.kind === 'ratio') return ratioEqual(a, b);
   if (a.kind === 'choice' || b.kind === 'choice') {
     if (a.kind === 'choice' && b.kind === 'choice') return a.letter === b.letter;
     const other = a.kind === 'choice' ? b : a;
@@ -481,11 +514,105 @@ function vectorVsTuple(m: Extract<Ans, { kind: 'matrix' }>, t: Extract<Ans, { ki
   return !!flat && seqEqual(flat, t.items);
 }
 
-/** `x = 3` against `3`: equal when the left side is a bare variable or f(x). */
+/** Whether an answer mentions a variable (`2x+1` does, `\frac{1}{2}` and `(1, \infty)` do not). */
+function hasVariables(a: Ans): boolean {
+  switch (a.kind) {
+    case 'expr':
+      return variables(a.node).size > 0;
+    case 'eq':
+      return true;
+    case 'list':
+    case 'tuple':
+    case 'set':
+    case 'union':
+    case 'ratio':
+      return a.items.some(hasVariables);
+    case 'matrix':
+      return a.rows.some((r) => r.some(hasVariables));
+    case 'choice':
+      return false;
+    case 'text':
+      return /[a-zA-Z]/.test(a.src.replace(/\\[a-zA-Z]+/g, ''));
+  }
+}
+
+/** A ratio of names (`boys : girls`, `a:b`): a label, not a value. */
+function ratioOfNames(a: Ans): boolean {
+  return a.kind === 'ratio' && a.items.every((x) => hasVariables(x) || x.kind === 'text');
+}
+
+/**
+ * `x = 3` against `3`: a value with its name (a bare variable, f(x), or a ratio of names, `a:b =
+ * 2:3`). An equation whose other side still has variables is a relation, not a value: `y = 2x+1` is
+ * not `2x+1`.
+ */
 function eqVsValue(e: Extract<Ans, { kind: 'eq' }>, v: Ans): boolean {
-  if (e.op !== '=') return false;
-  if (simpleLhs(e.lhs)) return structEqual(e.rhs, v);
-  return false;
+  if (e.op !== '=') return v.kind === 'tuple' || v.kind === 'union' ? inequalityVsInterval(e, v) : false;
+  return namedValue(e) && structEqual(e.rhs, v);
+}
+
+/** `x = 3`, `f(2) = 7`, `a:b = 2:3`: an equation that names a value (and may stand for it). */
+export function namedValue(e: Extract<Ans, { kind: 'eq' }>): boolean {
+  return e.op === '=' && (simpleLhs(e.lhs) !== null || ratioOfNames(e.lhs)) && !hasVariables(e.rhs);
+}
+
+/** `x \ge 3` as the interval [3, ∞) (`3 < x` too); null when it is not one variable against a value. */
+function inequalityInterval(e: Extract<Ans, { kind: 'eq' }>): Ans | null {
+  const op = e.op;
+  if (!['<', '<=', '>', '>='].includes(op)) return null;
+  const varFirst = e.lhs.kind === 'expr' && e.lhs.node.t === 'var' && !hasVariables(e.rhs);
+  const varLast = e.rhs.kind === 'expr' && e.rhs.node.t === 'var' && !hasVariables(e.lhs);
+  if (!varFirst && !varLast) return null;
+  const bound = varFirst ? e.rhs : e.lhs;
+  const rel = varFirst ? op : FLIP[op]; // as "x rel bound"
+  const inf = (sign: string): Ans => parseStruct(`${sign}\\infty`);
+  return rel.startsWith('<')
+    ? { kind: 'tuple', open: '(', close: rel === '<=' ? ']' : ')', items: [inf('-'), bound] }
+    : { kind: 'tuple', open: rel === '>=' ? '[' : '(', close: ')', items: [bound, inf('')] };
+}
+
+function inequalityVsInterval(e: Extract<Ans, { kind: 'eq' }>, v: Ans): boolean {
+  const iv = inequalityInterval(e);
+  return iv !== null && structEqual(iv, v);
+}
+
+/** `x = 2, y = 5` as name → value pairs (distinct bare names, constant values); null otherwise. */
+function labelled(l: Extract<Ans, { kind: 'list' }>): Map<string, Ans> | null {
+  const out = new Map<string, Ans>();
+  for (const it of l.items) {
+    if (it.kind !== 'eq' || it.op !== '=' || it.lhs.kind !== 'expr' || it.lhs.node.t !== 'var' || hasVariables(it.rhs)) return null;
+    if (out.has(it.lhs.node.name)) return null;
+    out.set(it.lhs.node.name, it.rhs);
+  }
+  return out;
+}
+
+function sameLabels(a: Map<string, Ans>, b: Map<string, Ans>): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.has(k) && structEqual(v, b.get(k)!));
+}
+
+/** `x = 2, y = 5` against the point `(2, 5)`: the values in the order written. */
+function labelledVsTuple(l: Extract<Ans, { kind: 'list' }>, t: Extract<Ans, { kind: 'tuple' }>): boolean {
+  const named = labelled(l);
+  return !!named && t.open === '(' && t.close === ')' && seqEqual([...named.values()], t.items);
+}
+
+/** `2:3` vs `4:6` (proportional), vs `\frac{2}{3}` (its value), vs `a:b = 2:3` (handled as a labelled value). */
+function ratioEqual(a: Ans, b: Ans): boolean {
+  const value = (r: Extract<Ans, { kind: 'ratio' }>): Ans | null => {
+    const [x, y] = r.items;
+    return r.items.length === 2 && x.kind === 'expr' && y.kind === 'expr'
+      ? { kind: 'expr', src: `${x.src}/${y.src}`, node: { t: 'bin', op: '/', l: x.node, r: y.node } }
+      : null;
+  };
+  if (a.kind === 'ratio' && b.kind === 'ratio') {
+    if (seqEqual(a.items, b.items)) return true;
+    const [va, vb] = [value(a), value(b)];
+    return !!va && !!vb && structEqual(va, vb);
+  }
+  const [r, other] = a.kind === 'ratio' ? [a, b] : [b as Extract<Ans, { kind: 'ratio' }>, a];
+  const v = value(r);
+  return other.kind === 'expr' && !!v && structEqual(v, other);
 }
 
 function scaled(a: Ans, factor: number): Ans {

@@ -25,10 +25,22 @@ const PHRASE = new RegExp(
 
 /** Words that mark a string as prose rather than a bare answer. */
 function isProse(s: string): boolean {
-  const t = s.replace(/\\(?:text|mbox|mathrm|textbf)\s*\{[^{}]*\}/g, ' x ').replace(/\\[a-zA-Z]+/g, ' ');
+  const t = s
+    .replace(/\\(?:begin|end)\s*\{[a-zA-Z*]+\}(?:\{[^{}]*\})?/g, ' ')
+    .replace(/\\(?:text|mbox|mathrm|textbf)\s*\{[^{}]*\}/g, ' x ')
+    .replace(/\\[a-zA-Z]+/g, ' ');
   if (/[^\u0000-\u024F\u0370-\u03FF\u2000-\u22FF\s]/u.test(t)) return true; // CJK, Arabic, Devanagari, …
   const words = t.match(/[a-zA-Z\u00C0-\u024F]{2,}/g) ?? [];
-  return words.length > 2 || s.length > 120 || /\n/.test(s.trim());
+  return words.length > 2 || (s.length > 120 && !/\\begin\s*\{/.test(s)) || /\n/.test(s.trim());
+}
+
+/**
+ * Inline math (`$…$`, `\(…\)`) with a number broken across lines by a wrapped line (`$1\n234$`,
+ * `$3.\n75$`) joined back into the number: it is one number, not two lines.
+ */
+function joinBrokenNumbers(text: string): string {
+  const join = (m: string) => m.replace(/(\d\.?)[ \t]*\r?\n[ \t]*(?=\.?\d)/g, '$1');
+  return text.replace(/(?<!\$)\$(?!\$)[^$]+\$|\\\([\s\S]+?\\\)/g, join);
 }
 
 /** Maximal runs of number/LaTeX/operator text (letters only inside LaTeX commands). */
@@ -125,7 +137,10 @@ function balanced(s: string): boolean {
 
 /** A math span that holds a formula, not words ("$? just about 1$" is not one). */
 function looksMath(x: string): boolean {
-  const t = x.replace(/\\(?:text|mbox|mathrm|textbf)\s*\{[^{}]*\}/g, ' ').replace(/\\[a-zA-Z]+/g, ' ');
+  const t = x
+    .replace(/\\(?:begin|end)\s*\{[a-zA-Z*]+\}(?:\{[^{}]*\})?/g, ' ') // a matrix environment's name is not a word
+    .replace(/\\(?:text|mbox|mathrm|textbf|mathbf)\s*\{[^{}]*\}/g, ' ')
+    .replace(/\\[a-zA-Z]+/g, ' ');
   return !/[a-zA-Z]{3,}|\?/.test(t) && !isProse(x) && /[0-9a-zA-Z\\]/.test(x);
 }
 
@@ -164,7 +179,7 @@ function answerFromSegment(seg: string): string | null {
 /** Extracts the final answer from a whole response (or returns a bare answer itself). */
 export function extractAnswer(response: string): string | null {
   if (typeof response !== 'string') return null;
-  const text = response.trim();
+  const text = joinBrokenNumbers(response.trim());
   if (!text) return null;
   const boxed = lastBoxed(text);
   if (boxed !== null) return boxed.trim() || null;

@@ -26,13 +26,39 @@ function asAnswer(s: string): string {
   return b ?? s;
 }
 
+/**
+ * The answer read with decimal commas (`3,75` → `3.75`, `1.234,5` → `1234.5`), or null when it has
+ * none. A lone comma followed by exactly three digits after a nonzero whole part (`1,234`) is a
+ * thousands separator, and stays one; so is every comma inside brackets (`(1,2)` is a point).
+ */
+export function decimalCommaReading(s: string): string | null {
+  // Inside brackets a comma separates coordinates or interval ends: `(1,2)` is a point.
+  if (/[()[\]]|\\\{/.test(s)) return null;
+  let changed = false;
+  const out = s
+    .replace(/(?<![\d.,])(\d{1,3}(?:\.\d{3})+),(\d+)(?![\d,])/g, (_m, whole: string, frac: string) => {
+      changed = true;
+      return `${whole.replace(/\./g, '')}.${frac}`;
+    })
+    .replace(/(?<![\d.,])(\d+),(\d+)(?![\d,.])/g, (m, whole: string, frac: string) => {
+      if (frac.length === 3 && !/^0+$/.test(whole)) return m;
+      changed = true;
+      return `${whole}.${frac}`;
+    });
+  return changed ? out : null;
+}
+
 /** Cheap, synchronous equivalence of two final answers (no sympy). */
 export function answersEqual(gold: string, pred: string): boolean {
   const g = asAnswer(String(gold));
   const p = asAnswer(String(pred));
   if (g.trim() === p.trim()) return g.trim().length > 0;
   try {
-    return parsedEqual(parseAnswer(g), parseAnswer(p));
+    if (parsedEqual(parseAnswer(g), parseAnswer(p))) return true;
+    // Decimal commas: `3,75` is 3.75 in much of the world; the comma reading is tried besides the list one.
+    const [gc, pc] = [decimalCommaReading(g), decimalCommaReading(p)];
+    if (gc === null && pc === null) return false;
+    return parsedEqual(parseAnswer(gc ?? g), parseAnswer(pc ?? p));
   } catch {
     return false;
   }

@@ -58,7 +58,8 @@ export function findBoxed(s: string): BoxedMatch[] {
 
 /**
  * The last boxed answer, merged with immediately preceding boxed answers joined only by
- * separators ("\boxed{2} and \boxed{3}" gives "2, 3"), as Math-Verify does.
+ * separators ("\boxed{2} and \boxed{3}" gives "2 \text{ and } 3"), as Math-Verify does. Several
+ * boxed answers are joined with "and", so they compare in any order.
  */
 export function lastBoxed(s: string): string | null {
   const all = findBoxed(s);
@@ -69,7 +70,7 @@ export function lastBoxed(s: string): string | null {
     if (!/^(?:\s|\$|,|;|\\quad|\\qquad|\\text\{\s*(?:and|or|,)\s*\}|\band\b|\bor\b|&|\\\\)*$/.test(gap)) break;
     parts.unshift(all[k].content);
   }
-  return parts.map((p) => p.trim()).join(', ');
+  return parts.map((p) => p.trim()).join(' \\text{ and } ');
 }
 
 /** Strips one layer of `$…$`, `$$…$$`, `\(…\)`, `\[…\]` around the whole string. */
@@ -262,6 +263,18 @@ export function stripUnits(s: string): string {
   return s;
 }
 
+const UNIT_WORD = String.raw`(?:\\(?:text|mathrm|mbox|textrm)\s*\{\s*[a-zA-Z]+\s*\}|[a-zA-Z]+)`;
+const COMPOUND_UNIT = new RegExp(String.raw`(\d)\s*${UNIT_WORD}(?:\s*/\s*${UNIT_WORD})+(?:\s*\^\s*(?:\{\s*\d\s*\}|\d))?$`);
+
+/** Strips a trailing compound unit after a number: `60 km/h`, `60\ \mathrm{km}/\mathrm{h}`, `9.8 \text{m}/\text{s}^2`. */
+export function stripCompoundUnit(s: string): string {
+  const m = COMPOUND_UNIT.exec(s);
+  if (!m) return s;
+  const words = (m[0].slice(1).match(/[a-zA-Z]+/g) ?? []).filter((w) => !/^(?:text|mathrm|mbox|textrm)$/.test(w));
+  if (words.some((w) => MATH_WORDS.has(w.toLowerCase()))) return s;
+  return s.slice(0, m.index + 1);
+}
+
 /** Removes a leading currency sign and trailing `\%`, returning whether a percent sign was seen. */
 export interface Cleaned {
   text: string;
@@ -287,9 +300,14 @@ export function cleanAnswer(input: string): Cleaned {
   s = s.replace(/\\q?quad(?![a-zA-Z])/g, ' ');
   s = s.replace(/\\[dtc]frac(?![a-zA-Z])/g, '\\frac').replace(/\\[dt]binom(?![a-zA-Z])/g, '\\binom');
   s = s.replace(/\\(?:mathbb|mathcal)\s*\{\s*R\s*\}/g, 'R');
-  // `\approx`: keep what the answer claims exactly.
+  // `\approx`: keep what the answer claims exactly; after a bare name ("x \approx 3.5") the value is the answer.
   const ax = s.search(/\\approx|≈/);
-  if (ax > 0) s = s.slice(0, ax);
+  if (ax > 0) {
+    const label = s.slice(0, ax).trim();
+    s = /^(?:[a-zA-Z]'*|\\text\s*\{[a-zA-Z ]+\}|[a-zA-Z]\([a-zA-Z]\))$/.test(label)
+      ? s.slice(ax).replace(/^(?:\\approx|≈)/, '')
+      : s.slice(0, ax);
+  }
   // Degrees, currency.
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°|\\degree(?![a-zA-Z])|\\circ(?![a-zA-Z])/g, '');
   s = s.replace(/\\\$|\$/g, '');
@@ -300,7 +318,8 @@ export function cleanAnswer(input: string): Cleaned {
     return '';
   });
   s = s.replace(/\\\s*$/, '').trim(); // stray trailing backslash ("185\")
-  s = s.replace(/[.。]+$/, '').trim();
+  s = s.replace(/[.,;。]+$/, '').trim();
+  s = stripCompoundUnit(s);
   s = stripUnits(s);
   s = s.replace(/\\text\s*\{\s*(and|or)\s*\}/g, ' $1 ');
   s = unwrapCommands(s, TEXT_WRAPPERS);

@@ -4,7 +4,7 @@
  * never spliced into the program text.
  */
 import type { Executor } from '../exec/types';
-import { parseAnswer, type Ans } from './answer';
+import { namedValue, parseAnswer, type Ans } from './answer';
 import { toSympy } from './expr';
 
 /** Decides `a ≡ b` symbolically; null when it cannot tell. */
@@ -63,8 +63,9 @@ print(json.dumps([check(a, b) for a, b in pairs]))
 
 /** Aligns two parsed answers into pairs of sympy strings; null when the shapes do not line up. */
 function pairUp(a: Ans, b: Ans, out: [string, string][]): boolean {
-  if (a.kind === 'eq' && b.kind !== 'eq') return a.op === '=' && pairUp(a.rhs, b, out);
-  if (b.kind === 'eq' && a.kind !== 'eq') return b.op === '=' && pairUp(a, b.rhs, out);
+  // A named value (`x = 3`) stands for its value; any other equation (`y = 2x+1`) is not one of its sides.
+  if (a.kind === 'eq' && b.kind !== 'eq') return namedValue(a) && pairUp(a.rhs, b, out);
+  if (b.kind === 'eq' && a.kind !== 'eq') return namedValue(b) && pairUp(a, b.rhs, out);
   if (a.kind !== b.kind) return false;
   switch (a.kind) {
     case 'expr':

@@ -40,7 +40,7 @@ export class QuestionError extends EngineError {
 
 /** A question the shipped default model answers (and is sure of), for help and error messages. */
 export const EXAMPLE_QUESTION =
-  'Maria makes 17 cups per hour. Every hour, Jack makes 17 cups. They both work 7 hours. How many cups are made altogether?';
+  'The age of Carlos is 41 years. Sam is 33 years younger than Carlos. The age of Ravi is 4 times the age of Sam. How many years old is Ravi?';
 
 /**
  * Something in a math problem: a number, an operator, LaTeX, or a word that names a quantity or

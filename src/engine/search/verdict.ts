@@ -11,7 +11,7 @@
 
 /** What the verdict is computed from (null: the signal is not available for this search). */
 export interface VerdictSignals {
-  /** Share of counted answers that agree with the winner, in [0, 1]; null with fewer than two counted. */
+  /** Share of finished solutions that agree with the winner, in [0, 1]; null with fewer than two finished. */
   voteShare: number | null;
   /** Scorer value of the winning trajectory, in [-1, 1]. */
   score: number | null;
@@ -57,13 +57,12 @@ export function judge(answer: string | null, signals: VerdictSignals, rule: Abst
   const reasons: UnsureReason[] = [];
   if (answer === null) reasons.push('no-answer');
   else {
-    // Agreement and the scorer's value are what the rule was calibrated on: without them (one
-    // greedy solution, no scorer) there is nothing to vouch for the answer. The question's
-    // familiarity is a side signal: when it cannot be computed it is not held against the answer.
-    if (rule.minVoteShare !== undefined) {
-      if (signals.voteShare === null) reasons.push('single-attempt');
-      else if (signals.voteShare < rule.minVoteShare) reasons.push('low-agreement');
-    }
+    // A lone finished solution is never sure, whatever the rule: nothing agreed with it. Agreement
+    // and the scorer's value are what the rule was calibrated on: without a scorer there is nothing
+    // to vouch for the answer. The question's familiarity is a side signal: when it cannot be
+    // computed it is not held against the answer.
+    if (signals.voteShare === null) reasons.push('single-attempt');
+    else if (rule.minVoteShare !== undefined && signals.voteShare < rule.minVoteShare) reasons.push('low-agreement');
     if (rule.minScore !== undefined) {
       if (signals.score === null) reasons.push('unscored');
       else if (signals.score < rule.minScore) reasons.push('low-score');
@@ -72,6 +71,26 @@ export function judge(answer: string | null, signals: VerdictSignals, rule: Abst
       reasons.push('unfamiliar-question');
   }
   return { sure: reasons.length === 0, reasons, signals };
+}
+
+/**
+ * How far the finished solutions agree, as counts: "3 of 4 finished solutions agree", or for a
+ * lone one "1 of 1 finished solutions" (nothing to agree with). Null when none finished.
+ */
+export function agreementText(agreeing: number, finished: number): string | null {
+  if (finished <= 0) return null;
+  if (finished === 1) return '1 of 1 finished solutions';
+  return `${agreeing} of ${finished} finished solutions agree`;
+}
+
+/** The winner's support and the number of finished solutions, from a result's answer tally. */
+export function agreementCounts(
+  answer: string | null,
+  alternatives: readonly { answer: string; votes: number }[],
+): { agreeing: number; finished: number } {
+  const finished = alternatives.reduce((n, a) => n + a.votes, 0);
+  const win = answer === null ? undefined : alternatives.find((a) => a.answer === answer);
+  return { agreeing: win?.votes ?? 0, finished };
 }
 
 /** One held-out problem's signals and whether the search's answer was right. */

@@ -109,6 +109,9 @@ export class MctsRun {
       if (node.children.length === 0) await this.expand(node, candidates);
       const open = node.children.filter((c) => !c.terminal);
       if (open.length === 0) {
+        // Before pruning a node, one fresh set of samples while fewer than two solutions have
+        // finished: a tree that collapses onto one solution must not end the search on one vote.
+        if (await this.refill(node, candidates)) continue;
         node.terminal = true; // dead-end pruning: every child is terminal
         return node !== this.root;
       }
@@ -148,8 +151,25 @@ export class MctsRun {
     throw new Error(`MCTS back-up "${backup}" needs a terminal value (hooks.terminalValue, e.g. correctness against the known answer)`);
   }
 
-  private async expand(node: MctsNode, n: number): Promise<void> {
-    const [steps] = await this.world.expand([node.path()], n);
+  /** Nodes already given their one refill. */
+  private readonly refilled = new Set<MctsNode>();
+
+  /**
+   * Samples `n` more children for a node whose children are all terminal, when this run has fewer
+   * than two finished solutions (once per node). Returns whether any new child was added.
+   */
+  private async refill(node: MctsNode, n: number): Promise<boolean> {
+    if (this.refilled.has(node) || this.answers().length >= 2) return false;
+    this.refilled.add(node);
+    return (await this.expand(node, n)) > 0;
+  }
+
+  /** Adds up to `n` new children (texts already among the siblings, or a second answer step, are dropped); returns how many. */
+  private async expand(node: MctsNode, n: number): Promise<number> {
+    const [sampled] = await this.world.expand([node.path()], n);
+    const known = new Set(node.children.map((c) => c.step?.text.trim()));
+    const hasAnswer = node.children.some((c) => c.step?.kind === 'answer');
+    const steps = sampled.filter((s) => !known.has(s.text.trim()) && !(hasAnswer && s.kind === 'answer'));
     const children = steps.map((s) => new MctsNode(this.nextId++, s, node));
     node.children.push(...children);
     const { backup } = this.world.config;
@@ -166,6 +186,7 @@ export class MctsRun {
       else if (child.isAnswer()) child.backup(this.answerValue(child));
       else if (usesScorer) child.update(child.score as number); // new non-terminal child: update on itself only
     }
+    return children.length;
   }
 }
 

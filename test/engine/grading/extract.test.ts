@@ -8,7 +8,7 @@ describe('extractAnswer', () => {
     ['framebox, with its optional width and position', 'the answer is \\framebox[2cm][c]{204}, checked in 3 ways.', '204'],
     ['framebox', 'so \\framebox{7} it is, not 8', '7'],
     ['boxed with space form', 'hence \\boxed 7 done', '7'],
-    ['adjacent boxed answers merge', 'The roots are $\\boxed{2}$ and $\\boxed{3}$.', '2, 3'],
+    ['adjacent boxed answers merge (in any order)', 'The roots are $\\boxed{2}$ and $\\boxed{3}$.', '2 \\text{ and } 3'],
     ['rStar answer node', '<answer>Tom has \\boxed{29} apples left.<end_of_answer>', '29'],
     ['unclosed boxed falls back', 'We get 5 and so \\boxed{6', '6'],
     ['Minerva phrase', 'Final Answer: The final answer is $(1,2)$. I hope it is correct.', '(1,2)'],

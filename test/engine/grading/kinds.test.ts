@@ -122,7 +122,7 @@ export const KIND_CASES: Record<string, Case[]> = {
     ['t = 2 + 3 = 5', '5', true],
     ['x=2', '2', true],
     ['2', 'x = 2', true],
-    ['y = 2x+1', '2x+1', true],
+    ['y = 2x+1', '2x+1', false], // a relation, not a value (x = 2 vs 2 above is a value)
     ['y=2x+1', 'y = 1 + 2x', true],
     ['y=2x+1', '2x+2', false],
     ['x=2', '3', false],

@@ -16,6 +16,11 @@ describe('buildSympyProgram', () => {
     expect(buildSympyProgram('(1,2)', '3')).toBeNull();
     expect(buildSympyProgram('\\text{odd}', 'odd')).toBeNull();
   });
+  it('never hands sympy one side of an equation as the answer (y = 2x+1 is not 2x+1); a named value is its value', () => {
+    expect(buildSympyProgram('y = 2x + 1', '2x + 1')).toBeNull();
+    expect(buildSympyProgram('f(x) = x^2', 'x \\cdot x')).toBeNull();
+    expect(buildSympyProgram('x = \\sqrt{4}', '2')).not.toBeNull();
+  });
   it('pairs up structures element by element', () => {
     const prog = buildSympyProgram('(i^2, \\sqrt{4})', '(-1, 2)')!;
     const b64 = /b64decode\("([A-Za-z0-9+/=]+)"\)/.exec(prog)![1];

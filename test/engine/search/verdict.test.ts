@@ -2,7 +2,7 @@
  * The abstention rule: which answers the bot may present as answers, and how its thresholds are
  * calibrated on held-out problems so that the answers it presents are right often enough.
  */
-import { calibrate, judge, selective, type CalibrationPoint } from '../../../src/engine/search/verdict';
+import { agreementCounts, agreementText, calibrate, judge, selective, type CalibrationPoint } from '../../../src/engine/search/verdict';
 
 describe('judge', () => {
   const rule = { minVoteShare: 0.5, minScore: 0.2, maxQuestionLoss: 6 };
@@ -22,7 +22,11 @@ describe('judge', () => {
     expect(judge('12', { voteShare: null, score: 0.7, questionLoss: 3 }, rule).reasons).toEqual(['single-attempt']);
     expect(judge('12', { voteShare: 0.9, score: null, questionLoss: 3 }, rule).reasons).toEqual(['unscored']);
     expect(judge('12', { voteShare: 0.9, score: 0.7, questionLoss: null }, rule).sure).toBe(true);
-    expect(judge('12', { voteShare: null, score: null, questionLoss: null }, {}).sure).toBe(true); // a rule with no thresholds
+    expect(judge('12', { voteShare: 0.9, score: null, questionLoss: null }, {}).sure).toBe(true); // a rule with no thresholds
+  });
+  test('a lone finished solution is never sure, even under a rule with no thresholds', () => {
+    expect(judge('12', { voteShare: null, score: 0.99, questionLoss: 1 }, {})).toMatchObject({ sure: false, reasons: ['single-attempt'] });
+    expect(judge('12', { voteShare: null, score: 0.99, questionLoss: 1 })).toMatchObject({ sure: false, reasons: ['single-attempt'] });
   });
   test('without a calibrated rule, an answer most solutions disagree with is not sure', () => {
     expect(judge('12', { voteShare: 0.4, score: 0.9, questionLoss: 99 }).sure).toBe(false);
@@ -84,5 +88,21 @@ describe('calibrate', () => {
       { answered: true, correct: true, voteShare: 1, score: 0.9, questionLoss: 1 },
     ];
     expect(selective(pts, {})).toMatchObject({ answered: 0.5, selectiveAccuracy: 1 });
+  });
+});
+
+describe('agreement in words', () => {
+  test('is shown as counts of finished solutions, never as a percentage of one', () => {
+    expect(agreementText(1, 1)).toBe('1 of 1 finished solutions');
+    expect(agreementText(3, 4)).toBe('3 of 4 finished solutions agree');
+    expect(agreementText(0, 0)).toBeNull();
+  });
+  test("counts the winner's support among all finished solutions", () => {
+    const tally = [
+      { answer: '12', votes: 3 },
+      { answer: '15', votes: 2 },
+    ];
+    expect(agreementCounts('12', tally)).toEqual({ agreeing: 3, finished: 5 });
+    expect(agreementCounts(null, tally)).toEqual({ agreeing: 0, finished: 5 });
   });
 });

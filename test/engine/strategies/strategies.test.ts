@@ -151,22 +151,40 @@ describe('engine', () => {
     expect(plain.models).toEqual({ policy: policy.name, scorer: null });
   });
 
-  test('MCTS rollouts that all converge on one solution count as agreeing attempts; one greedy solution has nothing to compare', async () => {
+  test('one finished solution is never sure, however many rollouts revisit it and whatever the rule', async () => {
     const { engineFrom } = await import('../../../src/engine/index');
     const { RIGHT } = await import('../toy-problem');
     const deps = toyDeps();
-    // a policy that always writes the same (right) solution: every rollout reaches the same terminal
-    const sure = new ScriptedPolicy((partial) => (partial === '' ? [{ text: RIGHT, weight: 1 }] : toyScript(partial)), {
-      minVoteShare: 0.7,
-    });
-    const engine = engineFrom(sure, deps.scorer, deps.executor);
-    const mcts = await engine.solve(QUESTION, { strategy: 'mcts', rollouts: 8, seed: 3 });
-    expect(mcts.answer).toBe('29');
-    expect(mcts.alternatives).toHaveLength(1);
-    expect(mcts.verdict).toMatchObject({ sure: true, signals: { voteShare: 1 } });
-    const greedy = await engine.solve(QUESTION, { strategy: 'greedy' });
-    expect(greedy.answer).toBe('29');
-    expect(greedy.verdict).toMatchObject({ sure: false, reasons: ['single-attempt'], signals: { voteShare: null } });
+    // a policy that can only ever write one solution: every rollout reaches the same terminal
+    const lone = (partial: string) => (partial === '' ? [{ text: RIGHT, weight: 1 }] : toyScript(partial).slice(0, 1));
+    for (const rule of [{ minVoteShare: 0.7 }, {}]) {
+      const engine = engineFrom(new ScriptedPolicy(lone, rule), deps.scorer, deps.executor);
+      const mcts = await engine.solve(QUESTION, { strategy: 'mcts', rollouts: 8, seed: 3 });
+      expect(mcts.answer).toBe('29');
+      expect(mcts.alternatives).toEqual([expect.objectContaining({ answer: '29', votes: 1 })]);
+      expect(mcts.verdict).toMatchObject({ sure: false, reasons: ['single-attempt'], signals: { voteShare: null } });
+      const greedy = await engine.solve(QUESTION, { strategy: 'greedy' });
+      expect(greedy.answer).toBe('29');
+      expect(greedy.verdict).toMatchObject({ sure: false, reasons: ['single-attempt'], signals: { voteShare: null } });
+    }
+  });
+
+  test('MCTS does not stop on one vote: a tree that collapses onto one solution samples again before it gives up', async () => {
+    const { engineFrom } = await import('../../../src/engine/index');
+    const { RIGHT } = await import('../toy-problem');
+    const deps = toyDeps();
+    // The first expansion of the root can only write RIGHT; any later one writes another right first step.
+    const OTHER = '<code>\n# Step 1: 12 apples in each of 3 boxes\napples = 12 * 3\n<end_of_step>';
+    let rootCalls = 0;
+    const script = (partial: string) =>
+      partial === '' ? [{ text: rootCalls++ === 0 ? RIGHT : OTHER, weight: 1 }] : toyScript(partial).slice(0, 1);
+    const engine = engineFrom(new ScriptedPolicy(script, { minVoteShare: 0.7 }), deps.scorer, deps.executor);
+    const r = await engine.solve(QUESTION, { strategy: 'mcts', rollouts: 16, candidates: 4, seed: 3 });
+    expect(r.answer).toBe('29');
+    expect(r.alternatives).toEqual([expect.objectContaining({ answer: '29', votes: 2 })]);
+    expect(r.verdict).toMatchObject({ sure: true, signals: { voteShare: 1 } });
+    const first = r.trees?.[0].children.map((c) => c.text);
+    expect(first).toEqual([RIGHT, OTHER]);
   });
 
   test("each answer comes with a verdict from the policy's abstention rule and its question loss", async () => {

@@ -5,6 +5,7 @@
  * attributes: anything that slipped into the thread HTML could not run or restyle the page.
  */
 import { createHash } from 'node:crypto';
+import { EXAMPLE_QUESTION } from '../../../engine/search';
 
 export const PAGE_STYLE = `
   body { font: 16px/1.5 system-ui, sans-serif; max-width: 760px; margin: 2em auto; padding: 0 1em; color: #1d1d1f; background: #f6f6f8; overflow-wrap: anywhere; }
@@ -15,6 +16,7 @@ export const PAGE_STYLE = `
   .row { display: flex; gap: 0.5em; align-items: center; flex-wrap: wrap; }
   button { font: inherit; padding: 0.4em 1em; border-radius: 6px; border: 1px solid #888; background: #fff; cursor: pointer; }
   button.primary { background: #2b59c3; color: #fff; border-color: #2b59c3; }
+  button:disabled, button.primary:disabled { background: #e4e4e8; color: #8a8a90; border-color: #c8c8cc; cursor: not-allowed; }
   #status { margin: 1em 0; color: #444; min-height: 1.5em; }
   #status.error { color: #b00020; }
   .msg { background: #fff; border-radius: 8px; padding: 0.8em 1em; margin: 0.8em 0; box-shadow: 0 1px 3px #0002; }
@@ -329,6 +331,14 @@ export const PAGE_SCRIPT = `
 })();
 `;
 
+/** The tab icon browsers ask for at /favicon.ico: a 32×32 PNG, white steps on the page's blue. */
+export const FAVICON_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAACAAAAAgCAYAAABzenr0AAAAXklEQVR42mNgwAK0Iw//pwVmwAdoZSlRjqG35RiOGNkOGCjL4Y4YdcCoA4aVAwiBUQfQ1QEDngaGtwOIAaMOoJsDBqQkHDkOoGZcjzpg8LYHRvsFg8IBA945HcjuOQCDvmHYZ8C/BAAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+const escAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+
 const sha256 = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 
 /**
@@ -365,7 +375,7 @@ export const PAGE_HTML = `<!doctype html>
 <div id="panel-solve" class="panel" role="tabpanel">
 <p class="meta">The solver searches over step-by-step solutions, runs each step's code, and shows you the best thread.</p>
 <form id="ask" novalidate>
-  <textarea id="question" name="question" placeholder="e.g. What is the sum of the first 20 odd numbers?" required></textarea>
+  <textarea id="question" name="question" placeholder="e.g. ${escAttr(EXAMPLE_QUESTION)}" required></textarea>
   <div class="row">
     <label>Strategy <select id="strategy"><option value="">default</option><option>mcts</option><option>beam</option><option>vote</option><option>best-of-n</option><option>greedy</option></select></label>
     <label>Budget <input id="budget" type="number" min="1" placeholder="default"></label>

@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SearchProgress, SearchResult } from '../../../engine/index';
 import { buildThread } from '../../../render/thread';
-import { answerLabel, metaLines, unsureLine } from '../../../render/text';
+import { answerLabel, metaLines, MODELS_DOC, unsureLine } from '../../../render/text';
 import type { ImageSet, TextBlock, Thread } from '../../../render/types';
 import type { BotCore } from '../../compose';
 import { alternativesText, progressText } from '../../core/present';
@@ -22,7 +22,9 @@ import { STRATEGY_NAMES } from '../../../engine/index';
 import type { CheckReport } from '../../features/check/check';
 import { problemThread } from '../../features/practice/text';
 import type { PracticeSession } from '../../features/practice/store';
-import { PAGE_CSP, PAGE_HTML } from './page';
+import { FAVICON_PNG, PAGE_CSP, PAGE_HTML } from './page';
+import { repoPath } from '../../../paths';
+import fs from 'node:fs';
 
 interface LocalJob {
   id: string;
@@ -102,6 +104,9 @@ function blockHtml(b: TextBlock | null, images: ImageSet, jobId: string, cls: st
   return `<div class="${cls} text">${esc(b.source)}</div>`;
 }
 
+/** Escaped text with the models guide's path made a link to the copy this server serves. */
+const linkModelsDoc = (html: string) => html.split(MODELS_DOC).join(`<a href="/${MODELS_DOC}">${MODELS_DOC}</a>`);
+
 /** The answer thread as HTML (server-side, escaped; images by URL). */
 export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jobId: string): string {
   const parts: string[] = [];
@@ -113,11 +118,12 @@ export function threadHtml(t: Thread, images: ImageSet, result: SearchResult, jo
       : `<p class="answer"><b>Answer:</b> <span id="answer">${esc(t.answer ?? 'none found')}</span>${t.cancelled ? ' <i>(search stopped early; best answer so far)</i>' : ''}</p>`,
   );
   const unsure = unsureLine(t);
-  if (unsure) parts.push(`<p class="warn unsure" role="alert">⚠ ${esc(unsure)}</p>`);
+  // the models guide is a link on the page (served at /docs/models.md), not a path to copy
+  if (unsure) parts.push(`<p class="warn unsure" role="alert">⚠ ${linkModelsDoc(esc(unsure))}</p>`);
   if (ansImg) parts.push(blockHtml(t.answerBlock, images, jobId, 'answer-img'));
   const meta = metaLines(t).join(' · ');
   if (meta) parts.push(`<p class="meta">${esc(meta)}</p>`);
-  if (t.notice) parts.push(`<p class="meta notice">ⓘ ${esc(t.notice)}</p>`);
+  if (t.notice) parts.push(`<p class="meta notice">ⓘ ${linkModelsDoc(esc(t.notice))}</p>`);
   if (t.fallback) parts.push(`<p class="meta">Math is shown as LaTeX source (${esc(t.fallback)})</p>`);
   parts.push('</section>');
   t.steps.forEach((s, i) => {
@@ -378,6 +384,16 @@ export async function startLocal(
         });
         return res.end(PAGE_HTML);
       }
+      if (req.method === 'GET' && url.pathname === '/favicon.ico') {
+        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'image/png', 'cache-control': 'max-age=86400' });
+        return res.end(FAVICON_PNG);
+      }
+      if (req.method === 'GET' && url.pathname === `/${MODELS_DOC}`) {
+        const doc = await fs.promises.readFile(repoPath(MODELS_DOC), 'utf8').catch(() => null);
+        if (doc === null) return json(res, 404, { error: 'not found' });
+        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+        return res.end(doc);
+      }
       if (req.method === 'GET' && url.pathname === '/api/config') {
         const c = core.config;
         return json(res, 200, {
@@ -460,9 +476,11 @@ export async function startLocal(
           maxCount: o.maxCount,
           defaultMinutes: o.defaultMinutes,
           maxMinutes: o.maxMinutes,
+          // a reader gets a plain line; how to install a set (commands, paths) is for the operator's log
           message: sets.length
             ? null
-            : `No problem set is installed on this server, so there is nothing to practise yet. ${practice.bank.howToAdd()}`,
+            : 'No practice problems are installed here yet, so there is nothing to practise. Whoever runs this Stepwise can add the AIME and AMC sets; until then, the Solve and Check tabs work as usual.',
+          operatorHint: sets.length ? null : practice.bank.howToAdd(),
           problems,
         });
       }

@@ -8,7 +8,10 @@ import { startLocal, type LocalServer } from '../../../../src/bots/platforms/loc
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../../../src/render/images';
 import { fakeImages, MATH_QUESTION, tmpDb, toyEngine } from '../../harness';
 import { PRACTICE_DATA } from '../../features/practice/harness';
-import { QUESTION } from '../../../engine/toy-problem';
+import { QUESTION, toyScore, toyScript } from '../../../engine/toy-problem';
+import { ScriptedPolicy, ScriptedScorer, ToyExecutor } from '../../../helpers/scripted';
+import { engineFrom } from '../../../../src/engine/index';
+import { EXAMPLE_QUESTION } from '../../../../src/engine/search';
 
 jest.setTimeout(60_000);
 
@@ -103,7 +106,8 @@ describe('local web mode, end to end in headless Chromium', () => {
     await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
     await page.click('#all');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-    expect(await page.$$eval('#thread script, #thread a, #thread [onerror]', (els) => els.length)).toBe(0);
+    // (the only link the thread may hold is our own, to the models guide, when the answer is not sure)
+    expect(await page.$$eval('#thread script, #thread a:not([href="/docs/models.md"]), #thread [onerror]', (els) => els.length)).toBe(0);
     const srcs = await page.$$eval('#thread img', (els) => els.map((e) => e.getAttribute('src') ?? ''));
     expect(srcs.every((s) => /^\/img\/[\w-]+\/[\w.-]+\.png$/.test(s))).toBe(true);
     expect(await page.$eval('#thread .question', (e) => e.textContent)).toContain('<img src=x onerror="window.__pwned=1">');
@@ -269,5 +273,98 @@ describe('local web mode, end to end in headless Chromium', () => {
     const res = await fetch(`${local.url}/api/solve`, { method: 'POST', body: JSON.stringify({ question: ' ' }) });
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatch(/question is empty/);
+  });
+
+  test('first look: the example question as placeholder, a tab icon, no failed requests', async () => {
+    const page = await browser.newPage();
+    const failed: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
+    await page.goto(local.url, { waitUntil: 'networkidle0' });
+    expect(await page.$eval('#question', (e) => e.getAttribute('placeholder'))).toBe(`e.g. ${EXAMPLE_QUESTION}`);
+    const icon = await fetch(`${local.url}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/png');
+    expect(
+      Buffer.from(await icon.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
+    expect(failed).toEqual([]);
+  });
+
+  test('a lone solution: a best guess with counts, no box around it, and the models guide as a working link', async () => {
+    const { RIGHT } = await import('../../../engine/toy-problem');
+    const lone = new ScriptedPolicy((partial) => (partial === '' ? [{ text: RIGHT, weight: 1 }] : toyScript(partial).slice(0, 1)));
+    const c = createCore(loadConfig({ STEPWISE_DB: tmpDb(), STEPWISE_STRATEGY: 'mcts', STEPWISE_BUDGET: '4' }), {
+      engine: async () => engineFrom(lone, new ScriptedScorer(toyScore), new ToyExecutor()),
+      images: new ChromiumImageMaker(),
+      progressIntervalMs: 50,
+      log: () => undefined,
+    });
+    const srv = await startLocal(c, { port: 0, log: () => undefined });
+    try {
+      const page = await browser.newPage();
+      await page.goto(srv.url, { waitUntil: 'load' });
+      await page.type('#question', QUESTION);
+      await page.click('#solve');
+      await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
+      await page.click('#all');
+      const text = await page.$eval('#thread', (e) => e.textContent ?? '');
+      expect(text).toContain('Best guess (not sure): 29');
+      expect(text).toContain('1 of 1 finished solutions');
+      expect(text).toContain('only one solution finished, so there was nothing to compare it with');
+      expect(text).not.toMatch(/every finished solution agreed|100 ?%/);
+      // the closing sentence under "Best guess" is typeset without the box of a checked answer
+      const final = await page.$eval('section.final .final', (e) => e.getAttribute('alt') ?? e.textContent ?? '');
+      expect(final).toMatch(/29/);
+      expect(final).not.toMatch(/boxed|fbox/);
+      const href = await page.$eval('#thread p.warn.unsure a', (e) => (e as HTMLAnchorElement).href);
+      expect(href).toBe(`${srv.url}/docs/models.md`);
+      const doc = await fetch(href);
+      expect(doc.status).toBe(200);
+      expect(await doc.text()).toMatch(/^# /m);
+    } finally {
+      await srv.close();
+      await c.close();
+    }
+  });
+
+  test('practice with no problem set: a plain line for the reader, and a Start button that looks disabled', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-sets-'));
+    const c = createCore(loadConfig({ STEPWISE_DB: tmpDb() }), {
+      engine: async () => toyEngine(5),
+      images: fakeImages,
+      log: () => undefined,
+      practice: { dataDir: empty },
+    });
+    const srv = await startLocal(c, { port: 0, log: () => undefined });
+    try {
+      const page = await browser.newPage();
+      await page.goto(srv.url, { waitUntil: 'load' });
+      await page.click('#tab-practice');
+      await page.waitForFunction(() => !document.getElementById('p-none')!.classList.contains('hidden'));
+      const line = await page.$eval('#p-none', (e) => e.textContent ?? '');
+      expect(line).toMatch(/No practice problems are installed here yet/);
+      expect(line).not.toMatch(/\.\/stepwise|STEPWISE_|`|\/[a-z]+\//); // no commands, variables or paths
+      const look = await page.evaluate(() => {
+        const style = (id: string) => {
+          const cs = getComputedStyle(document.getElementById(id)!);
+          return { bg: cs.backgroundColor, cursor: cs.cursor };
+        };
+        return {
+          start: style('p-start'),
+          disabled: (document.getElementById('p-start') as HTMLButtonElement).disabled,
+          solve: style('solve'),
+        };
+      });
+      expect(look.disabled).toBe(true);
+      expect(look.start.bg).not.toBe(look.solve.bg); // not the blue of an enabled primary button
+      expect(look.start.cursor).toBe('not-allowed');
+    } finally {
+      await srv.close();
+      await c.close();
+    }
   });
 });

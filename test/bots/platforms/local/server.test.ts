@@ -274,14 +274,16 @@ describe('practice and /check over the local API (issue 18)', () => {
     expect(view.results.solutions[0].text).toMatch(/boxed/);
   });
 
-  test('with no set installed, the page is told how to add one', async () => {
+  test('with no set installed, the page gets a plain line for readers and the how-to for operators apart', async () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-sets-'));
     const c = practiceCore({ practice: { dataDir: empty } });
     const srv = await startLocal(c, { port: 0, log: () => undefined });
     try {
-      const j = (await (await fetch(`${srv.url}/api/practice/sets`)).json()) as { sets: unknown[]; message: string };
+      const j = (await (await fetch(`${srv.url}/api/practice/sets`)).json()) as { sets: unknown[]; message: string; operatorHint: string };
       expect(j.sets).toEqual([]);
-      expect(j.message).toMatch(/No problem set is installed.*\.\/stepwise data fetch aime2024.*STEPWISE_PRACTICE_FILES/);
+      expect(j.message).toMatch(/^No practice problems are installed here yet/);
+      expect(j.message).not.toMatch(/stepwise data fetch|STEPWISE_|\//);
+      expect(j.operatorHint).toMatch(/\.\/stepwise data fetch aime2024.*STEPWISE_PRACTICE_FILES/);
       const start = await fetch(`${srv.url}/api/practice/start`, { method: 'POST', body: JSON.stringify({ player }) });
       expect(start.status).toBe(400);
       expect(((await start.json()) as { error: string }).error).toMatch(/not installed.*stepwise data fetch/);
