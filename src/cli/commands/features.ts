@@ -26,7 +26,8 @@ export const command: CliCommand = {
       limit: { type: 'string' },
     });
     const files = (values.pairs ?? []) as string[];
-    if (!files.length || !values.out) throw new CliError('features: --pairs FILE and --out DIR are required. Try ./stepwise features --help', 2);
+    if (!files.length || !values.out)
+      throw new CliError('features: --pairs FILE and --out DIR are required. Try ./stepwise features --help', 2);
     const rows: { prompt: string; pos: string; neg: string; meta: Record<string, unknown> }[] = [];
     for (const f of files) {
       for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
@@ -59,7 +60,9 @@ export const command: CliCommand = {
         for (const r of chunk) fs.writeSync(meta, JSON.stringify(r.meta) + '\n');
         const done = Math.min(todo.length, i + per);
         const rate = done / ((Date.now() - t0) / 1000);
-        progress.update(`features: ${done}/${todo.length} pairs · ${rate.toFixed(1)} pairs/s · ETA ${((todo.length - done) / rate).toFixed(0)} s`);
+        progress.update(
+          `features: ${done}/${todo.length} pairs · ${rate.toFixed(1)} pairs/s · ETA ${((todo.length - done) / rate).toFixed(0)} s`,
+        );
       }
       progress.done();
       process.stdout.write(JSON.stringify({ pairs: todo.length, hidden: policy.lm.hiddenSize, out: values.out }) + '\n');

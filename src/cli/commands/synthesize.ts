@@ -4,7 +4,15 @@ import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { ensureModels } from '../fetch-progress';
 import { createExecutorPool } from '../../engine/exec';
 import { loadProblemSet } from '../../lab/eval/problem-sets';
-import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, fillTemplate, findManifest, loadPolicy, loadScorer, MicroBatchPolicy } from '../../engine/models';
+import {
+  DEFAULT_POLICY_DIR,
+  DEFAULT_SCORER_DIR,
+  fillTemplate,
+  findManifest,
+  loadPolicy,
+  loadScorer,
+  MicroBatchPolicy,
+} from '../../engine/models';
 import type { StepScorer } from '../../engine/models/types';
 import { synthesize } from '../../lab/synth/synthesize';
 import { ProgressLine } from '../progress';
