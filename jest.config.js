@@ -3,6 +3,8 @@ module.exports = {
   // onnxruntime-node needs the outer realm's typed arrays (see the file).
   testEnvironment: '<rootDir>/test/helpers/ort-environment.js',
   roots: ['<rootDir>/test'],
+  // the SynthMath models stand in for the fetched default model (see the file)
+  setupFiles: ['<rootDir>/test/helpers/default-models.js'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 30000,

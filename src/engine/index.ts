@@ -89,7 +89,10 @@ export function engineFrom(policy: Policy, scorer: StepScorer | undefined, execu
       if (!fit.ok) throw new QuestionError('question_too_long', fit.message);
       // the question's familiarity costs one prefill: run it beside the search, never fail on it
       const loss = policy.questionLoss ? policy.questionLoss(question, hooks.signal).catch(() => null) : Promise.resolve(null);
-      const result = await search(question, { policy, scorer, executor, sameAnswer: answersEqual }, config, hooks);
+      // the model's own search settings (manifest "search"), under whatever the caller set
+      const { budget: _budget, ...modelDefaults } = policy.searchDefaults ?? {};
+      const settings = { ...modelDefaults, ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) };
+      const result = await search(question, { policy, scorer, executor, sameAnswer: answersEqual }, settings, hooks);
       const questionLoss = await loss;
       // Agreement needs at least two finished solutions. MCTS counts each distinct finished
       // solution once: rollouts that revisit one solution are still one solution, not a vote.

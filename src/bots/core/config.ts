@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { STRATEGY_NAMES, type StrategyName } from '../../engine/index';
+import { DEFAULT_POLICY_DIR, manifestSearchBudget } from '../../engine/models';
 import { repoPath } from '../../paths';
 
 export interface DiscordConfig {
@@ -194,7 +195,8 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
   const strategy = (get('STEPWISE_STRATEGY') ?? 'mcts') as StrategyName;
   if (!STRATEGY_NAMES.includes(strategy)) problems.push(`STEPWISE_STRATEGY must be one of ${STRATEGY_NAMES.join(', ')}, got "${strategy}"`);
   const maxBudget = int('STEPWISE_MAX_BUDGET', 64, 1, 10_000);
-  const defaultBudget = int('STEPWISE_BUDGET', 16, 1, 10_000);
+  // unset: the budget the policy's manifest names for its usual hardware (search.budget), else 16
+  const defaultBudget = int('STEPWISE_BUDGET', manifestSearchBudget(get('STEPWISE_POLICY_DIR') ?? DEFAULT_POLICY_DIR) ?? 16, 1, 10_000);
   if (defaultBudget > maxBudget) problems.push(`STEPWISE_BUDGET (${defaultBudget}) must not exceed STEPWISE_MAX_BUDGET (${maxBudget})`);
   const host = get('HOST') ?? '127.0.0.1';
   const redisUrl = get('REDIS_URL');

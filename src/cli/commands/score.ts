@@ -11,7 +11,7 @@ in [-1, 1], higher is better.
   Without --question (ONNX models only): --text is the exact text the model reads, and the score
   at its end is printed (a PRM: one score per step separator in the text).
 Options:
-  --model DIR     model directory or manifest file; default models/stepwise-synth-ppm
+  --model DIR     model directory or manifest file; default: the default PPM (models/qwen2.5-coder-0.5b-ppm-head)
                   (fixture:tiny-random-qwen2 works: the test fixture from
                   $STEPWISE_FIXTURES_DIR or ../shared/fixtures; its ppm.manifest.json is found)
   --text TEXT     text to score (required)

@@ -13,14 +13,16 @@ Progress goes to stderr; the solution to stdout.
 
 Options:
   --strategy NAME    ${STRATEGY_NAMES.join(' | ')} (default mcts)
-  --rollouts N       MCTS rollouts per run (default 16)
-  --candidates N     candidate steps per expansion (default 8)
+  --rollouts N       MCTS rollouts per run (default: the policy's, its manifest "search"; else 16)
+  --candidates N     candidate steps per expansion (default: the policy's; else 8)
   --runs N           independent MCTS runs for the top-K vote (default 1)
-  --samples N        samples for best-of-n and vote (default 16)
-  --beam-width N     beam width for beam search (default 4)
+  --samples N        samples for best-of-n and vote (default: the policy's; else 16)
+  --beam-width N     beam width for beam search (default: the policy's; else 4)
   --seed N           random seed (default 1)
-  --policy DIR       policy model directory (default: the shipped models/stepwise-synth-policy)
-  --scorer DIR       step scorer (PPM/PRM) directory (default: models/stepwise-synth-ppm)
+  --policy DIR       policy model directory (default: models/qwen2.5-coder-0.5b-instruct, fetched on
+                     first use; the small SynthMath model: models/stepwise-synth-policy)
+  --scorer DIR       step scorer (PPM/PRM) directory (default: models/qwen2.5-coder-0.5b-ppm-head;
+                     with the SynthMath policy: models/stepwise-synth-ppm)
   --json             print the whole SearchResult as JSON (trees left out unless --trees)
   --trees            include the MCTS trees (N/Q per node) in --json output
 `;
@@ -49,11 +51,12 @@ export const command: CliCommand = {
     if (!STRATEGY_NAMES.includes(strategy)) throw new CliError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`, 2);
     const config = {
       strategy,
-      rollouts: intFlag('rollouts', values.rollouts, 16),
-      candidates: intFlag('candidates', values.candidates, 8),
+      // unset: the policy's own search settings (its manifest "search"), else the engine's defaults
+      rollouts: values.rollouts === undefined ? undefined : intFlag('rollouts', values.rollouts, 16),
+      candidates: values.candidates === undefined ? undefined : intFlag('candidates', values.candidates, 8),
       runs: intFlag('runs', values.runs, 1),
-      samples: intFlag('samples', values.samples, 16),
-      beamWidth: intFlag('beam-width', values['beam-width'], 4),
+      samples: values.samples === undefined ? undefined : intFlag('samples', values.samples, 16),
+      beamWidth: values['beam-width'] === undefined ? undefined : intFlag('beam-width', values['beam-width'], 4),
       seed: intFlag('seed', values.seed, 1, 0),
     };
     let engine;

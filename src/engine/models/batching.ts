@@ -199,6 +199,7 @@ export class MicroBatchPolicy implements Policy {
   readonly promptTokens?: Policy['promptTokens'];
   readonly stop: string[];
   readonly codePreamble?: string;
+  readonly searchDefaults?: Policy['searchDefaults'];
   private readonly co: Coalescer<SampleRequest, Sample[]>;
 
   constructor(readonly inner: Policy, opts: MicroBatchOptions = {}) {
@@ -209,6 +210,7 @@ export class MicroBatchPolicy implements Policy {
     if (inner.promptTokens) this.promptTokens = (q) => inner.promptTokens!(q);
     this.stop = inner.stop;
     this.codePreamble = inner.codePreamble;
+    this.searchDefaults = inner.searchDefaults;
     this.co = new Coalescer((reqs) => inner.sample(reqs), (r) => Math.max(1, r.n), opts);
   }
 

@@ -17,7 +17,7 @@ import { VllmPoolingScorer } from './server/vllm-scorer';
 import type { Policy, StepScorer } from './types';
 
 export * from './types';
-export { loadManifest, ManifestError, fillTemplate, transformScore } from './manifest';
+export { loadManifest, ManifestError, fillTemplate, transformScore, manifestSearchBudget } from './manifest';
 export type { ModelManifest } from './manifest';
 export { fixtureModelDir, FixtureMissingError, resolveModelArg } from './fixture';
 export { OnnxPolicy } from './onnx/policy';
@@ -31,9 +31,25 @@ export { modelCacheRoot, modelCacheName, modelFilesDir, fetchSpecFile } from './
 export { ensureModelFetched, fetchModel, fetchedModelStatus, readFetchSpec, formatBytes, ModelFetchError } from './fetch';
 export type { FetchOptions, FetchProgress, FetchResult, FetchSpec, FetchStage, FetchFailure } from './fetch';
 
-/** The shipped default models (trained by training/; absent until they are shipped). */
-export const DEFAULT_POLICY_DIR = repoPath('models', 'stepwise-synth-policy');
-export const DEFAULT_SCORER_DIR = repoPath('models', 'stepwise-synth-ppm');
+/**
+ * The small SynthMath models trained from scratch here (3M parameters, in the repository): the
+ * default before issue 24, now the fast models of the test suite.
+ */
+export const SYNTH_POLICY_DIR = repoPath('models', 'stepwise-synth-policy');
+export const SYNTH_SCORER_DIR = repoPath('models', 'stepwise-synth-ppm');
+
+/**
+ * The default models: Qwen2.5-Coder-0.5B-Instruct (fetched into the model cache on first use) and
+ * the PPM value head trained here on its hidden states. STEPWISE_DEFAULT_POLICY_DIR /
+ * STEPWISE_DEFAULT_SCORER_DIR change them for a whole process tree (the test suite sets the
+ * SynthMath models: test/helpers/default-models.js).
+ */
+export const DEFAULT_POLICY_DIR = process.env.STEPWISE_DEFAULT_POLICY_DIR
+  ? path.resolve(process.env.STEPWISE_DEFAULT_POLICY_DIR)
+  : repoPath('models', 'qwen2.5-coder-0.5b-instruct');
+export const DEFAULT_SCORER_DIR = process.env.STEPWISE_DEFAULT_SCORER_DIR
+  ? path.resolve(process.env.STEPWISE_DEFAULT_SCORER_DIR)
+  : repoPath('models', 'qwen2.5-coder-0.5b-ppm-head');
 
 export interface LoadOptions {
   /** Override the manifest's ONNX session settings (e.g. { executionProviders: ['cuda','cpu'] }). */

@@ -8,6 +8,17 @@ import path from 'node:path';
 import { EngineError } from '../errors';
 import { resolveModelFile } from './cache';
 import type { AbstentionRule } from '../search/verdict';
+import type { SearchConfig } from '../search/types';
+
+/**
+ * Policies: the search this model is meant to run with on its usual hardware (the budget that keeps
+ * a question within the bots' time on it), under any setting a caller gives. `budget` is the bots'
+ * default budget (rollouts for MCTS, samples for vote / best-of-n).
+ */
+export type ManifestSearch = Partial<
+  Pick<SearchConfig, 'rollouts' | 'candidates' | 'samples' | 'beamWidth' | 'maxStepTokens' | 'temperature' | 'earlyStopAgree' | 'timeBudgetMs'>
+> & { budget?: number };
+const SEARCH_KEYS = ['rollouts', 'candidates', 'samples', 'beamWidth', 'maxStepTokens', 'temperature', 'earlyStopAgree', 'timeBudgetMs', 'budget'] as const;
 
 export type ModelKind = 'policy' | 'ppm' | 'prm';
 export type ModelBackend = 'onnx' | 'openai' | 'vllm-pooling';
@@ -103,6 +114,7 @@ export interface ModelManifest {
    * given relative to the manifest). Such a scorer has no tokenizer of its own.
    */
   backbone?: string;
+  search?: ManifestSearch;
   stop: string[];
   specialTokens: { eos: string[]; pad?: string; stepSeparator?: string };
   score?: ManifestScore;
@@ -326,6 +338,16 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     n === undefined ? undefined : typeof n === 'string' && n.trim() !== '' && n.length <= 300 ? n.trim() : fail('notice', 'must be a non-empty string of at most 300 characters');
 
   const abstention = m.abstention === undefined ? undefined : parseAbstention(m.abstention, fail);
+  let search: ManifestSearch | undefined;
+  const searchRaw = sub('search', false);
+  if (searchRaw) {
+    search = {};
+    for (const [k, v] of Object.entries(searchRaw)) {
+      if (!(SEARCH_KEYS as readonly string[]).includes(k)) fail(`search.${k}`, `is not a search setting (${SEARCH_KEYS.join(', ')})`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`search.${k}`, 'must be a number >= 0');
+      (search as Record<string, number>)[k] = v as number;
+    }
+  }
 
   return {
     name,
@@ -337,6 +359,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     prompt: { template, fewshot, answerStart },
     codePreamble,
     backbone,
+    search,
     stop,
     specialTokens,
     score,
@@ -365,6 +388,20 @@ function parseAbstention(raw: unknown, fail: (field: string, detail: string) => 
   field('maxQuestionLoss', 0, 1000);
   if (r.calibration !== undefined) out.calibration = r.calibration as AbstentionRule['calibration'];
   return out;
+}
+
+/**
+ * The bots' default budget for a policy directory: its manifest's search.budget, read without
+ * loading the model (undefined when it names none or the manifest cannot be read).
+ */
+export function manifestSearchBudget(dir: string): number | undefined {
+  try {
+    const raw = JSON.parse(fs.readFileSync(resolveManifestPath(dir), 'utf8')) as { search?: { budget?: unknown } };
+    const b = raw.search?.budget;
+    return typeof b === 'number' && Number.isInteger(b) && b >= 1 ? b : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Fills the manifest's prompt template in one pass (values are never re-scanned for placeholders). */

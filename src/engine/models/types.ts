@@ -7,7 +7,7 @@
  * strategies only pass the question and the solution text written so far.
  */
 import type { AbstentionRule } from '../search/verdict';
-import type { StepStyle } from './manifest';
+import type { ManifestSearch, StepStyle } from './manifest';
 
 /** Sampling settings for one generation call. */
 export interface GenerationParams {
@@ -52,6 +52,8 @@ export interface Policy {
   readonly notice?: string;
   /** Default stop strings from the manifest (the engine's step format stops). */
   readonly stop: string[];
+  /** The search settings this model is meant to run with (manifest "search"), under the caller's. */
+  readonly searchDefaults?: ManifestSearch;
   /** Python run before each of its programs (the imports the model takes for granted), if any. */
   readonly codePreamble?: string;
   /** When its answers count as "not sure" (the manifest's calibrated rule), if it has one. */

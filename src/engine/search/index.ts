@@ -26,6 +26,8 @@ export const DEFAULT_CONFIG: Omit<SearchConfig, 'strategy'> = {
   maxStepTokens: 256,
   seed: 1,
   answerMustMatchOutput: true,
+  earlyStopAgree: 0,
+  timeBudgetMs: 0,
 };
 
 export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
@@ -74,6 +76,9 @@ export function resolveConfig(partial: Partial<SearchConfig> & { strategy?: Stra
   for (const key of ['candidates', 'rollouts', 'runs', 'topK', 'samples', 'beamWidth', 'maxDepth', 'maxStepTokens'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1)
       throw new QuestionError('bad_config', `${key} must be a positive integer, got ${config[key]}`);
+  }
+  for (const key of ['earlyStopAgree', 'timeBudgetMs'] as const) {
+    if (!Number.isFinite(config[key]) || config[key] < 0) throw new QuestionError('bad_config', `${key} must be a number >= 0, got ${config[key]}`);
   }
   return config;
 }

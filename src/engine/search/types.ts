@@ -62,6 +62,16 @@ export interface SearchConfig {
    * an answer that differs from it is an invalid step (a model restating the output wrongly).
    */
   answerMustMatchOutput: boolean;
+  /**
+   * MCTS: stop once this many distinct finished solutions agree on one answer and at least 3 in 4
+   * finished solutions do (0: run every rollout). Never fewer than 2: one vote is not agreement.
+   */
+  earlyStopAgree: number;
+  /**
+   * MCTS: soft time budget in ms (0: none). No new rollout starts after it once an answer was found;
+   * without any answer the search goes on to twice the budget.
+   */
+  timeBudgetMs: number;
 }
 
 export interface AnswerSupport {

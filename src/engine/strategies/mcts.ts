@@ -201,6 +201,18 @@ export const mcts: Strategy = async (world, hooks) => {
   const total = runCount * rollouts;
   let done = 0;
   let cancelled = false;
+  const started = Date.now();
+  const { earlyStopAgree, timeBudgetMs } = world.config;
+  /** Whether to start no more rollouts: enough finished solutions agree, or the time is up. */
+  const enough = (): boolean => {
+    if (!earlyStopAgree && !timeBudgetMs) return false;
+    const answers = runs.flatMap((r) => r.answers()).map((n) => ({ answer: n.step?.answer as string, score: n.score ?? n.Q }));
+    const elapsed = Date.now() - started;
+    if (timeBudgetMs && (elapsed > 2 * timeBudgetMs || (elapsed > timeBudgetMs && answers.length > 0))) return true;
+    if (earlyStopAgree < 2 || answers.length < earlyStopAgree) return false;
+    const top = tallyAnswers(answers, world.deps.sameAnswer)[0];
+    return !!top && top.votes >= earlyStopAgree && top.votes >= 0.75 * answers.length;
+  };
   const bestOf = (run: MctsRun) => {
     const b = run.best();
     return b ? { node: b, score: b.score ?? b.Q } : null;
@@ -221,6 +233,11 @@ export const mcts: Strategy = async (world, hooks) => {
       runs.map(async (run) => {
         for (let r = 0; r < rollouts; r++) {
           world.throwIfAborted();
+          if (r > 0 && enough()) {
+            done += rollouts - r;
+            report();
+            break;
+          }
           const alive = await run.rollout();
           world.stats.rollouts++;
           done++;

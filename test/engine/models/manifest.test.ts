@@ -113,9 +113,22 @@ describe('finding manifests', () => {
     expect(() => findManifest(path.join(FIXTURE, 'ppm.manifest.json'), 'policy')).toThrow(/is "ppm", but a policy was asked for/);
   });
 
-  test('default model directories point at models/ and say they are not shipped yet', async () => {
+  test('the product default is the fetched Qwen policy and its value head; the suite runs on the SynthMath models', async () => {
+    // test/helpers/default-models.js points the defaults at the small models in the repository
     expect(DEFAULT_POLICY_DIR).toBe(path.join(REPO, 'models', 'stepwise-synth-policy'));
     expect(DEFAULT_SCORER_DIR).toBe(path.join(REPO, 'models', 'stepwise-synth-ppm'));
+    const env = { ...process.env };
+    try {
+      delete process.env.STEPWISE_DEFAULT_POLICY_DIR;
+      delete process.env.STEPWISE_DEFAULT_SCORER_DIR;
+      jest.isolateModules(() => {
+        const m = require('../../../src/engine/models') as typeof import('../../../src/engine/models');
+        expect(m.DEFAULT_POLICY_DIR).toBe(path.join(REPO, 'models', 'qwen2.5-coder-0.5b-instruct'));
+        expect(m.DEFAULT_SCORER_DIR).toBe(path.join(REPO, 'models', 'qwen2.5-coder-0.5b-ppm-head'));
+      });
+    } finally {
+      Object.assign(process.env, env);
+    }
     if (!fs.existsSync(path.join(DEFAULT_POLICY_DIR, 'manifest.json'))) {
       await expect(loadPolicy()).rejects.toThrow(/default Stepwise models are not trained\/shipped yet.*--model DIR/);
     }

@@ -161,7 +161,7 @@ export class CheckService {
       const code = engineErrorCode(err);
       if (code === 'scorer_unavailable') {
         report.scorerNote =
-          'No step scorer is loaded on this server, so I cannot score your steps. (Admin: install the step scorer model, models/stepwise-synth-ppm or STEPWISE_SCORER_DIR.)';
+          'No step scorer is loaded on this server, so I cannot score your steps. (Admin: install the step scorer model, ./stepwise models fetch, or STEPWISE_SCORER_DIR.)';
       } else if (code === 'scorer_code_only') {
         // its scores of steps in words are noise (the shipped PPM gives about -0.95 to every one)
         report.scorerNote = `The step scorer on this server (${engine.scorer?.name}) was trained only on steps written as code (a comment plus Python), so it cannot judge steps written in words; I compared only your final answer. (Admin: a process reward model for written steps, e.g. models/qwen2.5-math-prm-7b, can judge them.)`;

@@ -25,6 +25,7 @@ export class OnnxPolicy implements Policy {
   readonly abstention?: Policy['abstention'];
   readonly stop: string[];
   readonly codePreamble?: string;
+  readonly searchDefaults?: Policy['searchDefaults'];
   /** KV of recently prefilled prompts (manifest onnx.prefixCacheMB). */
   readonly prefixCache: PrefixKvCache;
   /** Statistics of the last sample() call (all waves summed). */
@@ -44,6 +45,7 @@ export class OnnxPolicy implements Policy {
     this.abstention = manifest.abstention;
     this.stop = manifest.stop;
     this.codePreamble = manifest.codePreamble;
+    this.searchDefaults = manifest.search;
     this.prefixCache = new PrefixKvCache((opts.onnx?.prefixCacheMB ?? manifest.onnx.prefixCacheMB ?? 256) * 2 ** 20);
     const id = (t: string, field: string) => {
       const v = tokenizer.tokenToId(t);
@@ -142,10 +144,22 @@ export class OnnxPolicy implements Policy {
     const limit = this.manifest.limits.maxContextTokens;
     const row = ids.slice(0, limit);
     if (row.length <= start) return 0;
-    const { allLogits, vocab } = await this.lm.prefill([row], { allLogits: true, padId: this.padId });
+    // the template before the question (worked examples included) comes from the prefix cache:
+    // only the question's own positions are run with every position's logits
+    let hit = this.prefixCache.lookup(row);
+    if (!hit && start > 1) {
+      const head = row.slice(0, start);
+      const r = await this.lm.prefill([head], { padId: this.padId });
+      this.prefixCache.store(head, r.cache.compactRow(0));
+      hit = { length: start, cache: r.cache.compactRow(0) };
+    }
+    const from = Math.min(hit?.length ?? 0, start - 1);
+    const past = hit && from > 0 ? hit.cache.firstPositions(from) : undefined;
+    const { allLogits, vocab } = await this.lm.prefill([row.slice(from > 0 ? from : 0)], { allLogits: true, padId: this.padId, past });
+    const base = from > 0 ? from : 0;
     let nll = 0;
     for (let t = start; t < row.length; t++) {
-      const off = (t - 1) * vocab;
+      const off = (t - 1 - base) * vocab;
       let max = -Infinity;
       for (let v = 0; v < vocab; v++) max = Math.max(max, allLogits![off + v]!);
       let z = 0;

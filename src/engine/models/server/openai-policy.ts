@@ -35,6 +35,7 @@ export class OpenAIPolicy implements Policy {
   readonly name: string;
   readonly notice?: string;
   readonly stop: string[];
+  readonly searchDefaults?: Policy['searchDefaults'];
   readonly client: JsonHttpClient;
 
   constructor(readonly manifest: ModelManifest, opts: ServerBackendOptions = {}) {
@@ -42,6 +43,7 @@ export class OpenAIPolicy implements Policy {
     this.name = manifest.name;
     this.notice = manifest.notice;
     this.stop = manifest.stop;
+    this.searchDefaults = manifest.search;
     const apiKey = s.apiKeyEnv ? process.env[s.apiKeyEnv] : undefined;
     this.client = new JsonHttpClient({ ...s, apiKey, fetch: opts.fetch, retryBaseMs: opts.retryBaseMs });
   }
