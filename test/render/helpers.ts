@@ -87,8 +87,8 @@ export function triangleResult(overrides: Partial<SearchResult> = {}): SearchRes
       maxStepTokens: 512,
       seed: 1,
       answerMustMatchOutput: true,
-    earlyStopAgree: 0,
-    timeBudgetMs: 0,
+      earlyStopAgree: 0,
+      timeBudgetMs: 0,
     },
     ...overrides,
   };

@@ -78,7 +78,8 @@ export function resolveConfig(partial: Partial<SearchConfig> & { strategy?: Stra
       throw new QuestionError('bad_config', `${key} must be a positive integer, got ${config[key]}`);
   }
   for (const key of ['earlyStopAgree', 'timeBudgetMs'] as const) {
-    if (!Number.isFinite(config[key]) || config[key] < 0) throw new QuestionError('bad_config', `${key} must be a number >= 0, got ${config[key]}`);
+    if (!Number.isFinite(config[key]) || config[key] < 0)
+      throw new QuestionError('bad_config', `${key} must be a number >= 0, got ${config[key]}`);
   }
   return config;
 }
