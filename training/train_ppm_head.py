@@ -69,8 +69,9 @@ def train(x_tr, x_te, width, epochs, lr, wd, dropout, seed):
             best = (te, {k: v.clone() for k, v in head.state_dict().items()}, ep + 1)
         if (ep + 1) % max(1, epochs // 10) == 0:
             print(f'  width {width or "linear"} epoch {ep + 1}/{epochs}: loss {loss.item():.3f}, train acc {pair_acc(head, x_tr):.3f}, held-out acc {te:.3f}', flush=True)
-    head.load_state_dict(best[1])
-    return head, best[0], best[2]
+    if best[1] is not None:  # keep the epoch with the best held-out accuracy (else the last)
+        head.load_state_dict(best[1])
+    return head, best[0], best[2] or epochs
 
 
 def main():
@@ -91,7 +92,7 @@ def main():
     x, meta = load(a.features)
     questions = sorted({m['question'] for m in meta})
     random.Random(a.seed).shuffle(questions)
-    held = set(questions[:int(len(questions) * a.holdout)])
+    held = set(questions[:max(1 if len(questions) > 1 else 0, int(len(questions) * a.holdout))])
     te_idx = [i for i, m in enumerate(meta) if m['question'] in held]
     tr_idx = [i for i, m in enumerate(meta) if m['question'] not in held]
     xt = torch.from_numpy(x)

@@ -8,7 +8,8 @@ const usage = `Usage: ./stepwise features --pairs FILE [--pairs FILE ...] --out 
 
 The PPM value head's training data (training/train_ppm_head.py): for each preference pair
 (rstar_ppm JSONL from ./stepwise synthesize: {prompt, pos, neg, question, ...}) the policy's final
-hidden state at the last token of prompt+pos and of prompt+neg. Writes DIR/features.f32 (float32,
+hidden state at the last token of prompt+pos and of prompt+neg. A record with "question" and
+"prefix" (the solution before the two steps) is put in the policy's current prompt template. Writes DIR/features.f32 (float32,
 pair after pair: pos then neg, hidden values each) and DIR/pairs.jsonl (one line per pair: question,
 kind, q_pos, q_neg, source file). The policy must have a hidden_states output (models converted by
 ./stepwise models fetch have one).
@@ -28,13 +29,22 @@ export const command: CliCommand = {
     const files = (values.pairs ?? []) as string[];
     if (!files.length || !values.out)
       throw new CliError('features: --pairs FILE and --out DIR are required. Try ./stepwise features --help', 2);
-    const rows: { prompt: string; pos: string; neg: string; meta: Record<string, unknown> }[] = [];
+    const rows: {
+      prompt: string;
+      rebuild?: { question: string; prefix: string };
+      pos: string;
+      neg: string;
+      meta: Record<string, unknown>;
+    }[] = [];
     for (const f of files) {
       for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
         if (!line.trim()) continue;
         const r = JSON.parse(line) as Record<string, unknown>;
         rows.push({
-          prompt: String(r.prompt),
+          // the prompt as the policy writes it now (its current template and examples), when the
+          // record says which question and solution-so-far it continues; else the record's text
+          prompt: typeof r.question === 'string' && typeof r.prefix === 'string' ? '' : String(r.prompt),
+          rebuild: typeof r.question === 'string' && typeof r.prefix === 'string' ? { question: r.question, prefix: r.prefix } : undefined,
           pos: String(r.pos),
           neg: String(r.neg),
           meta: { question: r.question, kind: r.kind, q_pos: r.q_pos, q_neg: r.q_neg, source: path.basename(f) },
@@ -54,7 +64,9 @@ export const command: CliCommand = {
       const per = 4; // pairs per model call (8 rows that share their prompts' cached prefix)
       for (let i = 0; i < todo.length; i += per) {
         const chunk = todo.slice(i, i + per);
-        const ids = chunk.flatMap((r) => [policy.tokenizer.encode(r.prompt + r.pos), policy.tokenizer.encode(r.prompt + r.neg)]);
+        const text = (r: (typeof chunk)[number], step: string) =>
+          r.rebuild ? policy.promptText(r.rebuild.question, r.rebuild.prefix + step) : r.prompt + step;
+        const ids = chunk.flatMap((r) => [policy.tokenizer.encode(text(r, r.pos)), policy.tokenizer.encode(text(r, r.neg))]);
         const hidden = await policy.lastHiddenOfIds(ids);
         for (const h of hidden) fs.writeSync(feat, Buffer.from(h.buffer, h.byteOffset, h.byteLength));
         for (const r of chunk) fs.writeSync(meta, JSON.stringify(r.meta) + '\n');

@@ -295,7 +295,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
 
   const stop = m.stop === undefined ? (kind === 'policy' ? fail('stop', 'is required for a policy') : []) : strArray(m.stop, 'stop');
 
-  const stRaw = sub('specialTokens', backend === 'onnx') ?? {};
+  const stRaw = sub('specialTokens', backend === 'onnx' && !backbone) ?? {};
   const specialTokens = {
     eos: stRaw.eos === undefined ? [] : typeof stRaw.eos === 'string' ? [stRaw.eos] : strArray(stRaw.eos, 'specialTokens.eos'),
     pad: str(stRaw, 'pad', 'specialTokens.pad', false),
