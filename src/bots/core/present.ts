@@ -141,13 +141,15 @@ export function progressText(p: {
   unit: string;
   bestAnswer: string | null;
   bestScore: number | null;
+  steps?: number;
 }): string {
   const best =
     p.bestAnswer === null
       ? ''
       : ` · best answer so far: ${p.bestAnswer.replace(/\s+/g, ' ').slice(0, 100)}${p.bestScore === null ? '' : ` (score ${p.bestScore.toFixed(2)})`}`;
   const bar = progressBar(p.done, p.total);
-  return `Solving… ${bar} ${p.unit} ${p.done}/${p.total}${best}`;
+  const steps = p.steps ? ` · ${p.steps} step${p.steps === 1 ? '' : 's'} checked` : '';
+  return `Solving… ${bar} ${p.unit} ${p.done}/${p.total}${steps}${best}`;
 }
 
 function progressBar(done: number, total: number, width = 10): string {

@@ -73,6 +73,7 @@ export const command: CliCommand = {
         onProgress: (p) =>
           progress.update(
             `${p.strategy}: ${p.unit} ${p.done}/${p.total}` +
+              (p.steps ? ` · ${p.steps} steps checked` : '') +
               (p.bestAnswer !== null
                 ? ` · best so far: ${p.bestAnswer}` + (p.bestScore !== null ? ` (score ${p.bestScore.toFixed(2)})` : '')
                 : ''),

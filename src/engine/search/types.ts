@@ -152,6 +152,11 @@ export interface SearchProgress {
   unit: 'rollout' | 'step' | 'sample';
   bestAnswer: string | null;
   bestScore: number | null;
+  /**
+   * MCTS: steps written and checked so far in this search. Reported after every expansion too, so
+   * a slow model shows progress within seconds, long before its first rollout ends.
+   */
+  steps?: number;
 }
 
 /**

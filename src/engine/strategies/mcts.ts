@@ -84,6 +84,8 @@ export class MctsRun {
   readonly root: MctsNode;
   private nextId = 1;
   private readonly random: () => number;
+  /** Called after every expansion (progress within a rollout). */
+  onExpand?: () => void;
 
   constructor(
     private readonly world: StepWorld,
@@ -186,6 +188,7 @@ export class MctsRun {
       else if (child.isAnswer()) child.backup(this.answerValue(child));
       else if (usesScorer) child.update(child.score as number); // new non-terminal child: update on itself only
     }
+    this.onExpand?.();
     return children.length;
   }
 }
@@ -226,8 +229,10 @@ export const mcts: Strategy = async (world, hooks) => {
       unit: 'rollout',
       bestAnswer: top?.node.step?.answer ?? null,
       bestScore: top?.score ?? null,
+      steps: world.stats.nodes,
     });
   };
+  runs.forEach((r) => (r.onExpand = report));
   try {
     await Promise.all(
       runs.map(async (run) => {

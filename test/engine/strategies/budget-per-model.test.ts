@@ -85,3 +85,20 @@ describe("the policy's own search settings", () => {
     expect(asked.config).toMatchObject({ rollouts: 5, candidates: 2 });
   });
 });
+
+describe('progress within a rollout', () => {
+  test('MCTS reports the steps checked after every expansion, before the first rollout ends', async () => {
+    const seen: { done: number; steps?: number }[] = [];
+    await search(
+      QUESTION,
+      toyDeps(),
+      { strategy: 'mcts', rollouts: 2, candidates: 2, seed: 1 },
+      { onProgress: (p) => seen.push({ done: p.done, steps: p.steps }) },
+    );
+    const early = seen.filter((p) => p.done === 0);
+    expect(early.length).toBeGreaterThan(0);
+    expect(early[0]!.steps).toBeGreaterThan(0);
+    // the count only grows
+    expect(seen.map((p) => p.steps)).toEqual([...seen.map((p) => p.steps)].sort((a, b) => a! - b!));
+  });
+});
