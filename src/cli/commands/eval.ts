@@ -24,6 +24,9 @@ Options:
   --budget N          trajectories per strategy (default 8): vote/best-of-n sample N, MCTS runs
                       N rollouts, beam keeps width 2 with N/2 candidates; greedy samples 1
   --candidates N      MCTS candidates per expansion (default 4)
+  --as-bot            search as the bots do: the policy's own settings (its manifest "search":
+                      rollouts, candidates, early stop, time budget) instead of --budget,
+                      --candidates and --temperature
   --runs R            MCTS as R independent runs of N/R rollouts each, answered by the top-K
                       PPM-ranked vote over their best answers (spec §4; default 1)
   --limit N           evaluate the first N problems
@@ -61,6 +64,7 @@ export const command: CliCommand = {
       temperature: { type: 'string' },
       json: { type: 'boolean' },
       dump: { type: 'string' },
+      'as-bot': { type: 'boolean' },
     });
     if (!values.set) throw new CliError('--set is required (e.g. --set synth-ood)', 2);
     const strategies = (values.strategies ?? 'greedy,vote,best-of-n,beam,mcts').split(',').map((s) => s.trim()) as StrategyName[];
@@ -78,13 +82,15 @@ export const command: CliCommand = {
       throw new CliError((err as Error).message, 2);
     }
     if (values.limit) problems = problems.slice(0, intFlag('limit', values.limit, problems.length));
-    const budget: Record<StrategyName, Partial<SearchConfig>> = {
-      greedy: { seed },
-      vote: { samples: B, seed, temperature },
-      'best-of-n': { samples: B, seed, temperature },
-      beam: { beamWidth: 2, candidates: Math.max(2, Math.round(B / 2)), seed, temperature },
-      mcts: { rollouts: B / runs, runs, candidates, seed, temperature },
-    };
+    const budget: Record<StrategyName, Partial<SearchConfig>> = values['as-bot']
+      ? { greedy: { seed }, vote: { seed }, 'best-of-n': { seed }, beam: { seed }, mcts: { runs, seed } }
+      : {
+          greedy: { seed },
+          vote: { samples: B, seed, temperature },
+          'best-of-n': { samples: B, seed, temperature },
+          beam: { beamWidth: 2, candidates: Math.max(2, Math.round(B / 2)), seed, temperature },
+          mcts: { rollouts: B / runs, runs, candidates, seed, temperature },
+        };
     await ensureModels({ policy: values.policy, scorer: values.scorer });
     const engine = await createEngine({ policyDir: values.policy, scorerDir: values.scorer }).catch((err: Error) => {
       throw new CliError(err.message);

@@ -54,6 +54,8 @@ export interface EvalRecord extends CalibrationPoint {
   strategy: StrategyName;
   /** The verdict the engine gave with the policy's current rule. */
   sure: boolean | null;
+  /** Wall time of the search (for medians per question). */
+  seconds?: number;
 }
 
 /** A problem's group for a field: arrays join with "+", a missing field is "(none)". */
@@ -117,6 +119,7 @@ export async function evaluateStrategies(
           score: r.verdict?.signals.score ?? r.confidence.score,
           questionLoss: r.verdict?.signals.questionLoss ?? null,
           sure: r.verdict?.sure ?? null,
+          seconds: r.stats.elapsedMs / 1000,
         });
       } catch (err) {
         errors++;
