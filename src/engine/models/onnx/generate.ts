@@ -82,6 +82,9 @@ export function findStop(text: string, stops: string[], from: number): { index: 
   return best;
 }
 
+/** KV caches smaller than this many values per layer are compacted as soon as a row finishes. */
+const COMPACT_ALWAYS_BELOW = 1 << 20;
+
 export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: GenPrompt[], opts: GenOptions): Promise<{ outputs: GenOutput[][]; stats: GenStats }> {
   const t0 = performance.now();
   const outputs: GenOutput[][] = prompts.map((p) => new Array<GenOutput>(p.n));
@@ -184,6 +187,10 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
       const keep: number[] = [];
       for (let slot = 0; slot < live.length; slot++) {
         const row = rows[live[slot]!]!;
+        if (row.done) {
+          next.push(opts.padId); // a finished row still in the batch (see below): its output is ignored
+          continue;
+        }
         if (row.banIds) for (const b of row.banIds) logits[slot * vocab + b] = -Infinity;
         const id = sampleToken(logits, slot * vocab, vocab, row.params, row.rng);
         row.ids.push(id);
@@ -206,16 +213,22 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
               : { text, finish: 'length', tokenIds: row.ids };
           }
         }
+        next.push(id);
         if (row.done) outputs[row.prompt]![row.out] = row.done;
-        else {
-          keep.push(slot);
-          next.push(id);
-        }
+        else keep.push(slot);
       }
       if (!keep.length) break;
-      if (keep.length < live.length) {
+      // Dropping finished rows copies the whole KV cache of the others. With a large model's long
+      // prompts (25 KB per token per row for Qwen2.5-0.5B) copying on every finish cost more than
+      // the decoding; finished rows stay in the batch until they are a quarter of it.
+      const dead = live.length - keep.length;
+      const kvValues = live.length * cache.length * cache.layout.kvHeads * cache.layout.headDim;
+      if (dead > 0 && (dead * 4 >= live.length || kvValues < COMPACT_ALWAYS_BELOW)) {
         cache = cache.gather(keep, other(cache));
         live = keep.map((s) => live[s]!);
+        const kept = keep.map((s) => next[s]!);
+        next.length = 0;
+        next.push(...kept);
       }
       // the step writes its logits into `logits` (already sampled from), no new tensor per step
       const r = await lm.forward(next, new Array<number>(next.length).fill(1), 1, cache, { logitsBuffer: logits, presentInto: other(cache) });
