@@ -15,7 +15,7 @@ import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 
 from common import prompt_text  # noqa: E402
-from model import PPM, Config, Policy  # noqa: E402
+from model import PPM, Config, Policy, kv_io  # noqa: E402
 from tok import PROMPT_TEMPLATE, Tokenizer  # noqa: E402
 
 STOP = ['<end_of_step>', '<end_of_code>', '<end_of_answer>']
@@ -77,16 +77,7 @@ def export_policy(args):
     am[1, :2] = 0
     pos = (am.cumsum(-1) - 1).masked_fill(am == 0, 1)[:, past:]
     pkv = [torch.randn(b, cfg.kv_heads, past, cfg.head_dim) for _ in range(2 * cfg.layers)]
-    in_names = ['input_ids', 'attention_mask', 'position_ids']
-    out_names = ['logits']
-    dyn = {'input_ids': {0: 'batch', 1: 'seq'}, 'attention_mask': {0: 'batch', 1: 'total'},
-           'position_ids': {0: 'batch', 1: 'seq'}, 'logits': {0: 'batch', 1: 'seq'}}
-    for i in range(cfg.layers):
-        for kv in ('key', 'value'):
-            in_names.append(f'past_key_values.{i}.{kv}')
-            out_names.append(f'present.{i}.{kv}')
-            dyn[f'past_key_values.{i}.{kv}'] = {0: 'batch', 2: 'past'}
-            dyn[f'present.{i}.{kv}'] = {0: 'batch', 2: 'total'}
+    in_names, out_names, dyn = kv_io(cfg.layers)
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, 'policy.onnx')
     torch.onnx.export(ex, (ids, am, pos, *pkv), path, input_names=in_names, output_names=out_names,

@@ -32,7 +32,7 @@ import torch.nn.functional as F  # noqa: E402
 from gguf import GGUFReader  # noqa: E402
 from gguf.quants import dequantize  # noqa: E402
 
-from model import Backbone, Config  # noqa: E402
+from model import Backbone, Config, kv_io  # noqa: E402
 
 T0 = time.time()
 
@@ -173,17 +173,7 @@ def export(m, cfg, path):
     am = torch.ones((b, past + s), dtype=torch.long)
     pos = (am.cumsum(-1) - 1)[:, past:]
     pkv = [torch.randn(b, cfg.kv_heads, past, cfg.head_dim) for _ in range(2 * cfg.layers)]
-    in_names = ['input_ids', 'attention_mask', 'position_ids']
-    out_names = ['logits', 'hidden_states']
-    dyn = {'input_ids': {0: 'batch', 1: 'seq'}, 'attention_mask': {0: 'batch', 1: 'total'},
-           'position_ids': {0: 'batch', 1: 'seq'}, 'logits': {0: 'batch', 1: 'seq'},
-           'hidden_states': {0: 'batch', 1: 'seq'}}
-    for i in range(cfg.layers):
-        for kv in ('key', 'value'):
-            in_names.append(f'past_key_values.{i}.{kv}')
-            out_names.append(f'present.{i}.{kv}')
-            dyn[f'past_key_values.{i}.{kv}'] = {0: 'batch', 2: 'past'}
-            dyn[f'present.{i}.{kv}'] = {0: 'batch', 2: 'total'}
+    in_names, out_names, dyn = kv_io(cfg.layers, ('logits', 'hidden_states'))
     with torch.no_grad():
         torch.onnx.export(m, (ids, am, pos, *pkv), path, input_names=in_names, output_names=out_names,
                           dynamic_axes=dyn, opset_version=17, do_constant_folding=True, dynamo=False)

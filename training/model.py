@@ -155,6 +155,23 @@ class Backbone(nn.Module):
         return self.norm(x), presents
 
 
+def kv_io(layers, outputs=('logits',)):
+    """ONNX input/output names and dynamic axes of a causal LM with KV cache in the Hugging Face /
+    Optimum layout (what src/engine/models/onnx/causal-lm.ts reads): input_ids, attention_mask,
+    position_ids, past_key_values.{i}.key|value -> outputs..., present.{i}.key|value."""
+    in_names = ['input_ids', 'attention_mask', 'position_ids']
+    out_names = list(outputs)
+    dyn = {'input_ids': {0: 'batch', 1: 'seq'}, 'attention_mask': {0: 'batch', 1: 'total'},
+           'position_ids': {0: 'batch', 1: 'seq'}, **{o: {0: 'batch', 1: 'seq'} for o in outputs}}
+    for i in range(layers):
+        for kv in ('key', 'value'):
+            in_names.append(f'past_key_values.{i}.{kv}')
+            out_names.append(f'present.{i}.{kv}')
+            dyn[f'past_key_values.{i}.{kv}'] = {0: 'batch', 2: 'past'}
+            dyn[f'present.{i}.{kv}'] = {0: 'batch', 2: 'total'}
+    return in_names, out_names, dyn
+
+
 def init_weights(m):
     if isinstance(m, (nn.Linear, nn.Embedding)):
         nn.init.normal_(m.weight, std=0.02)

@@ -11,23 +11,14 @@ PPM synthesis pool. Never the benchmarks: GSM8K *train* and DeepMind-mathematics
                                   (shuffled with seed 7, from 150 on: 0-149 are calibration)
 """
 import argparse
-import json
 import os
 import random
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jsonl import read, write  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def read(path):
-    with open(path, encoding='utf-8') as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def write(path, rows):
-    with open(path, 'w', encoding='utf-8') as f:
-        for r in rows:
-            f.write(json.dumps(r) + '\n')
-    print(f'wrote {len(rows)} problems to {path}')
 
 
 def main():

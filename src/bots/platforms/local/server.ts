@@ -43,6 +43,22 @@ interface LocalJob {
   steps: number;
 }
 
+/** A job's page state before anything has happened to it. */
+function newLocalJob(fields: Pick<LocalJob, 'id' | 'question' | 'strategy' | 'budget'>): LocalJob {
+  return {
+    ...fields,
+    status: 'queued',
+    progress: null,
+    error: null,
+    html: null,
+    images: new Map(),
+    cached: false,
+    answer: null,
+    sure: null,
+    steps: 0,
+  };
+}
+
 export interface LocalServer {
   server: http.Server;
   url: string;
@@ -209,21 +225,7 @@ export async function startLocal(
   const fromStore = (job: JobRecord): Promise<LocalJob> => {
     let p = restoring.get(job.id);
     if (!p) {
-      const lj: LocalJob = {
-        id: job.id,
-        question: job.question,
-        strategy: job.strategy,
-        budget: job.budget,
-        status: 'queued',
-        progress: null,
-        error: null,
-        html: null,
-        images: new Map(),
-        cached: false,
-        answer: null,
-        sure: null,
-        steps: 0,
-      };
+      const lj = newLocalJob({ id: job.id, question: job.question, strategy: job.strategy, budget: job.budget });
       p = Promise.resolve(sinkFor(lj).done(job, job.result!, { cached: false }))
         .then(() => track(lj))
         .finally(() => restoring.delete(job.id));
@@ -420,21 +422,7 @@ export async function startLocal(
           return json(res, 400, { error: 'Bad request: "fresh" must be true or false.' });
         const budget = body.budget === undefined || body.budget === '' || body.budget === null ? undefined : Number(body.budget);
         // the job's page state exists before the job does, so no progress or answer is missed
-        const lj: LocalJob = {
-          id: '',
-          question: '',
-          strategy: null,
-          budget: null,
-          status: 'queued',
-          progress: null,
-          error: null,
-          html: null,
-          images: new Map(),
-          cached: false,
-          answer: null,
-          sure: null,
-          steps: 0,
-        };
+        const lj = newLocalJob({ id: '', question: '', strategy: null, budget: null });
         const out = await service.submit(
           {
             platform: 'local',
