@@ -1,5 +1,6 @@
 # Stepwise production image: Node 20, Debian's Chromium (KaTeX images), python3 + sympy + numpy
-# and bubblewrap (sandboxed step execution), the shipped default models. Runs as a non-root user.
+# and bubblewrap (sandboxed step execution), the model manifests (the default policy's weights are
+# fetched into the data volume on first start). Runs as a non-root user.
 # Full guide: docs/operations.md ("Running Stepwise").
 #
 #   docker build -t stepwise .
@@ -52,10 +53,14 @@ COPY package.json package-lock.json stepwise ./
 COPY src/engine/exec/worker.py src/engine/exec/worker.py
 COPY models models
 COPY data data
+# the default policy is fetched and converted on first start (models/*/fetch.json) by these scripts,
+# into the model cache on the data volume (about 1.1 GB kept, 3.6 GB while converting)
+COPY training training
 RUN useradd --create-home --uid 10001 stepwise \
     && mkdir -p /var/lib/stepwise /app/.stepwise && chown stepwise /var/lib/stepwise /app/.stepwise
 USER stepwise
-ENV HOST=0.0.0.0 PORT=8080 STEPWISE_DB=/var/lib/stepwise/bots.sqlite STEPWISE_SKIP_SYSTEM_DEPS=1 LOG_FORMAT=json
+ENV HOST=0.0.0.0 PORT=8080 STEPWISE_DB=/var/lib/stepwise/bots.sqlite STEPWISE_SKIP_SYSTEM_DEPS=1 LOG_FORMAT=json \
+    STEPWISE_MODEL_CACHE=/var/lib/stepwise/cache
 VOLUME ["/var/lib/stepwise"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

@@ -6,7 +6,7 @@
 #   scripts/install-system-deps.sh --runtime --no-browser
 #                                               solver workers: no Chromium/fonts (they do not render)
 set -euo pipefail
-runtime=(python3 python3-sympy python3-numpy bubblewrap util-linux)
+runtime=(python3 python3-sympy python3-numpy python3-venv bubblewrap util-linux)
 browser=(chromium fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji)
 testing=(redis-server)
 training=(python3-torch python3-onnx libopenblas0-pthread)
