@@ -66,3 +66,16 @@ test("after the program output a chat policy's answer step starts with the manif
   const [[first]] = await chat.sample([{ question: Q1, partial: '', n: 1, params: greedy }]);
   expect(first!.text.startsWith('\n<answer>')).toBe(false);
 });
+
+test('a solution grown past the context gets unfinished samples instead of failing the whole call', async () => {
+  const long = '<code>\n' + '# Step: add one more\nx = 1\n<end_of_step>\n'.repeat(80);
+  const out = await plain.sample([
+    { question: Q1, partial: long, n: 2, params: greedy },
+    { question: Q1, partial: '', n: 1, params: greedy },
+  ]);
+  expect(out[0]).toEqual([
+    { text: '', finish: 'length' },
+    { text: '', finish: 'length' },
+  ]);
+  expect(out[1]![0]!.text.length).toBeGreaterThan(0);
+});

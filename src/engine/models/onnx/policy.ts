@@ -170,8 +170,14 @@ export class OnnxPolicy implements Policy {
   }
 
   async sample(requests: SampleRequest[], signal?: AbortSignal): Promise<Sample[][]> {
-    const prompts = requests.map((r) => this.toGenPrompt(r));
-    const out = await this.sampleIds(prompts, signal);
+    // A solution that has grown past the context (the question itself was checked at admission)
+    // cannot take another step: its samples come back unfinished ('length'), so the search drops
+    // that branch and goes on with the others instead of failing the whole question.
+    const full = requests.map((r) => this.tokenizer.encode(this.promptText(r.question, r.partial + this.forcedStart(r.partial))).length >= this.manifest.limits.maxContextTokens - 1);
+    const run = requests.filter((_, i) => !full[i]);
+    const ran = run.length ? await this.sampleIds(run.map((r) => this.toGenPrompt(r)), signal) : [];
+    let k = 0;
+    const out = requests.map((r, i) => (full[i] ? Array.from({ length: r.n }, () => ({ text: '', finish: 'length' as const })) : ran[k++]!));
     // the forced start is part of the step the model wrote
     requests.forEach((r, i) => {
       const start = this.forcedStart(r.partial);
