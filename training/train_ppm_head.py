@@ -6,9 +6,10 @@ as a small ONNX model (hidden_states [batch, hidden] -> values [batch]) with its
   ./stepwise features --pairs DIR/pairs.jsonl --policy models/qwen2.5-coder-0.5b-instruct --out F
   python training/train_ppm_head.py --features F [--features F2 ...] --out models/qwen2.5-coder-0.5b-ppm-head
 
-Pairs are split by question: 20 % of the questions are held out, and the held-out pair accuracy
-(share of pairs where the head ranks pos above neg) is printed and written to metrics.json next to
-the head. A linear head is trained beside the MLP on the same split, for comparison.
+Pair accuracy (share of pairs where the head ranks pos above neg) is cross-validated by question
+(k folds: no question's pairs are both trained and scored), for a linear head and an MLP; the one
+with the higher figure is then trained on all pairs (fixed epochs, no selection on scored data) and
+shipped. The figures go to metrics.json next to the head.
 """
 import argparse
 import json
@@ -49,11 +50,11 @@ def pair_acc(head, x):
         return float((head(x[:, 0]) > head(x[:, 1])).float().mean()) if len(x) else float('nan')
 
 
-def train(x_tr, x_te, width, epochs, lr, wd, dropout, seed):
+def train(x_tr, width, epochs, lr, wd, dropout, seed, log=''):
+    """Fixed epochs (no selection on held-out data: with few pairs that would flatter the figure)."""
     torch.manual_seed(seed)
     head = Head(x_tr.shape[-1], width, dropout)
     opt = torch.optim.AdamW(head.parameters(), lr=lr, weight_decay=wd)
-    best = (-1.0, None, 0)
     n = len(x_tr)
     for ep in range(epochs):
         head.train()
@@ -64,14 +65,23 @@ def train(x_tr, x_te, width, epochs, lr, wd, dropout, seed):
             opt.zero_grad()
             loss.backward()
             opt.step()
-        te = pair_acc(head, x_te)
-        if te > best[0]:
-            best = (te, {k: v.clone() for k, v in head.state_dict().items()}, ep + 1)
-        if (ep + 1) % max(1, epochs // 10) == 0:
-            print(f'  width {width or "linear"} epoch {ep + 1}/{epochs}: loss {loss.item():.3f}, train acc {pair_acc(head, x_tr):.3f}, held-out acc {te:.3f}', flush=True)
-    if best[1] is not None:  # keep the epoch with the best held-out accuracy (else the last)
-        head.load_state_dict(best[1])
-    return head, best[0], best[2] or epochs
+        if log and (ep + 1) % max(1, epochs // 5) == 0:
+            print(f'  {log} epoch {ep + 1}/{epochs}: loss {loss.item():.3f}, train acc {pair_acc(head, x_tr):.3f}', flush=True)
+    return head.eval()
+
+
+def cross_validate(x, groups, folds, width, a):
+    """Pair accuracy with the questions split into folds: each fold scored by a head trained on the others."""
+    right = total = 0
+    for k in range(folds):
+        te = [i for i, g in enumerate(groups) if g % folds == k]
+        tr = [i for i, g in enumerate(groups) if g % folds != k]
+        if not te or not tr:
+            continue
+        head = train(x[tr], width, a.epochs, a.lr, a.wd, a.dropout, a.seed)
+        right += pair_acc(head, x[te]) * len(te)
+        total += len(te)
+    return right / total if total else float('nan'), total
 
 
 def main():
@@ -84,7 +94,7 @@ def main():
     ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--wd', type=float, default=0.05)
     ap.add_argument('--dropout', type=float, default=0.2)
-    ap.add_argument('--holdout', type=float, default=0.2)
+    ap.add_argument('--folds', type=int, default=5)
     ap.add_argument('--seed', type=int, default=0)
     a = ap.parse_args()
     torch.set_num_threads(2)
@@ -92,28 +102,25 @@ def main():
     x, meta = load(a.features)
     questions = sorted({m['question'] for m in meta})
     random.Random(a.seed).shuffle(questions)
-    held = set(questions[:max(1 if len(questions) > 1 else 0, int(len(questions) * a.holdout))])
-    te_idx = [i for i, m in enumerate(meta) if m['question'] in held]
-    tr_idx = [i for i, m in enumerate(meta) if m['question'] not in held]
+    fold_of = {q: i for i, q in enumerate(questions)}
+    groups = [fold_of[m['question']] for m in meta]
     xt = torch.from_numpy(x)
-    x_tr, x_te = xt[tr_idx], xt[te_idx]
-    print(f'{len(meta)} pairs from {len(questions)} questions (hidden {x.shape[-1]}): {len(tr_idx)} train, {len(te_idx)} held out '
-          f'({len(held)} questions)', flush=True)
-    linear, lin_acc, lin_ep = train(x_tr, x_te, 0, a.epochs, a.lr, a.wd, a.dropout, a.seed)
-    mlp, mlp_acc, mlp_ep = train(x_tr, x_te, a.width, a.epochs, a.lr, a.wd, a.dropout, a.seed)
-    head, acc, ep, kind = (mlp, mlp_acc, mlp_ep, f'mlp {a.width}') if mlp_acc >= lin_acc else (linear, lin_acc, lin_ep, 'linear')
+    folds = min(a.folds, len(questions))
+    print(f'{len(meta)} pairs from {len(questions)} questions (hidden {x.shape[-1]}); {folds}-fold cross-validation by question', flush=True)
+    lin_acc, n_cv = cross_validate(xt, groups, folds, 0, a)
+    mlp_acc, _ = cross_validate(xt, groups, folds, a.width, a)
+    width, kind, acc = (a.width, f'mlp {a.width}', mlp_acc) if mlp_acc > lin_acc else (0, 'linear', lin_acc)
+    print(f'cross-validated pair accuracy: linear {lin_acc:.3f}, mlp {mlp_acc:.3f} ({n_cv} pairs); shipping {kind}, trained on all pairs', flush=True)
+    head = train(xt, width, a.epochs, a.lr, a.wd, a.dropout, a.seed, log=kind)
     by_kind = {}
-    head.eval()
     with torch.no_grad():
-        for k in ('step', 'final'):
-            idx = [j for j, i in enumerate(te_idx) if meta[i].get('kind') == k]
-            if idx:
-                by_kind[k] = {'pairs': len(idx), 'accuracy': pair_acc(head, x_te[idx])}
-        raw = torch.cat([head(x_tr[:, 0]), head(x_tr[:, 1])])
+        raw = torch.cat([head(xt[:, 0]), head(xt[:, 1])])
+    for k in ('step', 'final'):
+        idx = [i for i, m in enumerate(meta) if m.get('kind') == k]
+        if idx:
+            by_kind[k] = {'pairs': len(idx)}
     # tanh(raw / scale): scale = the spread of raw values, so scores use the range [-1, 1]
     scale = float(raw.std().clamp(min=1e-3))
-    print(f'held-out pair accuracy: linear {lin_acc:.3f} (epoch {lin_ep}), mlp {mlp_acc:.3f} (epoch {mlp_ep}); shipping {kind}; '
-          f'score = tanh((raw - {float(raw.mean()):.3f}) / {scale:.3f})', flush=True)
     # centre the head so its mean raw value is 0 (the last layer's bias)
     with torch.no_grad():
         head.net[-1].bias -= raw.mean()
@@ -122,10 +129,9 @@ def main():
     torch.onnx.export(head.eval(), (dummy,), os.path.join(a.out, 'value-head.onnx'), input_names=['hidden_states'],
                       output_names=['values'], dynamic_axes={'hidden_states': {0: 'batch'}, 'values': {0: 'batch'}},
                       opset_version=17, dynamo=False)
-    metrics = {'pairs': len(meta), 'questions': len(questions), 'trainPairs': len(tr_idx), 'heldOutPairs': len(te_idx),
-               'heldOutQuestions': len(held), 'heldOutPairAccuracy': acc, 'byKind': by_kind, 'linearHeldOutAccuracy': lin_acc,
-               'mlpHeldOutAccuracy': mlp_acc, 'head': kind, 'epochs': ep, 'scale': scale, 'seconds': round(time.time() - t0, 1),
-               'sources': sorted({m.get('source', '') for m in meta})}
+    metrics = {'pairs': len(meta), 'questions': len(questions), 'folds': folds, 'cvPairAccuracy': acc, 'byKind': by_kind,
+               'linearCvPairAccuracy': lin_acc, 'mlpCvPairAccuracy': mlp_acc, 'head': kind, 'epochs': a.epochs, 'scale': scale,
+               'seconds': round(time.time() - t0, 1), 'sources': sorted({m.get('source', '') for m in meta})}
     with open(os.path.join(a.out, 'metrics.json'), 'w') as f:
         json.dump(metrics, f, indent=1)
     manifest = {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoPath } from '../../../src/paths';
 import { modelFilesDir } from '../../../src/engine/models/cache';
-import { loadPolicy, OnnxPolicy } from '../../../src/engine/models';
+import { loadPolicy, loadScorer, OnnxPolicy, ValueHeadScorer } from '../../../src/engine/models';
 import { loadTokenizer } from '../../../src/engine/models/onnx/tokenizer';
 import { createEngine } from '../../../src/engine';
 import { sharedFixture, skipReason } from '../../helpers/shared-data';
@@ -51,6 +51,27 @@ run('the fetched default policy', () => {
       if (k < want.length) expect(ref.greedy_margins[k][b]).toBeLessThan(1.5);
       expect(k).toBeGreaterThanOrEqual(6);
     });
+  }, 120_000);
+
+  test('the shipped value head reads this policy\'s hidden states: one model in memory, scores in [-1, 1]', async () => {
+    const head = await loadScorer(repoPath('models', 'qwen2.5-coder-0.5b-ppm-head'), { policy });
+    expect(head).toBeInstanceOf(ValueHeadScorer);
+    expect((head as ValueHeadScorer).policy).toBe(policy);
+    const q = 'A pen costs $3. How much do 4 pens cost?';
+    const right = '# Step 1: 4 pens at $3 each.\ncost = 4 * 3\n<end_of_step>';
+    const wrong = '# Step 1: 4 pens at $3 each.\ncost = 4 + 3\n<end_of_step>';
+    const scores = await head.score([
+      { question: q, steps: [right] },
+      { question: q, steps: [wrong] },
+    ]);
+    for (const v of scores) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+    expect(scores[0]).not.toBe(scores[1]);
+    // the node it scored is in the prefix cache: expanding it runs no prompt tokens again
+    const before = policy.prefixCache.hits;
+    await policy.sample([{ question: q, partial: right, n: 1, params: { temperature: 0, topP: 1, maxTokens: 2 } }]);
+    expect(policy.prefixCache.hits).toBe(before + 1);
+    expect(policy.lastStats!.reusedTokens).toBeGreaterThan(policy.lastStats!.prefillTokens - 2);
+    await head.close?.();
   }, 120_000);
 
   test('its tokenizer gives the real Qwen tokenizer ids', async () => {
