@@ -238,19 +238,8 @@ export async function startLocal(
   for (const job of service.unfinished('local')) {
     log(`resuming job ${job.id}: ${job.question.slice(0, 60)}`);
     const lj = track({
-      id: job.id,
-      question: job.question,
-      strategy: job.strategy,
-      budget: job.budget,
-      status: 'queued',
+      ...newLocalJob({ id: job.id, question: job.question, strategy: job.strategy, budget: job.budget }),
       progress: 'Resumed after a restart…',
-      error: null,
-      html: null,
-      images: new Map(),
-      cached: false,
-      answer: null,
-      sure: null,
-      steps: 0,
     });
     void service.resume(job, sinkFor(lj));
   }
