@@ -1,50 +1,34 @@
 #!/usr/bin/env python3
-"""The public-problem splits for the default (Qwen) policy: calibration, withheld evaluation and the
-PPM synthesis pool. Never the benchmarks: GSM8K *train* and DeepMind-mathematics samples only.
+"""The public-problem splits for the default (Qwen) policy beyond its calibration sets: withheld
+evaluation and the PPM synthesis pool. Never the benchmarks: GSM8K *train* and DeepMind-mathematics
+samples only, in the orderings of training/public_sets.py (calibration_sets.py writes the
+calibration sets from the same orderings: GSM8K 0-199, DeepMind 0-149).
 
   python3 training/qwen_sets.py [--data-dir ../shared/data] --out /tmp/qsets
 
-- calib-gsm8k-train-200.jsonl     GSM8K train shuffled with seed 7, problems 0-199 (as for the 3M model)
-- withheld-gsm8k-train-200.jsonl  problems 200-399: evaluation only (greedy vs MCTS)
+- withheld-gsm8k-train-200.jsonl  GSM8K train problems 200-399: evaluation only (greedy vs MCTS)
 - ppm-pool-gsm8k-train.jsonl      problems 400 on
-- ppm-pool-mixed.jsonl            pool problems alternating with DeepMind mathematics levels 0-2
-                                  (shuffled with seed 7, from 150 on: 0-149 are calibration)
+- ppm-pool-mixed.jsonl            pool problems alternating with DeepMind mathematics from 150 on
 """
-import argparse
 import os
-import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from jsonl import read, write  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from public_sets import arguments, dm_mathematics, gsm8k_train, write  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--data-dir', default=os.environ.get('STEPWISE_DATA_DIR', os.path.join(ROOT, '..', 'shared', 'data')))
-    ap.add_argument('--out', required=True)
-    a = ap.parse_args()
-    os.makedirs(a.out, exist_ok=True)
-    gsm = read(os.path.join(a.data_dir, 'train', 'gsm8k', 'train.jsonl'))
-    random.Random(7).shuffle(gsm)
-    rows = [{'id': f'gsm8k-train-{i}', 'question': r['question'], 'answer': r['answer'].split('####')[-1].strip().replace(',', '')}
-            for i, r in enumerate(gsm)]
-    write(os.path.join(a.out, 'calib-gsm8k-train-200.jsonl'), rows[:200])
+    a = arguments(__doc__)
+    rows = gsm8k_train(a.data_dir)
+    dm = dm_mathematics(a.data_dir)
     write(os.path.join(a.out, 'withheld-gsm8k-train-200.jsonl'), rows[200:400])
     write(os.path.join(a.out, 'ppm-pool-gsm8k-train.jsonl'), rows[400:])
-    dm = []
-    for level in (0, 1, 2):
-        dm += read(os.path.join(a.data_dir, 'train', 'dm_mathematics', f'sample_level{level}.jsonl'))
-    random.Random(7).shuffle(dm)
     mixed = []
     for i in range(600):
         if 400 + i < len(rows):
             mixed.append(rows[400 + i])
         if 150 + i < len(dm):
-            r = dm[150 + i]
-            mixed.append({'id': f'dm-{150 + i}', 'question': r['question'], 'answer': r['answer'], 'module': r['module']})
+            mixed.append(dm[150 + i])
     write(os.path.join(a.out, 'ppm-pool-mixed.jsonl'), mixed)
 
 
