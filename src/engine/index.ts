@@ -8,7 +8,7 @@ import type { Executor } from './exec/types';
 import { answersEqual } from './grading';
 import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, loadPolicy, loadScorer, MicroBatchPolicy, MicroBatchScorer } from './models';
 import { scoreEachStep, type Policy, type StepScorer } from './models/types';
-import { checkQuestion, QuestionError, search } from './search';
+import { checkQuestion, QuestionError, search, stripUndefined } from './search';
 import type { SearchConfig, SearchHooks, SearchResult, StrategyName } from './search/types';
 import { DEFAULT_ABSTENTION, judge } from './search/verdict';
 import { writtenSteps } from './steps/format';
@@ -91,7 +91,7 @@ export function engineFrom(policy: Policy, scorer: StepScorer | undefined, execu
       const loss = policy.questionLoss ? policy.questionLoss(question, hooks.signal).catch(() => null) : Promise.resolve(null);
       // the model's own search settings (manifest "search"), under whatever the caller set
       const { budget: _budget, ...modelDefaults } = policy.searchDefaults ?? {};
-      const settings = { ...modelDefaults, ...Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) };
+      const settings = { ...modelDefaults, ...stripUndefined(config) };
       const result = await search(question, { policy, scorer, executor, sameAnswer: answersEqual }, settings, hooks);
       const questionLoss = await loss;
       // Agreement needs at least two finished solutions. MCTS counts each distinct finished

@@ -84,7 +84,7 @@ export function resolveConfig(partial: Partial<SearchConfig> & { strategy?: Stra
   return config;
 }
 
-function stripUndefined<T extends object>(o: T): Partial<T> {
+export function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 

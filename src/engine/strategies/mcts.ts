@@ -132,6 +132,11 @@ export class MctsRun {
     return [...this.root.walk()].filter((n) => n.isAnswer());
   }
 
+  /** The finished solutions as answer candidates, each valued by its score (else its Q). */
+  candidates(): Candidate[] {
+    return this.answers().map((n) => ({ answer: n.step?.answer as string, score: n.score ?? n.Q }));
+  }
+
   private select(parent: MctsNode, open: MctsNode[]): MctsNode {
     const c = this.world.config.exploration;
     let best: MctsNode[] = [];
@@ -209,7 +214,7 @@ export const mcts: Strategy = async (world, hooks) => {
   /** Whether to start no more rollouts: enough finished solutions agree, or the time is up. */
   const enough = (): boolean => {
     if (!earlyStopAgree && !timeBudgetMs) return false;
-    const answers = runs.flatMap((r) => r.answers()).map((n) => ({ answer: n.step?.answer as string, score: n.score ?? n.Q }));
+    const answers = runs.flatMap((r) => r.candidates());
     const elapsed = Date.now() - started;
     if (timeBudgetMs && (elapsed > 2 * timeBudgetMs || (elapsed > timeBudgetMs && answers.length > 0))) return true;
     if (earlyStopAgree < 2 || answers.length < earlyStopAgree) return false;
@@ -261,7 +266,7 @@ export const mcts: Strategy = async (world, hooks) => {
   const trees = runs.map((r) => r.root.toJSON());
   if (runCount === 1) {
     const best = bestOf(runs[0]);
-    const candidates: Candidate[] = runs[0].answers().map((n) => ({ answer: n.step?.answer as string, score: n.score ?? n.Q }));
+    const candidates = runs[0].candidates();
     return outcome(best, candidates, trees, cancelled);
   }
   const ranked = runs

@@ -6,7 +6,7 @@
  */
 import type { OnnxCausalLM } from './causal-lm';
 import { KvCache, type KvData } from './kv-cache';
-import type { PrefixKvCache } from './prefix-cache';
+import { prefillCached, type PrefixKvCache } from './prefix-cache';
 import { rngFor, sampleToken, type SamplingParams } from './sampling';
 import { DecodeStream, type TextTokenizer } from './tokenizer';
 
@@ -115,16 +115,13 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
   const flush = async () => {
     if (!chunk.length) return;
     if (opts.signal?.aborted) throw abortError(opts.signal);
-    const chunkIds = chunk.map((u) => uniqIds[u]!);
-    const pc = opts.prefixCache;
-    const hits = pc ? chunkIds.map((ids) => pc.lookup(ids)) : [];
-    hits.forEach((h) => (stats.reusedTokens += h?.length ?? 0));
-    const past = hits.some((h) => h) ? KvCache.concat(hits.map((h) => h?.cache ?? lm.emptyCache(1))) : undefined;
-    const r = await lm.prefill(
-      past ? chunkIds.map((ids, j) => ids.slice(hits[j]?.length ?? 0)) : chunkIds,
-      { padId: opts.padId, past },
+    const { result: r, reused } = await prefillCached(
+      lm,
+      opts.prefixCache,
+      chunk.map((u) => uniqIds[u]!),
+      { padId: opts.padId },
     );
-    if (pc) chunkIds.forEach((ids, j) => pc.store(ids, r.cache.compactRow(j)));
+    stats.reusedTokens += reused;
     vocab = r.vocab;
     const base = caches.reduce((s, c) => s + c.batch, 0);
     chunk.forEach((u, j) => {

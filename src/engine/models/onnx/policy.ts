@@ -4,8 +4,7 @@ import type { Policy, Sample, SampleRequest } from '../types';
 import { FamiliarityModel } from '../familiarity';
 import { OnnxCausalLM } from './causal-lm';
 import { generate, type GenPrompt, type GenStats } from './generate';
-import { KvCache } from './kv-cache';
-import { PrefixKvCache } from './prefix-cache';
+import { prefillCached, PrefixKvCache } from './prefix-cache';
 import { END_OF_OUTPUT } from '../../steps/format';
 import { ModelLoadError } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
@@ -88,10 +87,14 @@ export class OnnxPolicy implements Policy {
     return ids;
   }
 
-  private toGenPrompt(r: SampleRequest): GenPrompt {
-    const start = this.forcedStart(r.partial);
-    const ids = this.promptIds(r.question, r.partial + start);
+  /**
+   * The generation request for a sample request whose solution so far starts with `start` forced;
+   * null when the prompt leaves no room in the context for another token.
+   */
+  private toGenPrompt(r: SampleRequest, start: string): GenPrompt | null {
+    const ids = this.tokenizer.encode(this.promptText(r.question, r.partial + start));
     const { maxContextTokens, maxStepTokens } = this.manifest.limits;
+    if (ids.length >= maxContextTokens - 1) return null;
     const maxTokens = Math.max(1, Math.min(r.params.maxTokens, maxStepTokens, maxContextTokens - ids.length));
     // With answerStart set, a solution ends only in its answer step: a chat model that ends its
     // turn in the middle of the code (it sometimes does after a step) picks its next choice instead.
@@ -148,10 +151,8 @@ export class OnnxPolicy implements Policy {
     // only the question's own positions are run with every position's logits
     let hit = this.prefixCache.lookup(row);
     if (!hit && start > 1) {
-      const head = row.slice(0, start);
-      const r = await this.lm.prefill([head], { padId: this.padId });
-      this.prefixCache.store(head, r.cache.compactRow(0));
-      hit = { length: start, cache: r.cache.compactRow(0) };
+      await prefillCached(this.lm, this.prefixCache, [row.slice(0, start)], { padId: this.padId });
+      hit = this.prefixCache.lookup(row);
     }
     const from = Math.min(hit?.length ?? 0, start - 1);
     const past = hit && from > 0 ? hit.cache.firstPositions(from) : undefined;
@@ -173,17 +174,16 @@ export class OnnxPolicy implements Policy {
     // A solution that has grown past the context (the question itself was checked at admission)
     // cannot take another step: its samples come back unfinished ('length'), so the search drops
     // that branch and goes on with the others instead of failing the whole question.
-    const full = requests.map((r) => this.tokenizer.encode(this.promptText(r.question, r.partial + this.forcedStart(r.partial))).length >= this.manifest.limits.maxContextTokens - 1);
-    const run = requests.filter((_, i) => !full[i]);
-    const ran = run.length ? await this.sampleIds(run.map((r) => this.toGenPrompt(r)), signal) : [];
+    const starts = requests.map((r) => this.forcedStart(r.partial));
+    const prompts = requests.map((r, i) => this.toGenPrompt(r, starts[i]!));
+    const run = prompts.filter((p): p is GenPrompt => p !== null);
+    const ran = run.length ? await this.sampleIds(run, signal) : [];
     let k = 0;
-    const out = requests.map((r, i) => (full[i] ? Array.from({ length: r.n }, () => ({ text: '', finish: 'length' as const })) : ran[k++]!));
-    // the forced start is part of the step the model wrote
-    requests.forEach((r, i) => {
-      const start = this.forcedStart(r.partial);
-      if (start) out[i] = out[i]!.map((smp) => ({ ...smp, text: start + smp.text }));
+    return requests.map((r, i) => {
+      const samples = prompts[i] ? ran[k++]! : Array.from({ length: r.n }, (): Sample => ({ text: '', finish: 'length' }));
+      // the forced start is part of the step the model wrote
+      return starts[i] ? samples.map((smp) => ({ ...smp, text: starts[i] + smp.text })) : samples;
     });
-    return out;
   }
 
   /**
@@ -192,7 +192,6 @@ export class OnnxPolicy implements Policy {
    * so a node scored here is not run again when it is expanded.
    */
   async lastHiddenStates(items: { question: string; partial: string }[], signal?: AbortSignal): Promise<Float32Array[]> {
-    if (!this.lm.hiddenSize) throw new ModelLoadError(`${this.manifest.files.model}: the model has no hidden_states output, so a value head cannot read it`);
     return this.lastHiddenOfIds(items.map((it) => this.promptIds(it.question, it.partial)), signal);
   }
 
@@ -204,16 +203,8 @@ export class OnnxPolicy implements Policy {
     for (let start = 0; start < ids.length; start += this.maxBatch) {
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
       const chunk = ids.slice(start, start + this.maxBatch);
-      const hits = chunk.map((row) => this.prefixCache.lookup(row));
-      const past = hits.some((h) => h) ? KvCache.concat(hits.map((h) => h?.cache ?? this.lm.emptyCache(1))) : undefined;
-      const r = await this.lm.prefill(
-        chunk.map((row, j) => row.slice(hits[j]?.length ?? 0)),
-        { padId: this.padId, past, hidden: true },
-      );
-      chunk.forEach((row, j) => {
-        this.prefixCache.store(row, r.cache.compactRow(j));
-        out[start + j] = r.lastHidden!.slice(j * H, (j + 1) * H);
-      });
+      const { result } = await prefillCached(this.lm, this.prefixCache, chunk, { padId: this.padId, hidden: true });
+      chunk.forEach((_, j) => (out[start + j] = result.lastHidden!.slice(j * H, (j + 1) * H)));
     }
     return out;
   }

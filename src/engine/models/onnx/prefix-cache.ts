@@ -4,7 +4,8 @@
  * prompt is its parent's plus one step) prefills only the tokens after the longest cached prefix.
  * Least recently used entries are dropped past a byte budget.
  */
-import type { KvCache } from './kv-cache';
+import type { ForwardResult, OnnxCausalLM } from './causal-lm';
+import { KvCache } from './kv-cache';
 
 interface Entry {
   ids: number[];
@@ -91,4 +92,25 @@ export class PrefixKvCache {
       this.entries.push(e);
     }
   }
+}
+
+/**
+ * Prefills prompts (one left-padded batch), each on top of its longest cached prefix, and keeps
+ * each prompt's KV in the cache. `reused` counts the prompt tokens that were not run again.
+ * Without a cache it is a plain prefill.
+ */
+export async function prefillCached(
+  lm: OnnxCausalLM,
+  cache: PrefixKvCache | undefined,
+  prompts: number[][],
+  opts: { padId: number; hidden?: boolean },
+): Promise<{ result: ForwardResult; reused: number }> {
+  const hits = cache ? prompts.map((ids) => cache.lookup(ids)) : [];
+  const past = hits.some((h) => h) ? KvCache.concat(hits.map((h) => h?.cache ?? lm.emptyCache(1))) : undefined;
+  const result = await lm.prefill(
+    past ? prompts.map((ids, j) => ids.slice(hits[j]?.length ?? 0)) : prompts,
+    { padId: opts.padId, past, hidden: opts.hidden },
+  );
+  if (cache) prompts.forEach((ids, j) => cache.store(ids, result.cache.compactRow(j)));
+  return { result, reused: hits.reduce((n, h) => n + (h?.length ?? 0), 0) };
 }
