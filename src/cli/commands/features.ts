@@ -30,8 +30,8 @@ export const command: CliCommand = {
     if (!files.length || !values.out)
       throw new CliError('features: --pairs FILE and --out DIR are required. Try ./stepwise features --help', 2);
     const rows: {
-      prompt: string;
-      rebuild?: { question: string; prefix: string };
+      /** What the steps continue: a question and the solution before them, or a record's prompt text as is. */
+      before: { question: string; prefix: string } | { prompt: string };
       pos: string;
       neg: string;
       meta: Record<string, unknown>;
@@ -41,10 +41,12 @@ export const command: CliCommand = {
         if (!line.trim()) continue;
         const r = JSON.parse(line) as Record<string, unknown>;
         rows.push({
-          // the prompt as the policy writes it now (its current template and examples), when the
-          // record says which question and solution-so-far it continues; else the record's text
-          prompt: typeof r.question === 'string' && typeof r.prefix === 'string' ? '' : String(r.prompt),
-          rebuild: typeof r.question === 'string' && typeof r.prefix === 'string' ? { question: r.question, prefix: r.prefix } : undefined,
+          // put in the policy's current prompt (template and examples) when the record says which
+          // question and solution-so-far the steps continue; else the record's own prompt text
+          before:
+            typeof r.question === 'string' && typeof r.prefix === 'string'
+              ? { question: r.question, prefix: r.prefix }
+              : { prompt: String(r.prompt) },
           pos: String(r.pos),
           neg: String(r.neg),
           meta: { question: r.question, kind: r.kind, q_pos: r.q_pos, q_neg: r.q_neg, source: path.basename(f) },
@@ -58,14 +60,14 @@ export const command: CliCommand = {
     fs.mkdirSync(values.out, { recursive: true });
     const feat = fs.openSync(path.join(values.out, 'features.f32'), 'w');
     const meta = fs.openSync(path.join(values.out, 'pairs.jsonl'), 'w');
+    const text = (r: (typeof rows)[number], step: string) =>
+      'prompt' in r.before ? r.before.prompt + step : policy.promptText(r.before.question, r.before.prefix + step);
     const progress = new ProgressLine(process.stderr);
     const t0 = Date.now();
     try {
       const per = 4; // pairs per model call (8 rows that share their prompts' cached prefix)
       for (let i = 0; i < todo.length; i += per) {
         const chunk = todo.slice(i, i + per);
-        const text = (r: (typeof chunk)[number], step: string) =>
-          r.rebuild ? policy.promptText(r.rebuild.question, r.rebuild.prefix + step) : r.prompt + step;
         const ids = chunk.flatMap((r) => [policy.tokenizer.encode(text(r, r.pos)), policy.tokenizer.encode(text(r, r.neg))]);
         const hidden = await policy.lastHiddenOfIds(ids);
         for (const h of hidden) fs.writeSync(feat, Buffer.from(h.buffer, h.byteOffset, h.byteLength));
