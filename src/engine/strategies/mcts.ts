@@ -226,8 +226,9 @@ export const mcts: Strategy = async (world, hooks) => {
     return b ? { node: b, score: b.score ?? b.Q } : null;
   };
   const report = () => {
+    if (!hooks.onProgress) return; // finding the best answer walks every tree: not for nobody
     const top = runs.map(bestOf).reduce((a, b) => (b && (!a || b.score > a.score) ? b : a), null as ReturnType<typeof bestOf>);
-    hooks.onProgress?.({
+    hooks.onProgress({
       strategy: 'mcts',
       done,
       total,
@@ -237,7 +238,7 @@ export const mcts: Strategy = async (world, hooks) => {
       steps: world.stats.nodes,
     });
   };
-  runs.forEach((r) => (r.onExpand = report));
+  if (hooks.onProgress) runs.forEach((r) => (r.onExpand = report));
   try {
     await Promise.all(
       runs.map(async (run) => {
