@@ -56,6 +56,13 @@ export interface EvalRecord extends CalibrationPoint {
   sure: boolean | null;
   /** Wall time of the search (for medians per question). */
   seconds?: number;
+  /** The answer shown (null when none was found). */
+  answer?: string | null;
+  /**
+   * Every distinct answer found, winner first, graded: lets answer-selection rules (highest value,
+   * most votes) be compared offline on the same searches.
+   */
+  alternatives?: Array<{ answer: string; votes: number; bestScore: number | null; correct: boolean }>;
 }
 
 /** A problem's group for a field: arrays join with "+", a missing field is "(none)". */
@@ -103,6 +110,9 @@ export async function evaluateStrategies(
         const right = (a: string) => gradeAnswer(p.answer, a, { symbolic: opts.symbolic });
         won = r.answer !== null && (await right(r.answer));
         found = won || (await someAsync(foundAnswers(r), right));
+        const alternatives = [];
+        for (const a of r.alternatives)
+          alternatives.push({ answer: a.answer, votes: a.votes, bestScore: a.bestScore, correct: await right(a.answer) });
         if (r.verdict) {
           judged++;
           if (r.verdict.sure) {
@@ -120,6 +130,8 @@ export async function evaluateStrategies(
           questionLoss: r.verdict?.signals.questionLoss ?? null,
           sure: r.verdict?.sure ?? null,
           seconds: r.stats.elapsedMs / 1000,
+          answer: r.answer,
+          alternatives,
         });
       } catch (err) {
         errors++;
