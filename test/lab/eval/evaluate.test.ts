@@ -24,6 +24,21 @@ describe('eval: accuracy and coverage per strategy', () => {
     expect(reports.vote!.mean_samples).toBeGreaterThan(reports.greedy!.mean_samples);
   });
 
+  test('each dump line names the answer shown and every alternative found, graded (selection rules can be compared offline)', async () => {
+    const records: Array<Record<string, unknown>> = [];
+    await evaluateStrategies(problems, (q, cfg) => search(q, toyDeps(), cfg), ['vote'], { vote: { samples: 24, seed: 3 } } as never, {
+      onRecord: (r) => records.push(r as never),
+    });
+    expect(records).toHaveLength(1);
+    const r = records[0] as { answer: string; correct: boolean; alternatives: Array<{ answer: string; votes: number; correct: boolean }> };
+    // the majority (8) is shown and wrong; the right 29 is among the alternatives, marked right
+    expect(r).toMatchObject({ answer: '8', correct: false });
+    expect(r.alternatives[0]).toMatchObject({ answer: '8', correct: false });
+    const right = r.alternatives.find((a) => a.answer === '29');
+    expect(right).toMatchObject({ correct: true });
+    expect(right!.votes).toBeLessThan(r.alternatives[0]!.votes);
+  });
+
   test('answered share and selective accuracy follow the verdicts; nothing answered has no selective accuracy (not 100 %)', async () => {
     const signals = { voteShare: null, score: null, questionLoss: null };
     const withVerdict = (sure: (i: number) => boolean) => {
