@@ -3,13 +3,14 @@ import path from 'node:path';
 import { CliError, intFlag, parseFlags, positiveFlag, type CliCommand } from '../command';
 import { ensureModels } from '../fetch-progress';
 import { createEngine, STRATEGY_NAMES, type SearchConfig, type StrategyName } from '../../engine';
-import { evaluateStrategies, pairAccuracy, toContextPair } from '../../lab/eval/evaluate';
+import { evaluateStrategies, pairAccuracy, reportFromRecords, toContextPair, type EvalRecord, type StrategyReport } from '../../lab/eval/evaluate';
 import { loadProblemSet, PROBLEM_SETS } from '../../lab/eval/problem-sets';
 import { createSympyChecker } from '../../engine/grading';
 import { DEFAULT_SCORER_DIR } from '../../engine/models';
 import { ProgressLine } from '../progress';
 
 const usage = `Usage: ./stepwise eval --set NAME [options]
+       ./stepwise eval --report FILE[,FILE...] [--json]
 
 Accuracy per search strategy on a problem set, at one stated sample budget, plus the PPM's
 pairwise accuracy on held-out preference pairs. Coverage is the share of problems whose right
@@ -39,7 +40,10 @@ Options:
   --temperature T     sampling temperature for every sampling strategy (default 1.0)
   --seed N            (default 1)
   --dump FILE         write one JSONL line per problem and strategy: {id, strategy, correct,
-                      answered, sure, voteShare, score, questionLoss} (input of ./stepwise calibrate)
+                      answered, sure, voteShare, score, questionLoss, seconds, answer,
+                      alternatives (graded)} (input of ./stepwise calibrate and of --report)
+  --report FILES      print the table from earlier --dump files instead of running anything
+                      (one table per file)
   --json              print one object {"accuracy": {...}, "ppm_pair_accuracy": ..., "n": ...}
 `;
 
@@ -65,7 +69,9 @@ export const command: CliCommand = {
       json: { type: 'boolean' },
       dump: { type: 'string' },
       'as-bot': { type: 'boolean' },
+      report: { type: 'string' },
     });
+    if (values.report !== undefined) return reportDumps(values.report, !!values.json);
     if (!values.set) throw new CliError('--set is required (e.g. --set synth-ood)', 2);
     const strategies = (values.strategies ?? 'greedy,vote,best-of-n,beam,mcts').split(',').map((s) => s.trim()) as StrategyName[];
     for (const s of strategies) if (!STRATEGY_NAMES.includes(s)) throw new CliError(`unknown strategy "${s}"`, 2);
@@ -129,14 +135,7 @@ export const command: CliCommand = {
         );
       } else {
         process.stdout.write(`set ${values.set}, ${problems.length} problems, budget ${B} trajectories per strategy\n`);
-        process.stdout.write('strategy     accuracy  coverage  answered  selective  mean sampled steps  mean s/problem\n');
-        const pct = (x: number | null, w: number) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`).padStart(w);
-        for (const [k, r] of Object.entries(reports)) {
-          process.stdout.write(
-            `${k.padEnd(11)}  ${pct(r.accuracy, 8)}  ${pct(r.coverage, 8)}  ${pct(r.answered, 8)}  ${pct(r.selective_accuracy, 9)}  ${r.mean_samples.toFixed(1).padStart(18)}  ${r.mean_seconds.toFixed(2).padStart(14)}${r.errors ? `  (${r.errors} errors)` : ''}\n`,
-          );
-        }
-        process.stdout.write('answered: share given without a "not sure" warning; selective: accuracy on those\n');
+        printTable(reports);
         if (values.by) {
           const names = [...new Set(Object.values(reports).flatMap((r) => Object.keys(r.groups ?? {})))];
           const ks = Object.keys(reports);
@@ -164,4 +163,51 @@ export const command: CliCommand = {
 function defaultPairsFile(scorerDir?: string): string | null {
   const file = path.join(scorerDir ?? DEFAULT_SCORER_DIR, 'heldout-pairs.jsonl');
   return fs.existsSync(file) ? file : null;
+}
+
+const pct = (x: number | null, w: number) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`).padStart(w);
+
+function printTable(reports: Record<string, StrategyReport>): void {
+  process.stdout.write('strategy     accuracy  majority  coverage  answered  selective  mean sampled steps  median s  mean s\n');
+  for (const [k, r] of Object.entries(reports)) {
+    process.stdout.write(
+      `${k.padEnd(11)}  ${pct(r.accuracy, 8)}  ${pct(r.majority_accuracy, 8)}  ${pct(r.coverage, 8)}  ${pct(r.answered, 8)}  ${pct(r.selective_accuracy, 9)}  ${(r.mean_samples ? r.mean_samples.toFixed(1) : '-').padStart(18)}  ${r.median_seconds.toFixed(1).padStart(8)}  ${r.mean_seconds.toFixed(1).padStart(6)}${r.errors ? `  (${r.errors} errors)` : ''}\n`,
+    );
+  }
+  process.stdout.write(
+    'majority: accuracy had the most-agreed answer been shown; answered: share given without a "not sure" warning; selective: accuracy on those\n',
+  );
+}
+
+/** `--report`: the table of each dump file, from its lines alone. */
+function reportDumps(list: string, json: boolean): number {
+  const files = list
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  if (!files.length) throw new CliError('--report needs one or more files written by --dump', 2);
+  const out: Record<string, { n: number; details: Record<string, StrategyReport> }> = {};
+  for (const f of files) {
+    if (!fs.existsSync(f)) throw new CliError(`${f}: no such file`, 2);
+    const records: EvalRecord[] = [];
+    fs.readFileSync(f, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (!line.trim()) return;
+        try {
+          records.push(JSON.parse(line) as EvalRecord);
+        } catch {
+          throw new CliError(`${f}:${i + 1}: not a JSON line of ./stepwise eval --dump`, 2);
+        }
+      });
+    if (!records.length) throw new CliError(`${f}: no lines`, 2);
+    const details = reportFromRecords(records);
+    out[f] = { n: Math.max(...Object.values(details).map((r) => r.n)), details };
+    if (!json) {
+      process.stdout.write(`${f}: ${out[f].n} problems\n`);
+      printTable(details);
+    }
+  }
+  if (json) process.stdout.write(JSON.stringify(out) + '\n');
+  return 0;
 }

@@ -36,7 +36,14 @@ export interface StrategyReport {
   /** Mean sampled steps per problem (the sample budget actually spent). */
   mean_samples: number;
   mean_seconds: number;
+  /** Median wall time per problem (what a user waits, typically). */
+  median_seconds: number;
   errors: number;
+  /**
+   * Accuracy had the answer with the most finished solutions been shown instead (ties: the higher
+   * scorer value): the strategy's own pick against a plain vote over the same search.
+   */
+  majority_accuracy: number;
   /**
    * Share of problems answered without a "not sure" warning (the engine's verdict), and the
    * accuracy on those (selective accuracy); null when the results carry no verdict (and the
@@ -63,6 +70,88 @@ export interface EvalRecord extends CalibrationPoint {
    * most votes) be compared offline on the same searches.
    */
   alternatives?: Array<{ answer: string; votes: number; bestScore: number | null; correct: boolean }>;
+  /** Whether the right answer was anywhere in the search (see StrategyReport.coverage). */
+  covered?: boolean;
+  /** Sampled steps spent. */
+  samples?: number;
+}
+
+/** The answer a plain vote over the alternatives picks: most votes, then the higher scorer value. */
+export function majorityPick<T extends { votes: number; bestScore: number | null }>(alternatives: readonly T[]): T | undefined {
+  let best: T | undefined;
+  for (const a of alternatives)
+    if (!best || a.votes > best.votes || (a.votes === best.votes && (a.bestScore ?? -Infinity) > (best.bestScore ?? -Infinity))) best = a;
+  return best;
+}
+
+/** One problem's outcome for a report: its record, its group (when grouping) or the error that stopped it. */
+interface Outcome {
+  record: EvalRecord | null;
+  group?: string;
+}
+
+function strategyReport(outcomes: readonly Outcome[], grouped: boolean): StrategyReport {
+  const all = newTally();
+  const groups = new Map<string, Tally>();
+  let samples = 0;
+  let majority = 0;
+  const seconds: number[] = [];
+  const judged = outcomes.filter((o) => o.record?.sure !== null && o.record?.sure !== undefined);
+  const sure = judged.filter((o) => o.record!.sure);
+  for (const o of outcomes) {
+    const r = o.record;
+    const won = !!r?.correct;
+    const found = won || !!r?.covered || !!r?.alternatives?.some((a) => a.correct);
+    count(all, won, found);
+    if (grouped) {
+      const key = o.group ?? '(none)';
+      if (!groups.has(key)) groups.set(key, newTally());
+      count(groups.get(key)!, won, found);
+    }
+    if (!r) continue;
+    samples += r.samples ?? 0;
+    if (r.seconds !== undefined) seconds.push(r.seconds);
+    if (r.alternatives ? !!majorityPick(r.alternatives)?.correct : won) majority++;
+  }
+  const n = outcomes.length;
+  return {
+    ...rates(all),
+    mean_samples: n ? samples / n : 0,
+    mean_seconds: seconds.length ? seconds.reduce((a, b) => a + b, 0) / seconds.length : 0,
+    median_seconds: median(seconds),
+    errors: outcomes.filter((o) => !o.record).length,
+    majority_accuracy: n ? majority / n : 0,
+    answered: judged.length ? sure.length / judged.length : null,
+    // nothing answered: no accuracy to report (not a vacuous 100 %)
+    selective_accuracy: sure.length ? sure.filter((o) => o.record!.correct).length / sure.length : null,
+    ...(grouped && {
+      groups: Object.fromEntries(
+        [...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([k, t]) => [k, rates(t)]),
+      ),
+    }),
+  };
+}
+
+function median(xs: readonly number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * The report of `evaluateStrategies` rebuilt from the lines of `./stepwise eval --dump` (no model
+ * runs): per strategy, in the order the lines came. Failed solves leave no line, so errors are 0;
+ * coverage counts the graded alternatives (a dump older than the "covered" field may miss an
+ * answer seen only deep in an MCTS tree).
+ */
+export function reportFromRecords(records: readonly EvalRecord[]): Record<string, StrategyReport> {
+  const by = new Map<string, Outcome[]>();
+  for (const r of records) {
+    if (!by.has(r.strategy)) by.set(r.strategy, []);
+    by.get(r.strategy)!.push({ record: r });
+  }
+  return Object.fromEntries([...by].map(([k, o]) => [k, strategyReport(o, false)]));
 }
 
 /** A problem's group for a field: arrays join with "+", a missing field is "(none)". */
@@ -92,35 +181,19 @@ export async function evaluateStrategies(
 ): Promise<Record<string, StrategyReport>> {
   const reports: Record<string, StrategyReport> = {};
   for (const strategy of strategies) {
-    let samples = 0;
-    let ms = 0;
-    let errors = 0;
-    const all = newTally();
-    const groups = new Map<string, Tally>();
-    let judged = 0;
-    let sure = 0;
-    let sureRight = 0;
+    const outcomes: Outcome[] = [];
+    let correct = 0;
     for (const p of problems) {
-      let won = false;
-      let found = false;
+      const group = opts.groupBy === undefined ? undefined : groupOf(p, opts.groupBy);
       try {
         const r = await solve(p.question, { ...budget[strategy], strategy });
-        samples += r.stats.samples;
-        ms += r.stats.elapsedMs;
         const right = (a: string) => gradeAnswer(p.answer, a, { symbolic: opts.symbolic });
-        won = r.answer !== null && (await right(r.answer));
-        found = won || (await someAsync(foundAnswers(r), right));
+        const won = r.answer !== null && (await right(r.answer));
         const alternatives = [];
         for (const a of r.alternatives)
           alternatives.push({ answer: a.answer, votes: a.votes, bestScore: a.bestScore, correct: await right(a.answer) });
-        if (r.verdict) {
-          judged++;
-          if (r.verdict.sure) {
-            sure++;
-            if (won) sureRight++;
-          }
-        }
-        opts.onRecord?.({
+        const covered = won || alternatives.some((a) => a.correct) || (await someAsync(foundAnswers(r), right));
+        const record: EvalRecord = {
           id: p.id,
           strategy,
           correct: won,
@@ -132,33 +205,19 @@ export async function evaluateStrategies(
           seconds: r.stats.elapsedMs / 1000,
           answer: r.answer,
           alternatives,
-        });
+          covered,
+          samples: r.stats.samples,
+        };
+        outcomes.push({ record, group });
+        if (won) correct++;
+        opts.onRecord?.(record);
       } catch (err) {
-        errors++;
+        outcomes.push({ record: null, group });
         process.stderr.write(`eval: ${strategy} on ${p.id} failed: ${(err as Error).message}\n`);
       }
-      count(all, won, found);
-      if (opts.groupBy !== undefined) {
-        const key = groupOf(p, opts.groupBy);
-        if (!groups.has(key)) groups.set(key, newTally());
-        count(groups.get(key)!, won, found);
-      }
-      opts.onProgress?.({ strategy, done: all.n, total: problems.length, correct: all.correct });
+      opts.onProgress?.({ strategy, done: outcomes.length, total: problems.length, correct });
     }
-    reports[strategy] = {
-      ...rates(all),
-      mean_samples: all.n ? samples / all.n : 0,
-      mean_seconds: all.n ? ms / all.n / 1000 : 0,
-      errors,
-      answered: judged ? sure / judged : null,
-      // nothing answered: no accuracy to report (not a vacuous 100 %)
-      selective_accuracy: judged && sure ? sureRight / sure : null,
-      ...(opts.groupBy !== undefined && {
-        groups: Object.fromEntries(
-          [...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([k, t]) => [k, rates(t)]),
-        ),
-      }),
-    };
+    reports[strategy] = strategyReport(outcomes, opts.groupBy !== undefined);
   }
   return reports;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { evaluateStrategies, foundAnswers, groupOf } from '../../../src/lab/eval/evaluate';
+import { evaluateStrategies, foundAnswers, groupOf, majorityPick, reportFromRecords, type EvalRecord } from '../../../src/lab/eval/evaluate';
 import { readProblemFile } from '../../../src/lab/eval/problem-sets';
 import { search } from '../../../src/engine/search';
 import type { TreeJSON } from '../../../src/engine/search/types';
@@ -37,6 +37,35 @@ describe('eval: accuracy and coverage per strategy', () => {
     const right = r.alternatives.find((a) => a.answer === '29');
     expect(right).toMatchObject({ correct: true });
     expect(right!.votes).toBeLessThan(r.alternatives[0]!.votes);
+  });
+
+  test('the report rebuilt from the dump lines is the live report (eval --report needs no model run)', async () => {
+    const records: EvalRecord[] = [];
+    const live = await evaluateStrategies(
+      [...problems, { id: 'toy-2', question: QUESTION, answer: '8' }],
+      (q, cfg) => search(q, toyDeps(), cfg),
+      ['greedy', 'vote', 'mcts'],
+      { greedy: {}, vote: { samples: 24, seed: 3 }, mcts: { rollouts: 6, candidates: 12, seed: 5 } } as never,
+      { onRecord: (r) => records.push(JSON.parse(JSON.stringify(r))) },
+    );
+    const fromDump = reportFromRecords(records);
+    expect(Object.keys(fromDump)).toEqual(['greedy', 'vote', 'mcts']);
+    for (const k of ['greedy', 'vote', 'mcts']) expect(fromDump[k]).toEqual(live[k]);
+    // MCTS picks 29 on toy-1 (right) and on toy-2 (where 8 is right): one of two
+    expect(live.mcts).toMatchObject({ n: 2, accuracy: 0.5 });
+    // a plain vote over the same MCTS search would pick its most-agreed answer instead
+    const byVote = records.filter((r) => r.strategy === 'mcts').map((r) => majorityPick(r.alternatives!)!.correct);
+    expect(live.mcts!.majority_accuracy).toBe(byVote.filter(Boolean).length / 2);
+    // the vote strategy's own pick is its majority
+    expect(live.vote!.majority_accuracy).toBe(live.vote!.accuracy);
+    expect(live.greedy!.median_seconds).toBeGreaterThanOrEqual(0);
+  });
+
+  test('majorityPick: most votes, ties to the higher scorer value, nothing from nothing', () => {
+    expect(majorityPick([{ votes: 1, bestScore: 0.9 }, { votes: 2, bestScore: 0.1 }])).toEqual({ votes: 2, bestScore: 0.1 });
+    expect(majorityPick([{ votes: 2, bestScore: 0.1 }, { votes: 2, bestScore: 0.5 }])).toEqual({ votes: 2, bestScore: 0.5 });
+    expect(majorityPick([{ votes: 2, bestScore: null }, { votes: 2, bestScore: -0.5 }])).toEqual({ votes: 2, bestScore: -0.5 });
+    expect(majorityPick([])).toBeUndefined();
   });
 
   test('answered share and selective accuracy follow the verdicts; nothing answered has no selective accuracy (not 100 %)', async () => {
