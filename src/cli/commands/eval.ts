@@ -7,10 +7,11 @@ import { evaluateStrategies, pairAccuracy, reportFromRecords, toContextPair, typ
 import { loadProblemSet, PROBLEM_SETS } from '../../lab/eval/problem-sets';
 import { createSympyChecker } from '../../engine/grading';
 import { DEFAULT_SCORER_DIR } from '../../engine/models';
+import { judge, type AbstentionRule } from '../../engine/search/verdict';
 import { ProgressLine } from '../progress';
 
 const usage = `Usage: ./stepwise eval --set NAME [options]
-       ./stepwise eval --report FILE[,FILE...] [--json]
+       ./stepwise eval --report FILE[,FILE...] [--rule DIR] [--json]
 
 Accuracy per search strategy on a problem set, at one stated sample budget, plus the PPM's
 pairwise accuracy on held-out preference pairs. Coverage is the share of problems whose right
@@ -44,6 +45,8 @@ Options:
                       alternatives (graded)} (input of ./stepwise calibrate and of --report)
   --report FILES      print the table from earlier --dump files instead of running anything
                       (one table per file)
+  --rule DIR          with --report: judge "sure" again with the abstention rule in DIR's
+                      manifest (e.g. one just calibrated) instead of the rule the run had
   --json              print one object {"accuracy": {...}, "ppm_pair_accuracy": ..., "n": ...}
 `;
 
@@ -70,8 +73,10 @@ export const command: CliCommand = {
       dump: { type: 'string' },
       'as-bot': { type: 'boolean' },
       report: { type: 'string' },
+      rule: { type: 'string' },
     });
-    if (values.report !== undefined) return reportDumps(values.report, !!values.json);
+    if (values.rule !== undefined && values.report === undefined) throw new CliError('--rule goes with --report', 2);
+    if (values.report !== undefined) return reportDumps(values.report, !!values.json, values.rule === undefined ? undefined : readRule(values.rule));
     if (!values.set) throw new CliError('--set is required (e.g. --set synth-ood)', 2);
     const strategies = (values.strategies ?? 'greedy,vote,best-of-n,beam,mcts').split(',').map((s) => s.trim()) as StrategyName[];
     for (const s of strategies) if (!STRATEGY_NAMES.includes(s)) throw new CliError(`unknown strategy "${s}"`, 2);
@@ -179,8 +184,21 @@ function printTable(reports: Record<string, StrategyReport>): void {
   );
 }
 
-/** `--report`: the table of each dump file, from its lines alone. */
-function reportDumps(list: string, json: boolean): number {
+/** The abstention rule in a policy directory's manifest.json. */
+function readRule(dir: string): AbstentionRule {
+  const file = path.join(dir, 'manifest.json');
+  let m: { abstention?: AbstentionRule };
+  try {
+    m = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof m;
+  } catch (err) {
+    throw new CliError(`--rule: cannot read ${file}: ${(err as Error).message}`, 2);
+  }
+  if (!m.abstention) throw new CliError(`--rule: ${file} has no "abstention" rule (./stepwise calibrate --write writes one)`, 2);
+  return m.abstention;
+}
+
+/** `--report`: the table of each dump file, from its lines alone (with `rule`: "sure" judged again). */
+function reportDumps(list: string, json: boolean, rule?: AbstentionRule): number {
   const files = list
     .split(',')
     .map((f) => f.trim())
@@ -201,6 +219,7 @@ function reportDumps(list: string, json: boolean): number {
         }
       });
     if (!records.length) throw new CliError(`${f}: no lines`, 2);
+    if (rule) for (const r of records) r.sure = judge(r.answered ? 'x' : null, r, rule).sure;
     const details = reportFromRecords(records);
     out[f] = { n: Math.max(...Object.values(details).map((r) => r.n)), details };
     if (!json) {

@@ -198,9 +198,11 @@ export async function evaluateStrategies(
           strategy,
           correct: won,
           answered: r.answer !== null,
-          voteShare: r.verdict?.signals.voteShare ?? (r.answer === null ? null : r.confidence.voteShare),
-          score: r.verdict?.signals.score ?? r.confidence.score,
-          questionLoss: r.verdict?.signals.questionLoss ?? null,
+          // the verdict's own signals when there is one (a lone finished solution has no agreement:
+          // null, not the 100 % it has with itself), else the search's
+          ...(r.verdict
+            ? r.verdict.signals
+            : { voteShare: r.answer === null ? null : r.confidence.voteShare, score: r.confidence.score, questionLoss: null }),
           sure: r.verdict?.sure ?? null,
           seconds: r.stats.elapsedMs / 1000,
           answer: r.answer,

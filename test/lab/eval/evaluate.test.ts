@@ -61,6 +61,22 @@ describe('eval: accuracy and coverage per strategy', () => {
     expect(live.greedy!.median_seconds).toBeGreaterThanOrEqual(0);
   });
 
+  test('a lone finished solution is dumped with no agreement (null), as the verdict judged it, not its 100 % with itself', async () => {
+    const records: EvalRecord[] = [];
+    await evaluateStrategies(
+      problems,
+      async (q, cfg) => {
+        const r = await search(q, toyDeps(), cfg);
+        expect(r.confidence.voteShare).toBe(1);
+        return { ...r, verdict: { sure: false, reasons: ['single-attempt'], signals: { voteShare: null, score: 0.4, questionLoss: 2.5 } } };
+      },
+      ['greedy'],
+      { greedy: {} } as never,
+      { onRecord: (r) => records.push(r) },
+    );
+    expect(records[0]).toMatchObject({ voteShare: null, score: 0.4, questionLoss: 2.5, sure: false });
+  });
+
   test('majorityPick: most votes, ties to the higher scorer value, nothing from nothing', () => {
     expect(majorityPick([{ votes: 1, bestScore: 0.9 }, { votes: 2, bestScore: 0.1 }])).toEqual({ votes: 2, bestScore: 0.1 });
     expect(majorityPick([{ votes: 2, bestScore: 0.1 }, { votes: 2, bestScore: 0.5 }])).toEqual({ votes: 2, bestScore: 0.5 });
