@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, numberFlag, parseFlags, type CliCommand } from '../command';
 import { calibrate, type AbstentionRule, type CalibrationPoint } from '../../engine';
-import { selective } from '../../engine/search/verdict';
+import { CONFIDENCE_Z, selective, wilsonLower } from '../../engine/search/verdict';
 import { DEFAULT_POLICY_DIR } from '../../engine/models';
 
-const usage = `Usage: ./stepwise calibrate --dumps FILE[,FILE...] [--strategy mcts] [--target 0.9] [--write DIR]
+const usage = `Usage: ./stepwise calibrate --dumps FILE[,FILE...] [--strategy mcts] [--target 0.9] [--confidence 0.95] [--write DIR]
 
 Chooses the abstention rule of a policy: the thresholds on vote share, scorer value and question
 unfamiliarity that answer the most held-out problems while keeping the accuracy of the answered
@@ -17,12 +17,17 @@ Options:
   --dumps LIST     eval dump files, comma-separated (all their lines are pooled)
   --strategy NAME  use the lines of this strategy (default mcts, the bot's default)
   --target X       selective accuracy to keep (default 0.9)
+  --confidence C   the target must hold for the Wilson lower bound of the selective accuracy at
+                   this confidence (0.8, 0.9, 0.95 or 0.99; default 0.95), not only for the
+                   observed rate: 3 right of 3 is no evidence of 90 %. 0: the observed rate.
+                   When no rule qualifies, the rule is "never sure" (every answer a best guess)
   --write DIR      store the rule as "abstention" in DIR/manifest.json (e.g. ${path.relative(process.cwd(), DEFAULT_POLICY_DIR) || DEFAULT_POLICY_DIR})
 `;
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export function describeRule(r: AbstentionRule): string {
+  if (r.neverSure) return 'never sure (no thresholds make it right often enough)';
   const parts = [
     r.minVoteShare !== undefined && `vote share >= ${r.minVoteShare.toFixed(3)}`,
     r.minScore !== undefined && `scorer value >= ${r.minScore.toFixed(3)}`,
@@ -40,10 +45,14 @@ export const command: CliCommand = {
       dumps: { type: 'string' },
       strategy: { type: 'string' },
       target: { type: 'string' },
+      confidence: { type: 'string' },
       write: { type: 'string' },
     });
     if (!values.dumps) throw new CliError('--dumps is required (files written by ./stepwise eval --dump)', 2);
     const target = numberFlag('target', values.target, 0.9, 0, 1);
+    const confidence = numberFlag('confidence', values.confidence, 0.95, 0, 1);
+    if (confidence !== 0 && CONFIDENCE_Z[String(confidence)] === undefined)
+      throw new CliError(`--confidence must be 0 or one of ${Object.keys(CONFIDENCE_Z).join(', ')}`, 2);
     const strategy = values.strategy ?? 'mcts';
     const files = values.dumps
       .split(',')
@@ -64,7 +73,10 @@ export const command: CliCommand = {
       }
     }
     if (points.length === 0) throw new CliError(`no ${strategy} lines in ${files.join(', ')}`, 2);
-    const best = calibrate(points, target);
+    const best = calibrate(points, target, { confidence });
+    const kept = Math.round(best.answered * best.n);
+    const right = Math.round(best.selectiveAccuracy * kept);
+    const lowerBound = confidence ? wilsonLower(right, kept, CONFIDENCE_Z[String(confidence)]!) : undefined;
     const data = [...bySet.keys()].join(', ');
     const rule: AbstentionRule = {
       ...best.rule,
@@ -73,19 +85,34 @@ export const command: CliCommand = {
         n: best.n,
         target,
         answered: Number(best.answered.toFixed(4)),
-        selectiveAccuracy: Number(best.selectiveAccuracy.toFixed(4)),
+        // nothing answered: no accuracy to state (not a vacuous 100 %)
+        ...(kept > 0 && { selectiveAccuracy: Number(best.selectiveAccuracy.toFixed(4)) }),
+        ...(confidence && kept > 0 && { confidence, lowerBound: Number((lowerBound ?? 0).toFixed(4)) }),
+        ...(confidence && kept === 0 && { confidence }),
       },
     };
     process.stdout.write(`${points.length} problems (${strategy}): accuracy ${pct(best.accuracy)}\n`);
-    process.stdout.write(`rule: sure when ${describeRule(best.rule)}\n`);
-    process.stdout.write(`answered ${pct(best.answered)}, selective accuracy ${pct(best.selectiveAccuracy)} (target ${pct(target)})\n`);
+    process.stdout.write(`rule: ${best.rule.neverSure ? '' : 'sure when '}${describeRule(best.rule)}\n`);
+    if (best.rule.neverSure) {
+      process.stdout.write(
+        `no rule reaches ${pct(target)} right${confidence ? ` with ${pct(confidence)} confidence` : ''}: every answer will be shown as a best guess\n`,
+      );
+      const observed = calibrate(points, target);
+      if (!observed.rule.neverSure)
+        process.stdout.write(
+          `  (the best rule on the observed rate alone, ${describeRule(observed.rule)}, answers ${pct(observed.answered)} at ${pct(observed.selectiveAccuracy)}: ${Math.round(observed.answered * observed.n)} problems, too few to vouch for ${pct(target)})\n`,
+        );
+    } else
+      process.stdout.write(
+        `answered ${pct(best.answered)} (${kept} of ${best.n}), selective accuracy ${pct(best.selectiveAccuracy)}${lowerBound === undefined ? '' : `, at least ${pct(lowerBound)} with ${pct(confidence)} confidence`} (target ${pct(target)})\n`,
+      );
     for (const [set, pts] of bySet) {
       const s = selective(pts, best.rule);
       process.stdout.write(
-        `  ${set.padEnd(28)} n=${String(s.n).padStart(4)}  accuracy ${pct(s.accuracy).padStart(6)}  answered ${pct(s.answered).padStart(6)}  selective ${pct(s.selectiveAccuracy).padStart(6)}\n`,
+        `  ${set.padEnd(28)} n=${String(s.n).padStart(4)}  accuracy ${pct(s.accuracy).padStart(6)}  answered ${pct(s.answered).padStart(6)}  selective ${(s.answered ? pct(s.selectiveAccuracy) : '-').padStart(6)}\n`,
       );
     }
-    if (best.selectiveAccuracy < target)
+    if (!best.rule.neverSure && best.selectiveAccuracy < target)
       process.stdout.write(`no rule reaches the target: the one above has the highest selective accuracy\n`);
     if (values.write) {
       const file = path.join(values.write, 'manifest.json');

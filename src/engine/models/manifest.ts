@@ -386,6 +386,10 @@ function parseAbstention(raw: unknown, fail: (field: string, detail: string) => 
   field('minVoteShare', 0, 1.01);
   field('minScore', -1, 1);
   field('maxQuestionLoss', 0, 1000);
+  if (r.neverSure !== undefined) {
+    if (typeof r.neverSure !== 'boolean') fail('abstention.neverSure', 'must be true or false');
+    if (r.neverSure) out.neverSure = true;
+  }
   if (r.calibration !== undefined) out.calibration = r.calibration as AbstentionRule['calibration'];
   return out;
 }

@@ -24,11 +24,16 @@ export interface AbstentionRule {
   minVoteShare?: number;
   minScore?: number;
   maxQuestionLoss?: number;
+  /**
+   * No threshold made the model right often enough on held-out problems (with the confidence
+   * calibration asks for): none of its answers is presented as sure.
+   */
+  neverSure?: boolean;
   /** How the thresholds were chosen (written by `./stepwise calibrate`; shown in model cards). */
-  calibration?: { data: string; n: number; target: number; answered: number; selectiveAccuracy: number };
+  calibration?: { data: string; n: number; target: number; answered: number; selectiveAccuracy?: number; confidence?: number; lowerBound?: number };
 }
 
-export type UnsureReason = 'no-answer' | 'low-agreement' | 'single-attempt' | 'low-score' | 'unscored' | 'unfamiliar-question';
+export type UnsureReason = 'no-answer' | 'low-agreement' | 'single-attempt' | 'low-score' | 'unscored' | 'unfamiliar-question' | 'unproven-model';
 
 export interface Verdict {
   /** true: the answer may be presented as an answer; false: only as a guess, with the reasons. */
@@ -51,11 +56,13 @@ export const UNSURE_REASON_TEXT: Record<UnsureReason, string> = {
   'low-score': 'its step checker rates the solution low',
   unscored: 'no step checker scored the solution',
   'unfamiliar-question': 'the question is unlike what it was trained on',
+  'unproven-model': 'this model is not yet right often enough on test problems to vouch for any answer',
 };
 
 export function judge(answer: string | null, signals: VerdictSignals, rule: AbstentionRule = DEFAULT_ABSTENTION): Verdict {
   const reasons: UnsureReason[] = [];
   if (answer === null) reasons.push('no-answer');
+  else if (rule.neverSure) reasons.push('unproven-model');
   else {
     // A lone finished solution is never sure, whatever the rule: nothing agreed with it. Agreement
     // and the scorer's value are what the rule was calibrated on: without a scorer there is nothing
@@ -135,10 +142,19 @@ function candidates(values: number[], most = 40): (number | undefined)[] {
 
 /**
  * The rule that answers the most problems while keeping selective accuracy at or above `target`
- * on the calibration points (ties: the simpler rule, then the higher selective accuracy). When no
- * rule reaches the target, the one with the highest selective accuracy that still answers some.
+ * on the calibration points (ties: the simpler rule, then the higher selective accuracy).
+ *
+ * With `confidence` (e.g. 0.95), "at or above" must hold for the Wilson lower bound of the
+ * selective accuracy at that confidence, not just the observed rate: 3 right of 3 is not evidence
+ * of 90 %. When no rule qualifies, the result is the rule that is never sure (`neverSure`).
+ * Without it (the default), a rule meeting the observed rate wins, and when none does, the one
+ * with the highest selective accuracy that still answers some.
  */
-export function calibrate(points: readonly CalibrationPoint[], target: number): CalibrationResult {
+export function calibrate(points: readonly CalibrationPoint[], target: number, opts: { confidence?: number } = {}): CalibrationResult {
+  const z = opts.confidence ? CONFIDENCE_Z[String(opts.confidence)] : 0;
+  if (z === undefined) throw new RangeError(`confidence must be one of ${Object.keys(CONFIDENCE_Z).join(', ')}`);
+  const meets = (r: Omit<CalibrationResult, 'rule'>) =>
+    z ? wilsonLower(Math.round(r.selectiveAccuracy * r.answered * r.n), Math.round(r.answered * r.n), z) >= target : r.selectiveAccuracy >= target;
   const has = (k: keyof VerdictSignals) => points.some((p) => p[k] !== null);
   const votes = has('voteShare') ? candidates(points.map((p) => p.voteShare ?? NaN)) : [undefined];
   const scores = has('score') ? candidates(points.map((p) => p.score ?? NaN)) : [undefined];
@@ -156,7 +172,7 @@ export function calibrate(points: readonly CalibrationPoint[], target: number): 
         };
         const r = { rule, ...selective(points, rule) };
         if (r.answered === 0) continue;
-        if (r.selectiveAccuracy >= target) {
+        if (meets(r)) {
           if (
             !best ||
             r.answered > best.answered ||
@@ -171,5 +187,19 @@ export function calibrate(points: readonly CalibrationPoint[], target: number): 
         )
           fallback = r;
       }
-  return best ?? fallback ?? { rule: { minVoteShare: 1.01 }, ...selective(points, { minVoteShare: 1.01 }) };
+  if (best) return best;
+  const never: AbstentionRule = { neverSure: true };
+  if (z || !fallback) return { rule: never, ...selective(points, never) };
+  return fallback;
 }
+
+/** Wilson score interval's lower end for `right` of `n` at normal quantile `z` (0 when n is 0). */
+export function wilsonLower(right: number, n: number, z: number): number {
+  if (n === 0) return 0;
+  const p = right / n;
+  const z2 = z * z;
+  return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+}
+
+/** Two-sided normal quantiles for the confidence levels calibration accepts. */
+export const CONFIDENCE_Z: Readonly<Record<string, number>> = { '0.8': 1.2816, '0.9': 1.6449, '0.95': 1.96, '0.99': 2.5758 };

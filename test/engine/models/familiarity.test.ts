@@ -74,6 +74,11 @@ describe('manifest: abstention rule and familiarity file', () => {
     expect(m.files.familiarity).toBe(path.join(dir, 'familiarity.json'));
   });
 
+  test('a "never sure" rule is read (a model calibration could not vouch for)', () => {
+    expect(validateManifest(base({ abstention: { neverSure: true } }), file).abstention).toEqual({ neverSure: true });
+    expect(() => validateManifest(base({ abstention: { neverSure: 'yes' } }), file)).toThrow(/abstention\.neverSure/);
+  });
+
   test('bad thresholds and a missing familiarity file are named in the error', () => {
     expect(() => validateManifest(base({ abstention: { minScore: 3 } }), file)).toThrow(/abstention\.minScore/);
     expect(() => validateManifest(base({ abstention: 'strict' }), file)).toThrow(/abstention/);

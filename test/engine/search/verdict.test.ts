@@ -2,7 +2,7 @@
  * The abstention rule: which answers the bot may present as answers, and how its thresholds are
  * calibrated on held-out problems so that the answers it presents are right often enough.
  */
-import { agreementCounts, agreementText, calibrate, judge, selective, type CalibrationPoint } from '../../../src/engine/search/verdict';
+import { agreementCounts, agreementText, calibrate, judge, selective, wilsonLower, type CalibrationPoint } from '../../../src/engine/search/verdict';
 
 describe('judge', () => {
   const rule = { minVoteShare: 0.5, minScore: 0.2, maxQuestionLoss: 6 };
@@ -23,6 +23,11 @@ describe('judge', () => {
     expect(judge('12', { voteShare: 0.9, score: null, questionLoss: 3 }, rule).reasons).toEqual(['unscored']);
     expect(judge('12', { voteShare: 0.9, score: 0.7, questionLoss: null }, rule).sure).toBe(true);
     expect(judge('12', { voteShare: 0.9, score: null, questionLoss: null }, {}).sure).toBe(true); // a rule with no thresholds
+  });
+  test('a model no rule could vouch for is never sure, with a reason a reader understands', () => {
+    const v = judge('12', { voteShare: 1, score: 0.99, questionLoss: 1 }, { neverSure: true });
+    expect(v).toMatchObject({ sure: false, reasons: ['unproven-model'] });
+    expect(judge(null, { voteShare: null, score: null, questionLoss: null }, { neverSure: true }).reasons).toEqual(['no-answer']);
   });
   test('a lone finished solution is never sure, even under a rule with no thresholds', () => {
     expect(judge('12', { voteShare: null, score: 0.99, questionLoss: 1 }, {})).toMatchObject({ sure: false, reasons: ['single-attempt'] });
@@ -80,6 +85,39 @@ describe('calibrate', () => {
     const r = calibrate(pts, 0.99);
     expect(r.answered).toBe(1);
     expect(r.selectiveAccuracy).toBeCloseTo(67 / 200, 5);
+  });
+
+  test('with a confidence, the target must hold for the lower bound: three right of three is no evidence of 90 %', () => {
+    // 50 problems, 11 right; three right answers are the only ones all solutions agreed on
+    const pts: CalibrationPoint[] = Array.from({ length: 50 }, (_, i) => ({
+      answered: true,
+      correct: i < 11,
+      voteShare: i < 3 ? 1 : 0.4,
+      score: 0.5,
+      questionLoss: 2,
+    }));
+    expect(calibrate(pts, 0.9).rule).toMatchObject({ minVoteShare: 1 }); // observed 3/3 = 100 %
+    const bounded = calibrate(pts, 0.9, { confidence: 0.95 });
+    expect(bounded.rule).toEqual({ neverSure: true });
+    expect(bounded.answered).toBe(0);
+    // the same signal with 60 agreed answers of which 59 right is enough
+    const many: CalibrationPoint[] = Array.from({ length: 200 }, (_, i) => ({
+      answered: true,
+      correct: i < 59 || (i >= 60 && i < 100),
+      voteShare: i < 60 ? 1 : 0.4,
+      score: 0.5,
+      questionLoss: 2,
+    }));
+    const r = calibrate(many, 0.9, { confidence: 0.95 });
+    expect(r.rule).toMatchObject({ minVoteShare: 1 });
+    expect(r.answered).toBeCloseTo(0.3, 5);
+    expect(() => calibrate(pts, 0.9, { confidence: 0.93 })).toThrow(/confidence must be one of/);
+  });
+
+  test('the Wilson lower bound: tight for many trials, wide for few', () => {
+    expect(wilsonLower(3, 3, 1.96)).toBeCloseTo(0.4385, 3);
+    expect(wilsonLower(59, 60, 1.96)).toBeGreaterThan(0.9);
+    expect(wilsonLower(0, 0, 1.96)).toBe(0);
   });
 
   test('unanswered problems never count as presented answers', () => {
