@@ -68,6 +68,10 @@ test('clear messages: a missing file, a manifest without a rule, --rule without 
   fs.mkdirSync(bare);
   fs.writeFileSync(path.join(bare, 'manifest.json'), '{"name":"b"}');
   expect(await cli(['--report', dump, '--rule', bare])).toMatchObject({ code: 2, err: expect.stringMatching(/no "abstention" rule/) });
+  const bad = path.join(tmp, 'bad');
+  fs.mkdirSync(bad);
+  fs.writeFileSync(path.join(bad, 'manifest.json'), '{"name":"b","abstention":{"minScore":3}}');
+  expect(await cli(['--report', dump, '--rule', bad])).toMatchObject({ code: 2, err: expect.stringMatching(/abstention\.minScore/) });
   expect(await cli(['--set', 'gsm8k', '--rule', bare])).toMatchObject({ code: 2, err: expect.stringMatching(/--rule goes with --report/) });
   const broken = path.join(tmp, 'broken.jsonl');
   fs.writeFileSync(broken, JSON.stringify(records[0]) + '\n{oops\n');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CliError, numberFlag, parseFlags, type CliCommand } from '../command';
 import { calibrate, type AbstentionRule, type CalibrationPoint } from '../../engine';
-import { CONFIDENCE_Z, selective, wilsonLower } from '../../engine/search/verdict';
+import { selective } from '../../engine/search/verdict';
 import { DEFAULT_POLICY_DIR } from '../../engine/models';
 
 const usage = `Usage: ./stepwise calibrate --dumps FILE[,FILE...] [--strategy mcts] [--target 0.9] [--confidence 0.95] [--write DIR]
@@ -51,8 +51,6 @@ export const command: CliCommand = {
     if (!values.dumps) throw new CliError('--dumps is required (files written by ./stepwise eval --dump)', 2);
     const target = numberFlag('target', values.target, 0.9, 0, 1);
     const confidence = numberFlag('confidence', values.confidence, 0.95, 0, 1);
-    if (confidence !== 0 && CONFIDENCE_Z[String(confidence)] === undefined)
-      throw new CliError(`--confidence must be 0 or one of ${Object.keys(CONFIDENCE_Z).join(', ')}`, 2);
     const strategy = values.strategy ?? 'mcts';
     const files = values.dumps
       .split(',')
@@ -73,10 +71,14 @@ export const command: CliCommand = {
       }
     }
     if (points.length === 0) throw new CliError(`no ${strategy} lines in ${files.join(', ')}`, 2);
-    const best = calibrate(points, target, { confidence });
-    const kept = Math.round(best.answered * best.n);
-    const right = Math.round(best.selectiveAccuracy * kept);
-    const lowerBound = confidence ? wilsonLower(right, kept, CONFIDENCE_Z[String(confidence)]!) : undefined;
+    let best;
+    try {
+      best = calibrate(points, target, { confidence });
+    } catch (err) {
+      if (err instanceof RangeError) throw new CliError(`--${err.message} (or 0: the observed rate)`, 2);
+      throw err;
+    }
+    const { kept, lowerBound } = best;
     const data = [...bySet.keys()].join(', ');
     const rule: AbstentionRule = {
       ...best.rule,
@@ -87,8 +89,8 @@ export const command: CliCommand = {
         answered: Number(best.answered.toFixed(4)),
         // nothing answered: no accuracy to state (not a vacuous 100 %)
         ...(kept > 0 && { selectiveAccuracy: Number(best.selectiveAccuracy.toFixed(4)) }),
-        ...(confidence && kept > 0 && { confidence, lowerBound: Number((lowerBound ?? 0).toFixed(4)) }),
-        ...(confidence && kept === 0 && { confidence }),
+        ...(confidence && { confidence }),
+        ...(lowerBound !== undefined && kept > 0 && { lowerBound: Number(lowerBound.toFixed(4)) }),
       },
     };
     process.stdout.write(`${points.length} problems (${strategy}): accuracy ${pct(best.accuracy)}\n`);
@@ -100,7 +102,7 @@ export const command: CliCommand = {
       const observed = calibrate(points, target);
       if (!observed.rule.neverSure)
         process.stdout.write(
-          `  (the best rule on the observed rate alone, ${describeRule(observed.rule)}, answers ${pct(observed.answered)} at ${pct(observed.selectiveAccuracy)}: ${Math.round(observed.answered * observed.n)} problems, too few to vouch for ${pct(target)})\n`,
+          `  (the best rule on the observed rate alone, ${describeRule(observed.rule)}, answers ${pct(observed.answered)} at ${pct(observed.selectiveAccuracy)}: ${observed.kept} problems, too few to vouch for ${pct(target)})\n`,
         );
     } else
       process.stdout.write(

@@ -6,7 +6,7 @@ import { createEngine, STRATEGY_NAMES, type SearchConfig, type StrategyName } fr
 import { evaluateStrategies, pairAccuracy, reportFromRecords, toContextPair, type EvalRecord, type StrategyReport } from '../../lab/eval/evaluate';
 import { loadProblemSet, PROBLEM_SETS } from '../../lab/eval/problem-sets';
 import { createSympyChecker } from '../../engine/grading';
-import { DEFAULT_SCORER_DIR } from '../../engine/models';
+import { DEFAULT_SCORER_DIR, manifestAbstention } from '../../engine/models';
 import { judge, type AbstentionRule } from '../../engine/search/verdict';
 import { ProgressLine } from '../progress';
 
@@ -184,17 +184,16 @@ function printTable(reports: Record<string, StrategyReport>): void {
   );
 }
 
-/** The abstention rule in a policy directory's manifest.json. */
+/** The abstention rule in a policy directory's manifest (checked as the model loader checks it). */
 function readRule(dir: string): AbstentionRule {
-  const file = path.join(dir, 'manifest.json');
-  let m: { abstention?: AbstentionRule };
+  let rule: AbstentionRule | undefined;
   try {
-    m = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof m;
+    rule = manifestAbstention(dir);
   } catch (err) {
-    throw new CliError(`--rule: cannot read ${file}: ${(err as Error).message}`, 2);
+    throw new CliError(`--rule: ${(err as Error).message}`, 2);
   }
-  if (!m.abstention) throw new CliError(`--rule: ${file} has no "abstention" rule (./stepwise calibrate --write writes one)`, 2);
-  return m.abstention;
+  if (!rule) throw new CliError(`--rule: ${dir} has no "abstention" rule in its manifest (./stepwise calibrate --write writes one)`, 2);
+  return rule;
 }
 
 /** `--report`: the table of each dump file, from its lines alone (with `rule`: "sure" judged again). */

@@ -17,7 +17,7 @@ import { VllmPoolingScorer } from './server/vllm-scorer';
 import type { Policy, StepScorer } from './types';
 
 export * from './types';
-export { loadManifest, ManifestError, fillTemplate, transformScore, manifestSearchBudget } from './manifest';
+export { loadManifest, ManifestError, fillTemplate, transformScore, manifestSearchBudget, manifestAbstention } from './manifest';
 export type { ModelManifest } from './manifest';
 export { fixtureModelDir, FixtureMissingError, resolveModelArg } from './fixture';
 export { OnnxPolicy } from './onnx/policy';

@@ -408,6 +408,25 @@ export function manifestSearchBudget(dir: string): number | undefined {
   }
 }
 
+/**
+ * A policy directory's abstention rule, read and checked as the loader checks it, without loading
+ * the model (undefined when the manifest has none). A manifest that cannot be read or whose rule
+ * is malformed throws ManifestError.
+ */
+export function manifestAbstention(dir: string): AbstentionRule | undefined {
+  const file = resolveManifestPath(dir);
+  let raw: { abstention?: unknown };
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof raw;
+  } catch (err) {
+    throw new ManifestError(file, '', `cannot be read: ${(err as Error).message}`);
+  }
+  if (raw.abstention === undefined) return undefined;
+  return parseAbstention(raw.abstention, (field, detail) => {
+    throw new ManifestError(file, field, detail);
+  });
+}
+
 /** Fills the manifest's prompt template in one pass (values are never re-scanned for placeholders). */
 export function fillTemplate(manifest: Pick<ModelManifest, 'prompt'>, question: string, partial: string): string {
   const vars: Record<string, string> = { question, partial, fewshot: manifest.prompt.fewshot ?? '' };

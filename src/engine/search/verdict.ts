@@ -115,6 +115,11 @@ export interface CalibrationResult {
   /** Accuracy on all problems (the rule changes nothing here; for the report). */
   accuracy: number;
   n: number;
+  /** Problems let through as sure, and how many of them were right (the counts behind the rates). */
+  kept: number;
+  right: number;
+  /** With a confidence: the Wilson lower bound of the selective accuracy (0 when nothing is kept). */
+  lowerBound?: number;
 }
 
 /** Answered share and selective accuracy of a rule on points. */
@@ -130,7 +135,7 @@ export function selective(points: readonly CalibrationPoint[], rule: AbstentionR
     }
   }
   const n = points.length;
-  return { n, answered: n ? kept / n : 0, selectiveAccuracy: kept ? right / kept : 1, accuracy: n ? correct / n : 0 };
+  return { n, kept, right, answered: n ? kept / n : 0, selectiveAccuracy: kept ? right / kept : 1, accuracy: n ? correct / n : 0 };
 }
 
 /** Candidate thresholds: the observed values (quantiles when there are many), and "not checked". */
@@ -153,8 +158,8 @@ function candidates(values: number[], most = 40): (number | undefined)[] {
 export function calibrate(points: readonly CalibrationPoint[], target: number, opts: { confidence?: number } = {}): CalibrationResult {
   const z = opts.confidence ? CONFIDENCE_Z[String(opts.confidence)] : 0;
   if (z === undefined) throw new RangeError(`confidence must be one of ${Object.keys(CONFIDENCE_Z).join(', ')}`);
-  const meets = (r: Omit<CalibrationResult, 'rule'>) =>
-    z ? wilsonLower(Math.round(r.selectiveAccuracy * r.answered * r.n), Math.round(r.answered * r.n), z) >= target : r.selectiveAccuracy >= target;
+  const meets = (r: Omit<CalibrationResult, 'rule'>) => (z ? wilsonLower(r.right, r.kept, z) >= target : r.selectiveAccuracy >= target);
+  const bounded = (r: CalibrationResult): CalibrationResult => (z ? { ...r, lowerBound: wilsonLower(r.right, r.kept, z) } : r);
   const has = (k: keyof VerdictSignals) => points.some((p) => p[k] !== null);
   const votes = has('voteShare') ? candidates(points.map((p) => p.voteShare ?? NaN)) : [undefined];
   const scores = has('score') ? candidates(points.map((p) => p.score ?? NaN)) : [undefined];
@@ -187,9 +192,9 @@ export function calibrate(points: readonly CalibrationPoint[], target: number, o
         )
           fallback = r;
       }
-  if (best) return best;
+  if (best) return bounded(best);
   const never: AbstentionRule = { neverSure: true };
-  if (z || !fallback) return { rule: never, ...selective(points, never) };
+  if (z || !fallback) return bounded({ rule: never, ...selective(points, never) });
   return fallback;
 }
 

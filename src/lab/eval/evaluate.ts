@@ -84,7 +84,7 @@ export function majorityPick<T extends { votes: number; bestScore: number | null
   return best;
 }
 
-/** One problem's outcome for a report: its record, its group (when grouping) or the error that stopped it. */
+/** One problem's outcome for a report: its record (null when its solve failed) and its group (when grouping). */
 interface Outcome {
   record: EvalRecord | null;
   group?: string;
