@@ -27,17 +27,16 @@ export function fetchProgressPrinter(out: NodeJS.WriteStream = process.stderr): 
 
 /**
  * Fetches the models a command is about to load when they are not installed yet. `undefined`
- * stands for the default model of that role, null for none.
+ * stands for the default model of that role, null for none; a value-head scorer's backbone comes too.
  */
 export async function ensureModels(models: { policy?: string | null; scorer?: string | null }): Promise<void> {
   const m = await import('../engine/models');
-  const dirs = [
+  const dirs = m.modelDirsNeeded(
     models.policy === null ? null : (models.policy ?? m.DEFAULT_POLICY_DIR),
     models.scorer === null ? null : (models.scorer ?? m.DEFAULT_SCORER_DIR),
-  ];
+  );
   const print = fetchProgressPrinter();
   for (const dir of dirs) {
-    if (!dir) continue;
     try {
       await m.ensureModelFetched(dir, print);
     } catch (err) {

@@ -89,6 +89,7 @@ export function triangleResult(overrides: Partial<SearchResult> = {}): SearchRes
       answerMustMatchOutput: true,
       earlyStopAgree: 0,
       timeBudgetMs: 0,
+      redraws: 2,
     },
     ...overrides,
   };

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { STRATEGY_NAMES, type StrategyName } from '../../engine/index';
-import { DEFAULT_POLICY_DIR, manifestSearchBudget } from '../../engine/models';
+import { DEFAULT_POLICY_DIR, manifestSearch } from '../../engine/models';
 import { repoPath } from '../../paths';
 
 export interface DiscordConfig {
@@ -192,11 +192,12 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
     if (sToken && sSecret) slack = { botToken: sToken, signingSecret: sSecret, appToken: sApp, apiUrl: sApi, port: slackPort };
   }
 
-  const strategy = (get('STEPWISE_STRATEGY') ?? 'mcts') as StrategyName;
+  // unset: the strategy and budget the policy's manifest names for its usual hardware, else MCTS, 16
+  const modelSearch = manifestSearch(get('STEPWISE_POLICY_DIR') ?? DEFAULT_POLICY_DIR);
+  const strategy = (get('STEPWISE_STRATEGY') ?? modelSearch?.strategy ?? 'mcts') as StrategyName;
   if (!STRATEGY_NAMES.includes(strategy)) problems.push(`STEPWISE_STRATEGY must be one of ${STRATEGY_NAMES.join(', ')}, got "${strategy}"`);
   const maxBudget = int('STEPWISE_MAX_BUDGET', 64, 1, 10_000);
-  // unset: the budget the policy's manifest names for its usual hardware (search.budget), else 16
-  const defaultBudget = int('STEPWISE_BUDGET', manifestSearchBudget(get('STEPWISE_POLICY_DIR') ?? DEFAULT_POLICY_DIR) ?? 16, 1, 10_000);
+  const defaultBudget = int('STEPWISE_BUDGET', modelSearch?.budget ?? 16, 1, 10_000);
   if (defaultBudget > maxBudget) problems.push(`STEPWISE_BUDGET (${defaultBudget}) must not exceed STEPWISE_MAX_BUDGET (${maxBudget})`);
   const host = get('HOST') ?? '127.0.0.1';
   const redisUrl = get('REDIS_URL');

@@ -3,7 +3,7 @@
  * not installed yet (model directories with fetch.json: weights downloaded and converted into the
  * model cache, docs/models.md), logging progress, before it loads the engine.
  */
-import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, ensureModelFetched, type FetchProgress } from '../../engine/models';
+import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, ensureModelFetched, modelDirsNeeded, type FetchProgress } from '../../engine/models';
 import type { BotConfig } from './config';
 
 export async function fetchConfiguredModels(config: Pick<BotConfig, 'policyDir' | 'scorerDir'>, log: (msg: string) => void): Promise<void> {
@@ -16,7 +16,7 @@ export async function fetchConfiguredModels(config: Pick<BotConfig, 'policyDir' 
       lastTenth = tenth;
     }
   };
-  for (const dir of [config.policyDir ?? DEFAULT_POLICY_DIR, config.scorerDir ?? DEFAULT_SCORER_DIR]) {
+  for (const dir of modelDirsNeeded(config.policyDir ?? DEFAULT_POLICY_DIR, config.scorerDir ?? DEFAULT_SCORER_DIR)) {
     lastTenth = -1;
     const r = await ensureModelFetched(dir, onProgress);
     if (r && !r.alreadyInstalled) log(`model ${r.name} installed in ${r.dir} (${r.seconds.toFixed(0)} s)`);

@@ -39,6 +39,8 @@ Options:
                       models/stepwise-synth-ppm/heldout-pairs.jsonl when present)
   --policy DIR, --scorer DIR   models (default: the shipped ones)
   --temperature T     sampling temperature for every sampling strategy (default 1.0)
+  --redraws N         greedy: draw a step that fails its check again, up to N times, at the
+                      sampling temperature (default 2; 0: pure greedy)
   --seed N            (default 1)
   --dump FILE         write one JSONL line per problem and strategy: {id, strategy, correct,
                       answered, sure, voteShare, score, questionLoss, seconds, answer,
@@ -69,6 +71,7 @@ export const command: CliCommand = {
       scorer: { type: 'string' },
       seed: { type: 'string' },
       temperature: { type: 'string' },
+      redraws: { type: 'string' },
       json: { type: 'boolean' },
       dump: { type: 'string' },
       'as-bot': { type: 'boolean' },
@@ -86,6 +89,7 @@ export const command: CliCommand = {
     const runs = intFlag('runs', values.runs, 1);
     if (B % runs !== 0) throw new CliError(`--budget ${B} must be a multiple of --runs ${runs} (each run gets budget/runs rollouts)`, 2);
     const temperature = positiveFlag('temperature', values.temperature, 1.0);
+    const redraws = values.redraws === undefined ? undefined : intFlag('redraws', values.redraws, 2, 0);
     let problems;
     try {
       problems = loadProblemSet(values.set, undefined, values['data-dir']);
@@ -94,9 +98,9 @@ export const command: CliCommand = {
     }
     if (values.limit) problems = problems.slice(0, intFlag('limit', values.limit, problems.length));
     const budget: Record<StrategyName, Partial<SearchConfig>> = values['as-bot']
-      ? { greedy: { seed }, vote: { seed }, 'best-of-n': { seed }, beam: { seed }, mcts: { runs, seed } }
+      ? { greedy: { seed, redraws }, vote: { seed }, 'best-of-n': { seed }, beam: { seed }, mcts: { runs, seed } }
       : {
-          greedy: { seed },
+          greedy: { seed, temperature, redraws },
           vote: { samples: B, seed, temperature },
           'best-of-n': { samples: B, seed, temperature },
           beam: { beamWidth: 2, candidates: Math.max(2, Math.round(B / 2)), seed, temperature },

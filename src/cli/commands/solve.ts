@@ -5,6 +5,7 @@ import { agreementCounts, agreementText, UNSURE_REASON_TEXT } from '../../engine
 import { EXAMPLE_QUESTION } from '../../engine/search';
 import { ProgressLine } from '../progress';
 import { ensureModels } from '../fetch-progress';
+import { DEFAULT_POLICY_DIR, manifestSearch } from '../../engine/models';
 
 const usage = `Usage: ./stepwise solve "QUESTION" [options]
 
@@ -12,12 +13,13 @@ Solves a math question with code-verified steps and prints the winning trajector
 Progress goes to stderr; the solution to stdout.
 
 Options:
-  --strategy NAME    ${STRATEGY_NAMES.join(' | ')} (default mcts)
+  --strategy NAME    ${STRATEGY_NAMES.join(' | ')} (default: the policy's, its manifest "search"; else mcts)
   --rollouts N       MCTS rollouts per run (default: the policy's, its manifest "search"; else 16)
   --candidates N     candidate steps per expansion (default: the policy's; else 8)
   --runs N           independent MCTS runs for the top-K vote (default 1)
   --samples N        samples for best-of-n and vote (default: the policy's; else 16)
   --beam-width N     beam width for beam search (default: the policy's; else 4)
+  --redraws N        greedy: draw a step that fails its check again, up to N times (default 2; 0: pure greedy)
   --seed N           random seed (default 1)
   --policy DIR       policy model directory (default: models/qwen2.5-coder-0.5b-instruct, fetched on
                      first use; the small SynthMath model: models/stepwise-synth-policy)
@@ -39,6 +41,7 @@ export const command: CliCommand = {
       runs: { type: 'string' },
       samples: { type: 'string' },
       'beam-width': { type: 'string' },
+      redraws: { type: 'string' },
       seed: { type: 'string' },
       policy: { type: 'string' },
       scorer: { type: 'string' },
@@ -47,7 +50,7 @@ export const command: CliCommand = {
     });
     const question = positionals.join(' ');
     if (!question.trim()) throw new CliError(`give the question in quotes, e.g. ./stepwise solve "${EXAMPLE_QUESTION}"`, 2);
-    const strategy = (values.strategy ?? 'mcts') as StrategyName;
+    const strategy = (values.strategy ?? manifestSearch(values.policy ?? DEFAULT_POLICY_DIR)?.strategy ?? 'mcts') as StrategyName;
     if (!STRATEGY_NAMES.includes(strategy)) throw new CliError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`, 2);
     const config = {
       strategy,
@@ -57,6 +60,7 @@ export const command: CliCommand = {
       runs: intFlag('runs', values.runs, 1),
       samples: values.samples === undefined ? undefined : intFlag('samples', values.samples, 16),
       beamWidth: values['beam-width'] === undefined ? undefined : intFlag('beam-width', values['beam-width'], 4),
+      redraws: values.redraws === undefined ? undefined : intFlag('redraws', values.redraws, 2, 0),
       seed: intFlag('seed', values.seed, 1, 0),
     };
     let engine;

@@ -17,7 +17,7 @@ import { VllmPoolingScorer } from './server/vllm-scorer';
 import type { Policy, StepScorer } from './types';
 
 export * from './types';
-export { loadManifest, ManifestError, fillTemplate, transformScore, manifestSearchBudget, manifestAbstention } from './manifest';
+export { loadManifest, ManifestError, fillTemplate, transformScore, manifestSearch, manifestAbstention } from './manifest';
 export type { ModelManifest } from './manifest';
 export { fixtureModelDir, FixtureMissingError, resolveModelArg } from './fixture';
 export { OnnxPolicy } from './onnx/policy';
@@ -130,6 +130,23 @@ export async function loadPolicy(dir: string = DEFAULT_POLICY_DIR, opts: LoadOpt
     default:
       throw new ManifestError(m.file, 'backend', `"${m.backend}" cannot serve a policy`);
   }
+}
+
+/**
+ * The model directories a policy and a scorer (null: none) need installed, in fetch order: each
+ * of them and a value-head scorer's backbone policy (the head runs on that model's hidden states).
+ */
+export function modelDirsNeeded(policyDir: string | null, scorerDir: string | null): string[] {
+  const dirs = [policyDir, scorerDir].filter((d): d is string => d !== null);
+  if (scorerDir !== null && !scorerDir.startsWith('fixture:')) {
+    try {
+      const backbone = findManifest(scorerDir, 'scorer').backbone;
+      if (backbone && !dirs.some((d) => path.resolve(d) === backbone)) dirs.push(backbone);
+    } catch {
+      // an unreadable scorer manifest is reported, with its file and field, when it is loaded
+    }
+  }
+  return dirs;
 }
 
 /** Loads the step scorer (PPM or PRM) described by `<dir>/manifest.json` (or a manifest file). */

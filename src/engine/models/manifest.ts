@@ -8,17 +8,22 @@ import path from 'node:path';
 import { EngineError } from '../errors';
 import { resolveModelFile } from './cache';
 import type { AbstentionRule } from '../search/verdict';
-import type { SearchConfig } from '../search/types';
+import type { SearchConfig, StrategyName } from '../search/types';
 
 /**
  * Policies: the search this model is meant to run with on its usual hardware (the budget that keeps
  * a question within the bots' time on it), under any setting a caller gives. `budget` is the bots'
- * default budget (rollouts for MCTS, samples for vote / best-of-n).
+ * default budget (rollouts for MCTS, samples for vote / best-of-n); `strategy` the strategy the
+ * bots and `./stepwise solve` run when the user names none (else MCTS).
  */
 export type ManifestSearch = Partial<
-  Pick<SearchConfig, 'rollouts' | 'candidates' | 'samples' | 'beamWidth' | 'maxStepTokens' | 'temperature' | 'earlyStopAgree' | 'timeBudgetMs'>
+  Pick<
+    SearchConfig,
+    'strategy' | 'rollouts' | 'candidates' | 'samples' | 'beamWidth' | 'maxStepTokens' | 'temperature' | 'earlyStopAgree' | 'timeBudgetMs' | 'redraws'
+  >
 > & { budget?: number };
-const SEARCH_KEYS = ['rollouts', 'candidates', 'samples', 'beamWidth', 'maxStepTokens', 'temperature', 'earlyStopAgree', 'timeBudgetMs', 'budget'] as const;
+const SEARCH_KEYS = ['rollouts', 'candidates', 'samples', 'beamWidth', 'maxStepTokens', 'temperature', 'earlyStopAgree', 'timeBudgetMs', 'redraws', 'budget'] as const;
+const SEARCH_STRATEGIES = ['greedy', 'best-of-n', 'vote', 'beam', 'mcts'] as const satisfies readonly StrategyName[];
 
 export type ModelKind = 'policy' | 'ppm' | 'prm';
 export type ModelBackend = 'onnx' | 'openai' | 'vllm-pooling';
@@ -338,16 +343,8 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     n === undefined ? undefined : typeof n === 'string' && n.trim() !== '' && n.length <= 300 ? n.trim() : fail('notice', 'must be a non-empty string of at most 300 characters');
 
   const abstention = m.abstention === undefined ? undefined : parseAbstention(m.abstention, fail);
-  let search: ManifestSearch | undefined;
   const searchRaw = sub('search', false);
-  if (searchRaw) {
-    search = {};
-    for (const [k, v] of Object.entries(searchRaw)) {
-      if (!(SEARCH_KEYS as readonly string[]).includes(k)) fail(`search.${k}`, `is not a search setting (${SEARCH_KEYS.join(', ')})`);
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`search.${k}`, 'must be a number >= 0');
-      (search as Record<string, number>)[k] = v as number;
-    }
-  }
+  const search = searchRaw ? parseSearch(searchRaw, fail) : undefined;
 
   return {
     name,
@@ -394,15 +391,35 @@ function parseAbstention(raw: unknown, fail: (field: string, detail: string) => 
   return out;
 }
 
+function parseSearch(raw: Record<string, unknown>, fail: (field: string, detail: string) => never): ManifestSearch {
+  const search: ManifestSearch = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k === 'strategy') {
+      if (!(SEARCH_STRATEGIES as readonly unknown[]).includes(v)) fail('search.strategy', `must be one of ${SEARCH_STRATEGIES.join(', ')}`);
+      search.strategy = v as StrategyName;
+      continue;
+    }
+    if (!(SEARCH_KEYS as readonly string[]).includes(k)) fail(`search.${k}`, `is not a search setting (strategy, ${SEARCH_KEYS.join(', ')})`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`search.${k}`, 'must be a number >= 0');
+    (search as Record<string, number>)[k] = v as number;
+  }
+  return search;
+}
+
 /**
- * The bots' default budget for a policy directory: its manifest's search.budget, read without
- * loading the model (undefined when it names none or the manifest cannot be read).
+ * A policy directory's search settings (its manifest's "search": the bots' default strategy and
+ * budget), read and checked as the loader checks them, without loading the model: undefined when
+ * the manifest names none or cannot be read or checked (the loader reports that when it loads).
  */
-export function manifestSearchBudget(dir: string): number | undefined {
+export function manifestSearch(dir: string): ManifestSearch | undefined {
   try {
-    const raw = JSON.parse(fs.readFileSync(resolveManifestPath(dir), 'utf8')) as { search?: { budget?: unknown } };
-    const b = raw.search?.budget;
-    return typeof b === 'number' && Number.isInteger(b) && b >= 1 ? b : undefined;
+    const raw = JSON.parse(fs.readFileSync(resolveManifestPath(dir), 'utf8')) as { search?: unknown };
+    if (raw.search === undefined || raw.search === null || typeof raw.search !== 'object' || Array.isArray(raw.search)) return undefined;
+    const search = parseSearch(raw.search as Record<string, unknown>, (field, detail) => {
+      throw new Error(`${field} ${detail}`);
+    });
+    if (search.budget !== undefined && !(Number.isInteger(search.budget) && search.budget >= 1)) delete search.budget;
+    return search;
   } catch {
     return undefined;
   }

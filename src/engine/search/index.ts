@@ -28,6 +28,7 @@ export const DEFAULT_CONFIG: Omit<SearchConfig, 'strategy'> = {
   answerMustMatchOutput: true,
   earlyStopAgree: 0,
   timeBudgetMs: 0,
+  redraws: 2,
 };
 
 export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
@@ -77,7 +78,7 @@ export function resolveConfig(partial: Partial<SearchConfig> & { strategy?: Stra
     if (!Number.isInteger(config[key]) || config[key] < 1)
       throw new QuestionError('bad_config', `${key} must be a positive integer, got ${config[key]}`);
   }
-  for (const key of ['earlyStopAgree', 'timeBudgetMs'] as const) {
+  for (const key of ['earlyStopAgree', 'timeBudgetMs', 'redraws'] as const) {
     if (!Number.isFinite(config[key]) || config[key] < 0)
       throw new QuestionError('bad_config', `${key} must be a number >= 0, got ${config[key]}`);
   }

@@ -135,7 +135,7 @@ export class StepWorld {
         return { text, kind, valid: false, terminal: true, invalidReason: 'the answer has no \\boxed{} value' };
       }
       const printed = this.config.answerMustMatchOutput ? printedNumber(path) : null;
-      if (printed !== null && !this.deps.sameAnswer(printed, answer)) {
+      if (printed !== null && !this.deps.sameAnswer(printed, answer) && !roundsTo(printed, answer)) {
         return {
           text,
           kind,
@@ -175,6 +175,17 @@ export function printedNumber(path: readonly Step[]): string | null {
   const last = [...path].reverse().find((s) => s.kind === 'code_end');
   const out = last?.observation?.output.trim().split('\n').pop()?.trim() ?? '';
   return /^-?\d+(\.\d+)?(\/\d+)?$/.test(out) ? out : null;
+}
+
+/**
+ * Whether `answer` is the printed decimal rounded to the answer's own decimal places (the program
+ * printed 14.666666666666666, the answer says 14.67): the same value, stated as people state it.
+ */
+export function roundsTo(printed: string, answer: string): boolean {
+  const a = answer.trim().match(/^-?\d+(?:\.(\d+))?$/);
+  if (!a || !/^-?\d+\.\d+$/.test(printed)) return false;
+  const places = a[1]?.length ?? 0;
+  return Math.abs(Number(printed) - Number(answer)) <= 0.5 * 10 ** -places + 1e-9;
 }
 
 /**

@@ -74,6 +74,8 @@ export interface EvalRecord extends CalibrationPoint {
   covered?: boolean;
   /** Sampled steps spent. */
   samples?: number;
+  /** Without an answer: why the shown trajectory ended (its last step's invalid reason). */
+  ended?: string;
 }
 
 /** The answer a plain vote over the alternatives picks: most votes, then the higher scorer value. */
@@ -209,6 +211,7 @@ export async function evaluateStrategies(
           alternatives,
           covered,
           samples: r.stats.samples,
+          ...(r.answer === null ? { ended: r.trajectory.at(-1)?.invalidReason ?? 'no step was sampled' } : {}),
         };
         outcomes.push({ record, group });
         if (won) correct++;

@@ -49,6 +49,15 @@ describe('config', () => {
         expect(msg).toContain(s);
     }
   });
+  test("without STEPWISE_STRATEGY / STEPWISE_BUDGET the bots search as the policy's manifest says, else MCTS with 16", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'fixtures', 'tiny-random-qwen2', 'manifest.json'), 'utf8'));
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, search: { strategy: 'greedy', budget: 3 } }));
+    expect(loadConfig({ STEPWISE_POLICY_DIR: dir })).toMatchObject({ defaultStrategy: 'greedy', defaultBudget: 3 });
+    expect(loadConfig({ STEPWISE_POLICY_DIR: dir, STEPWISE_STRATEGY: 'vote', STEPWISE_BUDGET: '5' })).toMatchObject({ defaultStrategy: 'vote', defaultBudget: 5 });
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    expect(loadConfig({ STEPWISE_POLICY_DIR: dir })).toMatchObject({ defaultStrategy: 'mcts', defaultBudget: 16 });
+  });
   test('.env file values are read, the environment wins', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'env-'));
     const f = path.join(dir, '.env');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_POLICY_DIR, DEFAULT_SCORER_DIR, findManifest, loadPolicy, loadScorer } from '../../../src/engine/models';
-import { fillTemplate, loadManifest, transformScore, validateManifest } from '../../../src/engine/models/manifest';
+import { fillTemplate, loadManifest, manifestSearch, transformScore, validateManifest } from '../../../src/engine/models/manifest';
 
 // A model directory the test makes: the project's fixture manifests (test/fixtures/tiny-random-qwen2)
 // with empty stand-ins for the third-party weight and tokenizer files (only their presence is checked).
@@ -67,6 +67,8 @@ describe('manifest validation', () => {
     ['stop not strings', (m: any) => (m.stop = ['a', 3]), /field "stop" must be an array of non-empty strings/],
     ['no eos', (m: any) => (m.specialTokens.eos = []), /field "specialTokens.eos" must name at least one/],
     ['limits', (m: any) => (m.limits.maxStepTokens = 5000), /field "limits.maxStepTokens" must be smaller/],
+    ['unknown search strategy', (m: any) => (m.search = { strategy: 'dfs' }), /field "search.strategy" must be one of greedy, best-of-n, vote, beam, mcts/],
+    ['search setting not a number', (m: any) => (m.search = { redraws: 'two' }), /field "search.redraws" must be a number >= 0/],
     ['limits type', (m: any) => (m.limits.maxContextTokens = '2k'), /field "limits.maxContextTokens" must be an integer >= 8, got "2k"/],
     ['ppm without score', (m: any) => ((m.kind = 'ppm'), delete m.stop), /field "score" is required/],
     ['prm without separator', (m: any) => ((m.kind = 'prm'), (m.score = { transform: 'prob' })), /field "specialTokens.stepSeparator" is required for a prm/],
@@ -82,6 +84,16 @@ describe('manifest validation', () => {
     ['no step style', (m: any) => (m.stepStyles = []), /field "stepStyles" must list one or more of "code", "prose"/],
   ])('%s', (_name, mutate, expected) => {
     expect(err(mutate)).toMatch(expected);
+  });
+
+  test("a policy's default strategy and budget are read from its manifest without loading it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stepwise-manifest-'));
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...base(), search: { strategy: 'greedy', redraws: 1, budget: 4 } }));
+    expect(manifestSearch(dir)).toEqual({ strategy: 'greedy', redraws: 1, budget: 4 });
+    expect(validateManifest({ ...base(), search: { strategy: 'vote', samples: 3 } }, FILE).search).toEqual({ strategy: 'vote', samples: 3 });
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...base(), search: { strategy: 'dfs' } }));
+    expect(manifestSearch(dir)).toBeUndefined(); // the loader reports it, with file and field
+    expect(manifestSearch(path.join(dir, 'missing'))).toBeUndefined();
   });
 
   test('unreadable and non-JSON manifests name the file', () => {

@@ -67,6 +67,23 @@ describe('answer verification against the program output', () => {
     expect(a.invalidReason).toBe('the answer 336 is not what the program printed (42)');
   });
 
+  test('an answer that rounds the printed value to its own decimals is kept; a different number is not', async () => {
+    const third = async (answer: string) => {
+      const w = new StepWorld(
+        'q',
+        { policy: fixed([{ text: `\n<answer>So \\boxed{${answer}}.<end_of_answer>`, finish: 'stop' }]), executor: new ToyExecutor(), sameAnswer: (a, b) => Number(a) === Number(b) },
+        resolveConfig({ strategy: 'greedy' }),
+      );
+      const [[code]] = await world([{ text: '<code>\nprint(44 / 3)\n<end_of_code>', finish: 'stop' }]).expand([[]], 1);
+      expect(code.observation?.output).toBe('14.666666666666666');
+      return (await w.expand([[code]], 1))[0][0];
+    };
+    expect(await third('14.67')).toMatchObject({ valid: true, answer: '14.67' });
+    expect(await third('15')).toMatchObject({ valid: true, answer: '15' });
+    expect(await third('14.6')).toMatchObject({ valid: false, invalidReason: 'the answer 14.6 is not what the program printed (14.666666666666666)' });
+    expect(await third('16')).toMatchObject({ valid: false });
+  });
+
   test('the check can be switched off in the config', async () => {
     expect(await after('\n<answer>So \\boxed{336}.<end_of_answer>', false)).toMatchObject({ valid: true, answer: '336' });
   });

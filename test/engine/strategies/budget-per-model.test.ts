@@ -84,6 +84,17 @@ describe("the policy's own search settings", () => {
     const asked = await engine.solve(QUESTION, { strategy: 'mcts', rollouts: 5, candidates: undefined });
     expect(asked.config).toMatchObject({ rollouts: 5, candidates: 2 });
   });
+
+  test("a question asked without a strategy runs the policy's own; one asked with a strategy runs that", async () => {
+    const deps = toyDeps();
+    const policy = Object.assign(new ScriptedPolicy(toyScript), { searchDefaults: { strategy: 'greedy' as const, rollouts: 3 } });
+    const engine = engineFrom(policy, deps.scorer, deps.executor);
+    const plain = await engine.solve(QUESTION);
+    expect(plain.strategy).toBe('greedy');
+    expect(plain.stats.rollouts).toBe(0);
+    expect((await engine.solve(QUESTION, { strategy: 'mcts' })).strategy).toBe('mcts');
+    expect((await engineFrom(new ScriptedPolicy(toyScript), deps.scorer, deps.executor).solve(QUESTION)).strategy).toBe('mcts');
+  });
 });
 
 describe('progress within a rollout', () => {

@@ -111,6 +111,27 @@ describe('search strategies on a problem where greedy decoding is wrong', () => 
     expect(r.alternatives[0].answer).toBe('29');
   });
 
+  test('greedy draws a failed step again instead of ending the answer there', async () => {
+    // The most likely first step uses a name it never defined; the sampled alternatives run.
+    const forgetful = new ScriptedPolicy((p) => {
+      if (p === '')
+        return [
+          { text: '<code>\n# Step 1: double the boxes\napples = boxes * 12\n<end_of_step>', weight: 1 },
+          { text: '<code>\n# Step 1: 3 boxes of 12 apples\napples = 3 * 12\n<end_of_step>', weight: 0.9 },
+          { text: '<code>\n# Step 1: 3 boxes, 12 apples each\napples = 3 * 12\n<end_of_step>', weight: 0.9 },
+        ];
+      return toyScript(p);
+    });
+    const pure = await search(QUESTION, { ...toyDeps(), policy: forgetful }, { strategy: 'greedy', redraws: 0 });
+    expect(pure.answer).toBeNull();
+    expect(pure.trajectory.at(-1)?.invalidReason).toBe("the code failed: NameError: name 'boxes' is not defined");
+    const redrawn = await search(QUESTION, { ...toyDeps(), policy: forgetful }, { strategy: 'greedy', redraws: 8 });
+    expect(redrawn.answer).toBe('29');
+    expect(redrawn.trajectory[0].text).toContain('3 * 12');
+    expect(redrawn.trajectory.every((s) => s.valid)).toBe(true);
+    expect(redrawn.stats.samples).toBeGreaterThan(pure.stats.samples);
+  });
+
   test('a policy that never ends stops at max depth without an answer', async () => {
     const loop = new ScriptedPolicy((p) => [{ text: `\nx${p.length % 7} = 1\n<end_of_step>`, weight: 1 }]);
     const r = await search(QUESTION, { ...toyDeps(), policy: loop }, { strategy: 'mcts', maxDepth: 3, rollouts: 4, candidates: 2 });
