@@ -7,7 +7,7 @@ Samples continuations from a policy model (ONNX in-process or an OpenAI-compatib
 prints them with their token ids. --prompt is the question; it is put into the model's prompt
 template (models/<name>/manifest.json) followed by --partial (the solution written so far).
 Options:
-  --model DIR         model directory (manifest.json) or manifest file; default: the default policy (models/qwen2.5-coder-0.5b-instruct)
+  --model DIR         model directory (manifest.json) or manifest file; default: the default policy (models/qwen2.5-coder-1.5b-instruct)
                       (fixture:tiny-random-qwen2 works: a random-weight Qwen2 test model read from
                       $STEPWISE_FIXTURES_DIR or ../shared/fixtures)
   --prompt TEXT       the question (required)

@@ -21,10 +21,12 @@ Options:
   --beam-width N     beam width for beam search (default: the policy's; else 4)
   --redraws N        greedy: draw a step that fails its check again, up to N times (default 2; 0: pure greedy)
   --seed N           random seed (default 1)
-  --policy DIR       policy model directory (default: models/qwen2.5-coder-0.5b-instruct, fetched on
-                     first use; the small SynthMath model: models/stepwise-synth-policy)
-  --scorer DIR       step scorer (PPM/PRM) directory (default: models/qwen2.5-coder-0.5b-ppm-head;
-                     with the SynthMath policy: models/stepwise-synth-ppm)
+  --policy DIR       policy model directory (default: models/qwen2.5-coder-1.5b-instruct, fetched on
+                     first use; the smaller, faster one: models/qwen2.5-coder-0.5b-instruct; the
+                     3M SynthMath test model: models/stepwise-synth-policy)
+  --scorer DIR       step scorer (PPM/PRM) directory, for the strategies that need one (default:
+                     models/qwen2.5-coder-0.5b-ppm-head, with its 0.5B backbone fetched on first
+                     use; with the SynthMath policy: models/stepwise-synth-ppm)
   --json             print the whole SearchResult as JSON (trees left out unless --trees)
   --trees            include the MCTS trees (N/Q per node) in --json output
 `;

@@ -39,14 +39,16 @@ export const SYNTH_POLICY_DIR = repoPath('models', 'stepwise-synth-policy');
 export const SYNTH_SCORER_DIR = repoPath('models', 'stepwise-synth-ppm');
 
 /**
- * The default models: Qwen2.5-Coder-0.5B-Instruct (fetched into the model cache on first use) and
- * the PPM value head trained here on its hidden states. STEPWISE_DEFAULT_POLICY_DIR /
+ * The default models: Qwen2.5-Coder-1.5B-Instruct (fetched into the model cache on first use; its
+ * manifest makes greedy with redraws its default search on the CPU) and, for the strategies that
+ * need a scorer, the PPM value head trained here on the hidden states of Qwen2.5-Coder-0.5B-Instruct
+ * (its backbone, fetched with it). STEPWISE_DEFAULT_POLICY_DIR /
  * STEPWISE_DEFAULT_SCORER_DIR change them for a whole process tree (the test suite sets the
  * SynthMath models: test/helpers/default-models.js).
  */
 export const DEFAULT_POLICY_DIR = process.env.STEPWISE_DEFAULT_POLICY_DIR
   ? path.resolve(process.env.STEPWISE_DEFAULT_POLICY_DIR)
-  : repoPath('models', 'qwen2.5-coder-0.5b-instruct');
+  : repoPath('models', 'qwen2.5-coder-1.5b-instruct');
 export const DEFAULT_SCORER_DIR = process.env.STEPWISE_DEFAULT_SCORER_DIR
   ? path.resolve(process.env.STEPWISE_DEFAULT_SCORER_DIR)
   : repoPath('models', 'qwen2.5-coder-0.5b-ppm-head');

@@ -1,11 +1,12 @@
 /**
- * The real default model (Qwen2.5-Coder-0.5B-Instruct converted by ./stepwise models fetch), and the
- * conversion checks also for the larger opt-in policy (Qwen2.5-Coder-1.5B-Instruct, same converter):
+ * The real default model (Qwen2.5-Coder-1.5B-Instruct converted by ./stepwise models fetch), the
+ * smaller Qwen2.5-Coder-0.5B-Instruct whose hidden states the shipped value head reads, and the
+ * conversion checks for both (same converter):
  * - parity: the 4-bit ONNX model run by our runner against the fp32 PyTorch reference the converter
  *   computed from the same GGUF (training/gguf_to_onnx.py, parity_reference.json);
  * - its tokenizer.json (rebuilt from the GGUF) gives the ids of the real Qwen tokenizer (the fixture);
  * - end to end: a question answered in the step format with the right answer.
- * The model is ~600 MB in the model cache, never in the repository: skipped with a printed reason
+ * The models are 0.6-1.5 GB each in the model cache, never in the repository: skipped with a printed reason
  * when it has not been fetched (the rest of the suite uses the 3M SynthMath models).
  */
 import fs from 'node:fs';
@@ -17,7 +18,8 @@ import { loadTokenizer } from '../../../src/engine/models/onnx/tokenizer';
 import { createEngine } from '../../../src/engine';
 import { sharedFixture, skipReason } from '../../helpers/shared-data';
 
-const DIR = repoPath('models', 'qwen2.5-coder-0.5b-instruct');
+const DIR = repoPath('models', 'qwen2.5-coder-1.5b-instruct');
+const HEAD_BACKBONE = repoPath('models', 'qwen2.5-coder-0.5b-instruct');
 
 /** A fetched policy's converted files, or why its tests skip. */
 function fetched(dir: string) {
@@ -28,6 +30,7 @@ function fetched(dir: string) {
 }
 
 const { run } = fetched(DIR);
+const { run: runIfBackbone } = fetched(HEAD_BACKBONE);
 
 // The conversion checks, for the default and for the larger opt-in policy (same converter).
 for (const [name, hidden] of [
@@ -76,10 +79,10 @@ for (const [name, hidden] of [
   });
 }
 
-run('the default policy and its value head', () => {
+runIfBackbone('the value head and its backbone policy', () => {
   let policy: OnnxPolicy;
   beforeAll(async () => {
-    policy = (await loadPolicy(DIR)) as OnnxPolicy;
+    policy = (await loadPolicy(HEAD_BACKBONE)) as OnnxPolicy;
   }, 120_000);
   afterAll(() => policy?.close());
 
@@ -109,7 +112,9 @@ run('the default model end to end', () => {
   test('answers a percentage question in the step format, with the right answer', async () => {
     const engine = await createEngine({ policyDir: DIR, scorerDir: null, workers: 1 });
     try {
-      const r = await engine.solve('A jacket costs $80. It is on sale for 15% off. What is the sale price in dollars?', { strategy: 'greedy' });
+      // no strategy named: the default model's own (greedy with redraws, its manifest's search)
+      const r = await engine.solve('A jacket costs $80. It is on sale for 15% off. What is the sale price in dollars?');
+      expect(r.strategy).toBe('greedy');
       expect(r.answer).not.toBeNull();
       expect(Number(r.answer)).toBeCloseTo(68);
       expect(r.trajectory.some((s) => s.kind === 'code_end' && s.observation?.ok)).toBe(true);

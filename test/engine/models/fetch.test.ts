@@ -428,11 +428,11 @@ describe('./stepwise models fetch without a name', () => {
 
 describe('the real default model (only when it is in the model cache)', () => {
   test('its converted files are installed where the manifest looks', () => {
-    const dir = repoPath('models', 'qwen2.5-coder-0.5b-instruct');
+    const dir = repoPath('models', 'qwen2.5-coder-1.5b-instruct');
     const root = savedCache ? path.resolve(savedCache) : modelCacheRoot({ ...process.env, STEPWISE_MODEL_CACHE: '' });
     const status = fetchedModelStatus(dir, root);
     if (!status.installed) {
-      console.log(`skipped: ${status.name} is not in the model cache ${root} (./stepwise models fetch models/qwen2.5-coder-0.5b-instruct)`);
+      console.log(`skipped: ${status.name} is not in the model cache ${root} (./stepwise models fetch models/qwen2.5-coder-1.5b-instruct)`);
       return;
     }
     for (const f of ['model.onnx', 'tokenizer.json', 'parity_reference.json', 'conversion.json']) expect(fs.existsSync(path.join(status.dir, f))).toBe(true);

@@ -125,7 +125,7 @@ describe('finding manifests', () => {
     expect(() => findManifest(path.join(FIXTURE, 'ppm.manifest.json'), 'policy')).toThrow(/is "ppm", but a policy was asked for/);
   });
 
-  test('the product default is the fetched Qwen policy and its value head; the suite runs on the SynthMath models', async () => {
+  test('the product default is the fetched 1.5B Qwen policy searching greedily, with the value head for the other strategies; the suite runs on the SynthMath models', async () => {
     // test/helpers/default-models.js points the defaults at the small models in the repository
     expect(DEFAULT_POLICY_DIR).toBe(path.join(REPO, 'models', 'stepwise-synth-policy'));
     expect(DEFAULT_SCORER_DIR).toBe(path.join(REPO, 'models', 'stepwise-synth-ppm'));
@@ -135,8 +135,16 @@ describe('finding manifests', () => {
       delete process.env.STEPWISE_DEFAULT_SCORER_DIR;
       jest.isolateModules(() => {
         const m = require('../../../src/engine/models') as typeof import('../../../src/engine/models');
-        expect(m.DEFAULT_POLICY_DIR).toBe(path.join(REPO, 'models', 'qwen2.5-coder-0.5b-instruct'));
+        expect(m.DEFAULT_POLICY_DIR).toBe(path.join(REPO, 'models', 'qwen2.5-coder-1.5b-instruct'));
         expect(m.DEFAULT_SCORER_DIR).toBe(path.join(REPO, 'models', 'qwen2.5-coder-0.5b-ppm-head'));
+        expect(m.manifestSearch(m.DEFAULT_POLICY_DIR)).toMatchObject({ strategy: 'greedy', redraws: 2 });
+        // the head runs on the 0.5B's hidden states: that model is fetched with it
+        expect(m.modelDirsNeeded(m.DEFAULT_POLICY_DIR, m.DEFAULT_SCORER_DIR)).toEqual([
+          path.join(REPO, 'models', 'qwen2.5-coder-1.5b-instruct'),
+          path.join(REPO, 'models', 'qwen2.5-coder-0.5b-ppm-head'),
+          path.join(REPO, 'models', 'qwen2.5-coder-0.5b-instruct'),
+        ]);
+        expect(m.modelDirsNeeded(m.DEFAULT_POLICY_DIR, null)).toEqual([path.join(REPO, 'models', 'qwen2.5-coder-1.5b-instruct')]);
       });
     } finally {
       Object.assign(process.env, env);
