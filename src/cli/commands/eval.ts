@@ -186,6 +186,10 @@ function printTable(reports: Record<string, StrategyReport>): void {
   process.stdout.write(
     'majority: accuracy had the most-agreed answer been shown; answered: share given without a "not sure" warning; selective: accuracy on those\n',
   );
+  for (const [k, r] of Object.entries(reports)) {
+    const why = Object.entries(r.no_answer);
+    if (why.length) process.stdout.write(`${k}: no answer on ${why.reduce((a, [, c]) => a + c, 0)} of ${r.n}: ${why.map(([w, c]) => `${w} (${c})`).join('; ')}\n`);
+  }
 }
 
 /** The abstention rule in a policy directory's manifest (checked as the model loader checks it). */

@@ -53,6 +53,8 @@ export interface StrategyReport {
   selective_accuracy: number | null;
   /** Per value of the `groupBy` field, when one was given. */
   groups?: Record<string, GroupReport>;
+  /** Problems without an answer, by why the shown trajectory ended (endingKind), most first. */
+  no_answer: Record<string, number>;
 }
 
 /** One problem's outcome with its abstention signals (for `./stepwise calibrate`). */
@@ -98,6 +100,7 @@ function strategyReport(outcomes: readonly Outcome[], grouped: boolean): Strateg
   let samples = 0;
   let majority = 0;
   const seconds: number[] = [];
+  const endings = new Map<string, number>();
   const judged = outcomes.filter((o) => o.record?.sure !== null && o.record?.sure !== undefined);
   const sure = judged.filter((o) => o.record!.sure);
   for (const o of outcomes) {
@@ -114,6 +117,10 @@ function strategyReport(outcomes: readonly Outcome[], grouped: boolean): Strateg
     samples += r.samples ?? 0;
     if (r.seconds !== undefined) seconds.push(r.seconds);
     if (r.alternatives ? !!majorityPick(r.alternatives)?.correct : won) majority++;
+    if (!r.answered) {
+      const kind = endingKind(r.ended);
+      endings.set(kind, (endings.get(kind) ?? 0) + 1);
+    }
   }
   const n = outcomes.length;
   return {
@@ -126,12 +133,25 @@ function strategyReport(outcomes: readonly Outcome[], grouped: boolean): Strateg
     answered: judged.length ? sure.length / judged.length : null,
     // nothing answered: no accuracy to report (not a vacuous 100 %)
     selective_accuracy: sure.length ? sure.filter((o) => o.record!.correct).length / sure.length : null,
+    no_answer: Object.fromEntries([...endings].sort((a, b) => b[1] - a[1])),
     ...(grouped && {
       groups: Object.fromEntries(
         [...groups].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })).map(([k, t]) => [k, rates(t)]),
       ),
     }),
   };
+}
+
+/**
+ * Why a trajectory ended without an answer, as a kind to count: the step world's invalid reason
+ * without its particulars ("the code failed: NameError: name 'x' …" → "the code failed: NameError").
+ */
+export function endingKind(reason: string | undefined): string {
+  if (!reason) return 'not recorded';
+  const failed = /^the code failed: (\w+)/.exec(reason);
+  if (failed) return `the code failed: ${failed[1]}`;
+  if (/^the answer .* is not what the program printed/.test(reason)) return 'the answer is not what the program printed';
+  return reason;
 }
 
 function median(xs: readonly number[]): number {

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { evaluateStrategies, foundAnswers, groupOf, majorityPick, reportFromRecords, type EvalRecord } from '../../../src/lab/eval/evaluate';
+import { endingKind, evaluateStrategies, foundAnswers, groupOf, majorityPick, reportFromRecords, type EvalRecord } from '../../../src/lab/eval/evaluate';
 import { readProblemFile } from '../../../src/lab/eval/problem-sets';
 import { search } from '../../../src/engine/search';
 import type { TreeJSON } from '../../../src/engine/search/types';
-import { QUESTION, toyDeps } from '../../engine/toy-problem';
+import { QUESTION, toyDeps, toyScript } from '../../engine/toy-problem';
+import { ScriptedPolicy } from '../../helpers/scripted';
 
 // the toy problem's right answer is 29; greedy decoding and the sample majority say 8
 const problems = [{ id: 'toy-1', question: QUESTION, answer: '29' }];
@@ -75,6 +76,23 @@ describe('eval: accuracy and coverage per strategy', () => {
       { onRecord: (r) => records.push(r) },
     );
     expect(records[0]).toMatchObject({ voteShare: null, score: 0.4, questionLoss: 2.5, sure: false });
+  });
+
+  test('a problem without an answer is dumped with why it ended, and the report counts the kinds', async () => {
+    const broken = new ScriptedPolicy((p) => (p === '' ? [{ text: '<code>\n# Step 1\napples = boxes * 12\n<end_of_step>', weight: 1 }] : toyScript(p)));
+    const records: EvalRecord[] = [];
+    const reports = await evaluateStrategies(
+      problems,
+      (q, cfg) => search(q, { ...toyDeps(), policy: broken }, cfg),
+      ['greedy'],
+      { greedy: { redraws: 0 } } as never,
+      { onRecord: (r) => records.push(r) },
+    );
+    expect(records[0]).toMatchObject({ answered: false, ended: "the code failed: NameError: name 'boxes' is not defined" });
+    expect(reports.greedy!.no_answer).toEqual({ 'the code failed: NameError': 1 });
+    expect(reportFromRecords(records).greedy!.no_answer).toEqual({ 'the code failed: NameError': 1 });
+    expect(endingKind('the answer 0.27 is not what the program printed (0.2727)')).toBe('the answer is not what the program printed');
+    expect(endingKind(undefined)).toBe('not recorded');
   });
 
   test('majorityPick: most votes, ties to the higher scorer value, nothing from nothing', () => {
