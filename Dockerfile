@@ -53,8 +53,9 @@ COPY package.json package-lock.json stepwise ./
 COPY src/engine/exec/worker.py src/engine/exec/worker.py
 COPY models models
 COPY data data
-# the default policy is fetched and converted on first start (models/*/fetch.json) by these scripts,
-# into the model cache on the data volume (about 1.1 GB kept, 3.6 GB while converting)
+# the default policy (Qwen2.5-Coder-1.5B) and the value head's backbone (the 0.5B) are fetched and
+# converted on first start (models/*/fetch.json) by these scripts, into the model cache on the data
+# volume (about 5 GB kept: downloads, converted models, the converter's venv; 7 GB free while converting)
 COPY training training
 RUN useradd --create-home --uid 10001 stepwise \
     && mkdir -p /var/lib/stepwise /app/.stepwise && chown stepwise /var/lib/stepwise /app/.stepwise
