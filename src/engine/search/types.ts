@@ -69,7 +69,7 @@ export interface SearchConfig {
   earlyStopAgree: number;
   /**
    * Greedy: a step that fails verification (its code raised, ran out of time or tokens, or the
-   * answer has no \\boxed{} or contradicts the program's output) is drawn again at the sampling
+   * answer has no \boxed{} or contradicts the program's output) is drawn again at the sampling
    * temperature, up to this many times, before the trajectory ends there (0: pure greedy).
    */
   redraws: number;
