@@ -41,7 +41,7 @@ export class QuestionError extends EngineError {
   }
 }
 
-/** A question the default models answer right (the Qwen policy as a best guess, 2 of 5 solutions agreeing; the SynthMath test model sure of it), for help and error messages. */
+/** A question the default models answer right (the 1.5B Qwen default greedily, as a best guess; the SynthMath test model sure of it), for help and error messages. */
 export const EXAMPLE_QUESTION =
   'The age of Carlos is 41 years. Sam is 33 years younger than Carlos. The age of Ravi is 4 times the age of Sam. How many years old is Ravi?';
 
