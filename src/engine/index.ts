@@ -161,7 +161,7 @@ export async function createEngine(opts: EngineOptions = {}): Promise<Engine> {
   }
 }
 
-export { search, checkQuestion, QuestionError, DEFAULT_CONFIG, STRATEGY_NAMES } from './search';
+export { search, checkQuestion, QuestionError, DEFAULT_CONFIG, DEFAULT_STRATEGY, STRATEGY_NAMES } from './search';
 export { EngineError, engineErrorCode } from './errors';
 export type { EngineErrorCode } from './errors';
 export type { StepParts } from './steps/format';

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { STRATEGY_NAMES, type StrategyName } from '../../engine/index';
+import { DEFAULT_STRATEGY, STRATEGY_NAMES, type StrategyName } from '../../engine/index';
 import { DEFAULT_POLICY_DIR, manifestSearch } from '../../engine/models';
 import { repoPath } from '../../paths';
 
@@ -194,7 +194,7 @@ export function loadConfig(vars: Record<string, string | undefined> = readEnv())
 
   // unset: the strategy and budget the policy's manifest names for its usual hardware, else MCTS, 16
   const modelSearch = manifestSearch(get('STEPWISE_POLICY_DIR') ?? DEFAULT_POLICY_DIR);
-  const strategy = (get('STEPWISE_STRATEGY') ?? modelSearch?.strategy ?? 'mcts') as StrategyName;
+  const strategy = (get('STEPWISE_STRATEGY') ?? modelSearch?.strategy ?? DEFAULT_STRATEGY) as StrategyName;
   if (!STRATEGY_NAMES.includes(strategy)) problems.push(`STEPWISE_STRATEGY must be one of ${STRATEGY_NAMES.join(', ')}, got "${strategy}"`);
   const maxBudget = int('STEPWISE_MAX_BUDGET', 64, 1, 10_000);
   const defaultBudget = int('STEPWISE_BUDGET', modelSearch?.budget ?? 16, 1, 10_000);

@@ -2,7 +2,7 @@ import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { createEngine, STRATEGY_NAMES, QuestionError, type SearchResult, type StrategyName } from '../../engine';
 import { withParts } from '../../engine/steps/format';
 import { agreementCounts, agreementText, UNSURE_REASON_TEXT } from '../../engine/search/verdict';
-import { EXAMPLE_QUESTION } from '../../engine/search';
+import { DEFAULT_STRATEGY, EXAMPLE_QUESTION } from '../../engine/search';
 import { ProgressLine } from '../progress';
 import { ensureModels } from '../fetch-progress';
 import { DEFAULT_POLICY_DIR, manifestSearch } from '../../engine/models';
@@ -52,7 +52,7 @@ export const command: CliCommand = {
     });
     const question = positionals.join(' ');
     if (!question.trim()) throw new CliError(`give the question in quotes, e.g. ./stepwise solve "${EXAMPLE_QUESTION}"`, 2);
-    const strategy = (values.strategy ?? manifestSearch(values.policy ?? DEFAULT_POLICY_DIR)?.strategy ?? 'mcts') as StrategyName;
+    const strategy = (values.strategy ?? manifestSearch(values.policy ?? DEFAULT_POLICY_DIR)?.strategy ?? DEFAULT_STRATEGY) as StrategyName;
     if (!STRATEGY_NAMES.includes(strategy)) throw new CliError(`--strategy must be one of ${STRATEGY_NAMES.join(', ')}`, 2);
     const config = {
       strategy,

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { EngineError } from '../errors';
 import { resolveModelFile } from './cache';
+import { STRATEGY_NAMES } from '../search';
 import type { AbstentionRule } from '../search/verdict';
 import type { SearchConfig, StrategyName } from '../search/types';
 
@@ -23,7 +24,6 @@ export type ManifestSearch = Partial<
   >
 > & { budget?: number };
 const SEARCH_KEYS = ['rollouts', 'candidates', 'samples', 'beamWidth', 'maxStepTokens', 'temperature', 'earlyStopAgree', 'timeBudgetMs', 'redraws', 'budget'] as const;
-const SEARCH_STRATEGIES = ['greedy', 'best-of-n', 'vote', 'beam', 'mcts'] as const satisfies readonly StrategyName[];
 
 export type ModelKind = 'policy' | 'ppm' | 'prm';
 export type ModelBackend = 'onnx' | 'openai' | 'vllm-pooling';
@@ -395,7 +395,7 @@ function parseSearch(raw: Record<string, unknown>, fail: (field: string, detail:
   const search: ManifestSearch = {};
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'strategy') {
-      if (!(SEARCH_STRATEGIES as readonly unknown[]).includes(v)) fail('search.strategy', `must be one of ${SEARCH_STRATEGIES.join(', ')}`);
+      if (!(STRATEGY_NAMES as readonly unknown[]).includes(v)) fail('search.strategy', `must be one of ${STRATEGY_NAMES.join(', ')}`);
       search.strategy = v as StrategyName;
       continue;
     }

@@ -33,6 +33,9 @@ export const DEFAULT_CONFIG: Omit<SearchConfig, 'strategy'> = {
 
 export const STRATEGY_NAMES = Object.keys(STRATEGIES) as StrategyName[];
 
+/** The strategy run when neither the caller nor the policy's manifest ("search.strategy") names one. */
+export const DEFAULT_STRATEGY: StrategyName = 'mcts';
+
 /** A question (or search setting) the engine refuses, with a message fit to show the user. */
 export class QuestionError extends EngineError {
   constructor(code: 'question_empty' | 'question_too_long' | 'not_math' | 'unknown_strategy' | 'bad_config', message: string) {
@@ -70,7 +73,7 @@ export function checkQuestion(question: string): string {
 }
 
 export function resolveConfig(partial: Partial<SearchConfig> & { strategy?: StrategyName }): SearchConfig {
-  const config: SearchConfig = { ...DEFAULT_CONFIG, strategy: 'mcts', ...stripUndefined(partial) };
+  const config: SearchConfig = { ...DEFAULT_CONFIG, strategy: DEFAULT_STRATEGY, ...stripUndefined(partial) };
   if (!(config.strategy in STRATEGIES)) {
     throw new QuestionError('unknown_strategy', `Unknown strategy "${config.strategy}". Choose one of: ${STRATEGY_NAMES.join(', ')}.`);
   }
