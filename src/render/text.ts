@@ -2,7 +2,7 @@
  * Text helpers shared by the platform builders: cutting long code with a clear marker,
  * keeping fences intact, splitting a message at line boundaries without breaking a code fence.
  */
-import { agreementText } from '../engine/search/verdict';
+import { agreementText, certaintyText } from '../engine/search/verdict';
 import { plainSegments } from './latex';
 import type { TextBlock, Thread, ThreadStep } from './types';
 
@@ -123,8 +123,8 @@ function closeFences(text: string): string {
 }
 
 /**
- * "PPM score 0.83 · 4 of 5 finished solutions agree" (a lone one: "1 of 1 finished solutions") or
- * null: agreement as counts, never a bare percentage. When fewer than half of three or more
+ * "PPM score 0.83 · 4 of 5 finished solutions agree · model certainty 96% per token" (a lone one:
+ * "1 of 1 finished solutions") or null: agreement as counts, never a bare percentage. When fewer than half of three or more
  * finished solutions agree with the winner, it says so in words: the numbers alone are easy to misread.
  */
 export function confidenceLine(t: Thread): string | null {
@@ -133,6 +133,8 @@ export function confidenceLine(t: Thread): string | null {
   if (c.score !== null) parts.push(`PPM score ${c.score.toFixed(2)}`);
   const agreement = c.votes !== null && c.totalVotes !== null ? agreementText(c.votes, c.totalVotes) : null;
   if (agreement) parts.push(agreement);
+  const certainty = certaintyText(c.tokenProb);
+  if (certainty) parts.push(certainty);
   if (!t.unsure && c.voteShare !== null && c.voteShare < 0.5 && (c.totalVotes ?? 0) >= 3) parts.push('low agreement: check this answer');
   return parts.length ? parts.join(' · ') : null;
 }

@@ -287,6 +287,8 @@ export function buildThread(result: SearchResult, opts: BuildThreadOptions = {})
         voteShare: result.answer === null ? null : result.confidence.voteShare,
         votes,
         totalVotes: votes !== null && win ? Math.round(win.votes / win.share) : null,
+        ...(result.answer !== null &&
+          typeof result.verdict?.signals.tokenProb === 'number' && { tokenProb: result.verdict.signals.tokenProb }),
       },
       strategy: result.strategy,
       search: searchSummary(result),

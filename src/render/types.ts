@@ -70,6 +70,8 @@ export interface Thread {
     voteShare: number | null;
     votes: number | null;
     totalVotes: number | null;
+    /** The policy's mean probability per token of the solution it wrote (absent: not reported). */
+    tokenProb?: number | null;
   };
   /** Search strategy and size, e.g. "mcts · 16 rollouts · 4 runs · 212 nodes · 12.4 s". */
   strategy: string | null;

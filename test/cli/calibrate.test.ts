@@ -51,3 +51,19 @@ test('--confidence 0 keeps the observed-rate calibration of earlier rounds', asy
   const { rule } = await calibrateInto(points(50, 3, 3), ['--confidence', '0']);
   expect(rule).toMatchObject({ minVoteShare: 1, calibration: { answered: 0.06, selectiveAccuracy: 1 } });
 });
+
+test("greedy dumps calibrate a threshold on the policy's certainty, written for greedy only", async () => {
+  // 200 lone solutions: the 70 written most surely (tokenProb >= 0.93) are right but one
+  const lines = Array.from({ length: 200 }, (_, i) => ({
+    strategy: 'greedy',
+    answered: true,
+    correct: i < 70 ? i !== 5 : i % 3 === 0,
+    voteShare: null,
+    score: null,
+    tokenProb: i < 70 ? 0.93 + (i % 7) / 100 : 0.6 + (i % 30) / 100,
+  }));
+  const { out, rule } = await calibrateInto(lines, ['--strategy', 'greedy']);
+  expect(rule).toMatchObject({ minTokenProb: 0.93, strategy: 'greedy', calibration: { answered: 0.35, confidence: 0.95 } });
+  expect(out).toMatch(/sure when the policy's probability per token >= 0\.930/);
+  expect(out).toMatch(/answered 35\.0% \(70 of 200\), selective accuracy 98\.6%/);
+});

@@ -125,7 +125,13 @@ function completions(body: any, script: CompletionScript) {
       finish = 'length';
       stopReason = null;
     } else stopReason = null; // EOS
-    const choice: Record<string, unknown> = { index: i, text, logprobs: null, finish_reason: finish };
+    // with logprobs asked for (OpenAI legacy completions): each "token" (character) at log(0.9)
+    const chars = [...text];
+    const logprobs =
+      typeof body.logprobs === 'number'
+        ? { tokens: chars, token_logprobs: chars.map(() => Math.log(0.9)), top_logprobs: null, text_offset: chars.map((_, k) => k) }
+        : null;
+    const choice: Record<string, unknown> = { index: i, text, logprobs, finish_reason: finish };
     if (script.flavor !== 'plain') choice.stop_reason = stopReason;
     return choice;
   });

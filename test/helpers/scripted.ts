@@ -7,8 +7,11 @@ import type { Policy, Sample, SampleRequest, StepScorer, ScoreItem } from '../..
 import type { AbstentionRule } from '../../src/engine/search/verdict';
 import { seededRandom } from '../../src/engine/util/random';
 
-/** For a given partial solution, the next steps the scripted policy can write, with weights. */
-export type Script = (partial: string) => { text: string; weight: number }[];
+/**
+ * For a given partial solution, the next steps the scripted policy can write, with weights, and
+ * optionally the log-probability the policy reports for writing each (as one token).
+ */
+export type Script = (partial: string) => { text: string; weight: number; logprob?: number }[];
 
 export class ScriptedPolicy implements Policy {
   readonly name = 'scripted';
@@ -48,7 +51,8 @@ export class ScriptedPolicy implements Policy {
           }
         } else pick = options.reduce((a, b) => (b.weight > a.weight ? b : a));
         const stop = this.stop.find((s) => pick.text.endsWith(s));
-        return { text: pick.text, finish: stop ? ('stop' as const) : ('length' as const), stop };
+        const measured = pick.logprob === undefined ? {} : { logprob: { sum: pick.logprob, tokens: 1 } };
+        return { text: pick.text, finish: stop ? ('stop' as const) : ('length' as const), stop, ...measured };
       });
     });
   }

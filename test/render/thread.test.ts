@@ -35,6 +35,26 @@ describe('thread model', () => {
     expect(confidenceLine(t)).toBe('PPM score 0.83 · 3 of 4 finished solutions agree');
   });
 
+  test("a greedy answer vouched for by the model's certainty says how certain it was", () => {
+    const t = buildThread(
+      triangleResult({
+        strategy: 'greedy',
+        confidence: { score: null, voteShare: 1 },
+        alternatives: [{ answer: '4\\sqrt{5}', votes: 1, share: 1, bestScore: null }],
+        verdict: { sure: true, reasons: [], signals: { voteShare: null, score: null, tokenProb: 0.9671, questionLoss: 2.1 } },
+      }),
+    );
+    expect(t.unsure).toBeNull();
+    expect(confidenceLine(t)).toBe('1 of 1 finished solutions · model certainty 96% per token');
+    // unreported (a server without log-probabilities): nothing is claimed
+    const plain = buildThread(
+      triangleResult({
+        verdict: { sure: true, reasons: [], signals: { voteShare: 0.75, score: 0.83, tokenProb: null, questionLoss: null } },
+      }),
+    );
+    expect(confidenceLine(plain)).toBe('PPM score 0.83 · 3 of 4 finished solutions agree');
+  });
+
   test('fraction answers are shown in lowest terms, on every platform and in the alternatives', () => {
     const t = buildThread(
       triangleResult({

@@ -7,15 +7,16 @@ import { DEFAULT_POLICY_DIR } from '../../engine/models';
 
 const usage = `Usage: ./stepwise calibrate --dumps FILE[,FILE...] [--strategy mcts] [--target 0.9] [--confidence 0.95] [--write DIR]
 
-Chooses the abstention rule of a policy: the thresholds on vote share, scorer value and question
-unfamiliarity that answer the most held-out problems while keeping the accuracy of the answered
+Chooses the abstention rule of a policy: the thresholds on vote share, scorer value, the policy's
+own probability per token of its solution and question unfamiliarity that answer the most held-out problems while keeping the accuracy of the answered
 ones (selective accuracy) at or above --target. Below them the bot says it is not sure and shows
 its answer as a guess. Input: the per-problem lines of \`./stepwise eval --dump FILE\` on held-out
 problems (never a benchmark you report on).
 
 Options:
   --dumps LIST     eval dump files, comma-separated (all their lines are pooled)
-  --strategy NAME  use the lines of this strategy (default mcts, the bot's default)
+  --strategy NAME  use the lines of this strategy (default mcts); the rule holds only for it
+                   (another strategy's answers are never sure under it)
   --target X       selective accuracy to keep (default 0.9)
   --confidence C   the target must hold for the Wilson lower bound of the selective accuracy at
                    this confidence (0.8, 0.9, 0.95 or 0.99; default 0.95), not only for the
@@ -31,6 +32,7 @@ export function describeRule(r: AbstentionRule): string {
   const parts = [
     r.minVoteShare !== undefined && `vote share >= ${r.minVoteShare.toFixed(3)}`,
     r.minScore !== undefined && `scorer value >= ${r.minScore.toFixed(3)}`,
+    r.minTokenProb !== undefined && `the policy's probability per token >= ${r.minTokenProb.toFixed(3)}`,
     r.maxQuestionLoss !== undefined && `question unfamiliarity <= ${r.maxQuestionLoss.toFixed(3)}`,
   ].filter(Boolean);
   return parts.length ? parts.join(' and ') : 'every answer';
@@ -82,6 +84,7 @@ export const command: CliCommand = {
     const data = [...bySet.keys()].join(', ');
     const rule: AbstentionRule = {
       ...best.rule,
+      strategy,
       calibration: {
         data,
         n: best.n,

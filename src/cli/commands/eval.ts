@@ -43,7 +43,7 @@ Options:
                       sampling temperature (default 2; 0: pure greedy)
   --seed N            (default 1)
   --dump FILE         write one JSONL line per problem and strategy: {id, strategy, correct,
-                      answered, sure, voteShare, score, questionLoss, seconds, answer,
+                      answered, sure, voteShare, score, tokenProb, questionLoss, seconds, answer,
                       alternatives (graded)} (input of ./stepwise calibrate and of --report)
   --report FILES      print the table from earlier --dump files instead of running anything
                       (one table per file)
@@ -226,7 +226,7 @@ function reportDumps(list: string, json: boolean, rule?: AbstentionRule): number
         }
       });
     if (!records.length) throw new CliError(`${f}: no lines`, 2);
-    if (rule) for (const r of records) r.sure = judge(r.answered ? 'x' : null, r, rule).sure;
+    if (rule) for (const r of records) r.sure = judge(r.answered ? 'x' : null, r, rule, r.strategy).sure;
     const details = reportFromRecords(records);
     out[f] = { n: Math.max(...Object.values(details).map((r) => r.n)), details };
     if (!json) {

@@ -1,7 +1,7 @@
 import { CliError, intFlag, parseFlags, type CliCommand } from '../command';
 import { createEngine, STRATEGY_NAMES, QuestionError, type SearchResult, type StrategyName } from '../../engine';
 import { withParts } from '../../engine/steps/format';
-import { agreementCounts, agreementText, UNSURE_REASON_TEXT } from '../../engine/search/verdict';
+import { agreementCounts, agreementText, certaintyText, UNSURE_REASON_TEXT } from '../../engine/search/verdict';
 import { DEFAULT_STRATEGY, EXAMPLE_QUESTION } from '../../engine/search';
 import { ProgressLine } from '../progress';
 import { ensureModels } from '../fetch-progress';
@@ -120,9 +120,11 @@ export function formatResult(r: SearchResult): string {
   if (r.answer === null) lines.push('No verified answer was found. Try more rollouts or another strategy.');
   else {
     const { agreeing, finished } = agreementCounts(r.answer, r.alternatives);
-    const conf = [r.confidence.score !== null ? `score ${r.confidence.score.toFixed(2)}` : null, agreementText(agreeing, finished)].filter(
-      Boolean,
-    );
+    const conf = [
+      r.confidence.score !== null ? `score ${r.confidence.score.toFixed(2)}` : null,
+      agreementText(agreeing, finished),
+      certaintyText(r.verdict?.signals.tokenProb),
+    ].filter(Boolean);
     const unsure = r.verdict && !r.verdict.sure ? r.verdict.reasons.map((x) => UNSURE_REASON_TEXT[x]) : null;
     if (unsure) {
       lines.push(`Best guess: ${r.answer}${conf.length ? `   (${conf.join(', ')})` : ''}`);

@@ -73,6 +73,11 @@ export interface ManifestServer {
   maxConcurrency: number;
   /** vLLM extension: ask the server to keep the matched stop string in the text. */
   includeStopStrInOutput?: boolean;
+  /**
+   * Ask for each generated token's log-probability (completions `logprobs: 0`; vLLM, SGLang), the
+   * verdict's "how sure was the policy" signal. Off: servers that refuse the field still work.
+   */
+  logprobs?: boolean;
   /** vLLM pooling task sent with /pooling requests (e.g. "token_classify", "encode"); omitted when unset. */
   task?: string;
   /** Path of the pooling endpoint relative to the server root (default "/pooling"). */
@@ -275,6 +280,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     if (serverRaw.extraBody !== undefined && !isObj(serverRaw.extraBody)) fail('server.extraBody', 'must be an object');
     if (serverRaw.includeStopStrInOutput !== undefined && typeof serverRaw.includeStopStrInOutput !== 'boolean')
       fail('server.includeStopStrInOutput', 'must be a boolean');
+    if (serverRaw.logprobs !== undefined && typeof serverRaw.logprobs !== 'boolean') fail('server.logprobs', 'must be a boolean');
     server = {
       baseUrl: baseUrl.replace(/\/+$/, ''),
       model: str(serverRaw, 'model', 'server.model')!,
@@ -283,6 +289,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
       maxRetries: num(serverRaw, 'maxRetries', 'server.maxRetries', 3, 0, true),
       maxConcurrency: num(serverRaw, 'maxConcurrency', 'server.maxConcurrency', 8, 1, true),
       includeStopStrInOutput: serverRaw.includeStopStrInOutput as boolean | undefined,
+      logprobs: serverRaw.logprobs as boolean | undefined,
       task: str(serverRaw, 'task', 'server.task', false),
       poolingPath: str(serverRaw, 'poolingPath', 'server.poolingPath', false),
       extraBody: serverRaw.extraBody as Record<string, unknown> | undefined,
@@ -374,7 +381,7 @@ function parseAbstention(raw: unknown, fail: (field: string, detail: string) => 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('abstention', 'must be an object');
   const r = raw as Record<string, unknown>;
   const out: AbstentionRule = {};
-  const field = (k: 'minVoteShare' | 'minScore' | 'maxQuestionLoss', lo: number, hi: number) => {
+  const field = (k: 'minVoteShare' | 'minScore' | 'minTokenProb' | 'maxQuestionLoss', lo: number, hi: number) => {
     const v = r[k];
     if (v === undefined) return;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) fail(`abstention.${k}`, `must be a number in [${lo}, ${hi}]`);
@@ -382,7 +389,12 @@ function parseAbstention(raw: unknown, fail: (field: string, detail: string) => 
   };
   field('minVoteShare', 0, 1.01);
   field('minScore', -1, 1);
+  field('minTokenProb', 0, 1);
   field('maxQuestionLoss', 0, 1000);
+  if (r.strategy !== undefined) {
+    if (!(STRATEGY_NAMES as readonly unknown[]).includes(r.strategy)) fail('abstention.strategy', `must be one of ${STRATEGY_NAMES.join(', ')}`);
+    out.strategy = r.strategy as StrategyName;
+  }
   if (r.neverSure !== undefined) {
     if (typeof r.neverSure !== 'boolean') fail('abstention.neverSure', 'must be true or false');
     if (r.neverSure) out.neverSure = true;

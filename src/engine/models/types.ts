@@ -44,6 +44,12 @@ export interface Sample {
   stop?: string;
   /** Token ids generated (when the backend exposes them). */
   tokenIds?: number[];
+  /**
+   * Sum of the natural-log probabilities of the generated tokens under the model's own unscaled
+   * distribution, and how many tokens (when the backend reports them): how sure the model was of
+   * what it wrote, a signal of the verdict.
+   */
+  logprob?: { sum: number; tokens: number };
 }
 
 export interface Policy {

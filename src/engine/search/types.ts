@@ -25,6 +25,12 @@ export interface Step {
   observation?: Observation;
   /** Why the step is invalid, in words a user can read. */
   invalidReason?: string;
+  /**
+   * How likely the policy found the text it wrote for this step: the sum of its tokens'
+   * log-probabilities and their count (backends that report them; the spliced output is not
+   * the model's and is not counted).
+   */
+  logprob?: { sum: number; tokens: number };
 }
 
 export type StrategyName = 'greedy' | 'best-of-n' | 'vote' | 'beam' | 'mcts';

@@ -1,8 +1,10 @@
 /**
- * Knowing when the models do not know. After a search, three signals say how far to trust its
+ * Knowing when the models do not know. After a search, four signals say how far to trust its
  * answer: how many of the finished solutions agree (vote share), the scorer's value of the winning
- * trajectory, and how unfamiliar the question is to the policy (its own mean loss per token on the
- * question text: a question unlike anything it was trained on reads as surprising). An abstention
+ * trajectory, how sure the policy was of the solution as it wrote it (its mean probability per
+ * token: a model that hesitates over its own steps is often wrong; the one signal a single greedy
+ * solution has), and how unfamiliar the question is to the policy (its own mean loss per token on
+ * the question text: a question unlike anything it was trained on reads as surprising). An abstention
  * rule — thresholds calibrated per model on held-out problems (`./stepwise calibrate`) and kept in
  * the policy's manifest — turns them into a verdict: sure, or not sure with the reasons.
  *
@@ -15,6 +17,12 @@ export interface VerdictSignals {
   voteShare: number | null;
   /** Scorer value of the winning trajectory, in [-1, 1]. */
   score: number | null;
+  /**
+   * The policy's geometric-mean probability per token of the winning trajectory's steps, in (0, 1]
+   * (search/world.ts tokenProbability); null when the backend does not report log-probabilities.
+   * Absent in dumps written before it existed.
+   */
+  tokenProb?: number | null;
   /** Policy's mean negative log-likelihood per token of the question (nats; higher = less familiar). */
   questionLoss: number | null;
 }
@@ -23,17 +31,42 @@ export interface VerdictSignals {
 export interface AbstentionRule {
   minVoteShare?: number;
   minScore?: number;
+  /** With it (and no minVoteShare), a lone finished solution can be sure: the rule was calibrated on them. */
+  minTokenProb?: number;
   maxQuestionLoss?: number;
+  /**
+   * The strategy the thresholds were calibrated on (written by `./stepwise calibrate`): another
+   * strategy's answers are never sure under them. Absent: any strategy (older rules).
+   */
+  strategy?: string;
   /**
    * No threshold made the model right often enough on held-out problems (with the confidence
    * calibration asks for): none of its answers is presented as sure.
    */
   neverSure?: boolean;
   /** How the thresholds were chosen (written by `./stepwise calibrate`; shown in model cards). */
-  calibration?: { data: string; n: number; target: number; answered: number; selectiveAccuracy?: number; confidence?: number; lowerBound?: number };
+  calibration?: {
+    data: string;
+    n: number;
+    target: number;
+    answered: number;
+    selectiveAccuracy?: number;
+    confidence?: number;
+    lowerBound?: number;
+  };
 }
 
-export type UnsureReason = 'no-answer' | 'low-agreement' | 'single-attempt' | 'low-score' | 'unscored' | 'unfamiliar-question' | 'unproven-model';
+export type UnsureReason =
+  | 'no-answer'
+  | 'low-agreement'
+  | 'single-attempt'
+  | 'low-score'
+  | 'unscored'
+  | 'hesitant'
+  | 'unmeasured'
+  | 'unfamiliar-question'
+  | 'unproven-model'
+  | 'uncalibrated-search';
 
 export interface Verdict {
   /** true: the answer may be presented as an answer; false: only as a guess, with the reasons. */
@@ -55,24 +88,41 @@ export const UNSURE_REASON_TEXT: Record<UnsureReason, string> = {
   'single-attempt': 'it finished only one solution, so there was nothing to compare it with',
   'low-score': 'its step checker rates the solution low',
   unscored: 'no step checker scored the solution',
+  hesitant: 'the model was unsure of its own steps as it wrote them',
+  unmeasured: "the model's server does not say how sure the model was of its steps",
   'unfamiliar-question': 'the question is unlike what it was trained on',
   'unproven-model': 'this model is not yet right often enough on test problems to vouch for any answer',
+  'uncalibrated-search': 'how often this model is right was measured for another kind of search than the one that ran',
 };
 
-export function judge(answer: string | null, signals: VerdictSignals, rule: AbstentionRule = DEFAULT_ABSTENTION): Verdict {
+/** `strategy`: the search that produced the answer (checked against the rule's `strategy`). */
+export function judge(
+  answer: string | null,
+  signals: VerdictSignals,
+  rule: AbstentionRule = DEFAULT_ABSTENTION,
+  strategy?: string,
+): Verdict {
   const reasons: UnsureReason[] = [];
   if (answer === null) reasons.push('no-answer');
   else if (rule.neverSure) reasons.push('unproven-model');
+  else if (rule.strategy !== undefined && strategy !== undefined && rule.strategy !== strategy) reasons.push('uncalibrated-search');
   else {
-    // A lone finished solution is never sure, whatever the rule: nothing agreed with it. Agreement
-    // and the scorer's value are what the rule was calibrated on: without a scorer there is nothing
-    // to vouch for the answer. The question's familiarity is a side signal: when it cannot be
-    // computed it is not held against the answer.
-    if (signals.voteShare === null) reasons.push('single-attempt');
-    else if (rule.minVoteShare !== undefined && signals.voteShare < rule.minVoteShare) reasons.push('low-agreement');
+    // A lone finished solution has nothing that agrees with it: it is sure only under a rule that
+    // vouches by the policy's own certainty instead of agreement (one calibrated on lone
+    // solutions). The signals the rule checks are what it was calibrated on: one that is missing
+    // (no scorer, a backend without log-probabilities) leaves nothing to vouch for the answer. The
+    // question's familiarity is a side signal: when it cannot be computed it is not held against it.
+    if (signals.voteShare === null) {
+      if (rule.minVoteShare !== undefined || rule.minTokenProb === undefined) reasons.push('single-attempt');
+    } else if (rule.minVoteShare !== undefined && signals.voteShare < rule.minVoteShare) reasons.push('low-agreement');
     if (rule.minScore !== undefined) {
       if (signals.score === null) reasons.push('unscored');
       else if (signals.score < rule.minScore) reasons.push('low-score');
+    }
+    if (rule.minTokenProb !== undefined) {
+      const p = signals.tokenProb ?? null;
+      if (p === null) reasons.push('unmeasured');
+      else if (p < rule.minTokenProb) reasons.push('hesitant');
     }
     if (rule.maxQuestionLoss !== undefined && signals.questionLoss !== null && signals.questionLoss > rule.maxQuestionLoss)
       reasons.push('unfamiliar-question');
@@ -88,6 +138,11 @@ export function agreementText(agreeing: number, finished: number): string | null
   if (finished <= 0) return null;
   if (finished === 1) return '1 of 1 finished solutions';
   return `${agreeing} of ${finished} finished solutions agree`;
+}
+
+/** The policy's certainty in words ("model certainty 96% per token"), or null when not reported. */
+export function certaintyText(tokenProb: number | null | undefined): string | null {
+  return typeof tokenProb === 'number' ? `model certainty ${Math.floor(tokenProb * 100)}% per token` : null;
 }
 
 /** The winner's support and the number of finished solutions, from a result's answer tally. */
@@ -160,38 +215,51 @@ export function calibrate(points: readonly CalibrationPoint[], target: number, o
   if (z === undefined) throw new RangeError(`confidence must be one of ${Object.keys(CONFIDENCE_Z).join(', ')}`);
   const meets = (r: Omit<CalibrationResult, 'rule'>) => (z ? wilsonLower(r.right, r.kept, z) >= target : r.selectiveAccuracy >= target);
   const bounded = (r: CalibrationResult): CalibrationResult => (z ? { ...r, lowerBound: wilsonLower(r.right, r.kept, z) } : r);
-  const has = (k: keyof VerdictSignals) => points.some((p) => p[k] !== null);
-  const votes = has('voteShare') ? candidates(points.map((p) => p.voteShare ?? NaN)) : [undefined];
-  const scores = has('score') ? candidates(points.map((p) => p.score ?? NaN)) : [undefined];
-  const losses = has('questionLoss') ? candidates(points.map((p) => p.questionLoss ?? NaN)) : [undefined];
+  const has = (k: keyof VerdictSignals) => points.some((p) => p[k] !== null && p[k] !== undefined);
+  const signals = (['voteShare', 'score', 'tokenProb', 'questionLoss'] as const).filter(has);
+  // thresholds tried per signal: with all four present, fewer each (16^4 rules, not 40^4)
+  const most = signals.length > 3 ? 16 : 40;
+  const grid = (k: keyof VerdictSignals) =>
+    signals.includes(k)
+      ? candidates(
+          points.map((p) => p[k] ?? NaN),
+          most,
+        )
+      : [undefined];
+  const votes = grid('voteShare');
+  const scores = grid('score');
+  const probs = grid('tokenProb');
+  const losses = grid('questionLoss');
   let best: CalibrationResult | null = null;
   let fallback: CalibrationResult | null = null;
-  const size = (r: AbstentionRule) => [r.minVoteShare, r.minScore, r.maxQuestionLoss].filter((x) => x !== undefined).length;
+  const size = (r: AbstentionRule) => [r.minVoteShare, r.minScore, r.minTokenProb, r.maxQuestionLoss].filter((x) => x !== undefined).length;
   for (const minVoteShare of votes)
     for (const minScore of scores)
-      for (const maxQuestionLoss of losses) {
-        const rule: AbstentionRule = {
-          ...(minVoteShare !== undefined && { minVoteShare }),
-          ...(minScore !== undefined && { minScore }),
-          ...(maxQuestionLoss !== undefined && { maxQuestionLoss }),
-        };
-        const r = { rule, ...selective(points, rule) };
-        if (r.answered === 0) continue;
-        if (meets(r)) {
-          if (
-            !best ||
-            r.answered > best.answered ||
-            (r.answered === best.answered &&
-              (size(rule) < size(best.rule) || (size(rule) === size(best.rule) && r.selectiveAccuracy > best.selectiveAccuracy)))
+      for (const minTokenProb of probs)
+        for (const maxQuestionLoss of losses) {
+          const rule: AbstentionRule = {
+            ...(minVoteShare !== undefined && { minVoteShare }),
+            ...(minScore !== undefined && { minScore }),
+            ...(minTokenProb !== undefined && { minTokenProb }),
+            ...(maxQuestionLoss !== undefined && { maxQuestionLoss }),
+          };
+          const r = { rule, ...selective(points, rule) };
+          if (r.answered === 0) continue;
+          if (meets(r)) {
+            if (
+              !best ||
+              r.answered > best.answered ||
+              (r.answered === best.answered &&
+                (size(rule) < size(best.rule) || (size(rule) === size(best.rule) && r.selectiveAccuracy > best.selectiveAccuracy)))
+            )
+              best = r;
+          } else if (
+            !fallback ||
+            r.selectiveAccuracy > fallback.selectiveAccuracy ||
+            (r.selectiveAccuracy === fallback.selectiveAccuracy && r.answered > fallback.answered)
           )
-            best = r;
-        } else if (
-          !fallback ||
-          r.selectiveAccuracy > fallback.selectiveAccuracy ||
-          (r.selectiveAccuracy === fallback.selectiveAccuracy && r.answered > fallback.answered)
-        )
-          fallback = r;
-      }
+            fallback = r;
+        }
   if (best) return bounded(best);
   const never: AbstentionRule = { neverSure: true };
   if (z || !fallback) return bounded({ rule: never, ...selective(points, never) });

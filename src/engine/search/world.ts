@@ -80,7 +80,13 @@ export class StepWorld {
         const cut = new Set(samples[i].filter((s) => s.finish === 'length').map((s) => s.text));
         const raw = samples[i].map((s) => s.text);
         const texts = dedupe ? dedupeCandidates(raw) : raw;
-        return Promise.all(texts.map((t) => this.makeStep(path, t, cut.has(t))));
+        return Promise.all(
+          texts.map((t, k) => {
+            // the sample behind the text (after de-duplication, the first one with it)
+            const smp = dedupe ? samples[i].find((s) => s.text === t)! : samples[i][k];
+            return this.makeStep(path, t, cut.has(t), smp.logprob?.tokens ? smp.logprob : undefined);
+          }),
+        );
       }),
     );
   }
@@ -118,8 +124,9 @@ export class StepWorld {
     return run;
   }
 
-  private async makeStep(path: readonly Step[], text: string, unfinished: boolean): Promise<Step> {
-    return withParts(await this.classify(path, text, unfinished));
+  private async makeStep(path: readonly Step[], text: string, unfinished: boolean, logprob?: Step['logprob']): Promise<Step> {
+    const step = withParts(await this.classify(path, text, unfinished));
+    return logprob ? { ...step, logprob } : step;
   }
 
   /** The step without its parts: kind, validity, answer, observation. */
@@ -165,6 +172,23 @@ export class StepWorld {
     }
     return { text: kind === 'code_end' ? spliceOutput(text, observation.output) : text, kind, valid: true, terminal: false, observation };
   }
+}
+
+/**
+ * The policy's geometric-mean probability per token over the steps it wrote (in (0, 1]): how sure
+ * it was of the whole solution. Null when a step lacks the figures (its backend does not report
+ * them) or nothing was written.
+ */
+export function tokenProbability(steps: readonly Step[]): number | null {
+  let sum = 0;
+  let tokens = 0;
+  for (const s of steps) {
+    if (s.kind === 'partial' && s.text === '') continue; // the depth limit's marker, not a written step
+    if (!s.logprob) return null;
+    sum += s.logprob.sum;
+    tokens += s.logprob.tokens;
+  }
+  return tokens ? Math.exp(sum / tokens) : null;
 }
 
 /**

@@ -78,6 +78,11 @@ export interface EvalRecord extends CalibrationPoint {
   samples?: number;
   /** Without an answer: why the shown trajectory ended (its last step's invalid reason). */
   ended?: string;
+  /**
+   * The shown trajectory's steps as the policy's log-probability and token count, [sum, tokens]
+   * each (when its backend reports them): to compare other ways of reading its certainty offline.
+   */
+  stepLogprobs?: Array<[number, number]>;
 }
 
 /** The answer a plain vote over the alternatives picks: most votes, then the higher scorer value. */
@@ -224,7 +229,7 @@ export async function evaluateStrategies(
           // null, not the 100 % it has with itself), else the search's
           ...(r.verdict
             ? r.verdict.signals
-            : { voteShare: r.answer === null ? null : r.confidence.voteShare, score: r.confidence.score, questionLoss: null }),
+            : { voteShare: r.answer === null ? null : r.confidence.voteShare, score: r.confidence.score, tokenProb: null, questionLoss: null }),
           sure: r.verdict?.sure ?? null,
           seconds: r.stats.elapsedMs / 1000,
           answer: r.answer,
@@ -232,6 +237,9 @@ export async function evaluateStrategies(
           covered,
           samples: r.stats.samples,
           ...(r.answer === null ? { ended: r.trajectory.at(-1)?.invalidReason ?? 'no step was sampled' } : {}),
+          ...(r.trajectory.every((s) => s.logprob) && r.trajectory.length
+            ? { stepLogprobs: r.trajectory.map((s): [number, number] => [Number(s.logprob!.sum.toFixed(4)), s.logprob!.tokens]) }
+            : {}),
         };
         outcomes.push({ record, group });
         if (won) correct++;

@@ -79,6 +79,13 @@ describe('manifest: abstention rule and familiarity file', () => {
     expect(() => validateManifest(base({ abstention: { neverSure: 'yes' } }), file)).toThrow(/abstention\.neverSure/);
   });
 
+  test("a rule on the policy's certainty, calibrated on one strategy, is read; a wrong one is refused", () => {
+    const rule = { minTokenProb: 0.93, strategy: 'greedy', calibration: { data: 'calib', n: 120, target: 0.9, answered: 0.3 } };
+    expect(validateManifest(base({ abstention: rule }), file).abstention).toEqual(rule);
+    expect(() => validateManifest(base({ abstention: { minTokenProb: 1.5 } }), file)).toThrow(/abstention\.minTokenProb/);
+    expect(() => validateManifest(base({ abstention: { minTokenProb: 0.9, strategy: 'guess' } }), file)).toThrow(/abstention\.strategy.*greedy/);
+  });
+
   test('bad thresholds and a missing familiarity file are named in the error', () => {
     expect(() => validateManifest(base({ abstention: { minScore: 3 } }), file)).toThrow(/abstention\.minScore/);
     expect(() => validateManifest(base({ abstention: 'strict' }), file)).toThrow(/abstention/);

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadPolicy, OnnxPolicy } from '../../../src/engine/models';
-import { findStop } from '../../../src/engine/models/onnx/generate';
-import { argmax, rngFor, sampleToken, topKIndices } from '../../../src/engine/models/onnx/sampling';
+import { findStop, generate } from '../../../src/engine/models/onnx/generate';
+import { argmax, rngFor, sampleToken, tokenLogprob, topKIndices } from '../../../src/engine/models/onnx/sampling';
 import { DecodeStream, loadTokenizer } from '../../../src/engine/models/onnx/tokenizer';
 import { KvBufferPool, KvCache } from '../../../src/engine/models/onnx/kv-cache';
 
@@ -94,6 +94,16 @@ describe('sampling primitives', () => {
     const xa = Array.from({ length: 5 }, a);
     expect(Array.from({ length: 5 }, b)).toEqual(xa);
     expect(Array.from({ length: 5 }, c)).not.toEqual(xa);
+  });
+
+  test("tokenLogprob is the log-softmax at temperature 1, and banned (-Infinity) tokens carry no mass", () => {
+    const row = Float32Array.from([0, Math.log(3), -Infinity, Math.log(4), 999]);
+    // offset 0, vocabulary of the first 4 entries: probabilities 1/8, 3/8, 0, 4/8
+    expect(tokenLogprob(row, 0, 4, 1)).toBeCloseTo(Math.log(3 / 8), 6);
+    expect(tokenLogprob(row, 0, 4, 3)).toBeCloseTo(Math.log(1 / 2), 6);
+    expect(tokenLogprob(row, 0, 4, 2)).toBe(-Infinity);
+    // huge logits do not overflow
+    expect(tokenLogprob(Float32Array.from([1000, 1000]), 0, 2, 0)).toBeCloseTo(Math.log(0.5), 6);
   });
 
   test('findStop returns the earliest match', () => {
@@ -226,6 +236,34 @@ describeIfShared('ONNX policy generation (Qwen fixture)', NEEDS, () => {
     for (const r of reqs) alone.push((await policy.sample([r]))[0]!.map((s) => s.tokenIds!));
     const together = await Promise.all(reqs.map((r) => policy.sample([r])));
     expect(together.map((t) => t[0]!.map((s) => s.tokenIds))).toEqual(alone);
+  });
+
+  test("each sample carries its tokens' log-probability under the model at temperature 1, however it was drawn", async () => {
+    const ids = policy.tokenizer.encode('What is 3+4? Answer:');
+    for (const params of [
+      { temperature: 0, topP: 1 },
+      { temperature: 0.7, topP: 0.9, seed: 3 },
+    ]) {
+      const { outputs } = await generate(policy.lm, policy.tokenizer, [{ ids, n: 2, params, maxTokens: 6, stop: [] }], { eosIds: [], padId: 0 });
+      for (const out of outputs[0]!) {
+        const full = [...ids, ...out.tokenIds];
+        const { allLogits, vocab } = await policy.lm.prefill([full], { allLogits: true, padId: 0 });
+        let expected = 0;
+        for (let t = ids.length; t < full.length; t++) {
+          const row = Array.from(allLogits!.subarray((t - 1) * vocab, t * vocab));
+          const m = row.reduce((a, x) => Math.max(a, x), -Infinity);
+          expected += row[full[t]!]! - m - Math.log(row.reduce((z, x) => z + Math.exp(x - m), 0));
+        }
+        expect(out.tokenIds).toHaveLength(6);
+        expect(out.logprob.tokens).toBe(6);
+        expect(out.logprob.sum).toBeLessThan(0);
+        expect(out.logprob.sum).toBeCloseTo(expected, 3);
+      }
+    }
+    // through the policy: the same figure reaches the search
+    const [[s]] = await policy.sample([{ question: Q, partial: PARTIAL, n: 1, params: params({ maxTokens: 5 }) }]);
+    expect(s!.logprob).toEqual({ sum: expect.any(Number), tokens: 5 });
+    expect(s!.logprob!.sum).toBeLessThan(0);
   });
 
   test('n = 0 gives an empty list; an aborted signal rejects', async () => {

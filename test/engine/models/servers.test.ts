@@ -77,6 +77,21 @@ describe('OpenAI-compatible completions policy', () => {
     expect(toSample({ index: 0, text: 'x', finish_reason: 'stop', stop_reason: null }, STOPS)).toEqual({ text: 'x', finish: 'eos' });
   });
 
+  test("with server.logprobs each sample carries its tokens' log-probability; without, nothing is asked", async () => {
+    const s = await start({ completions: { continuation: () => 'abcd<end_of_step>' } });
+    const [[a]] = await (await loadPolicy(policyManifest(s.url, { logprobs: true }))).sample([req(1)]);
+    expect(s.requests[0]!.body.logprobs).toBe(0);
+    expect(a!.text).toBe('abcd<end_of_step>');
+    expect(a!.logprob!.tokens).toBe(4);
+    expect(a!.logprob!.sum).toBeCloseTo(4 * Math.log(0.9), 9);
+    const [[b]] = await (await loadPolicy(policyManifest(s.url))).sample([req(1)]);
+    expect(s.requests[1]!.body).not.toHaveProperty('logprobs');
+    expect(b!.logprob).toBeUndefined();
+    // a server that answers with no usable figures (null or non-finite entries) leaves the sample unmeasured
+    expect(toSample({ index: 0, text: 'x', finish_reason: 'length', logprobs: { token_logprobs: [null] } }, STOPS).logprob).toBeUndefined();
+    await expect(loadPolicy(policyManifest(s.url, { logprobs: 'yes' }))).rejects.toThrow(/server\.logprobs/);
+  });
+
   test('retries 5xx and 429 with back-off, then succeeds', async () => {
     const s = await start({ completions: { continuation: () => 'ok<end_of_step>' }, failFirst: { count: 2, status: 503 } });
     const policy = await loadPolicy(policyManifest(s.url), { retryBaseMs: 5 });

@@ -2,7 +2,15 @@
  * The abstention rule: which answers the bot may present as answers, and how its thresholds are
  * calibrated on held-out problems so that the answers it presents are right often enough.
  */
-import { agreementCounts, agreementText, calibrate, judge, selective, wilsonLower, type CalibrationPoint } from '../../../src/engine/search/verdict';
+import {
+  agreementCounts,
+  agreementText,
+  calibrate,
+  judge,
+  selective,
+  wilsonLower,
+  type CalibrationPoint,
+} from '../../../src/engine/search/verdict';
 
 describe('judge', () => {
   const rule = { minVoteShare: 0.5, minScore: 0.2, maxQuestionLoss: 6 };
@@ -32,6 +40,34 @@ describe('judge', () => {
   test('a lone finished solution is never sure, even under a rule with no thresholds', () => {
     expect(judge('12', { voteShare: null, score: 0.99, questionLoss: 1 }, {})).toMatchObject({ sure: false, reasons: ['single-attempt'] });
     expect(judge('12', { voteShare: null, score: 0.99, questionLoss: 1 })).toMatchObject({ sure: false, reasons: ['single-attempt'] });
+  });
+  test("a lone solution is sure only under a rule that vouches by the policy's own certainty, and only when it was certain", () => {
+    const certain = { minTokenProb: 0.9 };
+    expect(judge('12', { voteShare: null, score: null, tokenProb: 0.95, questionLoss: 2 }, certain)).toMatchObject({
+      sure: true,
+      reasons: [],
+    });
+    expect(judge('12', { voteShare: null, score: null, tokenProb: 0.8, questionLoss: 2 }, certain).reasons).toEqual(['hesitant']);
+    // a backend that reports no log-probabilities leaves nothing to vouch with
+    expect(judge('12', { voteShare: null, score: null, tokenProb: null, questionLoss: 2 }, certain).reasons).toEqual(['unmeasured']);
+    expect(judge('12', { voteShare: null, score: null, questionLoss: 2 }, certain).reasons).toEqual(['unmeasured']);
+    // a rule that asks for agreement still does not vouch for a lone solution, however certain
+    expect(
+      judge('12', { voteShare: null, score: null, tokenProb: 0.99, questionLoss: 2 }, { minVoteShare: 0.5, minTokenProb: 0.9 }).reasons,
+    ).toEqual(['single-attempt']);
+    // with agreement, certainty is one more check
+    expect(
+      judge('12', { voteShare: 0.8, score: null, tokenProb: 0.7, questionLoss: 2 }, { minVoteShare: 0.5, minTokenProb: 0.9 }).reasons,
+    ).toEqual(['hesitant']);
+  });
+  test('a rule calibrated on one search vouches for nothing another search found', () => {
+    const rule = { minTokenProb: 0.9, strategy: 'greedy' };
+    const signals = { voteShare: null, score: null, tokenProb: 0.99, questionLoss: 2 };
+    expect(judge('12', signals, rule, 'greedy').sure).toBe(true);
+    expect(judge('12', { ...signals, voteShare: 1 }, rule, 'mcts')).toMatchObject({ sure: false, reasons: ['uncalibrated-search'] });
+    expect(judge(null, signals, rule, 'mcts').reasons).toEqual(['no-answer']);
+    // older rules name no strategy: they hold for any
+    expect(judge('12', { ...signals, voteShare: 1 }, { minVoteShare: 0.5 }, 'vote').sure).toBe(true);
   });
   test('without a calibrated rule, an answer most solutions disagree with is not sure', () => {
     expect(judge('12', { voteShare: 0.4, score: 0.9, questionLoss: 99 }).sure).toBe(false);
@@ -126,6 +162,45 @@ describe('calibrate', () => {
       { answered: true, correct: true, voteShare: 1, score: 0.9, questionLoss: 1 },
     ];
     expect(selective(pts, {})).toMatchObject({ answered: 0.5, selectiveAccuracy: 1 });
+  });
+});
+
+describe("calibrating lone solutions on the policy's certainty", () => {
+  // greedy dumps: no agreement, no scorer; certain solutions (tokenProb >= 0.9) are right 49 in 50
+  const greedy = (): CalibrationPoint[] =>
+    Array.from({ length: 600 }, (_, i) => {
+      const tokenProb = 0.5 + ((i * 41) % 100) / 200; // 0.5 .. 0.995
+      return {
+        answered: i % 11 !== 0,
+        correct: tokenProb >= 0.9 ? i % 50 !== 7 : i % 3 === 0,
+        voteShare: null,
+        score: null,
+        tokenProb,
+        questionLoss: 2,
+      };
+    });
+  test('finds the certainty threshold that makes the presented answers right often enough', () => {
+    const pts = greedy();
+    const r = calibrate(pts, 0.9, { confidence: 0.95 });
+    expect(r.rule.neverSure).toBeUndefined();
+    expect(r.rule.minTokenProb).toBeGreaterThanOrEqual(0.85);
+    expect(r.rule.minVoteShare).toBeUndefined();
+    expect(r.lowerBound).toBeGreaterThanOrEqual(0.9);
+    // what it keeps is what judge lets through, and they are right as often as it says
+    const kept = pts.filter((p) => judge(p.answered ? 'x' : null, p, r.rule).sure);
+    expect(kept.length).toBe(r.kept);
+    expect(kept.filter((p) => p.correct).length / kept.length).toBeCloseTo(r.selectiveAccuracy, 6);
+    expect(r.answered).toBeGreaterThanOrEqual(0.1);
+  });
+  test('certainty that says nothing about correctness gives no rule: every answer stays a guess', () => {
+    const pts = greedy().map((p, i) => ({ ...p, correct: i % 2 === 0 }));
+    expect(calibrate(pts, 0.9, { confidence: 0.95 }).rule).toEqual({ neverSure: true });
+  });
+  test('with all four signals present the search still finishes and meets the target', () => {
+    const pts = points().map((p, i) => ({ ...p, tokenProb: p.correct ? 0.9 + (i % 10) / 100 : 0.6 + (i % 30) / 100 }));
+    const r = calibrate(pts, 0.9);
+    expect(r.selectiveAccuracy).toBeGreaterThanOrEqual(0.9);
+    expect(r.answered).toBeGreaterThan(0.2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { resolveConfig } from '../../../src/engine/search';
-import { dedupeCandidates, StepWorld } from '../../../src/engine/search/world';
+import { dedupeCandidates, depthLimitStep, StepWorld, tokenProbability } from '../../../src/engine/search/world';
 import type { Policy, Sample } from '../../../src/engine/models/types';
 import { ToyExecutor } from '../../helpers/scripted';
 
@@ -45,6 +45,46 @@ describe('the step world', () => {
   });
 });
 
+describe("the policy's certainty of its steps", () => {
+  test("each step keeps its sample's log-probability and token count; the solution's is the mean per token", async () => {
+    const [[code]] = await world([
+      { text: '<code>\nx = 6 * 7\nprint(x)\n<end_of_code>', finish: 'stop', logprob: { sum: -0.4, tokens: 4 } },
+    ]).expand([[]], 1);
+    expect(code.logprob).toEqual({ sum: -0.4, tokens: 4 });
+    const [[answer]] = await world([
+      { text: '\n<answer>\\boxed{42}<end_of_answer>', finish: 'stop', logprob: { sum: -2, tokens: 2 } },
+    ]).expand([[code]], 1);
+    expect(answer.logprob).toEqual({ sum: -2, tokens: 2 });
+    // geometric mean per token over the 6 tokens: exp(-2.4 / 6)
+    expect(tokenProbability([code, answer])).toBeCloseTo(Math.exp(-0.4), 9);
+    // the depth limit's marker is not a step the model wrote
+    expect(tokenProbability([code, answer, depthLimitStep()])).toBeCloseTo(Math.exp(-0.4), 9);
+  });
+
+  test('a step from a backend without log-probabilities leaves the solution unmeasured', async () => {
+    const [[plain]] = await world([{ text: '<code>\nx = 1\n<end_of_step>', finish: 'stop' }]).expand([[]], 1);
+    expect(plain.logprob).toBeUndefined();
+    const [[measured]] = await world([{ text: '<code>\ny = 2\n<end_of_step>', finish: 'stop', logprob: { sum: -0.1, tokens: 1 } }]).expand(
+      [[]],
+      1,
+    );
+    expect(tokenProbability([measured, plain])).toBeNull();
+    expect(tokenProbability([])).toBeNull();
+  });
+
+  test('after de-duplication each step keeps the figures of its own sample', async () => {
+    const [steps] = await world([
+      { text: '<code>\na = 1\n<end_of_step>', finish: 'stop', logprob: { sum: -0.2, tokens: 2 } },
+      { text: '<code>\na = 1\n<end_of_step>', finish: 'stop', logprob: { sum: -0.2, tokens: 2 } },
+      { text: '<code>\nb = 2\n<end_of_step>', finish: 'stop', logprob: { sum: -3, tokens: 3 } },
+    ]).expand([[]], 3);
+    expect(steps.map((s) => s.logprob)).toEqual([
+      { sum: -0.2, tokens: 2 },
+      { sum: -3, tokens: 3 },
+    ]);
+  });
+});
+
 describe('answer verification against the program output', () => {
   const after = async (answerText: string, answerMustMatchOutput = true) => {
     const w = new StepWorld(
@@ -71,7 +111,11 @@ describe('answer verification against the program output', () => {
     const third = async (answer: string) => {
       const w = new StepWorld(
         'q',
-        { policy: fixed([{ text: `\n<answer>So \\boxed{${answer}}.<end_of_answer>`, finish: 'stop' }]), executor: new ToyExecutor(), sameAnswer: (a, b) => Number(a) === Number(b) },
+        {
+          policy: fixed([{ text: `\n<answer>So \\boxed{${answer}}.<end_of_answer>`, finish: 'stop' }]),
+          executor: new ToyExecutor(),
+          sameAnswer: (a, b) => Number(a) === Number(b),
+        },
         resolveConfig({ strategy: 'greedy' }),
       );
       const [[code]] = await world([{ text: '<code>\nprint(44 / 3)\n<end_of_code>', finish: 'stop' }]).expand([[]], 1);
@@ -80,7 +124,10 @@ describe('answer verification against the program output', () => {
     };
     expect(await third('14.67')).toMatchObject({ valid: true, answer: '14.67' });
     expect(await third('15')).toMatchObject({ valid: true, answer: '15' });
-    expect(await third('14.6')).toMatchObject({ valid: false, invalidReason: 'the answer 14.6 is not what the program printed (14.666666666666666)' });
+    expect(await third('14.6')).toMatchObject({
+      valid: false,
+      invalidReason: 'the answer 14.6 is not what the program printed (14.666666666666666)',
+    });
     expect(await third('16')).toMatchObject({ valid: false });
   });
 

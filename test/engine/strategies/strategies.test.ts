@@ -214,6 +214,35 @@ describe('engine', () => {
     expect(first).toEqual([RIGHT, OTHER]);
   });
 
+  test("a greedy answer is vouched for by the policy's certainty under a rule calibrated on greedy, and only there", async () => {
+    const { engineFrom } = await import('../../../src/engine/index');
+    const deps = toyDeps();
+    // every step of the toy solutions written with probability e^-0.05, except the ones named
+    const script = (unsure: RegExp | null) => (partial: string) =>
+      toyScript(partial).map((o) => ({ ...o, logprob: unsure?.test(o.text) ? -3 : -0.05 }));
+    const rule = { minTokenProb: 0.9, strategy: 'greedy' };
+    const certain = await engineFrom(new ScriptedPolicy(script(null), rule), deps.scorer, deps.executor).solve(QUESTION, {
+      strategy: 'greedy',
+    });
+    expect(certain.answer).not.toBeNull();
+    expect(certain.verdict).toMatchObject({ sure: true, reasons: [], signals: { voteShare: null } });
+    expect(certain.verdict!.signals.tokenProb).toBeCloseTo(Math.exp(-0.05), 9);
+    // one hesitant step (the answer) pulls the mean per token below the threshold
+    const hesitant = await engineFrom(new ScriptedPolicy(script(/boxed/), rule), deps.scorer, deps.executor).solve(QUESTION, {
+      strategy: 'greedy',
+    });
+    expect(hesitant.answer).toBe(certain.answer); // the same search; only the verdict differs
+    expect(hesitant.verdict).toMatchObject({ sure: false, reasons: ['hesitant'] });
+    expect(hesitant.verdict!.signals.tokenProb).toBeLessThan(0.9);
+    // the same rule says nothing about another search's answers
+    const mcts = await engineFrom(new ScriptedPolicy(script(null), rule), deps.scorer, deps.executor).solve(QUESTION, {
+      strategy: 'mcts',
+      rollouts: 8,
+      seed: 3,
+    });
+    expect(mcts.verdict).toMatchObject({ sure: false, reasons: ['uncalibrated-search'] });
+  });
+
   test("each answer comes with a verdict from the policy's abstention rule and its question loss", async () => {
     const { engineFrom } = await import('../../../src/engine/index');
     const make = (loss: number | Error) => {

@@ -7,7 +7,7 @@
 import type { OnnxCausalLM } from './causal-lm';
 import { KvCache, type KvData } from './kv-cache';
 import { prefillCached, type PrefixKvCache } from './prefix-cache';
-import { rngFor, sampleToken, type SamplingParams } from './sampling';
+import { rngFor, sampleToken, tokenLogprob, type SamplingParams } from './sampling';
 import { DecodeStream, type TextTokenizer } from './tokenizer';
 
 export interface GenPrompt {
@@ -25,6 +25,8 @@ export interface GenOutput {
   finish: 'stop' | 'length' | 'eos';
   stop?: string;
   tokenIds: number[];
+  /** Sum of the log-probabilities of tokenIds under the model's unscaled distribution (nats), and their count. */
+  logprob: { sum: number; tokens: number };
 }
 
 export interface GenStats {
@@ -63,6 +65,7 @@ interface Row {
   banIds?: number[];
   maxStopLen: number;
   ids: number[];
+  logprob: number;
   stream: DecodeStream;
   done?: GenOutput;
 }
@@ -157,6 +160,7 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
         banIds: p.banIds,
         maxStopLen: Math.max(0, ...p.stop.map((s) => s.length)),
         ids: [],
+        logprob: 0,
         stream: new DecodeStream(tok),
       });
       rowSrc.push(uniqRow[promptToUniq.get(i)!]!);
@@ -191,23 +195,24 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
         if (row.banIds) for (const b of row.banIds) logits[slot * vocab + b] = -Infinity;
         const id = sampleToken(logits, slot * vocab, vocab, row.params, row.rng);
         row.ids.push(id);
+        row.logprob += tokenLogprob(logits, slot * vocab, vocab, id);
         stats.generatedTokens++;
         if (eos.has(id) && !opts.ignoreEos) {
           // the EOS token itself adds no text
-          row.done = { text: tok.decode(row.ids.slice(0, -1)), finish: 'eos', tokenIds: row.ids };
+          row.done = { text: tok.decode(row.ids.slice(0, -1)), finish: 'eos', tokenIds: row.ids, logprob: { sum: row.logprob, tokens: row.ids.length } };
         } else {
           const before = row.stream.text.length;
           const added = row.stream.push(id);
           if (added && row.stop.length) {
             const hit = findStop(row.stream.text, row.stop, before - row.maxStopLen + 1);
-            if (hit) row.done = { text: row.stream.text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids };
+            if (hit) row.done = { text: row.stream.text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids, logprob: { sum: row.logprob, tokens: row.ids.length } };
           }
           if (!row.done && row.ids.length >= row.maxTokens) {
             const text = row.stream.final();
             const hit = row.stop.length ? findStop(text, row.stop, 0) : undefined;
             row.done = hit
-              ? { text: text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids }
-              : { text, finish: 'length', tokenIds: row.ids };
+              ? { text: text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids, logprob: { sum: row.logprob, tokens: row.ids.length } }
+              : { text, finish: 'length', tokenIds: row.ids, logprob: { sum: row.logprob, tokens: row.ids.length } };
           }
         }
         next.push(id);

@@ -5,6 +5,7 @@ import { FamiliarityModel } from '../familiarity';
 import { OnnxCausalLM } from './causal-lm';
 import { generate, type GenPrompt, type GenStats } from './generate';
 import { prefillCached, PrefixKvCache } from './prefix-cache';
+import { tokenLogprob } from './sampling';
 import { END_OF_OUTPUT } from '../../steps/format';
 import { ModelLoadError } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
@@ -160,12 +161,7 @@ export class OnnxPolicy implements Policy {
     const base = from > 0 ? from : 0;
     let nll = 0;
     for (let t = start; t < row.length; t++) {
-      const off = (t - 1 - base) * vocab;
-      let max = -Infinity;
-      for (let v = 0; v < vocab; v++) max = Math.max(max, allLogits![off + v]!);
-      let z = 0;
-      for (let v = 0; v < vocab; v++) z += Math.exp(allLogits![off + v]! - max);
-      nll += Math.log(z) + max - allLogits![off + row[t]!]!;
+      nll -= tokenLogprob(allLogits!, (t - 1 - base) * vocab, vocab, row[t]!);
     }
     return nll / (row.length - start);
   }

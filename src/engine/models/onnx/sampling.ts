@@ -101,6 +101,18 @@ export function topKIndices(logits: ArrayLike<number>, offset: number, length: n
 }
 
 /**
+ * The natural-log probability of token `id` under the row's unscaled distribution
+ * (log-softmax at temperature 1): how likely the model itself found the token, whatever the
+ * sampling settings that drew it. Tokens set to -Infinity (banned) carry no mass.
+ */
+export function tokenLogprob(logits: ArrayLike<number>, offset: number, vocab: number, id: number): number {
+  const m = logits[offset + argmax(logits, offset, vocab)]!;
+  let z = 0;
+  for (let i = 0; i < vocab; i++) z += Math.exp(logits[offset + i]! - m);
+  return logits[offset + id]! - m - Math.log(z);
+}
+
+/**
  * Samples one token id from a row of logits. temperature 0 → argmax. Otherwise applies
  * temperature, then top-k, then top-p (the Hugging Face order), and draws with `rng`.
  */

@@ -16,6 +16,8 @@ export interface CompletionChoice {
   stop_reason?: string | number | null;
   /** SGLang: the same. */
   matched_stop?: string | number | null;
+  /** With `logprobs` requested: each generated token's log-probability. */
+  logprobs?: { token_logprobs?: (number | null)[] } | null;
 }
 
 export interface CompletionResponse {
@@ -70,6 +72,7 @@ export class OpenAIPolicy implements Policy {
     if (r.params.seed !== undefined) body.seed = r.params.seed;
     if (r.params.topK && r.params.topK > 0) body.top_k = r.params.topK; // vLLM / SGLang extension
     if (s.includeStopStrInOutput) body.include_stop_str_in_output = true;
+    if (s.logprobs) body.logprobs = 0; // the sampled tokens' own log-probabilities, no alternatives
     const url = this.client.url('/completions');
     const res = await this.client.post<CompletionResponse>(url, body, signal);
     if (!res || !Array.isArray(res.choices)) throw new ModelServerError(url, `response has no choices array: ${JSON.stringify(res).slice(0, 200)}`);
@@ -86,6 +89,13 @@ export class OpenAIPolicy implements Policy {
 
 /** Maps a completion choice to a Sample, re-appending the stop string the server dropped. */
 export function toSample(c: CompletionChoice, stops: string[]): Sample {
+  const lp = c.logprobs?.token_logprobs;
+  const measured = Array.isArray(lp) && lp.length > 0 && lp.every((x) => typeof x === 'number' && Number.isFinite(x));
+  const sample = textSample(c, stops);
+  return measured ? { ...sample, logprob: { sum: (lp as number[]).reduce((a, x) => a + x, 0), tokens: lp.length } } : sample;
+}
+
+function textSample(c: CompletionChoice, stops: string[]): Sample {
   let text = c.text;
   if (c.finish_reason === 'length') {
     // a stop may still be in the text when the server keeps stops; cut after it
