@@ -106,6 +106,8 @@ export const PAGE_SCRIPT = `
     budgetEl.max = String(c.maxBudget);
     budgetEl.placeholder = 'default ' + c.defaultBudget;
     budgetEl.title = 'Search budget, 1 to ' + c.maxBudget;
+    var strategyEl = document.getElementById('strategy');
+    if (strategyEl && c.defaultStrategy) strategyEl.options[0].textContent = 'default (' + c.defaultStrategy + ')';
     document.body.setAttribute('data-max-budget', String(c.maxBudget));
   }).catch(function () {});
   function poll(id) {

@@ -120,6 +120,8 @@ describe('local web mode, end to end in headless Chromium', () => {
     await page.goto(local.url, { waitUntil: 'load' });
     await page.waitForSelector('body[data-max-budget="64"]');
     expect(await page.$eval('#budget', (e) => (e as HTMLInputElement).max)).toBe('64');
+    // the strategy menu names the server's default instead of a bare "default"
+    expect(await page.$eval('#strategy option[value=""]', (e) => e.textContent)).toBe('default (beam)'); // STEPWISE_STRATEGY above
     await page.type('#question', 'What is 6 + 7?');
     await page.type('#budget', '65');
     await page.click('#solve');
