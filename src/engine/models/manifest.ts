@@ -61,6 +61,12 @@ export interface ManifestOnnx {
    * Default 256; 0 turns it off.
    */
   prefixCacheMB?: number;
+  /**
+   * Policies: greedy decoding guesses up to this many tokens ahead from the context (prompt lookup,
+   * onnx/prompt-lookup.ts) and the model checks them in one call: same text, fewer calls
+   * (default DEFAULT_LOOKUP_DRAFT; 0 off).
+   */
+  lookupDraft?: number;
 }
 
 export interface ManifestServer {
@@ -265,6 +271,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     outputName: str(onnxRaw, 'outputName', 'onnx.outputName', false),
     maxBatch: onnxRaw.maxBatch === undefined ? undefined : num(onnxRaw, 'maxBatch', 'onnx.maxBatch', undefined, 1, true),
     prefixCacheMB: onnxRaw.prefixCacheMB === undefined ? undefined : num(onnxRaw, 'prefixCacheMB', 'onnx.prefixCacheMB', undefined, 0, false),
+    lookupDraft: onnxRaw.lookupDraft === undefined ? undefined : num(onnxRaw, 'lookupDraft', 'onnx.lookupDraft', undefined, 0, true),
   };
 
   let server: ManifestServer | undefined;

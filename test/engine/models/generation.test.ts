@@ -9,6 +9,7 @@ import { findStop, generate } from '../../../src/engine/models/onnx/generate';
 import { argmax, rngFor, sampleToken, tokenLogprob, topKIndices } from '../../../src/engine/models/onnx/sampling';
 import { DecodeStream, loadTokenizer } from '../../../src/engine/models/onnx/tokenizer';
 import { KvBufferPool, KvCache } from '../../../src/engine/models/onnx/kv-cache';
+import { lookupDraft } from '../../../src/engine/models/onnx/prompt-lookup';
 
 import { fixtureModelDir } from '../../../src/engine/models/fixture';
 import { describeIfShared, haveShared, sharedFixture } from '../../helpers/shared-data';
@@ -128,6 +129,36 @@ describe('sampling primitives', () => {
     expect(h.data[0]!.buffer === into[0]!.buffer).toBe(true);
     expect(Array.from(into[0]!)).toEqual([0, 0, 9, 9, 1, 2, 3, 4, -1, -1]);
     expect(Array.from(h.data[1]!)).toEqual([0, 0, 8, 8, 5, 6, 7, 8]);
+  });
+
+  test('lookupDraft guesses what followed the latest earlier occurrence of the last tokens, longest match first', () => {
+    // ... 7 8 9 | 1 2 3 4 5 | ... 1 2 3 → 4 5 (the 3-gram match), at most `max` tokens
+    expect(lookupDraft([1, 2, 3, 4, 5, 6, 1, 2, 3], 2)).toEqual([4, 5]);
+    expect(lookupDraft([1, 2, 3, 4, 5, 6, 1, 2, 3], 10)).toEqual([4, 5, 6, 1, 2, 3]);
+    // the most recent occurrence wins: 2 3 → 9 (not 4)
+    expect(lookupDraft([2, 3, 4, 0, 2, 3, 9, 5, 2, 3], 1)).toEqual([9]);
+    // a 3-gram beats a later 2-gram: 7 2 3 → 8
+    expect(lookupDraft([7, 2, 3, 8, 0, 2, 3, 9, 7, 2, 3], 1)).toEqual([8]);
+    // no match of at least two tokens, or nothing asked: no guess
+    expect(lookupDraft([1, 2, 3, 4, 5, 3], 4)).toEqual([]);
+    expect(lookupDraft([1, 2, 3, 4, 5, 3], 4, 3, 1)).toEqual([4, 5, 3]);
+    expect(lookupDraft([1, 2, 1, 2], 0)).toEqual([]);
+    expect(lookupDraft([], 4)).toEqual([]);
+  });
+
+  test('KvCache.truncate keeps the first positions of every head, in the same buffers', () => {
+    const layout = { layers: 1, kvHeads: 2, headDim: 2, dtype: 'float32' as const };
+    // [1, H=2, T=3, D=2]: value = 100*h + 10*t + d
+    const make = () => Float32Array.from({ length: 12 }, (_, i) => 100 * Math.floor(i / 6) + 10 * Math.floor((i % 6) / 2) + (i % 2));
+    const c = new KvCache(layout, 1, 3, [make(), make()], Uint8Array.from([1, 1, 1]));
+    const buf = c.data[0]!.buffer;
+    const t = c.truncate(2);
+    expect(t.length).toBe(2);
+    expect(Array.from(t.data[0]!)).toEqual([0, 1, 10, 11, 100, 101, 110, 111]);
+    expect(Array.from(t.data[1]!)).toEqual([0, 1, 10, 11, 100, 101, 110, 111]);
+    expect(t.data[0]!.buffer).toBe(buf);
+    expect(Array.from(t.mask)).toEqual([1, 1]);
+    expect(t.truncate(5)).toBe(t);
   });
 
   test('KvBufferPool hands back released sets that are large enough, never one in use', () => {
@@ -264,6 +295,38 @@ describeIfShared('ONNX policy generation (Qwen fixture)', NEEDS, () => {
     const [[s]] = await policy.sample([{ question: Q, partial: PARTIAL, n: 1, params: params({ maxTokens: 5 }) }]);
     expect(s!.logprob).toEqual({ sum: expect.any(Number), tokens: 5 });
     expect(s!.logprob!.sum).toBeLessThan(0);
+  });
+
+  test('greedy with prompt-lookup guesses writes exactly what plain greedy writes, in fewer model calls', async () => {
+    const prompts = ['What is 3+4? Answer:', 'Tom has 3 boxes of 12 apples. apples = 3 * 12\napples = 3 *', 'x x x x x x x x'];
+    let saved = 0;
+    for (const text of prompts) {
+      const ids = policy.tokenizer.encode(text);
+      const run = (lookupDraft: number, stop: string[] = []) =>
+        generate(policy.lm, policy.tokenizer, [{ ids, n: 1, params: { temperature: 0, topP: 1 }, maxTokens: 40, stop }], {
+          eosIds: [],
+          padId: 0,
+          lookupDraft,
+        });
+      const plain = await run(0);
+      const guessed = await run(6);
+      const [a, b] = [plain.outputs[0]![0]!, guessed.outputs[0]![0]!];
+      expect(b.tokenIds).toEqual(a.tokenIds);
+      expect(b.text).toBe(a.text);
+      expect(b.finish).toBe(a.finish);
+      expect(b.logprob.tokens).toBe(a.logprob.tokens);
+      expect(b.logprob.sum).toBeCloseTo(a.logprob.sum, 2);
+      expect(plain.stats.draftedTokens).toBe(0);
+      expect(guessed.stats.acceptedTokens).toBeLessThanOrEqual(guessed.stats.draftedTokens);
+      expect(guessed.stats.decodeSteps + guessed.stats.acceptedTokens).toBe(plain.stats.decodeSteps);
+      saved += plain.stats.decodeSteps - guessed.stats.decodeSteps;
+      // a stop string inside a confirmed guess ends the text there, as it does without guesses
+      const stop = [policy.tokenizer.decode(a.tokenIds.slice(20, 22))];
+      const [p2, g2] = [(await run(0, stop)).outputs[0]![0]!, (await run(6, stop)).outputs[0]![0]!];
+      expect({ ...g2, logprob: g2.logprob.tokens }).toEqual({ ...p2, logprob: p2.logprob.tokens });
+      expect(g2.logprob.sum).toBeCloseTo(p2.logprob.sum, 2);
+    }
+    expect(saved).toBeGreaterThan(0); // the fixture repeats itself: some guesses are confirmed
   });
 
   test('n = 0 gives an empty list; an aborted signal rejects', async () => {

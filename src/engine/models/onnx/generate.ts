@@ -7,6 +7,7 @@
 import type { OnnxCausalLM } from './causal-lm';
 import { KvCache, type KvData } from './kv-cache';
 import { prefillCached, type PrefixKvCache } from './prefix-cache';
+import { lookupDraft } from './prompt-lookup';
 import { rngFor, sampleToken, tokenLogprob, type SamplingParams } from './sampling';
 import { DecodeStream, type TextTokenizer } from './tokenizer';
 
@@ -39,6 +40,9 @@ export interface GenStats {
   generatedTokens: number;
   /** Prompt tokens whose KV came from the prefix cache instead of being run again. */
   reusedTokens: number;
+  /** Prompt lookup: tokens guessed, and how many of them the model confirmed. */
+  draftedTokens: number;
+  acceptedTokens: number;
 }
 
 export interface GenOptions {
@@ -53,6 +57,11 @@ export interface GenOptions {
   prefixCache?: PrefixKvCache;
   /** Called with each step's logits (tests). */
   onLogits?: (rowsToPrompt: number[], logits: Float32Array, vocab: number) => void;
+  /**
+   * Prompt-lookup drafts for a lone greedy row (see decodeWithLookup): at most this many tokens
+   * guessed per model call (0 or absent: off). The output is the same as without.
+   */
+  lookupDraft?: number;
 }
 
 interface Row {
@@ -91,7 +100,18 @@ const COMPACT_ALWAYS_BELOW = 1 << 20;
 export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: GenPrompt[], opts: GenOptions): Promise<{ outputs: GenOutput[][]; stats: GenStats }> {
   const t0 = performance.now();
   const outputs: GenOutput[][] = prompts.map((p) => new Array<GenOutput>(p.n));
-  const stats: GenStats = { prompts: prompts.length, rows: 0, prefillTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, generatedTokens: 0, reusedTokens: 0 };
+  const stats: GenStats = {
+    prompts: prompts.length,
+    rows: 0,
+    prefillTokens: 0,
+    prefillMs: 0,
+    decodeMs: 0,
+    decodeSteps: 0,
+    generatedTokens: 0,
+    reusedTokens: 0,
+    draftedTokens: 0,
+    acceptedTokens: 0,
+  };
   const active = prompts.map((p, i) => ({ p, i })).filter(({ p }) => p.n > 0);
   if (!active.length) return { outputs, stats };
 
@@ -179,8 +199,45 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
   cache = cache.gather(rowSrc, pools[0]);
   let live = rows.map((_, r) => r); // row index of each batch slot
   const eos = new Set(opts.eosIds);
+  /** Draws the row's next token from logits[offset, offset + vocab) and records it; sets row.done when it ends the row. */
+  const takeToken = (row: Row, logits: Float32Array, offset: number): number => {
+    if (row.banIds) for (const b of row.banIds) logits[offset + b] = -Infinity;
+    const id = sampleToken(logits, offset, vocab, row.params, row.rng);
+    row.ids.push(id);
+    row.logprob += tokenLogprob(logits, offset, vocab, id);
+    stats.generatedTokens++;
+    const end = (text: string, finish: GenOutput['finish'], stop?: string): GenOutput => ({
+      text,
+      finish,
+      ...(stop !== undefined && { stop }),
+      tokenIds: row.ids,
+      logprob: { sum: row.logprob, tokens: row.ids.length },
+    });
+    if (eos.has(id) && !opts.ignoreEos) {
+      row.done = end(tok.decode(row.ids.slice(0, -1)), 'eos'); // the EOS token itself adds no text
+      return id;
+    }
+    const before = row.stream.text.length;
+    const added = row.stream.push(id);
+    if (added && row.stop.length) {
+      const hit = findStop(row.stream.text, row.stop, before - row.maxStopLen + 1);
+      if (hit) row.done = end(row.stream.text.slice(0, hit.index + hit.stop.length), 'stop', hit.stop);
+    }
+    if (!row.done && row.ids.length >= row.maxTokens) {
+      const text = row.stream.final();
+      const hit = row.stop.length ? findStop(text, row.stop, 0) : undefined;
+      row.done = hit ? end(text.slice(0, hit.index + hit.stop.length), 'stop', hit.stop) : end(text, 'length');
+    }
+    return id;
+  };
   const t1 = performance.now();
   try {
+    if (opts.lookupDraft && rows.length === 1 && !(rows[0]!.params.temperature > 0) && !opts.onLogits) {
+      const row = rows[0]!;
+      cache = await decodeWithLookup(row, uniqIds[promptToUniq.get(row.prompt)!]!, cache);
+      outputs[row.prompt]![row.out] = row.done!;
+      return { outputs, stats };
+    }
     for (;;) {
       if (opts.signal?.aborted) throw abortError(opts.signal);
       opts.onLogits?.(live.map((r) => rows[r]!.prompt), logits, vocab);
@@ -192,29 +249,7 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
           next.push(opts.padId); // a finished row still in the batch (see below): its output is ignored
           continue;
         }
-        if (row.banIds) for (const b of row.banIds) logits[slot * vocab + b] = -Infinity;
-        const id = sampleToken(logits, slot * vocab, vocab, row.params, row.rng);
-        row.ids.push(id);
-        row.logprob += tokenLogprob(logits, slot * vocab, vocab, id);
-        stats.generatedTokens++;
-        if (eos.has(id) && !opts.ignoreEos) {
-          // the EOS token itself adds no text
-          row.done = { text: tok.decode(row.ids.slice(0, -1)), finish: 'eos', tokenIds: row.ids, logprob: { sum: row.logprob, tokens: row.ids.length } };
-        } else {
-          const before = row.stream.text.length;
-          const added = row.stream.push(id);
-          if (added && row.stop.length) {
-            const hit = findStop(row.stream.text, row.stop, before - row.maxStopLen + 1);
-            if (hit) row.done = { text: row.stream.text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids, logprob: { sum: row.logprob, tokens: row.ids.length } };
-          }
-          if (!row.done && row.ids.length >= row.maxTokens) {
-            const text = row.stream.final();
-            const hit = row.stop.length ? findStop(text, row.stop, 0) : undefined;
-            row.done = hit
-              ? { text: text.slice(0, hit.index + hit.stop.length), finish: 'stop', stop: hit.stop, tokenIds: row.ids, logprob: { sum: row.logprob, tokens: row.ids.length } }
-              : { text, finish: 'length', tokenIds: row.ids, logprob: { sum: row.logprob, tokens: row.ids.length } };
-          }
-        }
+        const id = takeToken(row, logits, slot * vocab);
         next.push(id);
         if (row.done) outputs[row.prompt]![row.out] = row.done;
         else keep.push(slot);
@@ -240,8 +275,44 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
     }
   } finally {
     pools.forEach((set) => lm.kvPool.release(set));
+    stats.decodeMs = performance.now() - t1;
   }
-  stats.decodeMs = performance.now() - t1;
   return { outputs, stats };
+
+  /**
+   * A lone greedy row, with prompt-lookup drafts: each model call feeds the pending token plus up
+   * to `lookupDraft` guessed ones (lookupDraft) and reads the logits of every position; the
+   * tokens the model itself would have chosen are kept, up to the first that differs from the
+   * guess (that one, or the token after a fully confirmed guess, comes free), and the KV cache is
+   * cut back to the confirmed positions. Same tokens as plain greedy decoding, in fewer calls.
+   */
+  async function decodeWithLookup(row: Row, promptIds: readonly number[], start: KvCache): Promise<KvCache> {
+    let kv = start;
+    let id = takeToken(row, logits, 0);
+    while (!row.done) {
+      if (opts.signal?.aborted) throw abortError(opts.signal);
+      const room = row.maxTokens - row.ids.length;
+      const draft = room > 0 ? lookupDraft([...promptIds, ...row.ids], Math.min(opts.lookupDraft!, room)) : [];
+      const feed = [id, ...draft];
+      const r = await lm.forward(
+        feed,
+        new Array<number>(feed.length).fill(1),
+        feed.length,
+        kv,
+        draft.length ? { allLogits: true, presentInto: other(kv) } : { logitsBuffer: logits, presentInto: other(kv) },
+      );
+      stats.decodeSteps++;
+      stats.draftedTokens += draft.length;
+      let j = 0;
+      for (; ; j++) {
+        id = draft.length ? takeToken(row, r.allLogits!, j * vocab) : takeToken(row, r.lastLogits, 0);
+        if (row.done || j >= draft.length || id !== draft[j]) break;
+        stats.acceptedTokens++;
+      }
+      // positions kept: the pending token and the confirmed guesses
+      kv = r.cache.length > kv.length + j + 1 ? r.cache.truncate(kv.length + j + 1) : r.cache;
+    }
+    return kv;
+  }
 }
 

@@ -110,6 +110,24 @@ export class KvCache {
     return new KvCache(this.layout, 1, n, data, new Uint8Array(n).fill(1));
   }
 
+  /**
+   * This batch-1 cache cut to its first `n` positions in place (its buffers are compacted, no
+   * allocation): for dropping the positions of guessed tokens the model did not confirm. The
+   * cache it was made from must not be used afterwards.
+   */
+  truncate(n: number): KvCache {
+    if (this.batch !== 1) throw new Error('truncate needs a batch-1 cache');
+    const T = this.length;
+    const m = Math.max(0, Math.min(n, T));
+    if (m === T) return this;
+    const { kvHeads: H, headDim: D } = this.layout;
+    const data = this.data.map((d) => {
+      for (let h = 1; h < H; h++) d.copyWithin(h * m * D, h * T * D, h * T * D + m * D);
+      return d.subarray(0, H * m * D) as KvData;
+    });
+    return new KvCache(this.layout, 1, m, data, this.mask.slice(0, m));
+  }
+
   /** The first `n` positions of a batch-1 cache (a prefix of its tokens when it has no padding). */
   firstPositions(n: number): KvCache {
     if (this.batch !== 1) throw new Error('firstPositions needs a batch-1 cache');

@@ -10,6 +10,9 @@ import { END_OF_OUTPUT } from '../../steps/format';
 import { ModelLoadError } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
 
+/** Tokens guessed ahead per call in greedy decoding when the manifest does not say (onnx.lookupDraft). */
+export const DEFAULT_LOOKUP_DRAFT = 3;
+
 export interface OnnxPolicyOptions {
   /** Override the manifest's ONNX session settings (e.g. executionProviders). */
   onnx?: Partial<ManifestOnnx>;
@@ -208,7 +211,18 @@ export class OnnxPolicy implements Policy {
   /** Generation from already tokenised prompts (used by tests and the CLI). */
   async sampleIds(prompts: GenPrompt[], signal?: AbortSignal): Promise<Sample[][]> {
     const results: Sample[][] = new Array(prompts.length);
-    const total: GenStats = { prompts: 0, rows: 0, prefillTokens: 0, prefillMs: 0, decodeMs: 0, decodeSteps: 0, generatedTokens: 0, reusedTokens: 0 };
+    const total: GenStats = {
+      prompts: 0,
+      rows: 0,
+      prefillTokens: 0,
+      prefillMs: 0,
+      decodeMs: 0,
+      decodeSteps: 0,
+      generatedTokens: 0,
+      reusedTokens: 0,
+      draftedTokens: 0,
+      acceptedTokens: 0,
+    };
     // waves of at most maxBatch rows (a single request with n > maxBatch runs alone)
     let wave: number[] = [];
     let rows = 0;
@@ -219,6 +233,7 @@ export class OnnxPolicy implements Policy {
         padId: this.padId,
         prefixCache: this.prefixCache,
         ignoreEos: this.opts.ignoreEos,
+        lookupDraft: this.opts.onnx?.lookupDraft ?? this.manifest.onnx.lookupDraft ?? DEFAULT_LOOKUP_DRAFT,
         signal,
       });
       wave.forEach((i, j) => (results[i] = outputs[j]!));
