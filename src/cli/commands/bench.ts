@@ -1,17 +1,18 @@
 import { CliError, parseFlags, type CliCommand } from '../command';
 import { ensureModels } from '../fetch-progress';
 
-const usage = `Usage: ./stepwise bench <engine|models|render|bots|queue> [--json]
+const usage = `Usage: ./stepwise bench <engine|models|lookup|render|bots|queue> [--json]
 
 Runs a benchmark and prints its figures (ratios are measured side by side in one run).
   engine   MCTS nodes/s and engine overhead with instant models; sandbox pool vs fresh python3
   models   decode tokens/s, shared-prefill speed-up, scoring throughput, micro-batching gain
+  lookup   greedy steps with and without prompt-lookup guesses (same text; calls, seconds)
   render   KaTeX → PNG per formula and per solution, Chromium launch time and memory
   bots     time to deferred reply / ack and to first progress edit; load test against fake servers
   queue    solve-queue throughput with 1, 2, 4 workers on Redis, and Redis mode's added latency
 Options:
   --json   print one JSON object instead of a table
-  --policy DIR, --scorer DIR   (models) the models to measure, e.g. fixture:tiny-random-qwen2
+  --policy DIR, --scorer DIR   (models, lookup) the models to measure, e.g. fixture:tiny-random-qwen2
                                (default: the shipped models)
 `;
 
@@ -38,6 +39,11 @@ const suites: Record<string, (o: { policy?: string; scorer?: string }) => Promis
     await ensureModels({ policy: o.policy, scorer: o.scorer });
     return benchModels({ policyDir: o.policy, scorerDir: o.scorer });
   },
+  async lookup(o) {
+    const { benchLookup } = await benchModule<{ benchLookup(o: object): Promise<Figures> }>('lookup');
+    await ensureModels({ policy: o.policy, scorer: null });
+    return benchLookup({ policyDir: o.policy });
+  },
   async render() {
     const { benchRender } = await benchModule<{ benchRender(o: object): Promise<Figures> }>('render');
     return benchRender({});
@@ -54,7 +60,7 @@ const suites: Record<string, (o: { policy?: string; scorer?: string }) => Promis
 
 export const command: CliCommand = {
   name: 'bench',
-  summary: 'run a benchmark (engine | models | render | bots | queue) and print its figures',
+  summary: 'run a benchmark (engine | models | lookup | render | bots | queue) and print its figures',
   usage,
   async run(args) {
     const { values, positionals } = parseFlags('bench', args, {
@@ -65,7 +71,8 @@ export const command: CliCommand = {
     const name = positionals[0];
     const suite = name ? suites[name] : undefined;
     if (!suite) throw new CliError(`choose a benchmark: ${Object.keys(suites).join(', ')}`, 2);
-    if ((values.policy || values.scorer) && name !== 'models') throw new CliError('--policy and --scorer apply to "bench models" only', 2);
+    if ((values.policy || values.scorer) && name !== 'models' && name !== 'lookup')
+      throw new CliError('--policy and --scorer apply to "bench models" and "bench lookup" only', 2);
     const figures = await suite({ policy: values.policy, scorer: values.scorer });
     if (values.json) process.stdout.write(JSON.stringify(figures) + '\n');
     else {
