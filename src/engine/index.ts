@@ -11,7 +11,7 @@ import { scoreEachStep, type Policy, type StepScorer } from './models/types';
 import { checkQuestion, QuestionError, search, stripUndefined } from './search';
 import type { SearchConfig, SearchHooks, SearchResult, StrategyName } from './search/types';
 import { DEFAULT_ABSTENTION, judge } from './search/verdict';
-import { tokenProbability } from './search/world';
+import { solutionLogprob, tokenProbability } from './search/world';
 import { writtenSteps } from './steps/format';
 
 export interface EngineOptions {
@@ -104,6 +104,7 @@ export function engineFrom(policy: Policy, scorer: StepScorer | undefined, execu
           voteShare: result.answer === null || finished < 2 ? null : result.confidence.voteShare,
           score: result.confidence.score,
           tokenProb: result.answer === null ? null : tokenProbability(result.trajectory),
+          solutionLogprob: result.answer === null ? null : solutionLogprob(result.trajectory),
           questionLoss,
         },
         policy.abstention ?? DEFAULT_ABSTENTION,

@@ -33,6 +33,7 @@ export function describeRule(r: AbstentionRule): string {
     r.minVoteShare !== undefined && `vote share >= ${r.minVoteShare.toFixed(3)}`,
     r.minScore !== undefined && `scorer value >= ${r.minScore.toFixed(3)}`,
     r.minTokenProb !== undefined && `the policy's probability per token >= ${r.minTokenProb.toFixed(3)}`,
+    r.minSolutionLogprob !== undefined && `the policy's log-probability of the whole solution >= ${r.minSolutionLogprob.toFixed(2)}`,
     r.maxQuestionLoss !== undefined && `question unfamiliarity <= ${r.maxQuestionLoss.toFixed(3)}`,
   ].filter(Boolean);
   return parts.length ? parts.join(' and ') : 'every answer';

@@ -43,7 +43,8 @@ Options:
                       sampling temperature (default 2; 0: pure greedy)
   --seed N            (default 1)
   --dump FILE         write one JSONL line per problem and strategy: {id, strategy, correct,
-                      answered, sure, voteShare, score, tokenProb, questionLoss, seconds, answer,
+                      answered, sure, voteShare, score, tokenProb, solutionLogprob, questionLoss,
+                      seconds, answer,
                       alternatives (graded)} (input of ./stepwise calibrate and of --report)
   --report FILES      print the table from earlier --dump files instead of running anything
                       (one table per file)

@@ -388,7 +388,7 @@ function parseAbstention(raw: unknown, fail: (field: string, detail: string) => 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('abstention', 'must be an object');
   const r = raw as Record<string, unknown>;
   const out: AbstentionRule = {};
-  const field = (k: 'minVoteShare' | 'minScore' | 'minTokenProb' | 'maxQuestionLoss', lo: number, hi: number) => {
+  const field = (k: 'minVoteShare' | 'minScore' | 'minTokenProb' | 'minSolutionLogprob' | 'maxQuestionLoss', lo: number, hi: number) => {
     const v = r[k];
     if (v === undefined) return;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) fail(`abstention.${k}`, `must be a number in [${lo}, ${hi}]`);
@@ -397,6 +397,7 @@ function parseAbstention(raw: unknown, fail: (field: string, detail: string) => 
   field('minVoteShare', 0, 1.01);
   field('minScore', -1, 1);
   field('minTokenProb', 0, 1);
+  field('minSolutionLogprob', -1e9, 0);
   field('maxQuestionLoss', 0, 1000);
   if (r.strategy !== undefined) {
     if (!(STRATEGY_NAMES as readonly unknown[]).includes(r.strategy)) fail('abstention.strategy', `must be one of ${STRATEGY_NAMES.join(', ')}`);

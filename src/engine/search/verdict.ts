@@ -23,6 +23,12 @@ export interface VerdictSignals {
    * Absent in dumps written before it existed.
    */
   tokenProb?: number | null;
+  /**
+   * The natural-log probability of the whole solution the policy wrote (the sum over its tokens,
+   * <= 0): the chance that sampling would write it again, which is what agreement among sampled
+   * solutions measures, for a lone solution. Null/absent as tokenProb.
+   */
+  solutionLogprob?: number | null;
   /** Policy's mean negative log-likelihood per token of the question (nats; higher = less familiar). */
   questionLoss: number | null;
 }
@@ -31,8 +37,12 @@ export interface VerdictSignals {
 export interface AbstentionRule {
   minVoteShare?: number;
   minScore?: number;
-  /** With it (and no minVoteShare), a lone finished solution can be sure: the rule was calibrated on them. */
+  /**
+   * Thresholds on the policy's certainty. With either (and no minVoteShare), a lone finished
+   * solution can be sure: the rule was calibrated on them.
+   */
   minTokenProb?: number;
+  minSolutionLogprob?: number;
   maxQuestionLoss?: number;
   /**
    * The strategy the thresholds were calibrated on (written by `./stepwise calibrate`): another
@@ -113,16 +123,21 @@ export function judge(
     // (no scorer, a backend without log-probabilities) leaves nothing to vouch for the answer. The
     // question's familiarity is a side signal: when it cannot be computed it is not held against it.
     if (signals.voteShare === null) {
-      if (rule.minVoteShare !== undefined || rule.minTokenProb === undefined) reasons.push('single-attempt');
+      if (rule.minVoteShare !== undefined || (rule.minTokenProb === undefined && rule.minSolutionLogprob === undefined))
+        reasons.push('single-attempt');
     } else if (rule.minVoteShare !== undefined && signals.voteShare < rule.minVoteShare) reasons.push('low-agreement');
     if (rule.minScore !== undefined) {
       if (signals.score === null) reasons.push('unscored');
       else if (signals.score < rule.minScore) reasons.push('low-score');
     }
-    if (rule.minTokenProb !== undefined) {
-      const p = signals.tokenProb ?? null;
-      if (p === null) reasons.push('unmeasured');
-      else if (p < rule.minTokenProb) reasons.push('hesitant');
+    const certainty = [
+      [rule.minTokenProb, signals.tokenProb],
+      [rule.minSolutionLogprob, signals.solutionLogprob],
+    ] as const;
+    for (const [min, value] of certainty) {
+      if (min === undefined) continue;
+      const reason = value === null || value === undefined ? 'unmeasured' : value < min ? 'hesitant' : null;
+      if (reason && !reasons.includes(reason)) reasons.push(reason);
     }
     if (rule.maxQuestionLoss !== undefined && signals.questionLoss !== null && signals.questionLoss > rule.maxQuestionLoss)
       reasons.push('unfamiliar-question');
@@ -193,6 +208,15 @@ export function selective(points: readonly CalibrationPoint[], rule: AbstentionR
   return { n, kept, right, answered: n ? kept / n : 0, selectiveAccuracy: kept ? right / kept : 1, accuracy: n ? correct / n : 0 };
 }
 
+/** The rule's threshold on each signal (a minimum, or for the question's loss a maximum). */
+const THRESHOLDS = [
+  { signal: 'voteShare', key: 'minVoteShare' },
+  { signal: 'score', key: 'minScore' },
+  { signal: 'tokenProb', key: 'minTokenProb' },
+  { signal: 'solutionLogprob', key: 'minSolutionLogprob' },
+  { signal: 'questionLoss', key: 'maxQuestionLoss' },
+] as const satisfies readonly { signal: keyof VerdictSignals; key: keyof AbstentionRule }[];
+
 /** Candidate thresholds: the observed values (quantiles when there are many), and "not checked". */
 function candidates(values: number[], most = 40): (number | undefined)[] {
   const v = [...new Set(values.filter((x) => Number.isFinite(x)))].sort((a, b) => a - b);
@@ -215,51 +239,42 @@ export function calibrate(points: readonly CalibrationPoint[], target: number, o
   if (z === undefined) throw new RangeError(`confidence must be one of ${Object.keys(CONFIDENCE_Z).join(', ')}`);
   const meets = (r: Omit<CalibrationResult, 'rule'>) => (z ? wilsonLower(r.right, r.kept, z) >= target : r.selectiveAccuracy >= target);
   const bounded = (r: CalibrationResult): CalibrationResult => (z ? { ...r, lowerBound: wilsonLower(r.right, r.kept, z) } : r);
-  const has = (k: keyof VerdictSignals) => points.some((p) => p[k] !== null && p[k] !== undefined);
-  const signals = (['voteShare', 'score', 'tokenProb', 'questionLoss'] as const).filter(has);
-  // thresholds tried per signal: with all four present, fewer each (16^4 rules, not 40^4)
-  const most = signals.length > 3 ? 16 : 40;
-  const grid = (k: keyof VerdictSignals) =>
-    signals.includes(k)
-      ? candidates(
-          points.map((p) => p[k] ?? NaN),
-          most,
-        )
-      : [undefined];
-  const votes = grid('voteShare');
-  const scores = grid('score');
-  const probs = grid('tokenProb');
-  const losses = grid('questionLoss');
+  // every signal some point has, with its candidate thresholds (at most ~64k rules in all)
+  const present = THRESHOLDS.filter(({ signal }) => points.some((p) => p[signal] !== null && p[signal] !== undefined));
+  const most = Math.max(8, Math.min(40, Math.floor(64000 ** (1 / Math.max(1, present.length)))));
+  const grids = present.map(({ signal }) =>
+    candidates(
+      points.map((p) => p[signal] ?? NaN),
+      most,
+    ),
+  );
   let best: CalibrationResult | null = null;
   let fallback: CalibrationResult | null = null;
-  const size = (r: AbstentionRule) => [r.minVoteShare, r.minScore, r.minTokenProb, r.maxQuestionLoss].filter((x) => x !== undefined).length;
-  for (const minVoteShare of votes)
-    for (const minScore of scores)
-      for (const minTokenProb of probs)
-        for (const maxQuestionLoss of losses) {
-          const rule: AbstentionRule = {
-            ...(minVoteShare !== undefined && { minVoteShare }),
-            ...(minScore !== undefined && { minScore }),
-            ...(minTokenProb !== undefined && { minTokenProb }),
-            ...(maxQuestionLoss !== undefined && { maxQuestionLoss }),
-          };
-          const r = { rule, ...selective(points, rule) };
-          if (r.answered === 0) continue;
-          if (meets(r)) {
-            if (
-              !best ||
-              r.answered > best.answered ||
-              (r.answered === best.answered &&
-                (size(rule) < size(best.rule) || (size(rule) === size(best.rule) && r.selectiveAccuracy > best.selectiveAccuracy)))
-            )
-              best = r;
-          } else if (
-            !fallback ||
-            r.selectiveAccuracy > fallback.selectiveAccuracy ||
-            (r.selectiveAccuracy === fallback.selectiveAccuracy && r.answered > fallback.answered)
-          )
-            fallback = r;
-        }
+  const size = (r: AbstentionRule) => THRESHOLDS.filter(({ key }) => r[key] !== undefined).length;
+  const consider = (rule: AbstentionRule) => {
+    const r = { rule, ...selective(points, rule) };
+    if (r.answered === 0) return;
+    if (meets(r)) {
+      if (
+        !best ||
+        r.answered > best.answered ||
+        (r.answered === best.answered &&
+          (size(rule) < size(best.rule) || (size(rule) === size(best.rule) && r.selectiveAccuracy > best.selectiveAccuracy)))
+      )
+        best = r;
+    } else if (
+      !fallback ||
+      r.selectiveAccuracy > fallback.selectiveAccuracy ||
+      (r.selectiveAccuracy === fallback.selectiveAccuracy && r.answered > fallback.answered)
+    )
+      fallback = r;
+  };
+  // every combination: each present signal unchecked or at one of its candidate thresholds
+  const walk = (i: number, rule: AbstentionRule): void => {
+    if (i === present.length) return consider(rule);
+    for (const t of grids[i]!) walk(i + 1, t === undefined ? rule : { ...rule, [present[i]!.key]: t });
+  };
+  walk(0, {});
   if (best) return bounded(best);
   const never: AbstentionRule = { neverSure: true };
   if (z || !fallback) return bounded({ rule: never, ...selective(points, never) });

@@ -180,6 +180,20 @@ export class StepWorld {
  * them) or nothing was written.
  */
 export function tokenProbability(steps: readonly Step[]): number | null {
+  const t = writtenLogprob(steps);
+  return t ? Math.exp(t.sum / t.tokens) : null;
+}
+
+/**
+ * The natural-log probability of the whole solution the policy wrote (the sum over its tokens):
+ * null as for tokenProbability.
+ */
+export function solutionLogprob(steps: readonly Step[]): number | null {
+  return writtenLogprob(steps)?.sum ?? null;
+}
+
+/** Log-probability and token count summed over the steps the policy wrote; null when one lacks them or none has tokens. */
+function writtenLogprob(steps: readonly Step[]): { sum: number; tokens: number } | null {
   let sum = 0;
   let tokens = 0;
   for (const s of steps) {
@@ -188,7 +202,7 @@ export function tokenProbability(steps: readonly Step[]): number | null {
     sum += s.logprob.sum;
     tokens += s.logprob.tokens;
   }
-  return tokens ? Math.exp(sum / tokens) : null;
+  return tokens ? { sum, tokens } : null;
 }
 
 /**

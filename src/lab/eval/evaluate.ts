@@ -229,7 +229,13 @@ export async function evaluateStrategies(
           // null, not the 100 % it has with itself), else the search's
           ...(r.verdict
             ? r.verdict.signals
-            : { voteShare: r.answer === null ? null : r.confidence.voteShare, score: r.confidence.score, tokenProb: null, questionLoss: null }),
+            : {
+                voteShare: r.answer === null ? null : r.confidence.voteShare,
+                score: r.confidence.score,
+                tokenProb: null,
+                solutionLogprob: null,
+                questionLoss: null,
+              }),
           sure: r.verdict?.sure ?? null,
           seconds: r.stats.elapsedMs / 1000,
           answer: r.answer,

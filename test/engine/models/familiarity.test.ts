@@ -83,6 +83,8 @@ describe('manifest: abstention rule and familiarity file', () => {
     const rule = { minTokenProb: 0.93, strategy: 'greedy', calibration: { data: 'calib', n: 120, target: 0.9, answered: 0.3 } };
     expect(validateManifest(base({ abstention: rule }), file).abstention).toEqual(rule);
     expect(() => validateManifest(base({ abstention: { minTokenProb: 1.5 } }), file)).toThrow(/abstention\.minTokenProb/);
+    expect(validateManifest(base({ abstention: { minSolutionLogprob: -7.5 } }), file).abstention).toEqual({ minSolutionLogprob: -7.5 });
+    expect(() => validateManifest(base({ abstention: { minSolutionLogprob: 2 } }), file)).toThrow(/abstention\.minSolutionLogprob/);
     expect(() => validateManifest(base({ abstention: { minTokenProb: 0.9, strategy: 'guess' } }), file)).toThrow(/abstention\.strategy.*greedy/);
   });
 

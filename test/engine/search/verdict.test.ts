@@ -60,6 +60,18 @@ describe('judge', () => {
       judge('12', { voteShare: 0.8, score: null, tokenProb: 0.7, questionLoss: 2 }, { minVoteShare: 0.5, minTokenProb: 0.9 }).reasons,
     ).toEqual(['hesitant']);
   });
+  test("the whole solution's probability vouches for a lone solution the same way; one 'hesitant' for either", () => {
+    const rule = { minSolutionLogprob: -8 };
+    expect(judge('12', { voteShare: null, score: null, tokenProb: 0.5, solutionLogprob: -3, questionLoss: 2 }, rule).sure).toBe(true);
+    expect(judge('12', { voteShare: null, score: null, tokenProb: 0.99, solutionLogprob: -9, questionLoss: 2 }, rule).reasons).toEqual([
+      'hesitant',
+    ]);
+    expect(judge('12', { voteShare: null, score: null, tokenProb: 0.9, questionLoss: 2 }, rule).reasons).toEqual(['unmeasured']);
+    const both = { minTokenProb: 0.9, minSolutionLogprob: -8 };
+    expect(judge('12', { voteShare: null, score: null, tokenProb: 0.8, solutionLogprob: -9, questionLoss: 2 }, both).reasons).toEqual([
+      'hesitant',
+    ]);
+  });
   test('a rule calibrated on one search vouches for nothing another search found', () => {
     const rule = { minTokenProb: 0.9, strategy: 'greedy' };
     const signals = { voteShare: null, score: null, tokenProb: 0.99, questionLoss: 2 };
@@ -196,8 +208,31 @@ describe("calibrating lone solutions on the policy's certainty", () => {
     const pts = greedy().map((p, i) => ({ ...p, correct: i % 2 === 0 }));
     expect(calibrate(pts, 0.9, { confidence: 0.95 }).rule).toEqual({ neverSure: true });
   });
-  test('with all four signals present the search still finishes and meets the target', () => {
-    const pts = points().map((p, i) => ({ ...p, tokenProb: p.correct ? 0.9 + (i % 10) / 100 : 0.6 + (i % 30) / 100 }));
+  test('a short, likely solution is told from a long one that is merely fluent: the total probability is calibrated too', () => {
+    // every token equally likely (tokenProb says nothing); long solutions (low total) are wrong
+    const pts = Array.from({ length: 400 }, (_, i) => {
+      const tokens = 40 + (i % 10) * 30;
+      return {
+        answered: true,
+        correct: tokens <= 130 ? i % 97 !== 0 : i % 3 === 0,
+        voteShare: null,
+        score: null,
+        tokenProb: 0.95,
+        solutionLogprob: tokens * Math.log(0.95),
+        questionLoss: 2,
+      };
+    });
+    const r = calibrate(pts, 0.9, { confidence: 0.95 });
+    expect(r.rule.minSolutionLogprob).toBeCloseTo(130 * Math.log(0.95), 6);
+    expect(r.rule.minTokenProb).toBeUndefined();
+    expect(r.answered).toBeCloseTo(0.4, 6);
+  });
+  test('with all five signals present the search still finishes and meets the target', () => {
+    const pts = points().map((p, i) => ({
+      ...p,
+      tokenProb: p.correct ? 0.9 + (i % 10) / 100 : 0.6 + (i % 30) / 100,
+      solutionLogprob: -((i * 7) % 40),
+    }));
     const r = calibrate(pts, 0.9);
     expect(r.selectiveAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(r.answered).toBeGreaterThan(0.2);

@@ -1,5 +1,5 @@
 import { resolveConfig } from '../../../src/engine/search';
-import { dedupeCandidates, depthLimitStep, StepWorld, tokenProbability } from '../../../src/engine/search/world';
+import { dedupeCandidates, depthLimitStep, solutionLogprob, StepWorld, tokenProbability } from '../../../src/engine/search/world';
 import type { Policy, Sample } from '../../../src/engine/models/types';
 import { ToyExecutor } from '../../helpers/scripted';
 
@@ -57,6 +57,7 @@ describe("the policy's certainty of its steps", () => {
     expect(answer.logprob).toEqual({ sum: -2, tokens: 2 });
     // geometric mean per token over the 6 tokens: exp(-2.4 / 6)
     expect(tokenProbability([code, answer])).toBeCloseTo(Math.exp(-0.4), 9);
+    expect(solutionLogprob([code, answer])).toBeCloseTo(-2.4, 9);
     // the depth limit's marker is not a step the model wrote
     expect(tokenProbability([code, answer, depthLimitStep()])).toBeCloseTo(Math.exp(-0.4), 9);
   });
@@ -69,6 +70,7 @@ describe("the policy's certainty of its steps", () => {
       1,
     );
     expect(tokenProbability([measured, plain])).toBeNull();
+    expect(solutionLogprob([measured, plain])).toBeNull();
     expect(tokenProbability([])).toBeNull();
   });
 

@@ -227,6 +227,7 @@ describe('engine', () => {
     expect(certain.answer).not.toBeNull();
     expect(certain.verdict).toMatchObject({ sure: true, reasons: [], signals: { voteShare: null } });
     expect(certain.verdict!.signals.tokenProb).toBeCloseTo(Math.exp(-0.05), 9);
+    expect(certain.verdict!.signals.solutionLogprob).toBeCloseTo(-0.05 * certain.trajectory.length, 9);
     // one hesitant step (the answer) pulls the mean per token below the threshold
     const hesitant = await engineFrom(new ScriptedPolicy(script(/boxed/), rule), deps.scorer, deps.executor).solve(QUESTION, {
       strategy: 'greedy',
