@@ -44,8 +44,7 @@ Options:
   --seed N            (default 1)
   --dump FILE         write one JSONL line per problem and strategy: {id, strategy, correct,
                       answered, sure, voteShare, score, tokenProb, solutionLogprob, questionLoss,
-                      seconds, answer,
-                      alternatives (graded)} (input of ./stepwise calibrate and of --report)
+                      seconds, answer, alternatives (graded)} (input of ./stepwise calibrate and of --report)
   --report FILES      print the table from earlier --dump files instead of running anything
                       (one table per file)
   --rule DIR          with --report: judge "sure" again with the abstention rule in DIR's
