@@ -26,7 +26,12 @@ const SYNTH: Record<string, Split> = {
   'synth-synthesis': 'synthesis',
 };
 
-export const PROBLEM_SETS = [...Object.keys(SYNTH), ...Object.keys(BENCHMARKS)];
+/** The project's own evaluation-only sets (data/<dir>/<file>): never trained or calibrated on. */
+const OWN: Record<string, string[]> = {
+  everyday: ['everyday', 'chat-questions.jsonl'],
+};
+
+export const PROBLEM_SETS = [...Object.keys(SYNTH), ...Object.keys(OWN), ...Object.keys(BENCHMARKS)];
 
 /** Reads JSONL lines {id?, problem|question, answer}. */
 export function readProblemFile(file: string): EvalProblem[] {
@@ -69,6 +74,7 @@ export function loadProblemSet(name: string, count = 200, dir?: string): EvalPro
       fields: { family: p.family, template: p.template, novelty: p.novelty, steps: p.steps },
     }));
   }
+  if (name in OWN) return readProblemFile(repoPath('data', ...OWN[name]!));
   if (name in BENCHMARKS) {
     const file = benchmarkPath(name, dir);
     if (!fs.existsSync(file)) throw new Error(missingBenchmarkMessage(name, file));

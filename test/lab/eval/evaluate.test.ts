@@ -213,4 +213,19 @@ describe('named problem sets', () => {
     expect(new Set(set.map((p) => String(p.fields?.family)))).toContain('percent');
     expect(set.every((p) => Array.isArray(p.fields?.novelty) && (p.fields!.novelty as string[]).length > 0)).toBe(true);
   });
+
+  test('everyday is the project\'s own chat questions, each with an answer the grader reads and a kind to group by', async () => {
+    const { loadProblemSet, PROBLEM_SETS } = await import('../../../src/lab/eval/problem-sets');
+    const { gradeAnswer } = await import('../../../src/engine/grading');
+    expect(PROBLEM_SETS).toContain('everyday');
+    const set = loadProblemSet('everyday');
+    expect(set.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(set.map((p) => p.id)).size).toBe(set.length);
+    for (const p of set) {
+      expect(p.fields?.kind).toEqual(expect.any(String));
+      // each answer grades right against itself and wrong against a different number
+      expect(await gradeAnswer(p.answer, p.answer)).toBe(true);
+      expect(await gradeAnswer(p.answer, '123457')).toBe(false);
+    }
+  });
 });
