@@ -107,8 +107,13 @@ export function topKIndices(logits: ArrayLike<number>, offset: number, length: n
  */
 export function tokenLogprob(logits: ArrayLike<number>, offset: number, vocab: number, id: number): number {
   const m = logits[offset + argmax(logits, offset, vocab)]!;
+  // tokens more than PRUNE below the max add < vocab * e^-30 (1e-8 of the mass): no exp for them
+  const floor = m - PRUNE;
   let z = 0;
-  for (let i = 0; i < vocab; i++) z += Math.exp(logits[offset + i]! - m);
+  for (let i = 0; i < vocab; i++) {
+    const l = logits[offset + i]!;
+    if (l >= floor) z += Math.exp(l - m);
+  }
   return logits[offset + id]! - m - Math.log(z);
 }
 
