@@ -119,6 +119,12 @@ export interface ModelManifest {
      * (e.g. "\n<answer>"): a chat model that would otherwise end its turn there continues it.
      */
     answerStart?: string;
+    /**
+     * Policies: text every code step after another one starts with, written by the engine (e.g.
+     * "\n# "): the model cannot begin a step without its comment line (the 1.5B sometimes
+     * wrote "Now print the final answer" as code, a SyntaxError).
+     */
+    stepStart?: string;
   };
   /**
    * Policies: Python run before every program of this model (the imports it takes for granted,
@@ -310,6 +316,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
   if (!template.includes('{partial}')) fail('prompt.template', 'must contain {partial}');
   if (template.includes('{fewshot}') && fewshot === undefined) fail('prompt.fewshot', 'is required when the template uses {fewshot}');
   const answerStart = str(promptRaw, 'answerStart', 'prompt.answerStart', false);
+  const stepStart = str(promptRaw, 'stepStart', 'prompt.stepStart', false);
   const codePreamble = m.codePreamble === undefined ? undefined : typeof m.codePreamble === 'string' ? m.codePreamble : fail('codePreamble', 'must be a string');
 
   const stop = m.stop === undefined ? (kind === 'policy' ? fail('stop', 'is required for a policy') : []) : strArray(m.stop, 'stop');
@@ -367,7 +374,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
     files,
     onnx,
     server,
-    prompt: { template, fewshot, answerStart },
+    prompt: { template, fewshot, answerStart, stepStart },
     codePreamble,
     backbone,
     search,

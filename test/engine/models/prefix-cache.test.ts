@@ -67,6 +67,25 @@ test("after the program output a chat policy's answer step starts with the manif
   expect(first!.text.startsWith('\n<answer>')).toBe(false);
 });
 
+test("after a code step a chat policy's next step starts with the manifest's stepStart (its comment), and EOS stays banned there", async () => {
+  const raw = { ...require(`${SYNTH_POLICY_DIR}/manifest.json`) };
+  raw.prompt = { ...raw.prompt, answerStart: '\n<answer>', stepStart: '\n# ' };
+  const manifest = validateManifest(raw, `${SYNTH_POLICY_DIR}/manifest.json`);
+  const chat = new OnnxPolicy(manifest, plain.lm, plain.tokenizer);
+  const partial = '<code>\n# Step 1: cost\ncost = 3 * 4\n<end_of_step>';
+  expect(chat.forcedStart(partial)).toBe('\n# ');
+  expect(chat.forcedStart(partial + '\n')).toBe('\n# ');
+  expect(chat.forcedStart('')).toBe('');
+  expect(chat.forcedStart(partial + '\n# Now print the final answer\nprint(cost)\n<end_of_code>\n<output>12<end_of_output>')).toBe('\n<answer>');
+  const [[s]] = await chat.sample([{ question: Q1, partial, n: 1, params: greedy }]);
+  expect(s!.text.startsWith('\n# ')).toBe(true);
+  // inside the code the model may not end its turn: EOS is banned for a forced step start as without one
+  const sampleIds = jest.spyOn(chat, 'sampleIds');
+  await chat.sample([{ question: Q1, partial, n: 1, params: greedy }]);
+  expect(sampleIds.mock.calls[0]![0]![0]!.banIds).toEqual(expect.arrayContaining([expect.any(Number)]));
+  sampleIds.mockRestore();
+});
+
 test('a solution grown past the context gets unfinished samples instead of failing the whole call', async () => {
   const long = '<code>\n' + '# Step: add one more\nx = 1\n<end_of_step>\n'.repeat(80);
   const out = await plain.sample([

@@ -6,7 +6,7 @@ import { OnnxCausalLM } from './causal-lm';
 import { generate, type GenPrompt, type GenStats } from './generate';
 import { prefillCached, PrefixKvCache } from './prefix-cache';
 import { tokenLogprob } from './sampling';
-import { END_OF_OUTPUT } from '../../steps/format';
+import { END_OF_OUTPUT, END_OF_STEP } from '../../steps/format';
 import { ModelLoadError } from './session';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
 
@@ -75,11 +75,14 @@ export class OnnxPolicy implements Policy {
 
   /**
    * The text the engine writes for the model at the start of its next step: the manifest's
-   * answerStart right after a program's output, else nothing.
+   * answerStart right after a program's output, its stepStart right after a code step, else nothing.
    */
   forcedStart(partial: string): string {
-    const start = this.manifest.prompt.answerStart;
-    return start && partial.trimEnd().endsWith(END_OF_OUTPUT) ? start : '';
+    const { answerStart, stepStart } = this.manifest.prompt;
+    const end = partial.trimEnd();
+    if (answerStart && end.endsWith(END_OF_OUTPUT)) return answerStart;
+    if (stepStart && end.endsWith(END_OF_STEP)) return stepStart;
+    return '';
   }
 
   /** Prompt token ids for a question and the solution so far, checked against the context limit. */
@@ -102,7 +105,8 @@ export class OnnxPolicy implements Policy {
     const maxTokens = Math.max(1, Math.min(r.params.maxTokens, maxStepTokens, maxContextTokens - ids.length));
     // With answerStart set, a solution ends only in its answer step: a chat model that ends its
     // turn in the middle of the code (it sometimes does after a step) picks its next choice instead.
-    const inCode = this.manifest.prompt.answerStart !== undefined && !start && !r.partial.includes(this.manifest.prompt.answerStart);
+    const { answerStart } = this.manifest.prompt;
+    const inCode = answerStart !== undefined && start !== answerStart && !r.partial.includes(answerStart);
     return {
       ids,
       n: r.n,
