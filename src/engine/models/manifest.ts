@@ -122,7 +122,8 @@ export interface ModelManifest {
     /**
      * Policies: text every code step after another one starts with, written by the engine (e.g.
      * "\n# "): the model cannot begin a step without its comment line (the 1.5B sometimes
-     * wrote "Now print the final answer" as code, a SyntaxError).
+     * wrote "Now print the final answer" as code, a SyntaxError). Its tokens are not the model's,
+     * so they do not count in its certainty: a greedy abstention rule is calibrated with it set.
      */
     stepStart?: string;
   };
