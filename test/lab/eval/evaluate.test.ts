@@ -1,7 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { endingKind, evaluateStrategies, foundAnswers, groupOf, majorityPick, reportFromRecords, type EvalRecord } from '../../../src/lab/eval/evaluate';
+import {
+  endingKind,
+  evaluateStrategies,
+  foundAnswers,
+  groupOf,
+  majorityPick,
+  reportFromRecords,
+  type EvalRecord,
+} from '../../../src/lab/eval/evaluate';
 import { readProblemFile } from '../../../src/lab/eval/problem-sets';
 import { search } from '../../../src/engine/search';
 import type { TreeJSON } from '../../../src/engine/search/types';
@@ -79,7 +87,9 @@ describe('eval: accuracy and coverage per strategy', () => {
   });
 
   test('a problem without an answer is dumped with why it ended, and the report counts the kinds', async () => {
-    const broken = new ScriptedPolicy((p) => (p === '' ? [{ text: '<code>\n# Step 1\napples = boxes * 12\n<end_of_step>', weight: 1 }] : toyScript(p)));
+    const broken = new ScriptedPolicy((p) =>
+      p === '' ? [{ text: '<code>\n# Step 1\napples = boxes * 12\n<end_of_step>', weight: 1 }] : toyScript(p),
+    );
     const records: EvalRecord[] = [];
     const reports = await evaluateStrategies(
       problems,
@@ -96,9 +106,24 @@ describe('eval: accuracy and coverage per strategy', () => {
   });
 
   test('majorityPick: most votes, ties to the higher scorer value, nothing from nothing', () => {
-    expect(majorityPick([{ votes: 1, bestScore: 0.9 }, { votes: 2, bestScore: 0.1 }])).toEqual({ votes: 2, bestScore: 0.1 });
-    expect(majorityPick([{ votes: 2, bestScore: 0.1 }, { votes: 2, bestScore: 0.5 }])).toEqual({ votes: 2, bestScore: 0.5 });
-    expect(majorityPick([{ votes: 2, bestScore: null }, { votes: 2, bestScore: -0.5 }])).toEqual({ votes: 2, bestScore: -0.5 });
+    expect(
+      majorityPick([
+        { votes: 1, bestScore: 0.9 },
+        { votes: 2, bestScore: 0.1 },
+      ]),
+    ).toEqual({ votes: 2, bestScore: 0.1 });
+    expect(
+      majorityPick([
+        { votes: 2, bestScore: 0.1 },
+        { votes: 2, bestScore: 0.5 },
+      ]),
+    ).toEqual({ votes: 2, bestScore: 0.5 });
+    expect(
+      majorityPick([
+        { votes: 2, bestScore: null },
+        { votes: 2, bestScore: -0.5 },
+      ]),
+    ).toEqual({ votes: 2, bestScore: -0.5 });
     expect(majorityPick([])).toBeUndefined();
   });
 
@@ -214,7 +239,7 @@ describe('named problem sets', () => {
     expect(set.every((p) => Array.isArray(p.fields?.novelty) && (p.fields!.novelty as string[]).length > 0)).toBe(true);
   });
 
-  test('everyday is the project\'s own chat questions, each with an answer the grader reads and a kind to group by', async () => {
+  test("everyday is the project's own chat questions, each with an answer the grader reads and a kind to group by", async () => {
     const { loadProblemSet, PROBLEM_SETS } = await import('../../../src/lab/eval/problem-sets');
     const { gradeAnswer } = await import('../../../src/engine/grading');
     expect(PROBLEM_SETS).toContain('everyday');
@@ -227,5 +252,22 @@ describe('named problem sets', () => {
       expect(await gradeAnswer(p.answer, p.answer)).toBe(true);
       expect(await gradeAnswer(p.answer, '123457')).toBe(false);
     }
+  });
+
+  test('no everyday question is a worked example of a shipped prompt (same numbers as a demo question)', async () => {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const { loadProblemSet } = await import('../../../src/lab/eval/problem-sets');
+    const { repoPath } = await import('../../../src/paths');
+    const numbers = (t: string) => (t.match(/\d+(?:\.\d+)?/g) ?? []).sort().join(' ');
+    const demos: string[] = [];
+    for (const dir of fs.readdirSync(repoPath('models'))) {
+      const file = path.join(repoPath('models'), dir, 'manifest.json');
+      if (!fs.existsSync(file)) continue;
+      const fewshot = (JSON.parse(fs.readFileSync(file, 'utf8')) as { prompt?: { fewshot?: string } }).prompt?.fewshot ?? '';
+      for (const m of fewshot.matchAll(/<\|im_start\|>user\n([\s\S]*?)<\|im_end\|>/g)) demos.push(numbers(m[1]!));
+    }
+    expect(demos.length).toBeGreaterThan(0);
+    for (const p of loadProblemSet('everyday')) expect([p.id, demos.includes(numbers(p.question))]).toEqual([p.id, false]);
   });
 });
