@@ -45,6 +45,22 @@ export interface GenStats {
   acceptedTokens: number;
 }
 
+/** Statistics with every count at zero (to add runs into). */
+export function emptyGenStats(): GenStats {
+  return {
+    prompts: 0,
+    rows: 0,
+    prefillTokens: 0,
+    prefillMs: 0,
+    decodeMs: 0,
+    decodeSteps: 0,
+    generatedTokens: 0,
+    reusedTokens: 0,
+    draftedTokens: 0,
+    acceptedTokens: 0,
+  };
+}
+
 export interface GenOptions {
   eosIds: number[];
   padId: number;
@@ -100,18 +116,7 @@ const COMPACT_ALWAYS_BELOW = 1 << 20;
 export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: GenPrompt[], opts: GenOptions): Promise<{ outputs: GenOutput[][]; stats: GenStats }> {
   const t0 = performance.now();
   const outputs: GenOutput[][] = prompts.map((p) => new Array<GenOutput>(p.n));
-  const stats: GenStats = {
-    prompts: prompts.length,
-    rows: 0,
-    prefillTokens: 0,
-    prefillMs: 0,
-    decodeMs: 0,
-    decodeSteps: 0,
-    generatedTokens: 0,
-    reusedTokens: 0,
-    draftedTokens: 0,
-    acceptedTokens: 0,
-  };
+  const stats: GenStats = { ...emptyGenStats(), prompts: prompts.length };
   const active = prompts.map((p, i) => ({ p, i })).filter(({ p }) => p.n > 0);
   if (!active.length) return { outputs, stats };
 

@@ -3,7 +3,7 @@ import { fillTemplate, type ManifestOnnx, type ModelManifest } from '../manifest
 import type { Policy, Sample, SampleRequest } from '../types';
 import { FamiliarityModel } from '../familiarity';
 import { OnnxCausalLM } from './causal-lm';
-import { generate, type GenPrompt, type GenStats } from './generate';
+import { emptyGenStats, generate, type GenPrompt, type GenStats } from './generate';
 import { prefillCached, PrefixKvCache } from './prefix-cache';
 import { tokenLogprob } from './sampling';
 import { END_OF_OUTPUT, END_OF_STEP } from '../../steps/format';
@@ -215,18 +215,7 @@ export class OnnxPolicy implements Policy {
   /** Generation from already tokenised prompts (used by tests and the CLI). */
   async sampleIds(prompts: GenPrompt[], signal?: AbortSignal): Promise<Sample[][]> {
     const results: Sample[][] = new Array(prompts.length);
-    const total: GenStats = {
-      prompts: 0,
-      rows: 0,
-      prefillTokens: 0,
-      prefillMs: 0,
-      decodeMs: 0,
-      decodeSteps: 0,
-      generatedTokens: 0,
-      reusedTokens: 0,
-      draftedTokens: 0,
-      acceptedTokens: 0,
-    };
+    const total = emptyGenStats();
     // waves of at most maxBatch rows (a single request with n > maxBatch runs alone)
     let wave: number[] = [];
     let rows = 0;
