@@ -8,8 +8,9 @@ import { DEFAULT_POLICY_DIR } from '../../engine/models';
 const usage = `Usage: ./stepwise calibrate --dumps FILE[,FILE...] [--strategy mcts] [--target 0.9] [--confidence 0.95] [--write DIR]
 
 Chooses the abstention rule of a policy: the thresholds on vote share, scorer value, the policy's
-own probability per token of its solution and question unfamiliarity that answer the most held-out problems while keeping the accuracy of the answered
-ones (selective accuracy) at or above --target. Below them the bot says it is not sure and shows
+own certainty (probability per token, and of the whole solution) and question unfamiliarity that
+answer the most held-out problems while keeping the accuracy of the answered ones (selective
+accuracy) at or above --target. Below them the bot says it is not sure and shows
 its answer as a guess. Input: the per-problem lines of \`./stepwise eval --dump FILE\` on held-out
 problems (never a benchmark you report on).
 

@@ -1,9 +1,9 @@
 /**
- * Knowing when the models do not know. After a search, four signals say how far to trust its
+ * Knowing when the models do not know. After a search, five signals say how far to trust its
  * answer: how many of the finished solutions agree (vote share), the scorer's value of the winning
  * trajectory, how sure the policy was of the solution as it wrote it (its mean probability per
- * token: a model that hesitates over its own steps is often wrong; the one signal a single greedy
- * solution has), and how unfamiliar the question is to the policy (its own mean loss per token on
+ * token, and the probability of the whole solution: a model that hesitates over its own steps is
+ * often wrong; the signals a single greedy solution has), and how unfamiliar the question is to the policy (its own mean loss per token on
  * the question text: a question unlike anything it was trained on reads as surprising). An abstention
  * rule — thresholds calibrated per model on held-out problems (`./stepwise calibrate`) and kept in
  * the policy's manifest — turns them into a verdict: sure, or not sure with the reasons.

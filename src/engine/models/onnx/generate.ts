@@ -239,7 +239,7 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
   try {
     if (opts.lookupDraft && rows.length === 1 && !(rows[0]!.params.temperature > 0) && !opts.onLogits) {
       const row = rows[0]!;
-      cache = await decodeWithLookup(row, uniqIds[promptToUniq.get(row.prompt)!]!, cache);
+      await decodeWithLookup(row, uniqIds[promptToUniq.get(row.prompt)!]!, cache);
       outputs[row.prompt]![row.out] = row.done!;
       return { outputs, stats };
     }
@@ -291,7 +291,7 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
    * guess (that one, or the token after a fully confirmed guess, comes free), and the KV cache is
    * cut back to the confirmed positions. Same tokens as plain greedy decoding, in fewer calls.
    */
-  async function decodeWithLookup(row: Row, promptIds: readonly number[], start: KvCache): Promise<KvCache> {
+  async function decodeWithLookup(row: Row, promptIds: readonly number[], start: KvCache): Promise<void> {
     let kv = start;
     let id = takeToken(row, logits, 0);
     while (!row.done) {
@@ -317,7 +317,6 @@ export async function generate(lm: OnnxCausalLM, tok: TextTokenizer, prompts: Ge
       // positions kept: the pending token and the confirmed guesses
       kv = r.cache.length > kv.length + j + 1 ? r.cache.truncate(kv.length + j + 1) : r.cache;
     }
-    return kv;
   }
 }
 
